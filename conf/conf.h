@@ -1,0 +1,145 @@
+/*
+ * cgwd configuration as plain structs: what conf_load() makes of a file.
+ * Knows nothing of sockets or the kernel.
+ */
+#ifndef CGW_CONF_CONF_H
+#define CGW_CONF_CONF_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/queue.h>
+
+#include "lib/addr.h"
+
+#define CONF_NAME_MAX		32	/* vpn and tunnel names */
+#define CONF_IFNAME_MAX		16	/* IFNAMSIZ */
+#define CONF_MAX_PROPOSALS	8
+#define CONF_MAX_XFORMS		24
+
+/* Defaults, SPEC section 2 */
+#define CONF_DEF_IKE_LIFETIME	28800
+#define CONF_DEF_ESP_LIFETIME	3600
+#define CONF_DEF_DPD_INTERVAL	10
+#define CONF_DEF_DPD_TIMEOUT	30
+#define CONF_DEF_MTU		1436
+#define CONF_DEF_REPLAY		1024
+#define CONF_DEF_PEER_ASN	64512
+#define CONF_DEF_HOLD_TIME	30
+
+/* One transform of a proposal, IANA numbers (ike/ikev2_const.h). */
+struct conf_xform {
+	uint8_t		type;		/* IKEV2_XFORM_* */
+	uint16_t	id;
+	uint16_t	keybits;	/* 0 = no key length attribute */
+};
+
+/* "aes256gcm16-prfsha256-modp2048": several algorithms per type allowed. */
+struct conf_proposal {
+	char		 text[128];	/* as written, for printing */
+	int		 line;
+	size_t		 nxf;
+	struct conf_xform xf[CONF_MAX_XFORMS];
+};
+
+struct conf_network {
+	TAILQ_ENTRY(conf_network) entry;
+	struct cgw_prefix	prefix;
+	int			line;
+};
+TAILQ_HEAD(conf_networks, conf_network);
+
+enum conf_steering {
+	CONF_STEER_ACTIVE_STANDBY = 0,	/* t1 preferred, others prepended */
+	CONF_STEER_ECMP,
+};
+
+enum conf_startup {
+	CONF_START_INITIATE = 0,	/* default: we initiate and keep it up */
+	CONF_START_RESPOND,		/* wait for the peer */
+};
+
+struct conf_vpn;
+
+struct conf_tunnel {
+	TAILQ_ENTRY(conf_tunnel) entry;
+	struct conf_vpn		*vpn;
+	char			 name[CONF_NAME_MAX];
+	char			 fullname[2 * CONF_NAME_MAX + 1];	/* "vpn/tunnel" */
+	int			 line;
+	struct cgw_addr		 remote;
+	struct cgw_prefix	 inside;	/* ours, host bits set: 169.254.21.2/30 */
+	char			*psk;		/* secret: never print; wiped by conf_free */
+	size_t			 psk_len;
+	char			*psk_file;	/* where psk came from, if a file */
+	char			 ifname[CONF_IFNAME_MAX];	/* "" = default */
+	uint32_t		 mtu;
+	uint32_t		 index;		/* 0 for the first tunnel of its vpn */
+};
+TAILQ_HEAD(conf_tunnels, conf_tunnel);
+
+struct conf_vpn {
+	TAILQ_ENTRY(conf_vpn)	 entry;
+	char			 name[CONF_NAME_MAX];
+	int			 line;
+	struct cgw_addr		 local;
+	uint32_t		 peer_asn;
+	size_t			 n_ike;
+	struct conf_proposal	 ike[CONF_MAX_PROPOSALS];
+	size_t			 n_esp;
+	struct conf_proposal	 esp[CONF_MAX_PROPOSALS];
+	uint32_t		 ike_lifetime_s;
+	uint32_t		 esp_lifetime_s;
+	uint32_t		 dpd_interval_s;
+	uint32_t		 dpd_timeout_s;
+	uint32_t		 replay_window;
+	uint32_t		 hold_time_s;
+	enum conf_steering	 steering;
+	enum conf_startup	 startup;
+	struct conf_tunnels	 tunnels;
+};
+TAILQ_HEAD(conf_vpns, conf_vpn);
+
+struct conf_neighbor {
+	TAILQ_ENTRY(conf_neighbor) entry;
+	struct cgw_addr		 addr;
+	uint32_t		 remote_as;
+	char			 description[64];
+	int			 line;
+};
+TAILQ_HEAD(conf_neighbors, conf_neighbor);
+
+struct conf {
+	char			*file;
+	uint32_t		 asn;
+	struct cgw_addr		 router_id;
+	struct conf_networks	 networks;
+	struct conf_vpns	 vpns;
+	struct conf_neighbors	 neighbors;
+};
+
+/* A problem found while loading: "file:line: error: what; allowed: ..." */
+struct conf_problem {
+	TAILQ_ENTRY(conf_problem) entry;
+	bool			 error;		/* else a warning */
+	char			*file;
+	int			 line;
+	char			*msg;
+};
+TAILQ_HEAD(conf_problems, conf_problem);
+
+/*
+ * Parse and validate. Every problem (errors and warnings) is appended to
+ * `problems` (initialised by the caller with TAILQ_INIT). Returns NULL if
+ * there was at least one error.
+ */
+struct conf	*conf_load(const char *path, struct conf_problems *problems);
+void		 conf_free(struct conf *);
+void		 conf_problems_print(FILE *, const struct conf_problems *);
+void		 conf_problems_free(struct conf_problems *);
+/* Print back in the configuration language; PSKs are never printed. */
+void		 conf_print(FILE *, const struct conf *);
+
+struct conf_tunnel *conf_tunnel_find(const struct conf *, const char *fullname);
+
+#endif
