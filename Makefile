@@ -38,8 +38,11 @@ UNIT_BINS := $(UNIT_SRCS:%.c=$(B)/%)
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_REGRESS := $(FUZZ_SRCS:%.c=$(B)/%-regress)
 FUZZ_BINS := $(FUZZ_SRCS:%.c=$(B)/fuzz/%)
+# Test drivers (system and lab tests run them): build/tests/tools/NAME
+TOOL_SRCS := $(wildcard tests/tools/*.c)
+TOOL_BINS := $(TOOL_SRCS:%.c=$(B)/%)
 
-.PHONY: all deps test check unit fuzz lab demo install clean help
+.PHONY: all deps test check unit tools fuzz lab demo install clean help
 .DEFAULT_GOAL := all
 
 all: cgwd cgwctl
@@ -63,15 +66,17 @@ test: deps
 	@$(MAKE) --no-print-directory check
 
 demo: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all tools
 	@tests/lab/demo.sh
 
 lab: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all tools
 	@tests/lab/lab.sh $(SCENARIO)
 
-check: all $(UNIT_BINS) $(FUZZ_REGRESS)
+check: all $(UNIT_BINS) $(FUZZ_REGRESS) $(TOOL_BINS)
 	@tests/run-all.sh
+
+tools: $(TOOL_BINS)
 
 unit: $(UNIT_BINS)
 	@CGW_ONLY=unit tests/run-all.sh
@@ -98,7 +103,10 @@ $(B)/%.lex.c: %.l $(GEN_H)
 	@mkdir -p $(@D)
 	flex -o $@ $<
 
-$(B)/%.tab.o: $(B)/%.tab.c
+# Generated sources are kept, not deleted as intermediates.
+.SECONDARY: $(GEN_C) $(GEN_H)
+
+$(B)/%.tab.o: $(B)/%.tab.c $(GEN_H)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(GENFLAGS) -c -o $@ $<
 
 $(B)/%.lex.o: $(B)/%.lex.c
@@ -107,6 +115,10 @@ $(B)/%.lex.o: $(B)/%.lex.c
 $(B)/tests/unit/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIB) $(PKG_LIBS) -lcmocka $(LDFLAGS)
+
+$(B)/tests/tools/%: tests/tools/%.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIB) $(PKG_LIBS) $(LDFLAGS)
 
 # Each fuzz target also runs, without a fuzzer, over its stored corpus.
 $(B)/tests/fuzz/%-regress: tests/fuzz/%.c tests/fuzz/regress_main.c $(LIB)

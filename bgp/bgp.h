@@ -1,0 +1,187 @@
+/*
+ * bgp/: cgwd's BGP-4 speaker (RFC 4271), a library driven by the daemon's
+ * libevent base. It owns its TCP sockets and timers; it never touches
+ * netlink: route changes leave through the fib_change callback, which the
+ * daemon maps onto xfrm/'s route API.
+ *
+ * Roles decide what is exported to a peer:
+ * - BGP_ROLE_TUNNEL (a VGW over a tunnel's inside addresses): our
+ *   `network`s plus the routes learned from LAN neighbors, with our ASN
+ *   prepended `prepend` extra times (active/standby steering);
+ * - BGP_ROLE_NEIGHBOR (a LAN router, eBGP or iBGP): the routes learned
+ *   from tunnel peers.
+ *
+ * Every learned best route (both roles) goes to fib_change; our own
+ * networks never do. IPv4 unicast only for now: IPv6 prefixes are refused
+ * with EAFNOSUPPORT.
+ *
+ * Functions that can fail return 0 (or a pointer) on success and -1 (or
+ * NULL) with errno set; nothing is logged on the caller's behalf except
+ * session events, which are logged with the peer's name.
+ */
+#ifndef CGW_BGP_BGP_H
+#define CGW_BGP_BGP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <netinet/in.h>
+
+#include "lib/addr.h"
+
+struct event_base;
+struct bgp_ctx;
+struct bgp_peer;
+
+#define BGP_PORT		179
+#define BGP_NAME_MAX		64
+#define BGP_ERR_MAX		128
+
+#define BGP_DEF_HOLD_TIME	30	/* AWS */
+#define BGP_DEF_CONNECT_RETRY	5
+#define BGP_DEF_LOCAL_PREF	100
+#define BGP_AWS_MAX_ADVERTISED	100	/* warned about above this */
+#define BGP_AWS_MAX_RECEIVED	1000
+
+/* RFC 4271 8.2.2 session states. */
+enum bgp_state {
+	BGP_ST_IDLE = 0,
+	BGP_ST_CONNECT,
+	BGP_ST_ACTIVE,
+	BGP_ST_OPENSENT,
+	BGP_ST_OPENCONFIRM,
+	BGP_ST_ESTABLISHED,
+};
+/* "Idle", "Connect", ..., "Established" */
+const char	*bgp_state_name(enum bgp_state);
+
+enum bgp_role {
+	BGP_ROLE_TUNNEL = 0,	/* AWS VGW over a tunnel */
+	BGP_ROLE_NEIGHBOR,	/* LAN router */
+};
+
+struct bgp_peer_conf {
+	char		 name[BGP_NAME_MAX];	/* "aws-prod/t1", "neighbor 10.224.0.1" */
+	enum bgp_role	 role;
+	struct cgw_addr	 local;		/* bind address (tunnel inside address);
+					   AF_UNSPEC = the kernel chooses */
+	struct cgw_addr	 remote;
+	uint32_t	 remote_asn;	/* == local ASN: iBGP */
+	uint16_t	 hold_time;	/* proposed; 0 or >= 3 (RFC 4271 4.2) */
+	uint16_t	 connect_retry;	/* seconds, >= 1 */
+	bool		 passive;	/* only accept, never connect */
+	uint8_t		 prepend;	/* extra copies of our ASN on export (eBGP) */
+	uint32_t	 local_pref;	/* given to every route learned from it */
+	uint32_t	 max_prefixes;	/* above: Cease/Max Prefixes; 0 = no limit */
+	void		*arg;		/* the daemon's (tunnel); bgp_peer_arg() */
+};
+
+/* Defaults: hold 30, connect retry 5, local-pref 100, not passive, no
+ * prepend, no limit. Name, role, addresses and ASN are left empty. */
+void		 bgp_peer_conf_defaults(struct bgp_peer_conf *);
+
+struct bgp_nexthop {
+	struct cgw_addr	 gateway;	/* the NEXT_HOP attribute */
+	struct bgp_peer	*peer;		/* learned from; the daemon maps it to
+					   an interface via bgp_peer_arg() */
+	const char	*peer_name;
+};
+
+struct bgp_callbacks {
+	/*
+	 * The best path (or, with multipath on, the set of equal best paths)
+	 * of a prefix changed: install nhs[0..n-1], replacing whatever was
+	 * there; n == 0: delete the prefix. Changes are batched and delivered
+	 * once per event-loop turn, never from inside a bgp_* call. May be
+	 * NULL.
+	 */
+	void	(*fib_change)(void *cbarg, const struct cgw_prefix *,
+		    const struct bgp_nexthop *nhs, size_t n);
+	/* Every FSM transition, after it is logged. May be NULL. */
+	void	(*peer_state)(void *cbarg, struct bgp_peer *,
+		    enum bgp_state old, enum bgp_state new_state);
+};
+
+/* Listens nowhere until the first peer is started. */
+struct bgp_ctx	*bgp_new(struct event_base *, uint32_t local_asn,
+		    struct in_addr router_id, const struct bgp_callbacks *,
+		    void *cbarg);
+/* Closes every session (Cease) and frees everything, without calling
+ * fib_change: the daemon flushes its routes on its own (xfrm). */
+void		 bgp_free(struct bgp_ctx *);
+
+/*
+ * Install equal best paths from several peers together (RFC 4271 best path
+ * up to, not including, the router-id step). Off by default. Harmless in
+ * active/standby, where the standby tunnel's routes have a lower
+ * local-pref and never tie.
+ */
+void		 bgp_set_multipath(struct bgp_ctx *, bool);
+/* TCP port to listen on and connect to; default 179. Tests use others.
+ * Must be called before the first peer is started. */
+int		 bgp_set_port(struct bgp_ctx *, uint16_t);
+
+/* Our prefixes (config `network` lines), advertised to tunnel peers. */
+int		 bgp_network_add(struct bgp_ctx *, const struct cgw_prefix *);
+int		 bgp_network_remove(struct bgp_ctx *, const struct cgw_prefix *);
+
+/* Added down (Idle); nothing happens until bgp_peer_start. EEXIST if a
+ * peer with that name or remote address exists, EINVAL on a bad conf. */
+struct bgp_peer	*bgp_peer_add(struct bgp_ctx *, const struct bgp_peer_conf *);
+/* Start connecting/accepting (the daemon: when the CHILD SA is up). */
+int		 bgp_peer_start(struct bgp_peer *);
+/*
+ * Tear the session down at once (NOTIFICATION Cease/Administrative
+ * Shutdown if the socket is open, no waiting), drop its Adj-RIB-In and
+ * recompute: fib_change then moves its prefixes to the surviving peers or
+ * deletes them. The peer stays Idle until bgp_peer_start. `reason` is
+ * logged and kept as the last error.
+ */
+void		 bgp_peer_down(struct bgp_peer *, const char *reason);
+/* bgp_peer_down + free. */
+void		 bgp_peer_remove(struct bgp_peer *);
+struct bgp_peer	*bgp_peer_find(struct bgp_ctx *, const char *name);
+void		*bgp_peer_arg(const struct bgp_peer *);
+const char	*bgp_peer_name(const struct bgp_peer *);
+
+struct bgp_peer_status {
+	char		 name[BGP_NAME_MAX];
+	enum bgp_role	 role;
+	enum bgp_state	 state;
+	const char	*state_name;	/* static string */
+	struct cgw_addr	 local, remote;
+	uint32_t	 peer_asn;	/* configured; the peer's once it said */
+	struct in_addr	 peer_id;	/* 0.0.0.0 until an OPEN came */
+	uint16_t	 hold_time;	/* negotiated, 0 unless Established */
+	uint64_t	 uptime_s;	/* time in Established, 0 otherwise */
+	uint32_t	 prefixes_received;	/* accepted in Adj-RIB-In */
+	uint32_t	 prefixes_advertised;	/* in Adj-RIB-Out */
+	uint32_t	 established_count;
+	char		 last_error[BGP_ERR_MAX];	/* "" = none yet */
+};
+void		 bgp_peer_status(const struct bgp_peer *, struct bgp_peer_status *);
+
+/* Walk every peer in the order they were added. */
+void		 bgp_peer_foreach(struct bgp_ctx *,
+		    void (*cb)(struct bgp_peer *, void *), void *arg);
+
+/* One path of one prefix, for `cgwctl show routes`. Pointers are valid
+ * during the callback only. */
+struct bgp_route_info {
+	const struct cgw_prefix	*prefix;
+	struct cgw_addr		 nexthop;	/* unset for our networks */
+	const struct bgp_peer	*peer;		/* NULL: our network */
+	const char		*peer_name;	/* "local" for our networks */
+	const uint32_t		*as_path;	/* flattened, sets included */
+	size_t			 as_path_len;
+	uint8_t			 origin;	/* 0 IGP, 1 EGP, 2 INCOMPLETE */
+	uint32_t		 local_pref;
+	uint32_t		 med;
+	bool			 best;
+	bool			 installed;	/* handed to fib_change */
+};
+/* Prefixes in order; our network first, then each peer's path. */
+void		 bgp_rib_walk(struct bgp_ctx *,
+		    void (*cb)(const struct bgp_route_info *, void *), void *arg);
+
+#endif

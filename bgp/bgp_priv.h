@@ -1,0 +1,365 @@
+/* bgp/ internals shared by msg.c, attrs.c, decide.c, rib.c, session.c. */
+#ifndef CGW_BGP_PRIV_H
+#define CGW_BGP_PRIV_H
+
+#include <sys/queue.h>
+#include <bsd/sys/tree.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "bgp/bgp.h"
+#include "lib/buf.h"
+
+struct event;
+struct bufferevent;
+struct evconnlistener;
+
+/* ---- Wire constants (RFC 4271, 4760, 2918, 6793, 4486) ---- */
+#define BGP_HDR_LEN		19
+#define BGP_MAX_MSG		4096
+#define BGP_MARKER_LEN		16
+#define BGP_VERSION		4
+#define BGP_AS_TRANS		23456
+#define BGP_OPEN_MIN		29
+#define BGP_UPDATE_MIN		23
+#define BGP_NOTIFY_MIN		21
+#define BGP_RREFRESH_LEN	23
+
+enum bgp_msg_type {
+	BGP_MSG_OPEN = 1,
+	BGP_MSG_UPDATE = 2,
+	BGP_MSG_NOTIFICATION = 3,
+	BGP_MSG_KEEPALIVE = 4,
+	BGP_MSG_ROUTE_REFRESH = 5,
+};
+
+/* NOTIFICATION error codes and the subcodes we send. */
+#define BGP_ERR_HEADER		1
+#define  BGP_ERR_HDR_SYNC	 1
+#define  BGP_ERR_HDR_LEN	 2
+#define  BGP_ERR_HDR_TYPE	 3
+#define BGP_ERR_OPEN		2
+#define  BGP_ERR_OPEN_VERSION	 1
+#define  BGP_ERR_OPEN_AS	 2
+#define  BGP_ERR_OPEN_BGPID	 3
+#define  BGP_ERR_OPEN_OPT	 4
+#define  BGP_ERR_OPEN_HOLD	 6
+#define BGP_ERR_UPDATE		3
+#define  BGP_ERR_UPD_ATTRLIST	 1
+#define  BGP_ERR_UPD_UNKWK	 2
+#define  BGP_ERR_UPD_MISSWK	 3
+#define  BGP_ERR_UPD_FLAGS	 4
+#define  BGP_ERR_UPD_ATTRLEN	 5
+#define  BGP_ERR_UPD_ORIGIN	 6
+#define  BGP_ERR_UPD_NEXTHOP	 8
+#define  BGP_ERR_UPD_OPTATTR	 9
+#define  BGP_ERR_UPD_NETWORK	 10
+#define  BGP_ERR_UPD_ASPATH	 11
+#define BGP_ERR_HOLD		4
+#define BGP_ERR_FSM		5
+#define BGP_ERR_CEASE		6
+#define  BGP_CEASE_MAXPFX	 1
+#define  BGP_CEASE_SHUTDOWN	 2
+#define  BGP_CEASE_DECONF	 3
+#define  BGP_CEASE_RESET	 4
+#define  BGP_CEASE_REJECTED	 5
+#define  BGP_CEASE_CONFCHANGE	 6
+#define  BGP_CEASE_COLLISION	 7
+#define  BGP_CEASE_RESOURCES	 8
+#define BGP_ERR_RREFRESH	7
+
+/* Capabilities */
+#define BGP_OPT_CAPABILITIES	2
+#define BGP_CAPA_MP		1
+#define BGP_CAPA_RREFRESH	2
+#define BGP_CAPA_AS4		65
+#define BGP_AFI_IPV4		1
+#define BGP_SAFI_UNICAST	1
+
+/* Path attributes */
+#define BGP_ATTR_OPTIONAL	0x80
+#define BGP_ATTR_TRANSITIVE	0x40
+#define BGP_ATTR_PARTIAL	0x20
+#define BGP_ATTR_EXTLEN		0x10
+
+enum bgp_attr_code {
+	BGP_ATTR_ORIGIN = 1,
+	BGP_ATTR_AS_PATH = 2,
+	BGP_ATTR_NEXT_HOP = 3,
+	BGP_ATTR_MED = 4,
+	BGP_ATTR_LOCAL_PREF = 5,
+	BGP_ATTR_ATOMIC_AGGR = 6,
+	BGP_ATTR_AGGREGATOR = 7,
+	BGP_ATTR_COMMUNITIES = 8,
+	BGP_ATTR_MP_REACH = 14,
+	BGP_ATTR_MP_UNREACH = 15,
+	BGP_ATTR_AS4_PATH = 17,
+	BGP_ATTR_AS4_AGGREGATOR = 18,
+};
+
+#define BGP_ASPATH_SET		1
+#define BGP_ASPATH_SEQUENCE	2
+#define BGP_ASPATH_CONFED_SEQ	3
+#define BGP_ASPATH_CONFED_SET	4
+
+#define BGP_ORIGIN_IGP		0
+#define BGP_ORIGIN_EGP		1
+#define BGP_ORIGIN_INCOMPLETE	2
+
+/* A NOTIFICATION to send or one received. */
+struct bgp_notify {
+	uint8_t		code;
+	uint8_t		subcode;
+	size_t		datalen;
+	uint8_t		data[64];
+};
+
+/* ---- msg.c: framing, OPEN, NOTIFICATION, KEEPALIVE, ROUTE-REFRESH ---- */
+struct bgp_open {
+	uint8_t		version;
+	uint16_t	my_as;		/* as on the wire */
+	uint16_t	hold_time;
+	struct in_addr	bgp_id;
+	uint32_t	asn;		/* 4-octet AS capability or my_as */
+	bool		as4;
+	bool		mp_ipv4;
+	bool		rrefresh;
+	bool		has_mp;		/* any MP capability at all */
+};
+
+const char	*bgp_msg_type_name(uint8_t);
+/* "Hold Timer Expired", "Cease/Administrative Shutdown" */
+const char	*bgp_notify_name(uint8_t code, uint8_t subcode, char *, size_t);
+/*
+ * Check a header at buf (len >= BGP_HDR_LEN): marker, length, type and
+ * the type's length bounds. 0 with msglen and type set, or -1 with n set.
+ */
+int		 bgp_hdr_parse(const uint8_t *buf, size_t len, uint16_t *msglen,
+		    uint8_t *type, struct bgp_notify *n);
+/* Start a message: marker, length placeholder, type. */
+void		 bgp_msg_begin(struct wbuf *, uint8_t type);
+/* Patch the length; false if over BGP_MAX_MSG or the wbuf failed. */
+bool		 bgp_msg_end(struct wbuf *);
+bool		 bgp_open_build(struct wbuf *, uint32_t asn, uint16_t hold,
+		    struct in_addr id);
+/* body = after the header. -1 with n set on an error to send. */
+int		 bgp_open_parse(const uint8_t *body, size_t len,
+		    struct bgp_open *, struct bgp_notify *n);
+bool		 bgp_notify_build(struct wbuf *, const struct bgp_notify *);
+int		 bgp_notify_parse(const uint8_t *body, size_t len,
+		    struct bgp_notify *);
+bool		 bgp_keepalive_build(struct wbuf *);
+bool		 bgp_rrefresh_build(struct wbuf *);
+int		 bgp_rrefresh_parse(const uint8_t *body, size_t len,
+		    uint16_t *afi, uint8_t *safi);
+void		 bgp_notify_set(struct bgp_notify *, uint8_t code,
+		    uint8_t subcode, const void *data, size_t datalen);
+
+/* ---- attrs.c: path attributes and UPDATE (RFC 4271 4.3, RFC 7606) ---- */
+
+/* AS_PATH is kept in 4-octet wire form: segments of type, count, ASNs. */
+struct bgp_attrs {
+	uint32_t	 seen;		/* bit per attribute code < 32 */
+	uint8_t		 origin;
+	uint8_t		*aspath;
+	size_t		 aspath_len;
+	struct in_addr	 nexthop;
+	uint32_t	 med;
+	uint32_t	 local_pref;
+	uint32_t	 agg_as;
+	struct in_addr	 agg_id;
+	uint8_t		*communities;
+	size_t		 communities_len;
+	uint8_t		*other;		/* unknown transitive attrs, encoded */
+	size_t		 other_len;
+};
+#define BGP_SEEN(a, code)	(((a)->seen >> (code)) & 1u)
+
+struct bgp_parse_ctx {
+	bool		 as4;		/* 4-octet ASNs on this session */
+	bool		 ebgp;
+	uint32_t	 peer_as;
+	/* Out: why attributes were discarded or the update withdrawn. */
+	char		 why[160];
+};
+
+struct bgp_update {
+	struct cgw_prefix	*withdrawn;
+	size_t			 nwithdrawn;
+	struct cgw_prefix	*nlri;
+	size_t			 nnlri;
+	struct bgp_attrs	 attrs;
+	bool			 treat_as_withdraw;	/* RFC 7606 */
+};
+
+/* -1: session reset, n says why (RFC 7606 leaves only a few cases). */
+int		 bgp_update_parse(const uint8_t *body, size_t len,
+		    struct bgp_parse_ctx *, struct bgp_update *,
+		    struct bgp_notify *n);
+void		 bgp_update_free(struct bgp_update *);
+
+void		 bgp_attrs_clear(struct bgp_attrs *);
+int		 bgp_attrs_copy(struct bgp_attrs *, const struct bgp_attrs *);
+bool		 bgp_attrs_eq(const struct bgp_attrs *, const struct bgp_attrs *);
+/* Path attributes section for a peer (2- or 4-octet ASNs). */
+bool		 bgp_attrs_encode(struct wbuf *, const struct bgp_attrs *,
+		    bool as4);
+/* Prefix in NLRI form (length + significant octets). */
+bool		 bgp_prefix_encode(struct wbuf *, const struct cgw_prefix *);
+size_t		 bgp_prefix_wire_len(const struct cgw_prefix *);
+
+/* AS_PATH helpers on the 4-octet form. */
+size_t		 bgp_aspath_count(const uint8_t *, size_t);	/* 9.1.2.2 a) */
+bool		 bgp_aspath_contains(const uint8_t *, size_t, uint32_t);
+uint32_t	 bgp_aspath_first(const uint8_t *, size_t);	/* 0 = none */
+/* New path with `asn` prepended n times; caller frees *out. */
+int		 bgp_aspath_prepend(const uint8_t *, size_t, uint32_t asn,
+		    unsigned n, uint8_t **out, size_t *outlen);
+/* Flatten into asns (malloc'd); *n entries. */
+int		 bgp_aspath_flatten(const uint8_t *, size_t, uint32_t **, size_t *);
+
+/* ---- decide.c: RFC 4271 9.1.2.2 ---- */
+struct bgp_path;
+/* <0: a better, >0: b better. mp_only: stop before the router-id step. */
+int		 bgp_decide_cmp(const struct bgp_path *, const struct bgp_path *,
+		    bool mp_only);
+
+/* ---- rib.c ---- */
+#define BGP_MAX_MULTIPATH	8
+
+struct bgp_path {
+	TAILQ_ENTRY(bgp_path)	 entry;
+	struct bgp_peer		*peer;		/* NULL: our network */
+	struct bgp_attrs	 attrs;
+	/* Cached for the decision: */
+	uint32_t		 local_pref;
+	bool			 ebgp;
+	struct in_addr		 peer_id;
+	struct cgw_addr		 peer_addr;
+	bool			 best;
+	bool			 installed;
+};
+TAILQ_HEAD(bgp_paths, bgp_path);
+
+struct bgp_fib_nh {
+	struct cgw_addr		 gateway;
+	struct bgp_peer		*peer;
+};
+
+struct bgp_rib_entry {
+	RB_ENTRY(bgp_rib_entry)	 node;
+	struct cgw_prefix	 prefix;
+	struct bgp_paths	 paths;
+	struct bgp_path		*best;
+	/* What the daemon has now, to emit fib_change on changes only. */
+	struct bgp_fib_nh	 fib[BGP_MAX_MULTIPATH];
+	size_t			 nfib;
+	bool			 fib_dirty;
+	bool			 export_dirty;
+	TAILQ_ENTRY(bgp_rib_entry) dirty;
+	bool			 on_dirty;
+};
+RB_HEAD(bgp_rib, bgp_rib_entry);
+TAILQ_HEAD(bgp_rib_dirty, bgp_rib_entry);
+
+/* Adj-RIB-Out: what we told one peer. */
+struct bgp_out {
+	RB_ENTRY(bgp_out)	 node;
+	struct cgw_prefix	 prefix;
+	struct bgp_attrs	 attrs;
+	bool			 announced;	/* sent (or to send) as reachable */
+	bool			 pending;	/* differs from what the peer has */
+	bool			 withdraw;	/* pending withdrawal */
+};
+RB_HEAD(bgp_outs, bgp_out);
+
+int		 bgp_prefix_cmp(const struct cgw_prefix *, const struct cgw_prefix *);
+
+/* ---- session.c ---- */
+struct bgp_conn {
+	struct bgp_peer		*peer;
+	struct bufferevent	*bev;
+	bool			 outgoing;
+	bool			 connected;
+	bool			 got_open;
+	struct bgp_open		 open;	/* theirs, once got_open */
+};
+
+struct bgp_peer {
+	TAILQ_ENTRY(bgp_peer)	 entry;
+	struct bgp_ctx		*ctx;
+	struct bgp_peer_conf	 conf;
+	enum bgp_state		 state;
+	bool			 enabled;	/* started and not downed */
+	bool			 ebgp;
+	struct bgp_conn		*conn;		/* the FSM's connection */
+	struct bgp_conn		*coll;		/* second one, RFC 4271 6.8 */
+	struct event		*ev_retry;	/* ConnectRetry / idle hold */
+	struct event		*ev_hold;
+	struct event		*ev_keepalive;
+	/* Negotiated on the current session: */
+	uint16_t		 hold_time;
+	bool			 as4;
+	bool			 rrefresh;
+	uint32_t		 peer_asn;
+	struct in_addr		 peer_id;
+	struct in_addr		 local_addr;	/* our end of the TCP session */
+	time_t			 established_at;
+	uint32_t		 established_count;
+	uint32_t		 n_received;
+	uint32_t		 n_advertised;
+	bool			 warned_advertised;
+	struct bgp_outs		 out;
+	bool			 out_pending;
+	char			 last_error[BGP_ERR_MAX];
+};
+TAILQ_HEAD(bgp_peers, bgp_peer);
+
+struct bgp_ctx {
+	struct event_base	*base;
+	uint32_t		 asn;
+	struct in_addr		 router_id;
+	struct bgp_callbacks	 cb;
+	void			*cbarg;
+	bool			 multipath;
+	uint16_t		 port;
+	struct evconnlistener	*listener;
+	struct bgp_peers	 peers;
+	struct bgp_rib		 rib;
+	struct bgp_rib_dirty	 dirty;
+	struct event		*ev_flush;
+	bool			 flush_scheduled;
+};
+
+/* rib.c */
+void		 bgp_rib_init(struct bgp_ctx *);
+void		 bgp_rib_free(struct bgp_ctx *);
+/* Replace/insert peer's path for prefix (takes over *attrs). */
+int		 bgp_rib_update(struct bgp_ctx *, struct bgp_peer *,
+		    const struct cgw_prefix *, struct bgp_attrs *);
+/* Remove peer's path (peer NULL: our network). true if one existed. */
+bool		 bgp_rib_withdraw(struct bgp_ctx *, struct bgp_peer *,
+		    const struct cgw_prefix *);
+void		 bgp_rib_peer_flush(struct bgp_ctx *, struct bgp_peer *);
+/* Fill the peer's Adj-RIB-Out from the whole Loc-RIB (Established). */
+void		 bgp_rib_peer_export_all(struct bgp_ctx *, struct bgp_peer *);
+void		 bgp_rib_peer_out_clear(struct bgp_peer *);
+/* Mark every announced Adj-RIB-Out entry to be sent again (refresh). */
+void		 bgp_rib_peer_resend(struct bgp_ctx *, struct bgp_peer *);
+/* Run the batched work: FIB callbacks, exports, UPDATE sending. */
+void		 bgp_rib_flush(struct bgp_ctx *);
+/* Re-run the decision everywhere (multipath switched). */
+void		 bgp_rib_redecide_all(struct bgp_ctx *);
+/* What the peer was told about prefix (NULL: nothing announced). */
+const struct bgp_attrs *bgp_rib_out_lookup(struct bgp_peer *,
+		    const struct cgw_prefix *);
+void		 bgp_schedule_flush(struct bgp_ctx *);
+
+/* session.c */
+/* Queue a message on the peer's session; false if no session. */
+bool		 bgp_peer_send(struct bgp_peer *, const struct wbuf *);
+void		 bgp_listen_close(struct bgp_ctx *);
+
+#endif

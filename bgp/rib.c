@@ -1,0 +1,644 @@
+/*
+ * The RIBs. One RB tree of prefixes holds every path: a peer's paths are
+ * its Adj-RIB-In (after loop detection), the best of each prefix is the
+ * Loc-RIB. Each peer keeps its Adj-RIB-Out as a tree of what it was told.
+ *
+ * Changes are marked on the prefix and handled once per event-loop turn
+ * (bgp_rib_flush): the FIB callback for prefixes whose installed next-hop
+ * set changed, then exports into each Adj-RIB-Out, then UPDATEs.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+
+#include "bgp/bgp_priv.h"
+#include "lib/log.h"
+
+int
+bgp_prefix_cmp(const struct cgw_prefix *a, const struct cgw_prefix *b)
+{
+	int c;
+
+	if (a->addr.af != b->addr.af)
+		return a->addr.af < b->addr.af ? -1 : 1;
+	if ((c = memcmp(a->addr.bytes, b->addr.bytes, addr_len(&a->addr))) != 0)
+		return c;
+	return a->len < b->len ? -1 : a->len > b->len ? 1 : 0;
+}
+
+static int
+bgp_rib_entry_cmp(struct bgp_rib_entry *a, struct bgp_rib_entry *b)
+{
+	return bgp_prefix_cmp(&a->prefix, &b->prefix);
+}
+
+static int
+bgp_out_cmp(struct bgp_out *a, struct bgp_out *b)
+{
+	return bgp_prefix_cmp(&a->prefix, &b->prefix);
+}
+
+RB_GENERATE_INTERNAL(bgp_rib, bgp_rib_entry, node, bgp_rib_entry_cmp,
+    __attribute__((unused)) static)
+RB_GENERATE_INTERNAL(bgp_outs, bgp_out, node, bgp_out_cmp,
+    __attribute__((unused)) static)
+
+static void
+bgp_rib_flush_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct bgp_ctx *ctx = arg;
+
+	(void)fd;
+	(void)ev;
+	ctx->flush_scheduled = false;
+	bgp_rib_flush(ctx);
+}
+
+void
+bgp_rib_init(struct bgp_ctx *ctx)
+{
+	RB_INIT(&ctx->rib);
+	TAILQ_INIT(&ctx->dirty);
+	ctx->ev_flush = event_new(ctx->base, -1, 0, bgp_rib_flush_cb, ctx);
+}
+
+void
+bgp_schedule_flush(struct bgp_ctx *ctx)
+{
+	if (ctx->flush_scheduled || ctx->ev_flush == NULL)
+		return;
+	ctx->flush_scheduled = true;
+	event_active(ctx->ev_flush, EV_TIMEOUT, 1);
+}
+
+static void
+bgp_path_free(struct bgp_path *p)
+{
+	bgp_attrs_clear(&p->attrs);
+	free(p);
+}
+
+static void
+bgp_entry_free(struct bgp_rib_entry *e)
+{
+	struct bgp_path *p;
+
+	while ((p = TAILQ_FIRST(&e->paths)) != NULL) {
+		TAILQ_REMOVE(&e->paths, p, entry);
+		bgp_path_free(p);
+	}
+	free(e);
+}
+
+void
+bgp_rib_free(struct bgp_ctx *ctx)
+{
+	struct bgp_rib_entry *e, *next;
+
+	RB_FOREACH_SAFE(e, bgp_rib, &ctx->rib, next) {
+		RB_REMOVE(bgp_rib, &ctx->rib, e);
+		bgp_entry_free(e);
+	}
+	TAILQ_INIT(&ctx->dirty);
+	if (ctx->ev_flush != NULL)
+		event_free(ctx->ev_flush);
+	ctx->ev_flush = NULL;
+}
+
+static void
+bgp_entry_dirty(struct bgp_ctx *ctx, struct bgp_rib_entry *e)
+{
+	e->export_dirty = true;
+	if (!e->on_dirty) {
+		e->on_dirty = true;
+		TAILQ_INSERT_TAIL(&ctx->dirty, e, dirty);
+	}
+	bgp_schedule_flush(ctx);
+}
+
+static bool
+bgp_fib_has(const struct bgp_rib_entry *e, const struct bgp_fib_nh *nh)
+{
+	size_t i;
+
+	for (i = 0; i < e->nfib; i++)
+		if (e->fib[i].peer == nh->peer &&
+		    addr_eq(&e->fib[i].gateway, &nh->gateway))
+			return true;
+	return false;
+}
+
+/* Decide the best path and the FIB set of one prefix. */
+static void
+bgp_rib_decide(struct bgp_ctx *ctx, struct bgp_rib_entry *e)
+{
+	struct bgp_path *p, *best = NULL;
+	struct bgp_fib_nh set[BGP_MAX_MULTIPATH];
+	size_t n = 0, i;
+	bool same;
+
+	memset(set, 0, sizeof(set));
+	TAILQ_FOREACH(p, &e->paths, entry) {
+		p->best = p->installed = false;
+		if (best == NULL || bgp_decide_cmp(p, best, false) < 0)
+			best = p;
+	}
+	e->best = best;
+	if (best != NULL) {
+		best->best = true;
+		if (best->peer != NULL) {
+			set[n].gateway.af = AF_INET;
+			set[n].gateway.v4 = best->attrs.nexthop;
+			set[n++].peer = best->peer;
+			best->installed = true;
+		}
+	}
+	if (ctx->multipath && n == 1) {
+		TAILQ_FOREACH(p, &e->paths, entry) {
+			if (p == best || p->peer == NULL ||
+			    n == BGP_MAX_MULTIPATH ||
+			    bgp_decide_cmp(p, best, true) != 0)
+				continue;
+			set[n].gateway.af = AF_INET;
+			set[n].gateway.v4 = p->attrs.nexthop;
+			set[n++].peer = p->peer;
+			p->installed = true;
+		}
+	}
+	same = n == e->nfib;
+	for (i = 0; same && i < n; i++)
+		same = bgp_fib_has(e, &set[i]);
+	if (!same) {
+		memcpy(e->fib, set, n * sizeof(set[0]));
+		e->nfib = n;
+		e->fib_dirty = true;
+	}
+	bgp_entry_dirty(ctx, e);
+}
+
+static struct bgp_rib_entry *
+bgp_rib_find(struct bgp_ctx *ctx, const struct cgw_prefix *prefix)
+{
+	struct bgp_rib_entry key;
+
+	memset(&key, 0, sizeof(key));
+	key.prefix = *prefix;
+	return RB_FIND(bgp_rib, &ctx->rib, &key);
+}
+
+int
+bgp_rib_update(struct bgp_ctx *ctx, struct bgp_peer *peer,
+    const struct cgw_prefix *prefix, struct bgp_attrs *attrs)
+{
+	struct bgp_rib_entry *e;
+	struct bgp_path *p;
+
+	if ((e = bgp_rib_find(ctx, prefix)) == NULL) {
+		if ((e = calloc(1, sizeof(*e))) == NULL)
+			return -1;
+		e->prefix = *prefix;
+		TAILQ_INIT(&e->paths);
+		RB_INSERT(bgp_rib, &ctx->rib, e);
+	}
+	TAILQ_FOREACH(p, &e->paths, entry)
+		if (p->peer == peer)
+			break;
+	if (p == NULL) {
+		if ((p = calloc(1, sizeof(*p))) == NULL) {
+			bgp_entry_dirty(ctx, e);
+			return -1;
+		}
+		p->peer = peer;
+		if (peer == NULL)
+			TAILQ_INSERT_HEAD(&e->paths, p, entry);
+		else {
+			TAILQ_INSERT_TAIL(&e->paths, p, entry);
+			peer->n_received++;
+		}
+	} else {
+		/* An implicit withdrawal of the previous path. */
+		bgp_attrs_clear(&p->attrs);
+	}
+	p->attrs = *attrs;
+	memset(attrs, 0, sizeof(*attrs));
+	if (peer != NULL) {
+		p->ebgp = peer->ebgp;
+		p->peer_id = peer->peer_id;
+		p->peer_addr = peer->conf.remote;
+		/* iBGP carries its LOCAL_PREF; eBGP gets the peer's. */
+		p->local_pref = !peer->ebgp &&
+		    BGP_SEEN(&p->attrs, BGP_ATTR_LOCAL_PREF) ?
+		    p->attrs.local_pref : peer->conf.local_pref;
+	}
+	bgp_rib_decide(ctx, e);
+	return 0;
+}
+
+static void
+bgp_rib_unlink(struct bgp_rib_entry *e, struct bgp_path *p)
+{
+	TAILQ_REMOVE(&e->paths, p, entry);
+	if (p->peer != NULL && p->peer->n_received > 0)
+		p->peer->n_received--;
+	if (e->best == p)
+		e->best = NULL;
+	bgp_path_free(p);
+}
+
+bool
+bgp_rib_withdraw(struct bgp_ctx *ctx, struct bgp_peer *peer,
+    const struct cgw_prefix *prefix)
+{
+	struct bgp_rib_entry *e;
+	struct bgp_path *p;
+
+	if ((e = bgp_rib_find(ctx, prefix)) == NULL)
+		return false;
+	TAILQ_FOREACH(p, &e->paths, entry)
+		if (p->peer == peer)
+			break;
+	if (p == NULL)
+		return false;
+	bgp_rib_unlink(e, p);
+	bgp_rib_decide(ctx, e);
+	return true;
+}
+
+void
+bgp_rib_peer_flush(struct bgp_ctx *ctx, struct bgp_peer *peer)
+{
+	struct bgp_rib_entry *e;
+	struct bgp_path *p, *next;
+	bool changed;
+
+	RB_FOREACH(e, bgp_rib, &ctx->rib) {
+		changed = false;
+		for (p = TAILQ_FIRST(&e->paths); p != NULL; p = next) {
+			next = TAILQ_NEXT(p, entry);
+			if (p->peer == peer) {
+				bgp_rib_unlink(e, p);
+				changed = true;
+			}
+		}
+		if (changed)
+			bgp_rib_decide(ctx, e);
+	}
+	peer->n_received = 0;
+}
+
+/* ---- Export (Adj-RIB-Out) ---- */
+
+/*
+ * What `peer` should hear about prefix e, in *out; false: nothing.
+ * Tunnel peers get our networks and LAN-learned routes, LAN neighbors the
+ * tunnel-learned ones; never a route back to where it came from.
+ */
+static bool
+bgp_export_attrs(struct bgp_ctx *ctx, struct bgp_peer *peer,
+    const struct bgp_rib_entry *e, struct bgp_attrs *out)
+{
+	const struct bgp_path *best = e->best;
+	uint8_t *np;
+	size_t nl;
+
+	if (best == NULL || best->peer == peer)
+		return false;
+	if (peer->conf.role == BGP_ROLE_TUNNEL) {
+		if (best->peer != NULL &&
+		    best->peer->conf.role != BGP_ROLE_NEIGHBOR)
+			return false;
+	} else {
+		if (best->peer == NULL ||
+		    best->peer->conf.role != BGP_ROLE_TUNNEL)
+			return false;
+	}
+	/* RFC 4271 9.2: iBGP-learned routes are not sent to iBGP peers. */
+	if (!peer->ebgp && best->peer != NULL && !best->ebgp)
+		return false;
+	if (e->prefix.addr.af != AF_INET)
+		return false;
+	if (bgp_attrs_copy(out, &best->attrs) == -1)
+		return false;
+	if (best->peer == NULL) {
+		out->origin = BGP_ORIGIN_IGP;
+		out->seen |= 1u << BGP_ATTR_ORIGIN | 1u << BGP_ATTR_AS_PATH;
+	}
+	if (peer->ebgp) {
+		if (bgp_aspath_prepend(out->aspath, out->aspath_len, ctx->asn,
+		    1u + peer->conf.prepend, &np, &nl) == -1) {
+			bgp_attrs_clear(out);
+			return false;
+		}
+		free(out->aspath);
+		out->aspath = np;
+		out->aspath_len = nl;
+		/* MED is not passed on to another AS (RFC 4271 5.1.4). */
+		out->seen &= ~(1u << BGP_ATTR_MED | 1u << BGP_ATTR_LOCAL_PREF);
+		out->med = out->local_pref = 0;
+	} else {
+		out->seen |= 1u << BGP_ATTR_LOCAL_PREF;
+		out->local_pref = best->peer == NULL ? BGP_DEF_LOCAL_PREF :
+		    best->local_pref;
+	}
+	/* Next hop self: peers reach the VPC (or the LAN) through us. */
+	out->nexthop = peer->local_addr;
+	out->seen |= 1u << BGP_ATTR_NEXT_HOP;
+	return true;
+}
+
+static struct bgp_out *
+bgp_out_find(struct bgp_peer *peer, const struct cgw_prefix *prefix)
+{
+	struct bgp_out key;
+
+	memset(&key, 0, sizeof(key));
+	key.prefix = *prefix;
+	return RB_FIND(bgp_outs, &peer->out, &key);
+}
+
+static void
+bgp_rib_export_entry(struct bgp_ctx *ctx, struct bgp_peer *peer,
+    const struct bgp_rib_entry *e)
+{
+	struct bgp_attrs a;
+	struct bgp_out *o = bgp_out_find(peer, &e->prefix);
+
+	memset(&a, 0, sizeof(a));
+	if (bgp_export_attrs(ctx, peer, e, &a)) {
+		if (o != NULL && o->announced && bgp_attrs_eq(&o->attrs, &a)) {
+			bgp_attrs_clear(&a);
+			return;
+		}
+		if (o == NULL) {
+			if ((o = calloc(1, sizeof(*o))) == NULL) {
+				bgp_attrs_clear(&a);
+				return;
+			}
+			o->prefix = e->prefix;
+			RB_INSERT(bgp_outs, &peer->out, o);
+		}
+		if (!o->announced)
+			peer->n_advertised++;
+		bgp_attrs_clear(&o->attrs);
+		o->attrs = a;
+		o->announced = true;
+		o->withdraw = false;
+		o->pending = true;
+		peer->out_pending = true;
+	} else if (o != NULL && o->announced) {
+		bgp_attrs_clear(&o->attrs);
+		o->announced = false;
+		o->withdraw = true;
+		o->pending = true;
+		peer->n_advertised--;
+		peer->out_pending = true;
+	}
+}
+
+void
+bgp_rib_peer_export_all(struct bgp_ctx *ctx, struct bgp_peer *peer)
+{
+	struct bgp_rib_entry *e;
+
+	RB_FOREACH(e, bgp_rib, &ctx->rib)
+		bgp_rib_export_entry(ctx, peer, e);
+	bgp_schedule_flush(ctx);
+}
+
+void
+bgp_rib_peer_out_clear(struct bgp_peer *peer)
+{
+	struct bgp_out *o, *next;
+
+	RB_FOREACH_SAFE(o, bgp_outs, &peer->out, next) {
+		RB_REMOVE(bgp_outs, &peer->out, o);
+		bgp_attrs_clear(&o->attrs);
+		free(o);
+	}
+	peer->n_advertised = 0;
+	peer->out_pending = false;
+}
+
+void
+bgp_rib_peer_resend(struct bgp_ctx *ctx, struct bgp_peer *peer)
+{
+	struct bgp_out *o;
+
+	RB_FOREACH(o, bgp_outs, &peer->out)
+		if (o->announced) {
+			o->pending = true;
+			peer->out_pending = true;
+		}
+	bgp_schedule_flush(ctx);
+}
+
+/* ---- UPDATE generation ---- */
+
+static void
+bgp_send_withdrawals(struct bgp_peer *peer)
+{
+	struct bgp_out *o, *next;
+	struct wbuf w;
+	size_t wlen_off = 0;
+	bool open = false;
+
+	RB_FOREACH_SAFE(o, bgp_outs, &peer->out, next) {
+		if (!o->pending || !o->withdraw)
+			continue;
+		/* Room for this prefix plus the empty attribute length. */
+		if (open && w.len + bgp_prefix_wire_len(&o->prefix) + 2 >
+		    BGP_MAX_MSG) {
+			wbuf_set_u16(&w, wlen_off, (uint16_t)(w.len - wlen_off - 2));
+			wbuf_u16(&w, 0);
+			if (bgp_msg_end(&w))
+				bgp_peer_send(peer, &w);
+			wbuf_free(&w);
+			open = false;
+		}
+		if (!open) {
+			wbuf_init(&w);
+			bgp_msg_begin(&w, BGP_MSG_UPDATE);
+			wlen_off = w.len;
+			wbuf_u16(&w, 0);
+			open = true;
+		}
+		bgp_prefix_encode(&w, &o->prefix);
+		RB_REMOVE(bgp_outs, &peer->out, o);
+		bgp_attrs_clear(&o->attrs);
+		free(o);
+	}
+	if (open) {
+		wbuf_set_u16(&w, wlen_off, (uint16_t)(w.len - wlen_off - 2));
+		wbuf_u16(&w, 0);
+		if (bgp_msg_end(&w))
+			bgp_peer_send(peer, &w);
+		wbuf_free(&w);
+	}
+}
+
+/* Prefixes with identical encoded attributes share one UPDATE. */
+static void
+bgp_send_announcements(struct bgp_peer *peer)
+{
+	struct bgp_out *o;
+	struct wbuf msg, attrs, cur;
+	bool open = false;
+
+	wbuf_init(&cur);
+	wbuf_init(&msg);
+	RB_FOREACH(o, bgp_outs, &peer->out) {
+		if (!o->pending || !o->announced)
+			continue;
+		o->pending = false;
+		wbuf_init(&attrs);
+		if (!bgp_attrs_encode(&attrs, &o->attrs, peer->as4) ||
+		    BGP_HDR_LEN + 4 + attrs.len + 5 > BGP_MAX_MSG) {
+			log_warn(peer->conf.name, "cannot encode the attributes "
+			    "of a route; not advertised");
+			wbuf_free(&attrs);
+			continue;
+		}
+		if (open && (attrs.len != cur.len ||
+		    memcmp(attrs.p, cur.p, attrs.len) != 0 ||
+		    msg.len + bgp_prefix_wire_len(&o->prefix) > BGP_MAX_MSG)) {
+			if (bgp_msg_end(&msg))
+				bgp_peer_send(peer, &msg);
+			wbuf_free(&msg);
+			open = false;
+		}
+		if (!open) {
+			wbuf_init(&msg);
+			bgp_msg_begin(&msg, BGP_MSG_UPDATE);
+			wbuf_u16(&msg, 0);
+			wbuf_u16(&msg, (uint16_t)attrs.len);
+			wbuf_bytes(&msg, attrs.p, attrs.len);
+			wbuf_free(&cur);
+			cur = attrs;
+			open = true;
+		} else
+			wbuf_free(&attrs);
+		bgp_prefix_encode(&msg, &o->prefix);
+	}
+	if (open) {
+		if (bgp_msg_end(&msg))
+			bgp_peer_send(peer, &msg);
+		wbuf_free(&msg);
+	}
+	wbuf_free(&cur);
+}
+
+static void
+bgp_fib_emit(struct bgp_ctx *ctx, struct bgp_rib_entry *e)
+{
+	struct bgp_nexthop nhs[BGP_MAX_MULTIPATH];
+	size_t i;
+
+	e->fib_dirty = false;
+	if (ctx->cb.fib_change == NULL)
+		return;
+	for (i = 0; i < e->nfib; i++) {
+		nhs[i].gateway = e->fib[i].gateway;
+		nhs[i].peer = e->fib[i].peer;
+		nhs[i].peer_name = e->fib[i].peer->conf.name;
+	}
+	ctx->cb.fib_change(ctx->cbarg, &e->prefix, nhs, e->nfib);
+}
+
+void
+bgp_rib_flush(struct bgp_ctx *ctx)
+{
+	struct bgp_rib_entry *e;
+	struct bgp_peer *peer;
+
+	while ((e = TAILQ_FIRST(&ctx->dirty)) != NULL) {
+		TAILQ_REMOVE(&ctx->dirty, e, dirty);
+		e->on_dirty = false;
+		if (e->export_dirty) {
+			e->export_dirty = false;
+			TAILQ_FOREACH(peer, &ctx->peers, entry)
+				if (peer->state == BGP_ST_ESTABLISHED)
+					bgp_rib_export_entry(ctx, peer, e);
+		}
+		if (e->fib_dirty)
+			bgp_fib_emit(ctx, e);
+		if (TAILQ_EMPTY(&e->paths) && e->nfib == 0 && !e->on_dirty) {
+			RB_REMOVE(bgp_rib, &ctx->rib, e);
+			bgp_entry_free(e);
+		}
+	}
+	TAILQ_FOREACH(peer, &ctx->peers, entry) {
+		if (peer->state != BGP_ST_ESTABLISHED || !peer->out_pending)
+			continue;
+		peer->out_pending = false;
+		bgp_send_withdrawals(peer);
+		bgp_send_announcements(peer);
+		if (peer->conf.role == BGP_ROLE_TUNNEL &&
+		    peer->n_advertised > BGP_AWS_MAX_ADVERTISED) {
+			if (!peer->warned_advertised)
+				log_warn(peer->conf.name, "advertising %u "
+				    "prefixes; AWS accepts at most %u",
+				    peer->n_advertised, BGP_AWS_MAX_ADVERTISED);
+			peer->warned_advertised = true;
+		} else
+			peer->warned_advertised = false;
+	}
+}
+
+void
+bgp_rib_walk(struct bgp_ctx *ctx,
+    void (*cb)(const struct bgp_route_info *, void *), void *arg)
+{
+	struct bgp_rib_entry *e;
+	struct bgp_path *p;
+	struct bgp_route_info ri;
+	uint32_t *asns;
+	size_t n;
+
+	RB_FOREACH(e, bgp_rib, &ctx->rib) {
+		TAILQ_FOREACH(p, &e->paths, entry) {
+			memset(&ri, 0, sizeof(ri));
+			ri.prefix = &e->prefix;
+			if (p->peer != NULL) {
+				ri.nexthop.af = AF_INET;
+				ri.nexthop.v4 = p->attrs.nexthop;
+			}
+			ri.peer = p->peer;
+			ri.peer_name = p->peer ? p->peer->conf.name : "local";
+			if (bgp_aspath_flatten(p->attrs.aspath,
+			    p->attrs.aspath_len, &asns, &n) == -1) {
+				asns = NULL;
+				n = 0;
+			}
+			ri.as_path = asns;
+			ri.as_path_len = n;
+			ri.origin = p->attrs.origin;
+			ri.local_pref = p->peer ? p->local_pref :
+			    BGP_DEF_LOCAL_PREF;
+			ri.med = p->attrs.med;
+			ri.best = p->best;
+			ri.installed = p->installed;
+			cb(&ri, arg);
+			free(asns);
+		}
+	}
+}
+
+void
+bgp_rib_redecide_all(struct bgp_ctx *ctx)
+{
+	struct bgp_rib_entry *e;
+
+	RB_FOREACH(e, bgp_rib, &ctx->rib)
+		bgp_rib_decide(ctx, e);
+}
+
+const struct bgp_attrs *
+bgp_rib_out_lookup(struct bgp_peer *peer, const struct cgw_prefix *prefix)
+{
+	struct bgp_out *o = bgp_out_find(peer, prefix);
+
+	return o != NULL && o->announced ? &o->attrs : NULL;
+}

@@ -1,0 +1,967 @@
+/*
+ * BGP sessions: the RFC 4271 8 FSM, TCP connections (active connect from
+ * the configured local address, one wildcard listener dispatching by
+ * source address), collision detection (6.8), hold/keepalive/connect-retry
+ * timers. Modelled on OpenBSD bgpd's session.c.
+ *
+ * A peer has one FSM connection (conn) and, during a collision, a second
+ * one (coll) that gets our OPEN and waits for the peer's; whichever the
+ * BGP identifiers say to keep becomes conn.
+ */
+#include <sys/socket.h>
+#include <arpa/inet.h>
+#include <netinet/ip.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/listener.h>
+
+#include "bgp/bgp_priv.h"
+#include "lib/log.h"
+
+/* RFC 4271 8: a large hold time until the OPENs are exchanged. */
+#define BGP_OPEN_HOLD_TIME	240
+
+static const char *const bgp_state_names[] = {
+	[BGP_ST_IDLE] = "Idle",
+	[BGP_ST_CONNECT] = "Connect",
+	[BGP_ST_ACTIVE] = "Active",
+	[BGP_ST_OPENSENT] = "OpenSent",
+	[BGP_ST_OPENCONFIRM] = "OpenConfirm",
+	[BGP_ST_ESTABLISHED] = "Established",
+};
+
+const char *
+bgp_state_name(enum bgp_state s)
+{
+	if ((unsigned)s < sizeof(bgp_state_names) / sizeof(bgp_state_names[0]))
+		return bgp_state_names[s];
+	return "unknown";
+}
+
+static time_t
+bgp_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+static void
+bgp_set_error(struct bgp_peer *p, const char *why)
+{
+	size_t n = strlen(why);
+
+	if (n >= sizeof(p->last_error))
+		n = sizeof(p->last_error) - 1;
+	memcpy(p->last_error, why, n);
+	p->last_error[n] = '\0';
+}
+
+static void	bgp_conn_read(struct bufferevent *, void *);
+static void	bgp_conn_event(struct bufferevent *, short, void *);
+static void	bgp_fsm_start(struct bgp_peer *);
+static void	bgp_session_close(struct bgp_peer *, const struct bgp_notify *,
+		    const char *why);
+
+static void
+bgp_timer_set(struct event *ev, unsigned secs)
+{
+	struct timeval tv = { .tv_sec = secs, .tv_usec = 0 };
+
+	if (ev != NULL)
+		evtimer_add(ev, &tv);
+}
+
+static void
+bgp_timer_stop(struct event *ev)
+{
+	if (ev != NULL)
+		evtimer_del(ev);
+}
+
+/*
+ * The one place the state changes. Entering Established exports the
+ * Loc-RIB; leaving it drops the peer's routes and its Adj-RIB-Out.
+ */
+static void
+bgp_fsm_change(struct bgp_peer *p, enum bgp_state next, const char *why)
+{
+	enum bgp_state old = p->state;
+
+	if (old == next)
+		return;
+	log_info(p->conf.name, "%s -> %s (%s)", bgp_state_name(old),
+	    bgp_state_name(next), why);
+	p->state = next;
+	if (old == BGP_ST_ESTABLISHED) {
+		p->established_at = 0;
+		bgp_rib_peer_flush(p->ctx, p);
+		bgp_rib_peer_out_clear(p);
+	}
+	if (next == BGP_ST_ESTABLISHED) {
+		p->established_at = bgp_now();
+		p->established_count++;
+		bgp_rib_peer_export_all(p->ctx, p);
+	}
+	if (p->ctx->cb.peer_state != NULL)
+		p->ctx->cb.peer_state(p->ctx->cbarg, p, old, next);
+}
+
+/* ---- Connections ---- */
+
+static bool
+bgp_conn_send(struct bgp_conn *c, const struct wbuf *w)
+{
+	if (c == NULL || !c->connected || w->err)
+		return false;
+	return bufferevent_write(c->bev, w->p, w->len) == 0;
+}
+
+bool
+bgp_peer_send(struct bgp_peer *p, const struct wbuf *w)
+{
+	return bgp_conn_send(p->conn, w);
+}
+
+/*
+ * Close, sending the NOTIFICATION first if the socket takes it now: one
+ * non-blocking write, no waiting (a dead tunnel must not delay failover).
+ */
+static void
+bgp_conn_free(struct bgp_conn *c, const struct bgp_notify *n)
+{
+	evutil_socket_t fd;
+	struct wbuf w;
+	char junk[512];
+
+	if (c == NULL)
+		return;
+	fd = bufferevent_getfd(c->bev);
+	if (n != NULL && c->connected && fd >= 0) {
+		wbuf_init(&w);
+		if (bgp_notify_build(&w, n))
+			bgp_conn_send(c, &w);
+		wbuf_free(&w);
+		/* A socket bufferevent freezes the start of its output
+		 * buffer for its own writer; we drain it ourselves here. */
+		evbuffer_unfreeze(bufferevent_get_output(c->bev), 1);
+		evbuffer_write(bufferevent_get_output(c->bev), fd);
+	}
+	if (fd >= 0 && c->connected) {
+		/* Unread input at close() makes Linux send a RST that can
+		 * overtake the NOTIFICATION; drain it and send FIN first. */
+		shutdown(fd, SHUT_WR);
+		while (recv(fd, junk, sizeof(junk), MSG_DONTWAIT) > 0)
+			;
+	}
+	bufferevent_free(c->bev);
+	free(c);
+}
+
+static struct bgp_conn *
+bgp_conn_new(struct bgp_peer *p, evutil_socket_t fd, bool outgoing)
+{
+	struct bgp_conn *c;
+	int tos = IPTOS_PREC_INTERNETCONTROL;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return NULL;
+	c->peer = p;
+	c->outgoing = outgoing;
+	setsockopt(fd, IPPROTO_IP, IP_TOS, &tos, sizeof(tos));
+	c->bev = bufferevent_socket_new(p->ctx->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (c->bev == NULL) {
+		free(c);
+		return NULL;
+	}
+	bufferevent_setcb(c->bev, bgp_conn_read, NULL, bgp_conn_event, c);
+	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+	return c;
+}
+
+static void
+bgp_conn_local_addr(struct bgp_peer *p, struct bgp_conn *c)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	struct cgw_addr a;
+	uint16_t port;
+
+	if (getsockname(bufferevent_getfd(c->bev), (struct sockaddr *)&ss,
+	    &sl) == 0 && addr_from_sockaddr(&a, &port,
+	    (struct sockaddr *)&ss) && a.af == AF_INET)
+		p->local_addr = a.v4;
+}
+
+static bool
+bgp_conn_send_open(struct bgp_peer *p, struct bgp_conn *c)
+{
+	struct wbuf w;
+	bool ok;
+
+	wbuf_init(&w);
+	ok = bgp_open_build(&w, p->ctx->asn, p->conf.hold_time,
+	    p->ctx->router_id) && bgp_conn_send(c, &w);
+	wbuf_free(&w);
+	return ok;
+}
+
+static void
+bgp_send_keepalive(struct bgp_peer *p)
+{
+	struct wbuf w;
+
+	wbuf_init(&w);
+	if (bgp_keepalive_build(&w))
+		bgp_peer_send(p, &w);
+	wbuf_free(&w);
+}
+
+static void
+bgp_connect(struct bgp_peer *p)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	evutil_socket_t fd;
+	int on = 1;
+	char why[160];
+
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd == -1)
+		goto fail;
+	if (addr_is_set(&p->conf.local)) {
+		/* The inside address may not be configured yet when the
+		 * tunnel interface is still coming up. */
+		setsockopt(fd, IPPROTO_IP, IP_FREEBIND, &on, sizeof(on));
+		sl = addr_to_sockaddr(&p->conf.local, 0, &ss);
+		if (bind(fd, (struct sockaddr *)&ss, sl) == -1) {
+			close(fd);
+			goto fail;
+		}
+	}
+	if ((p->conn = bgp_conn_new(p, fd, true)) == NULL) {
+		close(fd);
+		goto fail;
+	}
+	sl = addr_to_sockaddr(&p->conf.remote, p->ctx->port, &ss);
+	if (bufferevent_socket_connect(p->conn->bev, (struct sockaddr *)&ss,
+	    (int)sl) == -1) {
+		bgp_conn_free(p->conn, NULL);
+		p->conn = NULL;
+		goto fail;
+	}
+	return;
+fail:
+	snprintf(why, sizeof(why), "connect: %s", strerror(errno));
+	bgp_set_error(p, why);
+	bgp_fsm_change(p, BGP_ST_ACTIVE, why);
+	bgp_timer_set(p->ev_retry, p->conf.connect_retry);
+}
+
+/* Our OPEN is out on p->conn: wait for theirs. */
+static void
+bgp_conn_opened(struct bgp_peer *p, const char *why)
+{
+	bgp_timer_stop(p->ev_retry);
+	bgp_conn_local_addr(p, p->conn);
+	if (!bgp_conn_send_open(p, p->conn)) {
+		bgp_session_close(p, NULL, "cannot send OPEN");
+		return;
+	}
+	bgp_timer_set(p->ev_hold, BGP_OPEN_HOLD_TIME);
+	bgp_fsm_change(p, BGP_ST_OPENSENT, why);
+}
+
+/* ---- Session teardown and restart ---- */
+
+static void
+bgp_session_close(struct bgp_peer *p, const struct bgp_notify *n,
+    const char *why)
+{
+	char name[96];
+
+	if (n != NULL) {
+		bgp_notify_name(n->code, n->subcode, name, sizeof(name));
+		log_info(p->conf.name, "sending NOTIFICATION %s (%s)", name, why);
+	}
+	bgp_set_error(p, why);
+	bgp_conn_free(p->coll, n);
+	p->coll = NULL;
+	bgp_conn_free(p->conn, n);
+	p->conn = NULL;
+	bgp_timer_stop(p->ev_hold);
+	bgp_timer_stop(p->ev_keepalive);
+	bgp_timer_stop(p->ev_retry);
+	p->hold_time = 0;
+	bgp_fsm_change(p, BGP_ST_IDLE, why);
+	/* Flushing a peer that never reached Established is a no-op. */
+	bgp_rib_peer_flush(p->ctx, p);
+	if (p->enabled)		/* RFC 4271 8.1.1 automatic start */
+		bgp_timer_set(p->ev_retry, p->conf.connect_retry);
+}
+
+static void
+bgp_session_error(struct bgp_peer *p, uint8_t code, uint8_t sub,
+    const char *why)
+{
+	struct bgp_notify n;
+
+	bgp_notify_set(&n, code, sub, NULL, 0);
+	bgp_session_close(p, &n, why);
+}
+
+/* ---- Messages ---- */
+
+static bool
+bgp_keep_outgoing(const struct bgp_peer *p, struct in_addr remote_id)
+{
+	/* RFC 4271 6.8: the side with the higher BGP Identifier keeps
+	 * the connection it initiated. */
+	return ntohl(p->ctx->router_id.s_addr) > ntohl(remote_id.s_addr);
+}
+
+static void
+bgp_collision_close(struct bgp_conn *c)
+{
+	struct bgp_notify n;
+
+	bgp_notify_set(&n, BGP_ERR_CEASE, BGP_CEASE_COLLISION, NULL, 0);
+	log_info(c->peer->conf.name, "connection collision: closing the %s "
+	    "connection", c->outgoing ? "outgoing" : "incoming");
+	bgp_conn_free(c, &n);
+}
+
+static int	bgp_open_accept(struct bgp_peer *, struct bgp_conn *);
+
+/*
+ * Both connections exist and the peer's identifier is known: keep one.
+ * Returns -1 if `self` was closed.
+ */
+static int
+bgp_collision_resolve(struct bgp_peer *p, struct in_addr remote_id,
+    struct bgp_conn *self)
+{
+	struct bgp_conn *loser, *winner;
+
+	if (p->coll->outgoing == bgp_keep_outgoing(p, remote_id)) {
+		winner = p->coll;
+		loser = p->conn;
+	} else {
+		winner = p->conn;
+		loser = p->coll;
+	}
+	p->conn = winner;
+	p->coll = NULL;
+	bgp_collision_close(loser);
+	if (winner->got_open && p->state != BGP_ST_OPENCONFIRM) {
+		/* The winner's OPEN came first: confirm it now. */
+		bgp_open_accept(p, winner);
+	} else if (!winner->got_open && p->state == BGP_ST_OPENCONFIRM) {
+		/* Our OPEN is already out on the winner: wait for theirs. */
+		bgp_timer_stop(p->ev_keepalive);
+		bgp_timer_set(p->ev_hold, BGP_OPEN_HOLD_TIME);
+		bgp_conn_local_addr(p, winner);
+		bgp_fsm_change(p, BGP_ST_OPENSENT, "collision: kept the "
+		    "other connection");
+	}
+	return loser == self ? -1 : 0;
+}
+
+/* The peer's OPEN on p->conn is valid: negotiate and confirm. */
+static int
+bgp_open_accept(struct bgp_peer *p, struct bgp_conn *c)
+{
+	const struct bgp_open *o = &c->open;
+	uint16_t hold;
+
+	p->peer_id = o->bgp_id;
+	p->peer_asn = o->asn;
+	p->as4 = o->as4;
+	p->rrefresh = o->rrefresh;
+	hold = p->conf.hold_time < o->hold_time ? p->conf.hold_time :
+	    o->hold_time;
+	p->hold_time = hold;
+	bgp_conn_local_addr(p, c);
+	bgp_send_keepalive(p);
+	if (hold > 0) {
+		bgp_timer_set(p->ev_hold, hold);
+		bgp_timer_set(p->ev_keepalive, hold / 3 > 0 ? hold / 3 : 1);
+	} else {
+		bgp_timer_stop(p->ev_hold);
+		bgp_timer_stop(p->ev_keepalive);
+	}
+	if (p->state != BGP_ST_OPENCONFIRM)
+		bgp_fsm_change(p, BGP_ST_OPENCONFIRM, "OPEN received");
+	if (p->coll != NULL)
+		return bgp_collision_resolve(p, o->bgp_id, c);
+	return 0;
+}
+
+/* Returns -1 if c was closed. */
+static int
+bgp_recv_open(struct bgp_peer *p, struct bgp_conn *c, const uint8_t *body,
+    size_t len)
+{
+	struct bgp_notify n;
+	struct bgp_open *o = &c->open;
+	char why[160];
+
+	if (bgp_open_parse(body, len, o, &n) == -1)
+		goto reject;
+	if (o->asn != p->conf.remote_asn) {
+		snprintf(why, sizeof(why), "OPEN: peer AS %u, expected %u",
+		    o->asn, p->conf.remote_asn);
+		bgp_notify_set(&n, BGP_ERR_OPEN, BGP_ERR_OPEN_AS, NULL, 0);
+		goto reject_why;
+	}
+	if (!p->ebgp && o->bgp_id.s_addr == p->ctx->router_id.s_addr) {
+		bgp_notify_set(&n, BGP_ERR_OPEN, BGP_ERR_OPEN_BGPID, NULL, 0);
+		goto reject;
+	}
+	if (!o->mp_ipv4)
+		log_warn(p->conf.name, "peer does not announce IPv4 unicast");
+	c->got_open = true;
+	if (c == p->coll)
+		return bgp_collision_resolve(p, o->bgp_id, c);
+	return bgp_open_accept(p, c);
+reject:
+	snprintf(why, sizeof(why), "bad OPEN");
+reject_why:
+	if (c == p->coll) {
+		p->coll = NULL;
+		bgp_conn_free(c, &n);
+		log_info(p->conf.name, "%s on the second connection", why);
+		return -1;
+	}
+	bgp_session_close(p, &n, why);
+	return -1;
+}
+
+static int
+bgp_recv_update(struct bgp_peer *p, const uint8_t *body, size_t len)
+{
+	struct bgp_parse_ctx pc;
+	struct bgp_update u;
+	struct bgp_notify n;
+	struct bgp_attrs a;
+	size_t i;
+	bool drop;
+	char why[192];
+
+	memset(&pc, 0, sizeof(pc));
+	pc.as4 = p->as4;
+	pc.ebgp = p->ebgp;
+	pc.peer_as = p->peer_asn;
+	if (bgp_update_parse(body, len, &pc, &u, &n) == -1) {
+		bgp_session_close(p, &n, "malformed UPDATE");
+		return -1;
+	}
+	if (pc.why[0] != '\0')
+		log_warn(p->conf.name, "UPDATE: %s", pc.why);
+	for (i = 0; i < u.nwithdrawn; i++)
+		bgp_rib_withdraw(p->ctx, p, &u.withdrawn[i]);
+	/* eBGP loop prevention: our own AS in the path. */
+	drop = u.treat_as_withdraw || (p->ebgp && bgp_aspath_contains(
+	    u.attrs.aspath, u.attrs.aspath_len, p->ctx->asn));
+	for (i = 0; i < u.nnlri; i++) {
+		if (drop) {
+			bgp_rib_withdraw(p->ctx, p, &u.nlri[i]);
+			continue;
+		}
+		if (bgp_attrs_copy(&a, &u.attrs) == -1 ||
+		    bgp_rib_update(p->ctx, p, &u.nlri[i], &a) == -1) {
+			bgp_attrs_clear(&a);
+			bgp_update_free(&u);
+			bgp_session_error(p, BGP_ERR_CEASE, BGP_CEASE_RESOURCES,
+			    "out of memory");
+			return -1;
+		}
+	}
+	bgp_update_free(&u);
+	if (p->conf.max_prefixes > 0 && p->n_received > p->conf.max_prefixes) {
+		uint8_t data[7] = { 0, BGP_AFI_IPV4, BGP_SAFI_UNICAST,
+		    p->conf.max_prefixes >> 24, p->conf.max_prefixes >> 16,
+		    p->conf.max_prefixes >> 8, p->conf.max_prefixes };
+
+		snprintf(why, sizeof(why), "more than %u prefixes received",
+		    p->conf.max_prefixes);
+		bgp_notify_set(&n, BGP_ERR_CEASE, BGP_CEASE_MAXPFX, data,
+		    sizeof(data));
+		bgp_session_close(p, &n, why);
+		return -1;
+	}
+	return 0;
+}
+
+/* One whole message on c. Returns -1 if c was closed. */
+static int
+bgp_conn_msg(struct bgp_conn *c, uint8_t type, const uint8_t *body,
+    size_t len)
+{
+	struct bgp_peer *p = c->peer;
+	struct bgp_notify n;
+	char name[96], why[160];
+	uint16_t afi;
+	uint8_t safi;
+
+	if (type == BGP_MSG_NOTIFICATION) {
+		if (bgp_notify_parse(body, len, &n) == -1)
+			memset(&n, 0, sizeof(n));
+		snprintf(why, sizeof(why), "received NOTIFICATION %s",
+		    bgp_notify_name(n.code, n.subcode, name, sizeof(name)));
+		if (c == p->coll) {
+			log_info(p->conf.name, "%s on the second connection",
+			    why);
+			p->coll = NULL;
+			bgp_conn_free(c, NULL);
+		} else
+			bgp_session_close(p, NULL, why);
+		return -1;
+	}
+	if (c == p->coll) {
+		if (type == BGP_MSG_OPEN && !c->got_open)
+			return bgp_recv_open(p, c, body, len);
+		p->coll = NULL;
+		bgp_conn_free(c, NULL);
+		return -1;
+	}
+	switch (p->state) {
+	case BGP_ST_OPENSENT:
+		if (type == BGP_MSG_OPEN)
+			return bgp_recv_open(p, c, body, len);
+		break;
+	case BGP_ST_OPENCONFIRM:
+		if (type == BGP_MSG_KEEPALIVE) {
+			if (p->hold_time > 0)
+				bgp_timer_set(p->ev_hold, p->hold_time);
+			bgp_fsm_change(p, BGP_ST_ESTABLISHED, "KEEPALIVE "
+			    "received");
+			return 0;
+		}
+		break;
+	case BGP_ST_ESTABLISHED:
+		if (p->hold_time > 0)
+			bgp_timer_set(p->ev_hold, p->hold_time);
+		switch (type) {
+		case BGP_MSG_KEEPALIVE:
+			return 0;
+		case BGP_MSG_UPDATE:
+			return bgp_recv_update(p, body, len);
+		case BGP_MSG_ROUTE_REFRESH:
+			if (bgp_rrefresh_parse(body, len, &afi, &safi) == 0 &&
+			    afi == BGP_AFI_IPV4 && safi == BGP_SAFI_UNICAST) {
+				log_info(p->conf.name, "ROUTE-REFRESH: "
+				    "re-sending %u prefixes", p->n_advertised);
+				bgp_rib_peer_resend(p->ctx, p);
+			}
+			return 0;
+		}
+		break;
+	default:
+		break;
+	}
+	snprintf(why, sizeof(why), "unexpected %s in %s",
+	    bgp_msg_type_name(type), bgp_state_name(p->state));
+	bgp_session_error(p, BGP_ERR_FSM, 0, why);
+	return -1;
+}
+
+static void
+bgp_conn_read(struct bufferevent *bev, void *arg)
+{
+	struct bgp_conn *c = arg;
+	struct bgp_peer *p = c->peer;
+	struct evbuffer *in = bufferevent_get_input(bev);
+	uint8_t buf[BGP_MAX_MSG];
+	struct bgp_notify n;
+	uint16_t ml;
+	uint8_t type;
+	size_t avail;
+
+	while ((avail = evbuffer_get_length(in)) >= BGP_HDR_LEN) {
+		evbuffer_copyout(in, buf, BGP_HDR_LEN);
+		if (bgp_hdr_parse(buf, BGP_HDR_LEN, &ml, &type, &n) == -1) {
+			if (c == p->coll) {
+				p->coll = NULL;
+				bgp_conn_free(c, &n);
+			} else
+				bgp_session_close(p, &n, "bad message header");
+			return;
+		}
+		if (avail < ml)
+			return;
+		evbuffer_remove(in, buf, ml);
+		if (log_enabled(LOG_LVL_TRACE))
+			log_trace(p->conf.name, "received %s, %u bytes",
+			    bgp_msg_type_name(type), ml);
+		if (bgp_conn_msg(c, type, buf + BGP_HDR_LEN,
+		    ml - BGP_HDR_LEN) == -1)
+			return;
+	}
+}
+
+static void
+bgp_conn_event(struct bufferevent *bev, short what, void *arg)
+{
+	struct bgp_conn *c = arg;
+	struct bgp_peer *p = c->peer;
+	char why[160];
+	int err = EVUTIL_SOCKET_ERROR();
+
+	(void)bev;
+	if (what & BEV_EVENT_CONNECTED) {
+		c->connected = true;
+		if (c == p->conn && p->state == BGP_ST_CONNECT)
+			bgp_conn_opened(p, "connected");
+		return;
+	}
+	if (!(what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)))
+		return;
+	if (what & BEV_EVENT_EOF)
+		snprintf(why, sizeof(why), "connection closed by the peer");
+	else
+		snprintf(why, sizeof(why), "%s: %s", c->connected ?
+		    "connection error" : "connect", evutil_socket_error_to_string(err));
+	if (c == p->coll) {
+		p->coll = NULL;
+		bgp_conn_free(c, NULL);
+		return;
+	}
+	if (p->state == BGP_ST_CONNECT && !c->connected) {
+		/* RFC 4271 8.2.2: connect failed -> Active, retry later. */
+		bgp_conn_free(c, NULL);
+		p->conn = NULL;
+		bgp_set_error(p, why);
+		bgp_fsm_change(p, BGP_ST_ACTIVE, why);
+		bgp_timer_set(p->ev_retry, p->conf.connect_retry);
+		return;
+	}
+	bgp_session_close(p, NULL, why);
+}
+
+/* ---- Timers ---- */
+
+static void
+bgp_retry_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct bgp_peer *p = arg;
+
+	(void)fd;
+	(void)ev;
+	if (!p->enabled)
+		return;
+	if (p->state == BGP_ST_IDLE) {
+		bgp_fsm_start(p);
+	} else if (p->state == BGP_ST_ACTIVE) {
+		if (p->conf.passive) {
+			bgp_timer_set(p->ev_retry, p->conf.connect_retry);
+			return;
+		}
+		bgp_fsm_change(p, BGP_ST_CONNECT, "connect retry timer");
+		bgp_connect(p);
+	}
+}
+
+static void
+bgp_hold_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct bgp_peer *p = arg;
+
+	(void)fd;
+	(void)ev;
+	bgp_session_error(p, BGP_ERR_HOLD, 0, "hold timer expired");
+}
+
+static void
+bgp_keepalive_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct bgp_peer *p = arg;
+
+	(void)fd;
+	(void)ev;
+	if (p->state != BGP_ST_OPENCONFIRM && p->state != BGP_ST_ESTABLISHED)
+		return;
+	bgp_send_keepalive(p);
+	bgp_timer_set(p->ev_keepalive, p->hold_time / 3 > 0 ?
+	    p->hold_time / 3 : 1);
+}
+
+/* ---- Listening ---- */
+
+static struct bgp_peer *
+bgp_peer_by_addr(struct bgp_ctx *ctx, const struct cgw_addr *remote)
+{
+	struct bgp_peer *p;
+
+	TAILQ_FOREACH(p, &ctx->peers, entry)
+		if (addr_eq(&p->conf.remote, remote))
+			return p;
+	return NULL;
+}
+
+static void
+bgp_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
+    struct sockaddr *sa, int salen, void *arg)
+{
+	struct bgp_ctx *ctx = arg;
+	struct bgp_peer *p;
+	struct bgp_conn *c;
+	struct cgw_addr remote;
+	uint16_t port;
+	char abuf[CGW_ADDRSTRLEN];
+
+	(void)l;
+	(void)salen;
+	if (!addr_from_sockaddr(&remote, &port, sa) ||
+	    (p = bgp_peer_by_addr(ctx, &remote)) == NULL) {
+		log_debug(NULL, "bgp: connection from %s refused: no such peer",
+		    addr_fmt(&remote, abuf, sizeof(abuf)));
+		close(fd);
+		return;
+	}
+	if (!p->enabled || p->state == BGP_ST_IDLE) {
+		log_debug(p->conf.name, "connection refused: session %s",
+		    p->enabled ? "Idle" : "down");
+		close(fd);
+		return;
+	}
+	if ((c = bgp_conn_new(p, fd, false)) == NULL) {
+		close(fd);
+		return;
+	}
+	c->connected = true;
+	switch (p->state) {
+	case BGP_ST_CONNECT:
+	case BGP_ST_ACTIVE:
+		/* Our own attempt, if any, is not past connecting. */
+		bgp_conn_free(p->conn, NULL);
+		p->conn = c;
+		bgp_conn_opened(p, "connection accepted");
+		return;
+	case BGP_ST_OPENSENT:
+	case BGP_ST_OPENCONFIRM:
+		if (p->coll == NULL) {
+			p->coll = c;
+			log_info(p->conf.name, "connection collision: "
+			    "second connection from the peer");
+			if (!bgp_conn_send_open(p, c)) {
+				p->coll = NULL;
+				bgp_conn_free(c, NULL);
+				return;
+			}
+			if (p->state == BGP_ST_OPENCONFIRM)
+				bgp_collision_resolve(p, p->conn->open.bgp_id,
+				    NULL);
+			return;
+		}
+		break;
+	default:
+		break;
+	}
+	/* Established (6.8: the new one loses) or a third connection. */
+	bgp_collision_close(c);
+}
+
+static void
+bgp_listen_ensure(struct bgp_ctx *ctx)
+{
+	struct sockaddr_in sin;
+
+	if (ctx->listener != NULL)
+		return;
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons(ctx->port);
+	/* The wildcard, so addresses of tunnel interfaces created later
+	 * are covered; peers are told apart by source address. */
+	ctx->listener = evconnlistener_new_bind(ctx->base, bgp_accept_cb, ctx,
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_EXEC,
+	    16, (struct sockaddr *)&sin, sizeof(sin));
+	if (ctx->listener == NULL)
+		log_warn(NULL, "bgp: cannot listen on port %u: %s; "
+		    "only connecting out", ctx->port, strerror(errno));
+}
+
+void
+bgp_listen_close(struct bgp_ctx *ctx)
+{
+	if (ctx->listener != NULL)
+		evconnlistener_free(ctx->listener);
+	ctx->listener = NULL;
+}
+
+/* ---- Peer API ---- */
+
+static void
+bgp_fsm_start(struct bgp_peer *p)
+{
+	bgp_listen_ensure(p->ctx);
+	if (p->conf.passive) {
+		bgp_fsm_change(p, BGP_ST_ACTIVE, "start, passive");
+		return;
+	}
+	bgp_fsm_change(p, BGP_ST_CONNECT, "start");
+	bgp_connect(p);
+}
+
+void
+bgp_peer_conf_defaults(struct bgp_peer_conf *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->hold_time = BGP_DEF_HOLD_TIME;
+	c->connect_retry = BGP_DEF_CONNECT_RETRY;
+	c->local_pref = BGP_DEF_LOCAL_PREF;
+}
+
+struct bgp_peer *
+bgp_peer_add(struct bgp_ctx *ctx, const struct bgp_peer_conf *conf)
+{
+	struct bgp_peer *p;
+
+	if (conf->name[0] == '\0' || conf->remote.af != AF_INET ||
+	    conf->remote_asn == 0 || conf->connect_retry == 0 ||
+	    (conf->hold_time > 0 && conf->hold_time < 3) ||
+	    (conf->local.af != AF_UNSPEC && conf->local.af != AF_INET)) {
+		errno = conf->remote.af == AF_INET6 ? EAFNOSUPPORT : EINVAL;
+		return NULL;
+	}
+	if (bgp_peer_find(ctx, conf->name) != NULL ||
+	    bgp_peer_by_addr(ctx, &conf->remote) != NULL) {
+		errno = EEXIST;
+		return NULL;
+	}
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		return NULL;
+	p->ctx = ctx;
+	p->conf = *conf;
+	p->conf.name[sizeof(p->conf.name) - 1] = '\0';
+	p->state = BGP_ST_IDLE;
+	p->ebgp = conf->remote_asn != ctx->asn;
+	p->peer_asn = conf->remote_asn;
+	RB_INIT(&p->out);
+	p->ev_retry = evtimer_new(ctx->base, bgp_retry_cb, p);
+	p->ev_hold = evtimer_new(ctx->base, bgp_hold_cb, p);
+	p->ev_keepalive = evtimer_new(ctx->base, bgp_keepalive_cb, p);
+	if (p->ev_retry == NULL || p->ev_hold == NULL ||
+	    p->ev_keepalive == NULL) {
+		if (p->ev_retry)
+			event_free(p->ev_retry);
+		if (p->ev_hold)
+			event_free(p->ev_hold);
+		if (p->ev_keepalive)
+			event_free(p->ev_keepalive);
+		free(p);
+		errno = ENOMEM;
+		return NULL;
+	}
+	TAILQ_INSERT_TAIL(&ctx->peers, p, entry);
+	return p;
+}
+
+int
+bgp_peer_start(struct bgp_peer *p)
+{
+	p->enabled = true;
+	if (p->state == BGP_ST_IDLE) {
+		bgp_timer_stop(p->ev_retry);
+		bgp_fsm_start(p);
+	}
+	return 0;
+}
+
+void
+bgp_peer_down(struct bgp_peer *p, const char *reason)
+{
+	struct bgp_notify n;
+
+	p->enabled = false;
+	bgp_timer_stop(p->ev_retry);
+	if (p->state == BGP_ST_IDLE) {
+		bgp_set_error(p, reason);
+		return;
+	}
+	bgp_notify_set(&n, BGP_ERR_CEASE, BGP_CEASE_SHUTDOWN, NULL, 0);
+	bgp_session_close(p, &n, reason);
+}
+
+void
+bgp_peer_remove(struct bgp_peer *p)
+{
+	struct bgp_ctx *ctx = p->ctx;
+
+	bgp_peer_down(p, "peer removed");
+	bgp_rib_peer_flush(ctx, p);
+	bgp_rib_peer_out_clear(p);
+	TAILQ_REMOVE(&ctx->peers, p, entry);
+	event_free(p->ev_retry);
+	event_free(p->ev_hold);
+	event_free(p->ev_keepalive);
+	free(p);
+}
+
+struct bgp_peer *
+bgp_peer_find(struct bgp_ctx *ctx, const char *name)
+{
+	struct bgp_peer *p;
+
+	TAILQ_FOREACH(p, &ctx->peers, entry)
+		if (strcmp(p->conf.name, name) == 0)
+			return p;
+	return NULL;
+}
+
+void *
+bgp_peer_arg(const struct bgp_peer *p)
+{
+	return p->conf.arg;
+}
+
+const char *
+bgp_peer_name(const struct bgp_peer *p)
+{
+	return p->conf.name;
+}
+
+void
+bgp_peer_status(const struct bgp_peer *p, struct bgp_peer_status *st)
+{
+	memset(st, 0, sizeof(*st));
+	snprintf(st->name, sizeof(st->name), "%s", p->conf.name);
+	st->role = p->conf.role;
+	st->state = p->state;
+	st->state_name = bgp_state_name(p->state);
+	st->local = p->conf.local;
+	st->remote = p->conf.remote;
+	st->peer_asn = p->peer_asn;
+	if (p->state >= BGP_ST_OPENCONFIRM)
+		st->peer_id = p->peer_id;
+	if (p->state == BGP_ST_ESTABLISHED) {
+		st->hold_time = p->hold_time;
+		st->uptime_s = (uint64_t)(bgp_now() - p->established_at);
+	}
+	st->prefixes_received = p->n_received;
+	st->prefixes_advertised = p->n_advertised;
+	st->established_count = p->established_count;
+	snprintf(st->last_error, sizeof(st->last_error), "%s", p->last_error);
+}
+
+void
+bgp_peer_foreach(struct bgp_ctx *ctx, void (*cb)(struct bgp_peer *, void *),
+    void *arg)
+{
+	struct bgp_peer *p, *next;
+
+	for (p = TAILQ_FIRST(&ctx->peers); p != NULL; p = next) {
+		next = TAILQ_NEXT(p, entry);
+		cb(p, arg);
+	}
+}

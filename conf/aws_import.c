@@ -1,0 +1,645 @@
+/*
+ * AWS CustomerGatewayConfiguration (XML, or inside the JSON of
+ * describe-vpn-connections) to cgwd.conf. Elements are looked up by name,
+ * never by position; every value is checked before it is printed, and
+ * the result is built in memory so a failure prints nothing.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <jansson.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include "conf/aws_import.h"
+#include "conf/conf_priv.h"
+#include "lib/addr.h"
+
+#define AWS_INPUT_MAX		(4 * 1024 * 1024)
+#define AWS_VALUE_MAX		128
+#define AWS_MAX_TUNNELS		8
+#define AWS_MAX_CONNECTIONS	32
+
+struct aws_tunnel {
+	char	cgw_outside[AWS_VALUE_MAX];
+	char	cgw_inside[AWS_VALUE_MAX];	/* "169.254.44.42/30" */
+	char	cgw_asn[AWS_VALUE_MAX];
+	char	vgw_outside[AWS_VALUE_MAX];
+	char	vgw_asn[AWS_VALUE_MAX];
+	char	hold_time[AWS_VALUE_MAX];
+	char	ike[AWS_VALUE_MAX];		/* proposal, our syntax */
+	char	ike_lifetime[AWS_VALUE_MAX];
+	char	esp[AWS_VALUE_MAX];
+	char	esp_lifetime[AWS_VALUE_MAX];
+	char	dpd_interval[AWS_VALUE_MAX];
+	char	dpd_timeout[AWS_VALUE_MAX];
+	char	psk[AWS_VALUE_MAX];
+};
+
+struct aws_ctx {
+	const struct conf_aws_opts *opts;
+	char		*err;
+	size_t		 errlen;
+	FILE		*out;		/* a memory stream */
+	int		 nvpn;
+	char		 asn[AWS_VALUE_MAX];	/* of the first connection */
+	bool		 header_done;
+};
+
+static int
+aws_fail(struct aws_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(ctx->err, ctx->errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* The first element child of `n` called `name`. */
+static xmlNode *
+aws_child(xmlNode *n, const char *name)
+{
+	for (xmlNode *c = n ? n->children : NULL; c != NULL; c = c->next)
+		if (c->type == XML_ELEMENT_NODE &&
+		    strcmp((const char *)c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+/*
+ * Text of the element at `path` ("a/b/c") below `n`, whitespace trimmed,
+ * printable ASCII only, into out[AWS_VALUE_MAX].
+ */
+static int
+aws_text(struct aws_ctx *ctx, xmlNode *n, const char *path, int tunnel,
+    char *out)
+{
+	char buf[256], *seg, *save;
+	xmlChar *content;
+	const char *s;
+	size_t len;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (seg = strtok_r(buf, "/", &save); seg != NULL && n != NULL;
+	    seg = strtok_r(NULL, "/", &save))
+		n = aws_child(n, seg);
+	if (n == NULL)
+		return aws_fail(ctx, "tunnel %d: missing element <%s>", tunnel,
+		    path);
+	if ((content = xmlNodeGetContent(n)) == NULL)
+		return aws_fail(ctx, "tunnel %d: empty element <%s>", tunnel,
+		    path);
+	s = (const char *)content;
+	while (*s && isspace((unsigned char)*s))
+		s++;
+	len = strlen(s);
+	while (len > 0 && isspace((unsigned char)s[len - 1]))
+		len--;
+	if (len == 0 || len >= AWS_VALUE_MAX) {
+		explicit_bzero(content, strlen((char *)content));
+		xmlFree(content);
+		return aws_fail(ctx, "tunnel %d: element <%s> is %s", tunnel,
+		    path, len == 0 ? "empty" : "too long");
+	}
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < 0x21 || s[i] > 0x7e) {
+			explicit_bzero(content, strlen((char *)content));
+			xmlFree(content);
+			return aws_fail(ctx, "tunnel %d: element <%s> has "
+			    "characters other than printable ASCII", tunnel,
+			    path);
+		}
+	}
+	memcpy(out, s, len);
+	out[len] = '\0';
+	explicit_bzero(content, strlen((char *)content));
+	xmlFree(content);
+	return 0;
+}
+
+static int
+aws_number(struct aws_ctx *ctx, const char *s, const char *what, int tunnel,
+    uint32_t min, uint32_t max, uint32_t *out)
+{
+	unsigned long long v = 0;
+	const char *p;
+
+	for (p = s; *p >= '0' && *p <= '9' && v <= UINT32_MAX; p++)
+		v = v * 10 + (unsigned)(*p - '0');
+	if (p == s || *p != '\0' || v < min || v > max)
+		return aws_fail(ctx, "tunnel %d: <%s> %s is not a number in "
+		    "%u-%u", tunnel, what, s, min, max);
+	*out = (uint32_t)v;
+	return 0;
+}
+
+struct aws_name {
+	const char	*aws;
+	const char	*ours;
+};
+
+static const struct aws_name aws_encr[] = {
+	{ "aes-128-cbc", "aes128" }, { "aes-256-cbc", "aes256" },
+	{ "aes128", "aes128" }, { "aes256", "aes256" },
+	{ "aes-128-gcm-16", "aes128gcm16" }, { "aes-256-gcm-16", "aes256gcm16" },
+	{ "aes128-gcm-16", "aes128gcm16" }, { "aes256-gcm-16", "aes256gcm16" },
+	{ NULL, NULL }
+};
+
+static const struct aws_name aws_integ[] = {
+	{ "sha1", "sha1" }, { "hmac-sha1-96", "sha1" },
+	{ "sha2-256", "sha256" }, { "hmac-sha2-256-128", "sha256" },
+	{ "sha2-384", "sha384" }, { "hmac-sha2-384-192", "sha384" },
+	{ "sha2-512", "sha512" }, { "hmac-sha2-512-256", "sha512" },
+	{ "sha256", "sha256" }, { "sha384", "sha384" }, { "sha512", "sha512" },
+	{ NULL, NULL }
+};
+
+static const struct aws_name aws_groups[] = {
+	{ "group2", "modp1024" }, { "group5", "modp1536" },
+	{ "group14", "modp2048" }, { "group15", "modp3072" },
+	{ "group16", "modp4096" }, { "group17", "modp6144" },
+	{ "group18", "modp8192" }, { "group19", "ecp256" },
+	{ "group20", "ecp384" }, { "group21", "ecp521" },
+	{ "group22", "modp1024s160" }, { "group23", "modp2048s224" },
+	{ "group24", "modp2048s256" },
+	{ NULL, NULL }
+};
+
+static const char *
+aws_map(const struct aws_name *t, const char *s)
+{
+	for (; t->aws != NULL; t++)
+		if (strcasecmp(t->aws, s) == 0)
+			return t->ours;
+	return NULL;
+}
+
+/* One proposal from the <ike> or <ipsec> element of a tunnel. */
+static int
+aws_proposal(struct aws_ctx *ctx, xmlNode *sa, const char *el, int tunnel,
+    enum conf_sa_kind kind, char *out)
+{
+	char v[AWS_VALUE_MAX], path[64], perr[512];
+	const char *encr, *integ, *group;
+	struct conf_proposal p;
+	bool aead;
+
+	snprintf(path, sizeof(path), "%s/encryption_protocol", el);
+	if (aws_text(ctx, sa, path, tunnel, v) != 0)
+		return -1;
+	if ((encr = aws_map(aws_encr, v)) == NULL)
+		return aws_fail(ctx, "tunnel %d: <%s> %s is not known; known: "
+		    "aes-128-cbc aes-256-cbc aes-128-gcm-16 aes-256-gcm-16",
+		    tunnel, path, v);
+	aead = strstr(encr, "gcm") != NULL;
+	snprintf(path, sizeof(path), "%s/authentication_protocol", el);
+	integ = NULL;
+	if (aws_child(aws_child(sa, el), "authentication_protocol") != NULL ||
+	    !aead) {
+		if (aws_text(ctx, sa, path, tunnel, v) != 0)
+			return -1;
+		if ((integ = aws_map(aws_integ, v)) == NULL)
+			return aws_fail(ctx, "tunnel %d: <%s> %s is not known; "
+			    "known: sha1 hmac-sha1-96 sha2-256 sha2-384 "
+			    "sha2-512", tunnel, path, v);
+	}
+	snprintf(path, sizeof(path), "%s/perfect_forward_secrecy", el);
+	if (aws_text(ctx, sa, path, tunnel, v) != 0)
+		return -1;
+	if ((group = aws_map(aws_groups, v)) == NULL)
+		return aws_fail(ctx, "tunnel %d: <%s> %s is not known; known: "
+		    "group2 group5 group14-group24", tunnel, path, v);
+	if (!aead)
+		snprintf(out, AWS_VALUE_MAX, "%s-%s-%s", encr, integ, group);
+	else if (kind == CONF_SA_IKE)
+		/* AEAD IKE still needs a prf: the hash AWS named, if any */
+		snprintf(out, AWS_VALUE_MAX, "%s-prf%s-%s", encr,
+		    integ ? integ : "sha256", group);
+	else
+		snprintf(out, AWS_VALUE_MAX, "%s-%s", encr, group);
+	if (conf_proposal_parse(out, kind, &p, perr, sizeof(perr)) != 0)
+		return aws_fail(ctx, "tunnel %d: proposal %s: %s", tunnel, out,
+		    perr);
+	return 0;
+}
+
+static int
+aws_tunnel(struct aws_ctx *ctx, xmlNode *n, int i, struct aws_tunnel *t)
+{
+	char ip[AWS_VALUE_MAX], cidr[AWS_VALUE_MAX];
+	struct cgw_addr a;
+	struct cgw_prefix p;
+	uint32_t v, interval, retries;
+
+	if (aws_text(ctx, n, "customer_gateway/tunnel_outside_address/ip_address",
+	    i, t->cgw_outside) != 0 ||
+	    aws_text(ctx, n, "customer_gateway/tunnel_inside_address/ip_address",
+	    i, ip) != 0 ||
+	    aws_text(ctx, n, "customer_gateway/tunnel_inside_address/network_cidr",
+	    i, cidr) != 0 ||
+	    aws_text(ctx, n, "customer_gateway/bgp/asn", i, t->cgw_asn) != 0 ||
+	    aws_text(ctx, n, "vpn_gateway/tunnel_outside_address/ip_address", i,
+	    t->vgw_outside) != 0 ||
+	    aws_text(ctx, n, "vpn_gateway/bgp/asn", i, t->vgw_asn) != 0)
+		return -1;
+	if (!addr_parse(t->cgw_outside, &a) || !addr_parse(t->vgw_outside, &a))
+		return aws_fail(ctx, "tunnel %d: a <tunnel_outside_address> is "
+		    "not an IP address", i);
+	if (aws_number(ctx, cidr, "network_cidr", i, 0, 32, &v) != 0)
+		return -1;
+	snprintf(t->cgw_inside, sizeof(t->cgw_inside), "%.64s/%u", ip, v);
+	if (!prefix_parse(t->cgw_inside, &p) || p.addr.af != AF_INET)
+		return aws_fail(ctx, "tunnel %d: customer gateway inside address "
+		    "%s is not an IPv4 prefix", i, t->cgw_inside);
+	if (aws_number(ctx, t->cgw_asn, "customer_gateway/bgp/asn", i, 1,
+	    UINT32_MAX, &v) != 0 ||
+	    aws_number(ctx, t->vgw_asn, "vpn_gateway/bgp/asn", i, 1,
+	    UINT32_MAX, &v) != 0)
+		return -1;
+	/* Optional: AWS's defaults are ours. */
+	if (aws_child(aws_child(n, "vpn_gateway"), "bgp") != NULL &&
+	    aws_child(aws_child(aws_child(n, "vpn_gateway"), "bgp"),
+	    "hold_time") != NULL) {
+		if (aws_text(ctx, n, "vpn_gateway/bgp/hold_time", i,
+		    t->hold_time) != 0 ||
+		    aws_number(ctx, t->hold_time, "hold_time", i, 0, 65535, &v))
+			return -1;
+	}
+	if (aws_proposal(ctx, n, "ike", i, CONF_SA_IKE, t->ike) != 0 ||
+	    aws_proposal(ctx, n, "ipsec", i, CONF_SA_ESP, t->esp) != 0)
+		return -1;
+	if (aws_text(ctx, n, "ike/lifetime", i, t->ike_lifetime) != 0 ||
+	    aws_number(ctx, t->ike_lifetime, "ike/lifetime", i, 1, 86400, &v) ||
+	    aws_text(ctx, n, "ipsec/lifetime", i, t->esp_lifetime) != 0 ||
+	    aws_number(ctx, t->esp_lifetime, "ipsec/lifetime", i, 1, 86400, &v))
+		return -1;
+	if (aws_text(ctx, n, "ipsec/dead_peer_detection/interval", i,
+	    t->dpd_interval) != 0 ||
+	    aws_number(ctx, t->dpd_interval, "dead_peer_detection/interval", i,
+	    1, 3600, &interval) != 0 ||
+	    aws_text(ctx, n, "ipsec/dead_peer_detection/retries", i, cidr) != 0 ||
+	    aws_number(ctx, cidr, "dead_peer_detection/retries", i, 1, 100,
+	    &retries) != 0)
+		return -1;
+	/* AWS declares the peer dead after `retries` missed intervals. */
+	snprintf(t->dpd_timeout, sizeof(t->dpd_timeout), "%u",
+	    interval * (retries < 2 ? 2 : retries));
+	if (aws_text(ctx, n, "ike/pre_shared_key", i, t->psk) != 0)
+		return -1;
+	if (strchr(t->psk, '"') != NULL || strchr(t->psk, '\\') != NULL) {
+		explicit_bzero(t->psk, sizeof(t->psk));
+		return aws_fail(ctx, "tunnel %d: <pre_shared_key> has '\"' or "
+		    "'\\'; AWS keys never do", i);
+	}
+	return 0;
+}
+
+static void
+aws_print_header(struct aws_ctx *ctx, const char *asn, const char *router_id)
+{
+	FILE *f = ctx->out;
+
+	fprintf(f, "# Generated by cgwctl import-aws from AWS's configuration.\n"
+	    "# The PSKs below are secrets: move each into a file of mode 0600\n"
+	    "# and write psk-file \"PATH\" instead of psk.\n");
+	fprintf(f, "asn %s\n", asn);
+	fprintf(f, "router-id %s\n", router_id);
+	for (size_t i = 0; i < ctx->opts->nnetworks; i++)
+		fprintf(f, "network %s\n", ctx->opts->networks[i]);
+	ctx->header_done = true;
+}
+
+/* Adds `p` to the space-separated list `list` unless it is there. */
+static void
+aws_list_add(char *list, size_t len, const char *p)
+{
+	char tmp[AWS_VALUE_MAX * AWS_MAX_TUNNELS], *tok, *save;
+
+	snprintf(tmp, sizeof(tmp), "%s", list);
+	for (tok = strtok_r(tmp, " ", &save); tok != NULL;
+	    tok = strtok_r(NULL, " ", &save))
+		if (strcmp(tok, p) == 0)
+			return;
+	if (strlen(list) + strlen(p) + 2 <= len) {
+		if (list[0] != '\0')
+			strcat(list, " ");
+		strcat(list, p);
+	}
+}
+
+/* libxml2 reports some errors (encodings) despite XML_PARSE_NOERROR. */
+static void
+aws_xml_silent(void *ctx, const char *msg, ...)
+{
+	(void)ctx;
+	(void)msg;
+}
+
+static int
+aws_connection(struct aws_ctx *ctx, const char *xml, size_t len,
+    const char *json_id)
+{
+	xmlDoc *doc;
+	xmlNode *root, *n;
+	xmlChar *id = NULL;
+	struct aws_tunnel *t = NULL;
+	char name[CONF_NAME_MAX], local[AWS_VALUE_MAX];
+	char ike[AWS_VALUE_MAX * AWS_MAX_TUNNELS] = "";
+	char esp[AWS_VALUE_MAX * AWS_MAX_TUNNELS] = "";
+	struct cgw_addr la;
+	const char *src;
+	xmlGenericErrorFunc old_fn;
+	void *old_ctx;
+	int nt = 0, rc = -1;
+
+	if (len > INT32_MAX)
+		return aws_fail(ctx, "input too large");
+	old_fn = xmlGenericError;
+	old_ctx = xmlGenericErrorContext;
+	xmlSetGenericErrorFunc(NULL, aws_xml_silent);
+	doc = xmlReadMemory(xml, (int)len, NULL, NULL, XML_PARSE_NONET |
+	    XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	xmlSetGenericErrorFunc(old_ctx, old_fn);
+	if (doc == NULL) {
+		const xmlError *e = xmlGetLastError();
+		char msg[256];
+		size_t ml;
+
+		snprintf(msg, sizeof(msg), "%s", e && e->message ? e->message :
+		    "parse error");
+		ml = strlen(msg);
+		while (ml > 0 && isspace((unsigned char)msg[ml - 1]))
+			msg[--ml] = '\0';
+		return aws_fail(ctx, "not AWS's XML configuration (line %d: %s)",
+		    e ? e->line : 0, msg);
+	}
+	root = xmlDocGetRootElement(doc);
+	if (root == NULL || strcmp((const char *)root->name, "vpn_connection")) {
+		aws_fail(ctx, "XML root element is not <vpn_connection>");
+		goto out;
+	}
+	if ((t = calloc(AWS_MAX_TUNNELS, sizeof(*t))) == NULL) {
+		aws_fail(ctx, "out of memory");
+		goto out;
+	}
+	for (n = root->children; n != NULL; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE ||
+		    strcmp((const char *)n->name, "ipsec_tunnel") != 0)
+			continue;
+		if (nt == AWS_MAX_TUNNELS) {
+			aws_fail(ctx, "more than %d <ipsec_tunnel> elements",
+			    AWS_MAX_TUNNELS);
+			goto out;
+		}
+		if (aws_tunnel(ctx, n, nt + 1, &t[nt]) != 0)
+			goto out;
+		nt++;
+	}
+	if (nt == 0) {
+		aws_fail(ctx, "missing element <ipsec_tunnel>");
+		goto out;
+	}
+
+	id = xmlGetProp(root, (const xmlChar *)"id");
+	if (ctx->opts->name != NULL)
+		src = ctx->opts->name;
+	else if (id != NULL && id[0] != '\0')
+		src = (const char *)id;
+	else if (json_id != NULL)
+		src = json_id;
+	else
+		src = "aws";
+	if (strlen(src) == 0 || strlen(src) >= sizeof(name)) {
+		aws_fail(ctx, "vpn name \"%.40s\" is not 1-%zu characters long",
+		    src, sizeof(name) - 1);
+		goto out;
+	}
+	strcpy(name, src);
+	for (const char *p = name; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_' &&
+		    *p != '.') {
+			aws_fail(ctx, "vpn name \"%s\" is not valid; allowed: "
+			    "A-Z a-z 0-9 . _ -", name);
+			goto out;
+		}
+	if (ctx->opts->local != NULL) {
+		if (!addr_parse(ctx->opts->local, &la)) {
+			aws_fail(ctx, "--local %s is not an IP address",
+			    ctx->opts->local);
+			goto out;
+		}
+		addr_fmt(&la, local, sizeof(local));
+	} else
+		snprintf(local, sizeof(local), "%s", t[0].cgw_outside);
+
+	if (!ctx->header_done) {
+		if (!addr_parse(local, &la) || la.af != AF_INET) {
+			aws_fail(ctx, "local address %s is not IPv4, so it cannot "
+			    "be the router-id; give --local", local);
+			goto out;
+		}
+		snprintf(ctx->asn, sizeof(ctx->asn), "%s", t[0].cgw_asn);
+		aws_print_header(ctx, t[0].cgw_asn, local);
+	}
+	for (int i = 0; i < nt; i++) {
+		aws_list_add(ike, sizeof(ike), t[i].ike);
+		aws_list_add(esp, sizeof(esp), t[i].esp);
+		if (strcmp(t[i].cgw_asn, ctx->asn) != 0 && !ctx->opts->quiet)
+			fprintf(stderr, "import-aws: warning: %s tunnel %d uses "
+			    "customer gateway ASN %s, not %s\n", name, i + 1,
+			    t[i].cgw_asn, ctx->asn);
+	}
+
+	fprintf(ctx->out, "\nvpn \"%s\" {\n", name);
+	if (id != NULL && strcmp(name, (const char *)id) != 0)
+		fprintf(ctx->out, "\t# AWS VPN connection %s\n", (const char *)id);
+	fprintf(ctx->out, "\t# AWS knows this gateway as %s. Behind NAT (a cloud "
+	    "VM) local\n\t# must be this host's own interface address "
+	    "instead.\n", t[0].cgw_outside);
+	fprintf(ctx->out, "\tlocal %s\n", local);
+	fprintf(ctx->out, "\tpeer-asn %s\n", t[0].vgw_asn);
+	fprintf(ctx->out, "\tike proposal %s lifetime %ss\n", ike,
+	    t[0].ike_lifetime);
+	fprintf(ctx->out, "\tesp proposal %s lifetime %ss\n", esp,
+	    t[0].esp_lifetime);
+	fprintf(ctx->out, "\tdpd interval %ss timeout %ss\n", t[0].dpd_interval,
+	    t[0].dpd_timeout);
+	if (t[0].hold_time[0] != '\0')
+		fprintf(ctx->out, "\thold-time %ss\n", t[0].hold_time);
+	for (int i = 0; i < nt; i++) {
+		fprintf(ctx->out, "\ttunnel \"t%d\" {\n", i + 1);
+		fprintf(ctx->out, "\t\tremote %s\n", t[i].vgw_outside);
+		fprintf(ctx->out, "\t\tinside %s\n", t[i].cgw_inside);
+		fprintf(ctx->out, "\t\tpsk \"%s\"\n", t[i].psk);
+		fprintf(ctx->out, "\t}\n");
+	}
+	fprintf(ctx->out, "}\n");
+	ctx->nvpn++;
+	rc = 0;
+out:
+	if (t != NULL) {
+		explicit_bzero(t, AWS_MAX_TUNNELS * sizeof(*t));
+		free(t);
+	}
+	xmlFree(id);
+	xmlFreeDoc(doc);
+	return rc;
+}
+
+static int
+aws_json(struct aws_ctx *ctx, const char *buf, size_t len)
+{
+	json_error_t jerr;
+	json_t *root, *list, *c, *xml, *id;
+	size_t i, n;
+	int rc = -1;
+
+	if ((root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr)) == NULL)
+		return aws_fail(ctx, "JSON line %d: %s", jerr.line, jerr.text);
+	if ((list = json_object_get(root, "VpnConnections")) == NULL) {
+		/* one connection object, e.g. from --query VpnConnections[0] */
+		if (json_object_get(root, "CustomerGatewayConfiguration") == NULL) {
+			aws_fail(ctx, "JSON has no VpnConnections nor "
+			    "CustomerGatewayConfiguration");
+			goto out;
+		}
+		list = NULL;
+	} else if (!json_is_array(list)) {
+		aws_fail(ctx, "JSON VpnConnections is not an array");
+		goto out;
+	}
+	n = list ? json_array_size(list) : 1;
+	if (n == 0) {
+		aws_fail(ctx, "JSON VpnConnections is empty");
+		goto out;
+	}
+	if (n > AWS_MAX_CONNECTIONS) {
+		aws_fail(ctx, "more than %d VPN connections", AWS_MAX_CONNECTIONS);
+		goto out;
+	}
+	if (n > 1 && ctx->opts->name != NULL) {
+		aws_fail(ctx, "%zu VPN connections in the input; --name needs "
+		    "exactly one", n);
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		c = list ? json_array_get(list, i) : root;
+		xml = json_object_get(c, "CustomerGatewayConfiguration");
+		id = json_object_get(c, "VpnConnectionId");
+		if (!json_is_string(xml)) {
+			aws_fail(ctx, "VPN connection %zu has no "
+			    "CustomerGatewayConfiguration string", i + 1);
+			goto out;
+		}
+		if (aws_connection(ctx, json_string_value(xml),
+		    json_string_length(xml),
+		    json_is_string(id) ? json_string_value(id) : NULL) != 0) {
+			if (n > 1) {
+				char tmp[512];
+
+				snprintf(tmp, sizeof(tmp), "%s", ctx->err);
+				aws_fail(ctx, "VPN connection %zu: %s", i + 1, tmp);
+			}
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	json_decref(root);
+	return rc;
+}
+
+static char *
+aws_read(const char *input, size_t *lenp, char *err, size_t errlen)
+{
+	FILE *f;
+	char *buf;
+	size_t len = 0, n;
+
+	if (strcmp(input, "-") == 0)
+		f = stdin;
+	else if ((f = fopen(input, "rb")) == NULL) {
+		snprintf(err, errlen, "%s: %s", input, strerror(errno));
+		return NULL;
+	}
+	if ((buf = malloc(AWS_INPUT_MAX + 1)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	while (len < AWS_INPUT_MAX &&
+	    (n = fread(buf + len, 1, AWS_INPUT_MAX - len, f)) > 0)
+		len += n;
+	if (ferror(f) || (len == AWS_INPUT_MAX && fgetc(f) != EOF)) {
+		snprintf(err, errlen, "%s: %s", input, ferror(f) ?
+		    "read error" : "larger than 4 MiB");
+		free(buf);
+		buf = NULL;
+		goto out;
+	}
+	buf[len] = '\0';
+	*lenp = len;
+out:
+	if (f != stdin)
+		fclose(f);
+	return buf;
+}
+
+int
+conf_aws_import(const char *input, const struct conf_aws_opts *opts, FILE *out,
+    char *err, size_t errlen)
+{
+	struct aws_ctx ctx = { .opts = opts, .err = err, .errlen = errlen };
+	char *buf, *mem = NULL;
+	size_t len = 0, memlen = 0, i = 0;
+	struct cgw_prefix p;
+	int rc;
+
+	if (errlen > 0)
+		err[0] = '\0';
+	for (size_t k = 0; k < opts->nnetworks; k++) {
+		if (!prefix_parse(opts->networks[k], &p)) {
+			snprintf(err, errlen, "--network %s is not a prefix "
+			    "(address/length)", opts->networks[k]);
+			return -1;
+		}
+	}
+	if ((buf = aws_read(input, &len, err, errlen)) == NULL)
+		return -1;
+	if ((ctx.out = open_memstream(&mem, &memlen)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		free(buf);
+		return -1;
+	}
+	while (i < len && isspace((unsigned char)buf[i]))
+		i++;
+	if (i < len && buf[i] == '{')
+		rc = aws_json(&ctx, buf, len);
+	else if (i < len)
+		rc = aws_connection(&ctx, buf, len, NULL);
+	else
+		rc = aws_fail(&ctx, "%s is empty", input);
+	explicit_bzero(buf, len);
+	free(buf);
+	if (fclose(ctx.out) != 0 && rc == 0)
+		rc = aws_fail(&ctx, "out of memory");
+	if (rc == 0) {
+		if (fwrite(mem, 1, memlen, out) != memlen || fflush(out) != 0)
+			rc = aws_fail(&ctx, "write: %s", strerror(errno));
+		else if (!opts->quiet)
+			fprintf(stderr, "import-aws: the output holds the PSKs; "
+			    "move them into psk-files (mode 0600)\n");
+	}
+	if (mem != NULL) {
+		explicit_bzero(mem, memlen);
+		free(mem);
+	}
+	return rc;
+}

@@ -1,0 +1,33 @@
+/*
+ * `cgwctl import-aws`: turns the configuration AWS generates for a VPN
+ * connection into a cgwd.conf block.
+ */
+#ifndef CGW_CONF_AWS_IMPORT_H
+#define CGW_CONF_AWS_IMPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+struct conf_aws_opts {
+	const char		*name;		/* vpn name; NULL: the vpn-... id */
+	const char		*local;		/* NULL: AWS's customer gateway address */
+	const char *const	*networks;	/* CIDRs to advertise */
+	size_t			 nnetworks;
+	bool			 quiet;		/* no advice on stderr */
+};
+
+/*
+ * Reads `input` ("-" = stdin): the CustomerGatewayConfiguration XML, or
+ * the JSON of `aws ec2 describe-vpn-connections` (every connection in it
+ * is imported; `name` then needs exactly one). On success prints a whole
+ * cgwd.conf (asn, router-id, networks, one vpn block per connection) to
+ * `out` and returns 0. The PSKs are printed inline: that is the point of
+ * the import; a note on stderr says to move them into psk-files. On
+ * failure nothing is printed, `err` says why (naming a missing element)
+ * and -1 is returned.
+ */
+int	conf_aws_import(const char *input, const struct conf_aws_opts *opts,
+	    FILE *out, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,540 @@
+/*
+ * Grammar of cgwd.conf (SPEC section 4). The actions turn words into
+ * values and store them; checks that need a whole block or the whole
+ * file live in validate.c. Errors recover at statement level so one run
+ * reports every problem.
+ */
+%define api.pure full
+%define api.prefix {conf_yy}
+%define api.token.prefix {T_}
+%define api.header.include {"conf/parse.tab.h"}
+%define parse.error verbose
+%locations
+%param {void *scanner}
+%parse-param {struct conf_parse *ctx}
+
+%code requires {
+#include "conf/conf_priv.h"
+}
+
+%code provides {
+int	conf_yylex(CONF_YYSTYPE *, CONF_YYLTYPE *, void *);
+void	conf_yyerror(CONF_YYLTYPE *, void *, struct conf_parse *, const char *);
+}
+
+%code {
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static bool	conf_once(struct conf_parse *, int *, enum conf_key,
+		    const char *, int);
+static bool	conf_number(struct conf_parse *, const char *, int,
+		    const char *, uint32_t, uint32_t, uint32_t *);
+static bool	conf_duration(struct conf_parse *, const char *, int,
+		    const char *, uint32_t *);
+static bool	conf_address(struct conf_parse *, const char *, int,
+		    const char *, struct cgw_addr *);
+static void	conf_network_add(struct conf_parse *, const char *, int);
+static void	conf_proposal_add(struct conf_parse *, const char *, int);
+static void	conf_ifname_set(struct conf_parse *, const char *, int);
+static void	conf_str_free(char *);
+}
+
+%union {
+	char	*str;
+	int	 num;
+}
+
+%token ASN "asn" ROUTER_ID "router-id" NETWORK "network" VPN "vpn"
+%token LOCAL "local" PEER_ASN "peer-asn" IKE "ike" ESP "esp"
+%token PROPOSAL "proposal" LIFETIME "lifetime" FORCE "force" DPD "dpd"
+%token INTERVAL "interval" TIMEOUT "timeout" STEERING "steering"
+%token ACTIVE_STANDBY "active-standby" ECMP "ecmp" STARTUP "startup"
+%token INITIATE "initiate" RESPOND "respond" REPLAY_WINDOW "replay-window"
+%token HOLD_TIME "hold-time" TUNNEL "tunnel" REMOTE "remote" INSIDE "inside"
+%token PSK "psk" PSK_FILE "psk-file" INTERFACE "interface" MTU "mtu"
+%token NEIGHBOR "neighbor" REMOTE_AS "remote-as" DESCRIPTION "description"
+%token <str> WORD "word" STRING "quoted string"
+
+%type <str> value
+%type <num> force
+
+%destructor { conf_str_free($$); } <str>
+
+%%
+
+file		: %empty
+		| file top optsemi
+		| file error
+		;
+
+optsemi		: %empty
+		| ';'
+		;
+
+value		: WORD
+		| STRING
+		;
+
+force		: %empty	{ $$ = 0; }
+		| FORCE		{ $$ = 1; }
+		;
+
+top		: ASN value {
+			if (conf_once(ctx, ctx->global_seen, CONF_K_ASN, "asn",
+			    @1.first_line))
+				conf_number(ctx, $2, @2.first_line, "asn", 1,
+				    UINT32_MAX, &ctx->conf->asn);
+			free($2);
+		}
+		| ROUTER_ID value {
+			struct cgw_addr a;
+
+			if (conf_once(ctx, ctx->global_seen, CONF_K_ROUTER_ID,
+			    "router-id", @1.first_line) &&
+			    conf_address(ctx, $2, @2.first_line, "router-id", &a)) {
+				if (a.af != AF_INET)
+					conf_problem(ctx, true, @2.first_line,
+					    "router-id %s is not IPv4; allowed: "
+					    "an IPv4 address (the BGP identifier)",
+					    $2);
+				else
+					ctx->conf->router_id = a;
+			}
+			free($2);
+		}
+		| NETWORK value {
+			conf_network_add(ctx, $2, @2.first_line);
+			free($2);
+		}
+		| VPN value '{' {
+			conf_vpn_begin(ctx, $2, @1.first_line);
+			$2 = NULL;	/* conf_vpn_begin took it */
+		} vpn_body '}' {
+			conf_vpn_end(ctx);
+		}
+		| NEIGHBOR value '{' {
+			conf_neighbor_begin(ctx, $2, @1.first_line);
+			$2 = NULL;
+		} nbr_body '}' {
+			conf_neighbor_end(ctx);
+		}
+		;
+
+vpn_body	: %empty
+		| vpn_body vpn_stmt optsemi
+		| vpn_body error
+		;
+
+vpn_stmt	: LOCAL value {
+			if (conf_once(ctx, ctx->vpn_seen, CONF_K_LOCAL, "local",
+			    @1.first_line))
+				conf_address(ctx, $2, @2.first_line, "local",
+				    &ctx->vpn->local);
+			free($2);
+		}
+		| PEER_ASN value {
+			if (conf_once(ctx, ctx->vpn_seen, CONF_K_PEER_ASN,
+			    "peer-asn", @1.first_line))
+				conf_number(ctx, $2, @2.first_line, "peer-asn",
+				    1, UINT32_MAX, &ctx->vpn->peer_asn);
+			free($2);
+		}
+		| IKE { ctx->sa = CONF_SA_IKE; } sa_opts
+		| ESP { ctx->sa = CONF_SA_ESP; } sa_opts
+		| DPD dpd_opts
+		| STEERING ACTIVE_STANDBY {
+			if (conf_once(ctx, ctx->vpn_seen, CONF_K_STEERING,
+			    "steering", @1.first_line))
+				ctx->vpn->steering = CONF_STEER_ACTIVE_STANDBY;
+		}
+		| STEERING ECMP {
+			if (conf_once(ctx, ctx->vpn_seen, CONF_K_STEERING,
+			    "steering", @1.first_line))
+				ctx->vpn->steering = CONF_STEER_ECMP;
+		}
+		| STARTUP INITIATE {
+			if (conf_once(ctx, ctx->vpn_seen, CONF_K_STARTUP,
+			    "startup", @1.first_line))
+				ctx->vpn->startup = CONF_START_INITIATE;
+		}
+		| STARTUP RESPOND {
+			if (conf_once(ctx, ctx->vpn_seen, CONF_K_STARTUP,
+			    "startup", @1.first_line))
+				ctx->vpn->startup = CONF_START_RESPOND;
+		}
+		| REPLAY_WINDOW value {
+			/* 0 turns replay protection off; the kernel's
+			 * bitmap tops out at 4096 in practice. */
+			if (conf_once(ctx, ctx->vpn_seen, CONF_K_REPLAY,
+			    "replay-window", @1.first_line))
+				conf_number(ctx, $2, @2.first_line,
+				    "replay-window", 0, 4096,
+				    &ctx->vpn->replay_window);
+			free($2);
+		}
+		| HOLD_TIME value {
+			uint32_t t;
+
+			if (conf_once(ctx, ctx->vpn_seen, CONF_K_HOLD_TIME,
+			    "hold-time", @1.first_line) &&
+			    conf_duration(ctx, $2, @2.first_line, "hold-time",
+			    &t)) {
+				/* RFC 4271 4.2: zero or at least three */
+				if ((t > 0 && t < 3) || t > 65535)
+					conf_problem(ctx, true, @2.first_line,
+					    "hold-time %s out of range; allowed: "
+					    "0 or 3s-65535s", $2);
+				else
+					ctx->vpn->hold_time_s = t;
+			}
+			free($2);
+		}
+		| TUNNEL value '{' {
+			conf_tunnel_begin(ctx, $2, @1.first_line);
+			$2 = NULL;
+		} tun_body '}' {
+			conf_tunnel_end(ctx);
+		}
+		;
+
+sa_opts		: sa_opt
+		| sa_opts sa_opt
+		;
+
+sa_opt		: PROPOSAL proposals
+		| LIFETIME value force {
+			enum conf_key k = ctx->sa == CONF_SA_IKE ?
+			    CONF_K_IKE_LIFETIME : CONF_K_ESP_LIFETIME;
+			uint32_t t;
+
+			if (conf_once(ctx, ctx->vpn_seen, k, "lifetime",
+			    @1.first_line) &&
+			    conf_duration(ctx, $2, @2.first_line, "lifetime", &t) &&
+			    conf_lifetime_check(ctx, ctx->sa, t, $3,
+			    @2.first_line)) {
+				if (ctx->sa == CONF_SA_IKE)
+					ctx->vpn->ike_lifetime_s = t;
+				else
+					ctx->vpn->esp_lifetime_s = t;
+			}
+			free($2);
+		}
+		;
+
+proposals	: value {
+			conf_proposal_add(ctx, $1, @1.first_line);
+			free($1);
+		}
+		| proposals value {
+			conf_proposal_add(ctx, $2, @2.first_line);
+			free($2);
+		}
+		;
+
+dpd_opts	: dpd_opt
+		| dpd_opts dpd_opt
+		;
+
+dpd_opt		: INTERVAL value {
+			uint32_t t;
+
+			if (conf_once(ctx, ctx->vpn_seen, CONF_K_DPD_INTERVAL,
+			    "dpd interval", @1.first_line) &&
+			    conf_duration(ctx, $2, @2.first_line, "dpd interval",
+			    &t)) {
+				if (t < 1 || t > 3600)
+					conf_problem(ctx, true, @2.first_line,
+					    "dpd interval %s out of range; "
+					    "allowed: 1s-1h", $2);
+				else
+					ctx->vpn->dpd_interval_s = t;
+			}
+			free($2);
+		}
+		| TIMEOUT value {
+			uint32_t t;
+
+			if (conf_once(ctx, ctx->vpn_seen, CONF_K_DPD_TIMEOUT,
+			    "dpd timeout", @1.first_line) &&
+			    conf_duration(ctx, $2, @2.first_line, "dpd timeout",
+			    &t)) {
+				if (t < 2 || t > 86400)
+					conf_problem(ctx, true, @2.first_line,
+					    "dpd timeout %s out of range; "
+					    "allowed: 2s-1d", $2);
+				else
+					ctx->vpn->dpd_timeout_s = t;
+			}
+			free($2);
+		}
+		;
+
+tun_body	: %empty
+		| tun_body tun_stmt optsemi
+		| tun_body error
+		;
+
+tun_stmt	: REMOTE value {
+			if (conf_once(ctx, ctx->tun_seen, CONF_K_REMOTE, "remote",
+			    @1.first_line))
+				conf_address(ctx, $2, @2.first_line, "remote",
+				    &ctx->tunnel->remote);
+			free($2);
+		}
+		| INSIDE value {
+			if (conf_once(ctx, ctx->tun_seen, CONF_K_INSIDE, "inside",
+			    @1.first_line) &&
+			    !prefix_parse($2, &ctx->tunnel->inside))
+				conf_problem(ctx, true, @2.first_line,
+				    "inside %s is not an address/prefix; allowed: "
+				    "our address in a /30, e.g. 169.254.21.2/30",
+				    $2);
+			free($2);
+		}
+		| PSK value {
+			if (conf_once(ctx, ctx->tun_seen, CONF_K_PSK, "psk",
+			    @1.first_line) && ctx->tunnel->psk == NULL) {
+				ctx->tunnel->psk = $2;
+				ctx->tunnel->psk_len = strlen($2);
+			} else
+				conf_str_free($2);
+		}
+		| PSK_FILE value {
+			if (conf_once(ctx, ctx->tun_seen, CONF_K_PSK_FILE,
+			    "psk-file", @1.first_line)) {
+				ctx->tunnel->psk_file = $2;
+				conf_psk_read(ctx, ctx->tunnel, $2, @2.first_line);
+			} else
+				free($2);
+		}
+		| INTERFACE value {
+			if (conf_once(ctx, ctx->tun_seen, CONF_K_INTERFACE,
+			    "interface", @1.first_line))
+				conf_ifname_set(ctx, $2, @2.first_line);
+			free($2);
+		}
+		| MTU value {
+			if (conf_once(ctx, ctx->tun_seen, CONF_K_MTU, "mtu",
+			    @1.first_line))
+				conf_number(ctx, $2, @2.first_line, "mtu",
+				    CONF_MTU_MIN, CONF_MTU_MAX, &ctx->tunnel->mtu);
+			free($2);
+		}
+		;
+
+nbr_body	: %empty
+		| nbr_body nbr_stmt optsemi
+		| nbr_body error
+		;
+
+nbr_stmt	: REMOTE_AS value {
+			if (conf_once(ctx, ctx->nbr_seen, CONF_K_REMOTE_AS,
+			    "remote-as", @1.first_line))
+				conf_number(ctx, $2, @2.first_line, "remote-as",
+				    1, UINT32_MAX, &ctx->neighbor->remote_as);
+			free($2);
+		}
+		| DESCRIPTION value {
+			struct conf_neighbor *n = ctx->neighbor;
+
+			if (conf_once(ctx, ctx->nbr_seen, CONF_K_DESCRIPTION,
+			    "description", @1.first_line)) {
+				if (strlen($2) >= sizeof(n->description))
+					conf_problem(ctx, true, @2.first_line,
+					    "description longer than %zu "
+					    "characters", sizeof(n->description) - 1);
+				else if (strchr($2, '"') || strchr($2, '\\'))
+					conf_problem(ctx, true, @2.first_line,
+					    "description contains '\"' or '\\'");
+				else
+					strcpy(n->description, $2);
+			}
+			free($2);
+		}
+		;
+
+%%
+
+void
+conf_yyerror(CONF_YYLTYPE *loc, void *scanner, struct conf_parse *ctx,
+    const char *msg)
+{
+	(void)scanner;
+	conf_problem(ctx, true, loc->first_line, "%s", msg);
+}
+
+/* Strings may be PSKs: wipe before free. */
+static void
+conf_str_free(char *s)
+{
+	if (s == NULL)
+		return;
+	explicit_bzero(s, strlen(s));
+	free(s);
+}
+
+static bool
+conf_once(struct conf_parse *ctx, int *seen, enum conf_key k, const char *name,
+    int line)
+{
+	if (seen[k] != 0) {
+		conf_problem(ctx, true, line, "'%s' given twice (first on line %d); "
+		    "allowed: once per block", name, seen[k]);
+		return false;
+	}
+	seen[k] = line;
+	return true;
+}
+
+static bool
+conf_number(struct conf_parse *ctx, const char *s, int line, const char *what,
+    uint32_t min, uint32_t max, uint32_t *out)
+{
+	unsigned long long v = 0;
+	const char *p;
+
+	for (p = s; *p >= '0' && *p <= '9'; p++) {
+		v = v * 10 + (unsigned)(*p - '0');
+		if (v > UINT32_MAX)
+			break;
+	}
+	if (p == s || *p != '\0' || v < min || v > max) {
+		conf_problem(ctx, true, line, "%s %s is not a number in range; "
+		    "allowed: %u-%u", what, s, min, max);
+		return false;
+	}
+	*out = (uint32_t)v;
+	return true;
+}
+
+static bool
+conf_duration(struct conf_parse *ctx, const char *s, int line, const char *what,
+    uint32_t *out)
+{
+	unsigned long long v = 0, mult = 1;
+	const char *p;
+
+	for (p = s; *p >= '0' && *p <= '9'; p++) {
+		v = v * 10 + (unsigned)(*p - '0');
+		if (v > UINT32_MAX)
+			goto bad;
+	}
+	if (p == s)
+		goto bad;
+	switch (*p) {
+	case '\0':
+		break;
+	case 's': mult = 1; p++; break;
+	case 'm': mult = 60; p++; break;
+	case 'h': mult = 3600; p++; break;
+	case 'd': mult = 86400; p++; break;
+	default:
+		goto bad;
+	}
+	if (*p != '\0' || v * mult > UINT32_MAX)
+		goto bad;
+	*out = (uint32_t)(v * mult);
+	return true;
+bad:
+	conf_problem(ctx, true, line, "%s %s is not a duration; allowed: "
+	    "seconds, or a number with s, m, h or d (30s, 10m, 8h, 1d)", what, s);
+	return false;
+}
+
+static bool
+conf_address(struct conf_parse *ctx, const char *s, int line, const char *what,
+    struct cgw_addr *out)
+{
+	if (!addr_parse(s, out)) {
+		conf_problem(ctx, true, line, "%s %s is not an IP address; allowed: "
+		    "an IPv4 or IPv6 address, e.g. 192.0.2.10", what, s);
+		return false;
+	}
+	return true;
+}
+
+static void
+conf_network_add(struct conf_parse *ctx, const char *s, int line)
+{
+	struct conf_network *n, *o;
+	struct cgw_prefix p, net;
+	char buf[CGW_PREFIXSTRLEN];
+
+	if (!prefix_parse(s, &p)) {
+		conf_problem(ctx, true, line, "network %s is not a prefix; "
+		    "allowed: address/length, e.g. 10.224.0.0/12", s);
+		return;
+	}
+	prefix_network(&p, &net);
+	if (!addr_eq(&p.addr, &net.addr)) {
+		conf_problem(ctx, true, line, "network %s has host bits set; "
+		    "allowed: the network address, %s", s,
+		    prefix_fmt(&net, buf, sizeof(buf)));
+		return;
+	}
+	/* host bits are clear here, so equal networks are equal bytes */
+	TAILQ_FOREACH(o, &ctx->conf->networks, entry) {
+		if (o->prefix.len == p.len && addr_eq(&o->prefix.addr, &p.addr)) {
+			conf_problem(ctx, false, line, "network %s already given "
+			    "on line %d; ignored", s, o->line);
+			return;
+		}
+	}
+	if (ctx->nnetworks >= CONF_MAX_NETWORKS) {
+		conf_problem(ctx, true, line, "more than %d networks",
+		    CONF_MAX_NETWORKS);
+		return;
+	}
+	if ((n = calloc(1, sizeof(*n))) == NULL) {
+		conf_problem(ctx, true, line, "out of memory");
+		return;
+	}
+	ctx->nnetworks++;
+	n->prefix = p;
+	n->line = line;
+	TAILQ_INSERT_TAIL(&ctx->conf->networks, n, entry);
+}
+
+static void
+conf_proposal_add(struct conf_parse *ctx, const char *s, int line)
+{
+	struct conf_vpn *v = ctx->vpn;
+	struct conf_proposal *list = ctx->sa == CONF_SA_IKE ? v->ike : v->esp;
+	size_t *n = ctx->sa == CONF_SA_IKE ? &v->n_ike : &v->n_esp;
+	const char *kind = ctx->sa == CONF_SA_IKE ? "ike" : "esp";
+	char err[512];
+
+	if (*n >= CONF_MAX_PROPOSALS) {
+		conf_problem(ctx, true, line, "more than %d %s proposals; allowed: "
+		    "up to %d", CONF_MAX_PROPOSALS, kind, CONF_MAX_PROPOSALS);
+		return;
+	}
+	if (conf_proposal_parse(s, ctx->sa, &list[*n], err, sizeof(err)) != 0) {
+		conf_problem(ctx, true, line, "%s proposal %s: %s", kind, s, err);
+		return;
+	}
+	list[*n].line = line;
+	(*n)++;
+}
+
+static void
+conf_ifname_set(struct conf_parse *ctx, const char *s, int line)
+{
+	size_t len = strlen(s);
+	bool ok = len > 0 && len < CONF_IFNAME_MAX &&
+	    strcmp(s, ".") != 0 && strcmp(s, "..") != 0;
+
+	for (const char *p = s; ok && *p; p++)
+		ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' ||
+		    *p == '.';
+	if (!ok) {
+		conf_problem(ctx, true, line, "interface name '%s' is not valid; "
+		    "allowed: 1-%d characters of A-Z a-z 0-9 . _ -", s,
+		    CONF_IFNAME_MAX - 1);
+		return;
+	}
+	memcpy(ctx->tunnel->ifname, s, len + 1);
+}

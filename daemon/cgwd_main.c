@@ -1,0 +1,88 @@
+/* cgwd: the customer gateway daemon (SPEC section 3). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "conf/conf.h"
+#include "daemon/cgwd.h"
+#include "daemon/ctl_proto.h"
+#include "lib/log.h"
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: cgwd [-f FILE] [-s SOCKET] [-n] [-v]...\n"
+	    "  -f FILE    configuration (default " CGWD_DEFAULT_CONF ")\n"
+	    "  -s SOCKET  control socket (default " CTL_DEFAULT_SOCKET ")\n"
+	    "  -n         check the configuration, print problems, exit\n"
+	    "  -v         more log detail (repeatable)\n");
+}
+
+/* -n: every problem on stderr, the verdict on stdout and in the status. */
+static int
+check_config(const char *path)
+{
+	struct conf_problems problems;
+	struct conf *conf;
+
+	TAILQ_INIT(&problems);
+	conf = conf_load(path, &problems);
+	conf_problems_print(stderr, &problems);
+	conf_problems_free(&problems);
+	if (conf == NULL)
+		return 1;
+	conf_free(conf);
+	printf("configuration OK\n");
+	return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct cgwd_opts opts = { 0 };
+	struct cgwd *cgwd;
+	char err[512];
+	int ch, check = 0, verbose = 0, rc;
+
+	while ((ch = getopt(argc, argv, "f:s:nvh")) != -1) {
+		switch (ch) {
+		case 'f':
+			opts.conf_path = optarg;
+			break;
+		case 's':
+			opts.sock_path = optarg;
+			break;
+		case 'n':
+			check = 1;
+			break;
+		case 'v':
+			verbose++;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	if (check)
+		return check_config(opts.conf_path ? opts.conf_path :
+		    CGWD_DEFAULT_CONF);
+
+	/* Under systemd stderr is the journal: let it take the priorities. */
+	log_init(verbose, getenv("JOURNAL_STREAM") != NULL);
+	if ((cgwd = cgwd_start(&opts, err, sizeof(err))) == NULL) {
+		log_err(NULL, "cannot start: %s", err);
+		return 1;
+	}
+	rc = cgwd_run(cgwd);
+	cgwd_free(cgwd);
+	log_info(NULL, "stopped");
+	return rc == 0 ? 0 : 1;
+}

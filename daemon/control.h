@@ -1,0 +1,48 @@
+/*
+ * The control socket server: a Unix stream socket, newline-delimited JSON
+ * requests (daemon/ctl_proto.h), non-blocking, bounded in clients, request
+ * size, idle time and unread output.
+ */
+#ifndef CGW_DAEMON_CONTROL_H
+#define CGW_DAEMON_CONTROL_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "daemon/ctl_proto.h"
+
+struct event_base;
+struct ctl_server;
+
+#define CTL_MAX_CLIENTS		64
+#define CTL_IDLE_TIMEOUT_MS	30000
+#define CTL_MAX_OUTPUT		(4 * 1024 * 1024)	/* unread replies */
+
+/*
+ * Answers one parsed request: the result object, or NULL with a one-line
+ * reason in err.
+ */
+typedef json_t *(*ctl_handler)(void *arg, const struct ctl_request *,
+    char *err, size_t errlen);
+
+struct ctl_server_opts {
+	unsigned	max_clients;		/* 0 = CTL_MAX_CLIENTS */
+	unsigned	idle_timeout_ms;	/* 0 = CTL_IDLE_TIMEOUT_MS */
+};
+
+/*
+ * Create the parent directory (0750) if missing, refuse if a live server
+ * answers on `path`, replace a stale socket, bind (0660) and listen.
+ */
+struct ctl_server *ctl_server_open(struct event_base *, const char *path,
+		    const struct ctl_server_opts *, ctl_handler, void *arg,
+		    char *err, size_t errlen);
+/* Drop every client, close, and unlink the socket if it is still ours. */
+void		 ctl_server_close(struct ctl_server *);
+unsigned	 ctl_server_nclients(const struct ctl_server *);
+
+/* 1: something accepts connections on path; 0: nothing does. */
+int		 ctl_socket_alive(const char *path);
+
+#endif

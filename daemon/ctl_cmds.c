@@ -1,0 +1,150 @@
+/*
+ * One handler per control command, found through one table. A handler
+ * answers the result object, or NULL with a one-line reason.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "daemon/cgwd.h"
+#include "daemon/ctl.h"
+#include "daemon/tunnel.h"
+#include "lib/log.h"
+
+typedef json_t *(*ctl_cmd_fn)(struct cgwd *, const struct ctl_request *,
+    char *err, size_t errlen);
+
+struct ctl_cmd {
+	const char	*name;
+	ctl_cmd_fn	 fn;
+};
+
+static json_t *
+ctl_cmd_status(struct cgwd *cgwd, const struct ctl_request *req, char *err,
+    size_t errlen)
+{
+	if (req->argc != 0) {
+		snprintf(err, errlen, "usage: status");
+		return NULL;
+	}
+	return ctl_json_status(cgwd);
+}
+
+static json_t *
+ctl_cmd_show(struct cgwd *cgwd, const struct ctl_request *req, char *err,
+    size_t errlen)
+{
+	const char *what = req->argc == 1 ? req->argv[0] : "";
+
+	if (strcmp(what, "tunnels") == 0)
+		return ctl_json_tunnels(cgwd);
+	if (strcmp(what, "routes") == 0)
+		return ctl_json_routes(cgwd);
+	if (strcmp(what, "sas") == 0)
+		return ctl_json_sas(cgwd);
+	if (strcmp(what, "bgp") == 0) {
+		snprintf(err, errlen, "not yet available: show bgp needs the BGP speaker");
+		return NULL;
+	}
+	snprintf(err, errlen, "usage: show tunnels|sas|bgp|routes");
+	return NULL;
+}
+
+/* "unknown tunnel 'x' (known: a/t1, a/t2)", cut to fit. */
+static void
+ctl_unknown_tunnel(struct cgwd *cgwd, const char *name, char *err,
+    size_t errlen)
+{
+	struct tunnel *t;
+	size_t n;
+
+	snprintf(err, errlen, "unknown tunnel '%s' (known:", name);
+	TAILQ_FOREACH(t, &cgwd->tunnels, entry) {
+		n = strlen(err);
+		snprintf(err + n, errlen - n, "%s %s",
+		    t == TAILQ_FIRST(&cgwd->tunnels) ? "" : ",", t->name);
+	}
+	if (TAILQ_EMPTY(&cgwd->tunnels)) {
+		n = strlen(err);
+		snprintf(err + n, errlen - n, " none");
+	}
+	n = strlen(err);
+	snprintf(err + n, errlen - n, ")");
+}
+
+static json_t *
+ctl_cmd_tunnel(struct cgwd *cgwd, const struct ctl_request *req, char *err,
+    size_t errlen)
+{
+	const char *(*op)(struct tunnel *);
+	struct tunnel *t;
+	const char *why;
+
+	if (req->argc != 2) {
+		snprintf(err, errlen, "usage: tunnel up|down|rekey VPN/TUNNEL");
+		return NULL;
+	}
+	if (strcmp(req->argv[0], "up") == 0)
+		op = tunnel_up;
+	else if (strcmp(req->argv[0], "down") == 0)
+		op = tunnel_down;
+	else if (strcmp(req->argv[0], "rekey") == 0)
+		op = tunnel_rekey;
+	else {
+		snprintf(err, errlen, "usage: tunnel up|down|rekey VPN/TUNNEL");
+		return NULL;
+	}
+	if ((t = tunnel_find(&cgwd->tunnels, req->argv[1])) == NULL) {
+		ctl_unknown_tunnel(cgwd, req->argv[1], err, errlen);
+		return NULL;
+	}
+	if ((why = op(t)) != NULL) {
+		snprintf(err, errlen, "%s", why);
+		return NULL;
+	}
+	log_info(t->name, "tunnel %s requested over the control socket",
+	    req->argv[0]);
+	return json_pack("{s:s, s:s}", "tunnel", t->name, "state",
+	    tunnel_state_name(t->state));
+}
+
+static json_t *
+ctl_cmd_reload(struct cgwd *cgwd, const struct ctl_request *req, char *err,
+    size_t errlen)
+{
+	if (req->argc != 0) {
+		snprintf(err, errlen, "usage: reload");
+		return NULL;
+	}
+	if (cgwd_reload(cgwd, err, errlen) != 0)
+		return NULL;
+	return json_pack("{s:b, s:I}", "reloaded", 1, "tunnels",
+	    (json_int_t)cgwd_ntunnels(cgwd));
+}
+
+static const struct ctl_cmd ctl_cmds[] = {
+	{ "status",	ctl_cmd_status },
+	{ "show",	ctl_cmd_show },
+	{ "tunnel",	ctl_cmd_tunnel },
+	{ "reload",	ctl_cmd_reload },
+};
+
+json_t *
+ctl_dispatch(void *arg, const struct ctl_request *req, char *err,
+    size_t errlen)
+{
+	struct cgwd *cgwd = arg;
+	size_t i, n;
+
+	for (i = 0; i < sizeof(ctl_cmds) / sizeof(ctl_cmds[0]); i++)
+		if (strcmp(req->command, ctl_cmds[i].name) == 0)
+			return ctl_cmds[i].fn(cgwd, req, err, errlen);
+	snprintf(err, errlen, "unknown command '%s' (known:", req->command);
+	for (i = 0; i < sizeof(ctl_cmds) / sizeof(ctl_cmds[0]); i++) {
+		n = strlen(err);
+		snprintf(err + n, errlen - n, "%s %s", i ? "," : "",
+		    ctl_cmds[i].name);
+	}
+	n = strlen(err);
+	snprintf(err + n, errlen - n, ")");
+	return NULL;
+}

@@ -1,0 +1,225 @@
+/*
+ * The JSON the control socket answers with. Keys are the stable contract
+ * of SPEC section 5: add keys, never rename or remove them. Nothing here
+ * may reach a PSK: tunnels are described from addresses and names only.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "daemon/cgwd.h"
+#include "daemon/ctl.h"
+#include "daemon/ipsec.h"
+#include "daemon/tunnel.h"
+#include "ike/ike.h"
+#include "xfrm/xfrm.h"
+
+static json_t *
+ctl_json_addr(const struct cgw_addr *a)
+{
+	char buf[CGW_ADDRSTRLEN];
+
+	if (!addr_is_set(a))
+		return json_null();
+	return json_string(addr_fmt(a, buf, sizeof(buf)));
+}
+
+static json_t *
+ctl_json_prefix(const struct cgw_prefix *p)
+{
+	char buf[CGW_PREFIXSTRLEN];
+
+	if (!addr_is_set(&p->addr))
+		return json_null();
+	return json_string(prefix_fmt(p, buf, sizeof(buf)));
+}
+
+/* BGP as the session will report it; "idle" until bgp/ attaches one. */
+static json_t *
+ctl_json_bgp(const struct tunnel *t)
+{
+	const struct conf_vpn *v = t->conf->vpn;
+
+	return json_pack("{s:s, s:I, s:I, s:I, s:I}",
+	    "state", "idle",
+	    "peer_asn", (json_int_t)(v ? v->peer_asn : 0),
+	    "uptime_s", (json_int_t)0,
+	    "prefixes_received", (json_int_t)0,
+	    "prefixes_advertised", (json_int_t)0);
+}
+
+static json_t *
+ctl_json_ike(const struct ike_status *st)
+{
+	char spi_i[17], spi_r[17];
+
+	snprintf(spi_i, sizeof(spi_i), "%016llx", (unsigned long long)st->spi_i);
+	snprintf(spi_r, sizeof(spi_r), "%016llx", (unsigned long long)st->spi_r);
+	return json_pack("{s:s, s:s, s:I, s:I, s:b, s:b, s:b, s:s, s:s, s:s}",
+	    "state", st->state,
+	    "proposal", st->proposal,
+	    "age_s", (json_int_t)st->age_s,
+	    "rekey_in_s", (json_int_t)st->rekey_in_s,
+	    "nat", st->nat_local || st->nat_remote,
+	    "nat_local", st->nat_local,
+	    "initiator", st->initiator,
+	    "spi_i", spi_i,
+	    "spi_r", spi_r,
+	    "last_error", st->last_error);
+}
+
+/* Counters come from the kernel, so they match `ip -s xfrm state`. */
+static json_t *
+ctl_json_child(const struct tunnel *t, const struct ike_child_status *c)
+{
+	struct xfrm_ctx *x = t->cgwd->xfrm;
+	struct xfrm_sa_stats in = { 0 }, out = { 0 };
+	char spi_in[9], spi_out[9];
+
+	if (x != NULL && t->ipsec != NULL) {
+		(void)xfrm_sa_stats(x, &t->conf->vpn->local, c->spi_in, &in, NULL);
+		(void)xfrm_sa_stats(x, &t->conf->remote, c->spi_out, &out, NULL);
+	}
+	snprintf(spi_in, sizeof(spi_in), "%08x", c->spi_in);
+	snprintf(spi_out, sizeof(spi_out), "%08x", c->spi_out);
+	return json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I}",
+	    "spi_in", spi_in,
+	    "spi_out", spi_out,
+	    "proposal", c->proposal,
+	    "bytes_in", (json_int_t)in.bytes,
+	    "bytes_out", (json_int_t)out.bytes,
+	    "packets_in", (json_int_t)in.packets,
+	    "packets_out", (json_int_t)out.packets,
+	    "age_s", (json_int_t)c->age_s,
+	    "rekey_in_s", (json_int_t)c->rekey_in_s);
+}
+
+/* ike: null while the tunnel has no IKE peer (IPsec not running). */
+static void
+ctl_json_tunnel_sas(const struct tunnel *t, json_t **ike, json_t **children)
+{
+	struct ike_status st;
+	size_t i;
+
+	*children = json_array();
+	if (t->ike == NULL) {
+		*ike = json_null();
+		return;
+	}
+	ike_peer_status(t->ike, &st);
+	*ike = ctl_json_ike(&st);
+	for (i = 0; i < st.n_child && i < IKE_STATUS_MAX_CHILD; i++)
+		json_array_append_new(*children, ctl_json_child(t, &st.child[i]));
+}
+
+json_t *
+ctl_json_sas(struct cgwd *cgwd)
+{
+	struct tunnel *t;
+	json_t *arr, *ike, *children;
+
+	if ((arr = json_array()) == NULL)
+		return NULL;
+	TAILQ_FOREACH(t, &cgwd->tunnels, entry) {
+		ctl_json_tunnel_sas(t, &ike, &children);
+		json_array_append_new(arr, json_pack("{s:s, s:o, s:o}",
+		    "tunnel", t->name, "ike", ike, "child_sas", children));
+	}
+	return json_pack("{s:o}", "sas", arr);
+}
+
+json_t *
+ctl_json_tunnel(const struct tunnel *t)
+{
+	json_t *ike, *children;
+	const struct conf_tunnel *ct = t->conf;
+	struct cgw_addr peer;
+	json_t *peer_inside;
+
+	peer_inside = tunnel_peer_inside(t, &peer) ? ctl_json_addr(&peer) :
+	    json_null();
+	ctl_json_tunnel_sas(t, &ike, &children);
+	return json_pack("{s:s, s:s, s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:o,"
+	    " s:I, s:s, s:b, s:s}",
+	    "name", t->name,
+	    "state", tunnel_state_name(t->state),
+	    "local", ct->vpn ? ctl_json_addr(&ct->vpn->local) : json_null(),
+	    "remote", ctl_json_addr(&ct->remote),
+	    "interface", t->ifname,
+	    "inside", ctl_json_prefix(&ct->inside),
+	    "peer_inside", peer_inside,
+	    "ike", ike,
+	    "child_sas", children,
+	    "bgp", ctl_json_bgp(t),
+	    "state_age_s", (json_int_t)(cgwd_now() - t->state_since),
+	    "state_reason", t->reason,
+	    "admin_down", t->admin_down,
+	    "kernel_error", t->ipsec ? t->ipsec->kernel_error : "");
+}
+
+json_t *
+ctl_json_tunnels(struct cgwd *cgwd)
+{
+	struct tunnel *t;
+	json_t *arr;
+
+	if ((arr = json_array()) == NULL)
+		return NULL;
+	TAILQ_FOREACH(t, &cgwd->tunnels, entry) {
+		if (json_array_append_new(arr, ctl_json_tunnel(t)) != 0) {
+			json_decref(arr);
+			return NULL;
+		}
+	}
+	return json_pack("{s:o}", "tunnels", arr);
+}
+
+/*
+ * One line per tunnel for `cgwctl status`: ages are null while there is
+ * no SA, routes counts the prefixes installed through the tunnel.
+ */
+json_t *
+ctl_json_status(struct cgwd *cgwd)
+{
+	struct tunnel *t;
+	json_t *arr, *row;
+
+	if ((arr = json_array()) == NULL)
+		return NULL;
+	TAILQ_FOREACH(t, &cgwd->tunnels, entry) {
+		struct ike_status st = { .n_child = 0 };
+		json_t *ike_age = json_null(), *child_age = json_null();
+
+		if (t->ike != NULL) {
+			ike_peer_status(t->ike, &st);
+			if (strcmp(st.state, "established") == 0)
+				ike_age = json_integer(st.age_s);
+			if (st.n_child > 0)
+				child_age = json_integer(st.child[0].age_s);
+		}
+		row = json_pack("{s:s, s:s, s:I, s:o, s:o, s:s, s:I}",
+		    "name", t->name,
+		    "state", tunnel_state_name(t->state),
+		    "state_age_s", (json_int_t)(cgwd_now() - t->state_since),
+		    "ike_age_s", ike_age,
+		    "child_age_s", child_age,
+		    "bgp", "idle",
+		    "routes", (json_int_t)0);
+		if (json_array_append_new(arr, row) != 0) {
+			json_decref(arr);
+			return NULL;
+		}
+	}
+	return json_pack("{s:s, s:I, s:I, s:o}",
+	    "config", cgwd->conf_path,
+	    "uptime_s", (json_int_t)(cgwd_now() - cgwd->started),
+	    "reloads", (json_int_t)cgwd->reloads,
+	    "tunnels", arr);
+}
+
+/* The FIB view of bgp/; empty until it installs routes. */
+json_t *
+ctl_json_routes(struct cgwd *cgwd)
+{
+	(void)cgwd;
+	return json_pack("{s:[]}", "routes");
+}

@@ -1,0 +1,376 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "daemon/cgwd.h"
+#include "daemon/ipsec.h"
+#include "daemon/tunnel.h"
+#include "esp/esp.h"
+#include "ike/ike.h"
+#include "ike/ikev2_const.h"
+#include "lib/log.h"
+#include "xfrm/xfrm.h"
+
+static struct tunnel *
+ipsec_tunnel_of_peer(struct ike_peer *peer)
+{
+	return peer ? ike_peer_get_data(peer) : NULL;
+}
+
+static struct tunnel *
+ipsec_tunnel_of_ifid(struct cgwd *cgwd, uint32_t if_id)
+{
+	struct tunnel *t;
+
+	TAILQ_FOREACH(t, &cgwd->tunnels, entry)
+		if (t->ipsec != NULL && t->ipsec->if_id == if_id)
+			return t;
+	return NULL;
+}
+
+static void
+ipsec_kernel_error(struct tunnel *t, const char *what, const struct xfrm_err *xe)
+{
+	snprintf(t->ipsec->kernel_error, sizeof(t->ipsec->kernel_error),
+	    "%s: %s", what, xe->msg);
+	log_err(t->name, "%s: %s", what, xe->msg);
+}
+
+/* ---- IKE engine callbacks ----------------------------------------- */
+
+static int
+ipsec_alloc_spi(void *arg, struct ike_peer *peer, uint32_t *spi)
+{
+	struct cgwd *cgwd = arg;
+	struct tunnel *t = ipsec_tunnel_of_peer(peer);
+	struct xfrm_err xe;
+
+	if (t == NULL || t->ipsec == NULL)
+		return -1;
+	if (xfrm_spi_alloc(cgwd->xfrm, &t->conf->vpn->local, &t->conf->remote,
+	    t->ipsec->if_id, t->ipsec->if_id, spi, &xe) != 0) {
+		ipsec_kernel_error(t, "cannot reserve an inbound SPI", &xe);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+ipsec_release_spi(void *arg, struct ike_peer *peer, uint32_t spi)
+{
+	struct cgwd *cgwd = arg;
+	struct tunnel *t = ipsec_tunnel_of_peer(peer);
+	struct xfrm_err xe;
+
+	if (t == NULL)
+		return;
+	if (xfrm_sa_delete(cgwd->xfrm, &t->conf->vpn->local, spi, &xe) != 0)
+		log_warn(t->name, "cannot release SPI %08x: %s", spi, xe.msg);
+}
+
+static void
+ipsec_child_up(void *arg, struct ike_peer *peer, const struct esp_child_sa *sa,
+    bool rekey, uint32_t old_spi_in)
+{
+	struct cgwd *cgwd = arg;
+	struct tunnel *t = ipsec_tunnel_of_peer(peer);
+	struct ipsec_sa *isa;
+	struct xfrm_err xe;
+	char reason[TUNNEL_REASON_MAX];
+
+	if (t == NULL || t->ipsec == NULL)
+		return;
+	/*
+	 * Both directions at once: the kernel sends on the newest of the
+	 * SAs matching the policy template, so the new outbound SA takes
+	 * over while the old pair still receives until IKE deletes it.
+	 */
+	if (xfrm_child_install(cgwd->xfrm, t->ipsec->if_id, t->ipsec->if_id,
+	    sa, XFRM_DIR_BOTH, &xe) != 0) {
+		ipsec_kernel_error(t, "cannot install CHILD SA", &xe);
+		return;
+	}
+	if ((isa = calloc(1, sizeof(*isa))) == NULL) {
+		log_err(t->name, "out of memory recording CHILD SA %08x", sa->spi_in);
+		return;
+	}
+	isa->spi_in = sa->spi_in;
+	isa->spi_out = sa->spi_out;
+	isa->local = sa->local;
+	isa->remote = sa->remote;
+	isa->alg = sa->alg;
+	isa->installed = cgwd_now();
+	isa->lifetime_s = sa->hard_life_s;
+	TAILQ_INSERT_HEAD(&t->ipsec->sas, isa, entry);
+	t->ipsec->kernel_error[0] = '\0';
+	if (rekey)
+		log_info(t->name, "CHILD SA %08x/%08x %s installed, replacing %08x",
+		    sa->spi_in, sa->spi_out, sa->alg->name, old_spi_in);
+	else
+		log_info(t->name, "CHILD SA %08x/%08x %s installed%s",
+		    sa->spi_in, sa->spi_out, sa->alg->name,
+		    sa->encap ? " (UDP-encapsulated)" : "");
+	snprintf(reason, sizeof(reason), "CHILD SA %08x/%08x installed",
+	    sa->spi_in, sa->spi_out);
+	tunnel_event(t, TUNNEL_EV_CHILD_UP, reason);
+}
+
+static void
+ipsec_child_down(void *arg, struct ike_peer *peer, uint32_t spi_in,
+    uint32_t spi_out, const struct cgw_addr *remote)
+{
+	struct cgwd *cgwd = arg;
+	struct tunnel *t = ipsec_tunnel_of_peer(peer);
+	struct ipsec_sa *isa;
+	struct xfrm_err xe;
+
+	if (t == NULL || t->ipsec == NULL)
+		return;
+	if (xfrm_sa_delete(cgwd->xfrm, &t->conf->vpn->local, spi_in, &xe) != 0)
+		log_warn(t->name, "cannot delete inbound SA %08x: %s", spi_in, xe.msg);
+	if (xfrm_sa_delete(cgwd->xfrm, remote, spi_out, &xe) != 0)
+		log_warn(t->name, "cannot delete outbound SA %08x: %s", spi_out, xe.msg);
+	TAILQ_FOREACH(isa, &t->ipsec->sas, entry) {
+		if (isa->spi_in == spi_in) {
+			TAILQ_REMOVE(&t->ipsec->sas, isa, entry);
+			free(isa);
+			break;
+		}
+	}
+	log_info(t->name, "CHILD SA %08x/%08x removed", spi_in, spi_out);
+}
+
+static void
+ipsec_peer_state(void *arg, struct ike_peer *peer, enum ike_peer_event ev,
+    const char *reason)
+{
+	struct tunnel *t = ipsec_tunnel_of_peer(peer);
+	char why[TUNNEL_REASON_MAX];
+
+	(void)arg;
+	if (t == NULL)
+		return;
+	snprintf(why, sizeof(why), "%s%s%s", ike_peer_event_name(ev),
+	    reason && *reason ? ": " : "", reason ? reason : "");
+	switch (ev) {
+	case IKE_EV_UP:
+		log_info(t->name, "IKE SA up (%s)", reason ? reason : "");
+		break;
+	default:
+		/* Dead, deleted, refused, expired: the tunnel is down and its
+		 * BGP session goes with it; IKE re-initiates on its own. */
+		tunnel_event(t, TUNNEL_EV_DEAD, why);
+		break;
+	}
+}
+
+static int
+ipsec_child_bytes_in(void *arg, struct ike_peer *peer, uint32_t spi_in,
+    uint64_t *bytes)
+{
+	struct cgwd *cgwd = arg;
+	struct tunnel *t = ipsec_tunnel_of_peer(peer);
+	struct xfrm_sa_stats st;
+
+	if (t == NULL || xfrm_sa_stats(cgwd->xfrm, &t->conf->vpn->local,
+	    spi_in, &st, NULL) != 0)
+		return -1;
+	*bytes = st.bytes;
+	return 0;
+}
+
+static const struct ike_callbacks ipsec_ike_cb = {
+	.alloc_spi	= ipsec_alloc_spi,
+	.child_up	= ipsec_child_up,
+	.child_down	= ipsec_child_down,
+	.release_spi	= ipsec_release_spi,
+	.peer_state	= ipsec_peer_state,
+	.child_bytes_in	= ipsec_child_bytes_in,
+};
+
+/* ---- kernel event callbacks --------------------------------------- */
+
+static void
+ipsec_sa_rekey(void *arg, const struct xfrm_sa_event *ev)
+{
+	struct tunnel *t = ipsec_tunnel_of_ifid(arg, ev->if_id);
+
+	if (t == NULL || t->ike == NULL)
+		return;
+	/* cgwd's own timers rekey well before this; the kernel's soft
+	 * limit is the safety net when they did not. */
+	log_warn(t->name, "kernel soft lifetime reached on SA %08x: rekeying",
+	    ev->spi);
+	ike_peer_rekey_child(t->ike);
+}
+
+static void
+ipsec_sa_gone(void *arg, const struct xfrm_sa_event *ev)
+{
+	struct tunnel *t = ipsec_tunnel_of_ifid(arg, ev->if_id);
+
+	if (t != NULL)
+		log_warn(t->name, "kernel removed SA %08x (hard lifetime)", ev->spi);
+}
+
+static void
+ipsec_link_change(void *arg, int ifindex, const char *ifname, bool up)
+{
+	(void)arg;
+	(void)ifindex;
+	log_debug(NULL, "link %s is %s", ifname ? ifname : "?", up ? "up" : "down");
+}
+
+static const struct xfrm_callbacks ipsec_xfrm_cb = {
+	.sa_rekey	= ipsec_sa_rekey,
+	.sa_gone	= ipsec_sa_gone,
+	.link_change	= ipsec_link_change,
+};
+
+/* ---- setup and teardown ------------------------------------------- */
+
+/*
+ * Listen for IKE on a vpn's local address once; a vpn whose address is
+ * missing is logged and must not stop the others.
+ */
+static void
+ipsec_listen(struct cgwd *cgwd, const struct conf_vpn *v)
+{
+	char a[CGW_ADDRSTRLEN], lerr[256];
+	size_t i;
+
+	for (i = 0; i < cgwd->n_ike_addrs; i++)
+		if (addr_eq(&cgwd->ike_addrs[i], &v->local))
+			return;
+	if (cgwd->n_ike_addrs == CGWD_MAX_IKE_ADDRS) {
+		log_err(v->name, "too many local addresses (at most %d)",
+		    CGWD_MAX_IKE_ADDRS);
+		return;
+	}
+	if (ike_listen(cgwd->ike, &v->local, IKEV2_PORT, IKEV2_NATT_PORT,
+	    lerr, sizeof(lerr)) != 0) {
+		log_err(v->name, "cannot listen for IKE on %s: %s",
+		    addr_fmt(&v->local, a, sizeof(a)), lerr);
+		return;
+	}
+	cgwd->ike_addrs[cgwd->n_ike_addrs++] = v->local;
+}
+
+int
+ipsec_open(struct cgwd *cgwd, char *err, size_t errlen)
+{
+	struct xfrm_err xe;
+
+	if ((cgwd->xfrm = xfrm_open(cgwd->base, &ipsec_xfrm_cb, cgwd, &xe)) == NULL) {
+		snprintf(err, errlen, "kernel netlink: %s", xe.msg);
+		return -1;
+	}
+	if (xfrm_cleanup_stale(cgwd->xfrm, &xe) != 0)
+		log_warn(NULL, "removing leftovers of a previous run: %s", xe.msg);
+	if ((cgwd->ike = ike_ctx_new(cgwd->base, &ipsec_ike_cb, cgwd)) == NULL) {
+		snprintf(err, errlen, "cannot start the IKE engine");
+		return -1;
+	}
+	return 0;
+}
+
+void
+ipsec_close(struct cgwd *cgwd)
+{
+	struct tunnel *t;
+	struct xfrm_err xe;
+
+	TAILQ_FOREACH(t, &cgwd->tunnels, entry)
+		ipsec_tunnel_detach(t);
+	if (cgwd->ike != NULL) {
+		ike_ctx_free(cgwd->ike);
+		cgwd->ike = NULL;
+	}
+	if (cgwd->xfrm != NULL) {
+		if (xfrm_teardown(cgwd->xfrm, &xe) != 0)
+			log_warn(NULL, "removing kernel objects: %s", xe.msg);
+		xfrm_close(cgwd->xfrm);
+		cgwd->xfrm = NULL;
+	}
+}
+
+static uint32_t
+ipsec_pick_ifid(struct cgwd *cgwd)
+{
+	uint32_t n;
+
+	for (n = 0; n < 0xffff; n++)
+		if (ipsec_tunnel_of_ifid(cgwd, XFRM_IFID(n)) == NULL)
+			return XFRM_IFID(n);
+	return 0;
+}
+
+int
+ipsec_tunnel_attach(struct tunnel *t, char *err, size_t errlen)
+{
+	struct cgwd *cgwd = t->cgwd;
+	const struct conf_tunnel *ct = t->conf;
+	struct ike_peer_conf pc;
+	struct xfrm_err xe;
+	uint32_t if_id;
+
+	if (cgwd->xfrm == NULL || cgwd->ike == NULL) {
+		snprintf(err, errlen, "IPsec is not running");
+		return -1;
+	}
+	if ((if_id = ipsec_pick_ifid(cgwd)) == 0) {
+		snprintf(err, errlen, "no free XFRM interface id");
+		return -1;
+	}
+	if ((t->ipsec = calloc(1, sizeof(*t->ipsec))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	t->ipsec->if_id = if_id;
+	TAILQ_INIT(&t->ipsec->sas);
+	ipsec_listen(cgwd, ct->vpn);
+	if (xfrm_iface_create(cgwd->xfrm, t->ifname, if_id, &ct->vpn->local,
+	    ct->mtu, &ct->inside, &t->ipsec->ifindex, &xe) != 0)
+		ipsec_kernel_error(t, "cannot create the tunnel interface", &xe);
+	if (xfrm_policy_install(cgwd->xfrm, if_id, if_id, &ct->vpn->local,
+	    &ct->remote, AF_INET, &xe) != 0)
+		ipsec_kernel_error(t, "cannot install the tunnel policies", &xe);
+
+	ike_peer_conf_from_tunnel(&pc, ct);
+	t->ike = ike_peer_add(cgwd->ike, &pc, err, errlen);
+	if (t->ike == NULL)
+		return -1;
+	ike_peer_set_data(t->ike, t);
+	if (pc.initiate && !t->admin_down)
+		tunnel_event(t, TUNNEL_EV_START, "initiating");
+	return 0;
+}
+
+void
+ipsec_tunnel_detach(struct tunnel *t)
+{
+	struct cgwd *cgwd = t->cgwd;
+	struct ipsec_sa *isa;
+	struct xfrm_err xe;
+
+	if (t->ike != NULL) {
+		ike_peer_remove(t->ike);	/* child_down for each SA */
+		t->ike = NULL;
+	}
+	if (t->ipsec == NULL)
+		return;
+	while ((isa = TAILQ_FIRST(&t->ipsec->sas)) != NULL) {
+		TAILQ_REMOVE(&t->ipsec->sas, isa, entry);
+		free(isa);
+	}
+	if (cgwd->xfrm != NULL) {
+		if (xfrm_policy_remove(cgwd->xfrm, t->ipsec->if_id, AF_INET, &xe) != 0)
+			log_warn(t->name, "cannot remove policies: %s", xe.msg);
+		if (t->ipsec->ifindex > 0 &&
+		    xfrm_iface_delete(cgwd->xfrm, t->ifname, &xe) != 0)
+			log_warn(t->name, "cannot remove interface %s: %s",
+			    t->ifname, xe.msg);
+	}
+	free(t->ipsec);
+	t->ipsec = NULL;
+}

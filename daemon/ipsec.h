@@ -1,0 +1,54 @@
+/*
+ * The IPsec side of the orchestrator: the glue between the IKE engine
+ * (ike/) and the kernel (xfrm/) for every tunnel. IKE callbacks arrive
+ * here and become kernel objects and tunnel events; kernel events arrive
+ * here and become IKE actions.
+ */
+#ifndef CGW_DAEMON_IPSEC_H
+#define CGW_DAEMON_IPSEC_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+#include <sys/queue.h>
+
+#include "lib/addr.h"
+
+struct cgwd;
+struct tunnel;
+struct esp_alg;
+
+/* A CHILD SA pair cgwd installed, as the kernel knows it. */
+struct ipsec_sa {
+	TAILQ_ENTRY(ipsec_sa)	 entry;
+	uint32_t		 spi_in;
+	uint32_t		 spi_out;
+	struct cgw_addr		 local;
+	struct cgw_addr		 remote;
+	const struct esp_alg	*alg;
+	time_t			 installed;	/* cgwd_now() */
+	uint32_t		 lifetime_s;
+};
+TAILQ_HEAD(ipsec_sas, ipsec_sa);
+
+/* Per tunnel: its kernel identity and its SAs. */
+struct ipsec_tunnel {
+	uint32_t		 if_id;		/* also the reqid */
+	int			 ifindex;	/* 0 while the interface is missing */
+	struct ipsec_sas	 sas;		/* newest first */
+	char			 kernel_error[640];	/* last, for show tunnels */
+};
+
+/* Open the kernel handle, remove leftovers of a previous run, start the
+ * IKE engine and listen on every vpn's local address. */
+int	 ipsec_open(struct cgwd *, char *err, size_t errlen);
+/* Stop IKE (DELETEs sent), then remove every kernel object cgwd made. */
+void	 ipsec_close(struct cgwd *);
+/* Create the tunnel's interface and policies and its IKE peer (which
+ * initiates when configured to). Kernel failures are logged and kept in
+ * kernel_error; the tunnel still negotiates so the operator sees why. */
+int	 ipsec_tunnel_attach(struct tunnel *, char *err, size_t errlen);
+/* Tear the IKE peer down and remove the tunnel's kernel objects. */
+void	 ipsec_tunnel_detach(struct tunnel *);
+
+#endif

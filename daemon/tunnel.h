@@ -1,0 +1,111 @@
+/*
+ * Tunnel objects: one per configured tunnel (conf_tunnel), each with the
+ * orchestration state machine that IKE, kernel and BGP events drive.
+ *
+ *   down --START--> connecting --CHILD_UP--> up
+ *     ^                 |                    |
+ *     +------DEAD / ADMIN_DOWN / RECONFIG----+
+ *
+ * Every transition is logged with the tunnel's name and a reason:
+ *   "aws-prod/t1: down -> connecting (initiating)".
+ */
+#ifndef CGW_DAEMON_TUNNEL_H
+#define CGW_DAEMON_TUNNEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+#include <sys/queue.h>
+
+#include "conf/conf.h"
+
+struct cgwd;
+struct ike_peer;	/* ike/ike.h */
+struct bgp_peer;	/* bgp/bgp.h: the session over the inside addresses */
+
+enum tunnel_state {
+	TUNNEL_S_DOWN = 0,
+	TUNNEL_S_CONNECTING,
+	TUNNEL_S_UP,
+	TUNNEL_S_MAX,
+};
+
+enum tunnel_ev {
+	TUNNEL_EV_START = 0,	/* IKE negotiation begins (either side) */
+	TUNNEL_EV_CHILD_UP,	/* a CHILD SA is installed (first or rekey) */
+	TUNNEL_EV_DEAD,		/* DPD timeout, DELETE, expiry, failed setup */
+	TUNNEL_EV_ADMIN_DOWN,	/* operator asked for it */
+	TUNNEL_EV_RECONFIG,	/* its configuration changed on reload */
+	TUNNEL_EV_MAX,
+};
+
+#define TUNNEL_NAME_MAX		(2 * CONF_NAME_MAX + 1)
+#define TUNNEL_REASON_MAX	128
+/* Automatic interface names: "cgw0", "cgw1", ... (see tunnel_ifname_pick) */
+#define TUNNEL_IFPREFIX		"cgw"
+
+struct tunnel {
+	TAILQ_ENTRY(tunnel)	 entry;
+	struct cgwd		*cgwd;
+	/* Points into cgwd->conf; re-pointed when a reload keeps the tunnel. */
+	const struct conf_tunnel *conf;
+	char			 name[TUNNEL_NAME_MAX];	/* "vpn/tunnel" */
+	char			 ifname[CONF_IFNAME_MAX];
+	enum tunnel_state	 state;
+	time_t			 state_since;		/* cgwd_now() */
+	char			 reason[TUNNEL_REASON_MAX]; /* of the last transition */
+	bool			 admin_down;
+	bool			 rename;	/* reload: interface name to pick again */
+	bool			 reattach;	/* reload: rebuild its IKE peer and kernel objects */
+
+	/* Attached by the other parts; NULL until they exist. */
+	struct ike_peer		*ike;
+	struct ipsec_tunnel	*ipsec;	/* interface, policies, SAs; daemon/ipsec.c */
+	struct bgp_peer		*bgp;
+};
+TAILQ_HEAD(tunnels, tunnel);
+
+/* Error of tunnel_up/down/rekey while no IKE engine is attached. */
+#define TUNNEL_ERR_NO_IKE	"not yet available: tunnel control needs the IKE engine"
+
+const char	*tunnel_state_name(enum tunnel_state);
+const char	*tunnel_ev_name(enum tunnel_ev);
+
+struct tunnel	*tunnel_new(struct cgwd *, const struct conf_tunnel *,
+		    const char *ifname);
+void		 tunnel_free(struct tunnel *);
+struct tunnel	*tunnel_find(struct tunnels *, const char *name);
+
+/* The one transition function: every state change goes through here. */
+void		 tunnel_event(struct tunnel *, enum tunnel_ev, const char *reason);
+
+/* Operator commands: NULL on success, else a one-line reason. */
+const char	*tunnel_up(struct tunnel *);
+const char	*tunnel_down(struct tunnel *);
+const char	*tunnel_rekey(struct tunnel *);
+
+/*
+ * Whether a reload must rebuild the tunnel: compares everything that
+ * reaches IKE, the kernel or BGP (the PSK included, never printed). `what`
+ * receives the changed fields ("remote, psk"); false when identical.
+ */
+bool		 tunnel_conf_changed(const struct conf *, const struct conf_tunnel *,
+		    const struct conf *, const struct conf_tunnel *,
+		    char *what, size_t whatlen);
+/* Apply a new configuration to a kept tunnel (its conf may be identical). */
+void		 tunnel_reconfigure(struct tunnel *, const struct conf_tunnel *,
+		    const char *changed);
+
+/*
+ * Interface name for a tunnel: its configured `interface`, else the
+ * lowest free "cgwN" among `tunnels` and the names the configuration
+ * reserves. 0, or -1 when the configured name is taken.
+ */
+int		 tunnel_ifname_pick(const struct tunnels *, const struct conf *,
+		    const struct conf_tunnel *, char *out, size_t outlen);
+
+/* Peer's inside address: host 1 of our inside /30. */
+bool		 tunnel_peer_inside(const struct tunnel *, struct cgw_addr *);
+
+#endif

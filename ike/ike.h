@@ -1,0 +1,175 @@
+/*
+ * The IKEv2 engine (RFC 7296), PSK site-to-site, driven by libevent.
+ *
+ * The engine owns its UDP sockets (500 and 4500) and its timers; it never
+ * touches the kernel's SA database. When a CHILD SA is negotiated it hands
+ * a complete struct esp_child_sa to the daemon through child_up, and asks
+ * the daemon for inbound SPIs through alloc_spi (XFRM ALLOCSPI).
+ */
+#ifndef CGW_IKE_IKE_H
+#define CGW_IKE_IKE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conf/conf.h"
+#include "esp/esp.h"
+#include "lib/addr.h"
+
+struct event_base;
+struct ike_ctx;
+struct ike_peer;
+
+#define IKE_MAX_ID_LEN		255
+#define IKE_STATUS_MAX_CHILD	8
+
+/* Why peer_state was called. */
+enum ike_peer_event {
+	IKE_EV_UP = 0,		/* IKE SA established (first or after rekey: see reason) */
+	IKE_EV_DEAD,		/* DPD or retransmission timeout */
+	IKE_EV_DELETED,		/* the peer deleted the IKE SA, or we did */
+	IKE_EV_AUTH_FAILED,	/* either side rejected the PSK / ID */
+	IKE_EV_NO_PROPOSAL,	/* no common IKE or ESP proposal */
+	IKE_EV_TS_UNACCEPTABLE,	/* traffic selectors refused */
+	IKE_EV_EXPIRED,		/* hard lifetime reached without rekey */
+	IKE_EV_ERROR,		/* anything else that failed the SA */
+};
+
+const char	*ike_peer_event_name(enum ike_peer_event);
+
+struct ike_callbacks {
+	/* Reserve an inbound ESP SPI (host order). 0 on success, -1 fails
+	 * the exchange (it is retried later). */
+	int	(*alloc_spi)(void *cbarg, struct ike_peer *, uint32_t *spi);
+	/*
+	 * A CHILD SA pair is ready. When `rekey` is set it replaces the pair
+	 * whose inbound SPI is `old_spi_in`: install the new one now; the old
+	 * pair is removed by a later child_down (make-before-break). `sa`
+	 * holds keys: the engine wipes it after the call returns.
+	 */
+	void	(*child_up)(void *cbarg, struct ike_peer *,
+		    const struct esp_child_sa *sa, bool rekey,
+		    uint32_t old_spi_in);
+	/* Remove a CHILD SA pair from the kernel (both directions). */
+	void	(*child_down)(void *cbarg, struct ike_peer *, uint32_t spi_in,
+		    uint32_t spi_out, const struct cgw_addr *remote);
+	/* A reserved SPI that never became an SA (negotiation failed). May
+	 * be NULL. */
+	void	(*release_spi)(void *cbarg, struct ike_peer *, uint32_t spi);
+	/* IKE SA state changes an operator or BGP cares about. */
+	void	(*peer_state)(void *cbarg, struct ike_peer *,
+		    enum ike_peer_event, const char *reason);
+	/*
+	 * Optional (may be NULL): bytes received so far on inbound SA
+	 * `spi_in` (kernel counter). DPD sends no probe while this grows.
+	 * Return -1 when unknown.
+	 */
+	int	(*child_bytes_in)(void *cbarg, struct ike_peer *,
+		    uint32_t spi_in, uint64_t *bytes);
+};
+
+/* Identity; type 0 means "my / the peer's IP address". */
+struct ike_id {
+	uint8_t		type;		/* IKEV2_ID_* */
+	size_t		len;
+	uint8_t		data[IKE_MAX_ID_LEN];
+};
+
+struct ike_peer_conf {
+	char			 name[2 * CONF_NAME_MAX + 1];	/* "aws-prod/t1" */
+	struct cgw_addr		 local;
+	struct cgw_addr		 remote;
+	uint16_t		 remote_port;	/* 0 = 500 */
+	const char		*psk;		/* copied; the copy is wiped */
+	size_t			 psk_len;
+	/* Offered in this order; each holds IANA transforms. */
+	size_t			 n_ike;
+	struct conf_proposal	 ike[CONF_MAX_PROPOSALS];
+	size_t			 n_esp;
+	struct conf_proposal	 esp[CONF_MAX_PROPOSALS];
+	uint32_t		 ike_lifetime_s;	/* 0 = 28800 */
+	uint32_t		 esp_lifetime_s;	/* 0 = 3600 */
+	uint32_t		 dpd_interval_s;	/* 0 = no DPD */
+	uint32_t		 dpd_timeout_s;
+	uint32_t		 replay_window;		/* 0 = 1024 */
+	bool			 initiate;	/* we initiate and keep it up */
+	struct ike_id		 local_id;	/* type 0 = local address */
+	struct ike_id		 remote_id;	/* type 0 = remote address */
+	/* Inbound traffic of the CHILD SA we propose, both 0.0.0.0/0 (or
+	 * ::/0) when af is AF_UNSPEC: route-based tunnels. */
+	struct cgw_prefix	 ts_local;
+	struct cgw_prefix	 ts_remote;
+};
+
+/* Fill a conf with defaults from a parsed tunnel. */
+void	ike_peer_conf_from_tunnel(struct ike_peer_conf *,
+	    const struct conf_tunnel *);
+
+/* Protocol timers; tests shorten them. Lifetimes and DPD come from the
+ * peer conf. */
+struct ike_tunables {
+	unsigned	retransmit_base_ms;	/* 0 = 1000 */
+	unsigned	retransmit_tries;	/* 0 = 5 */
+	unsigned	halfopen_s;		/* 0 = 30 */
+	unsigned	reinit_min_ms;		/* 0 = 1000 */
+	unsigned	reinit_max_ms;		/* 0 = 30000 */
+	unsigned	natt_keepalive_s;	/* 0 = 20 */
+	unsigned	cookie_threshold;	/* half-open SAs before cookies; 0 = 64 */
+};
+
+struct ike_ctx	*ike_ctx_new(struct event_base *, const struct ike_callbacks *,
+		    void *cbarg);
+void		 ike_ctx_set_tunables(struct ike_ctx *, const struct ike_tunables *);
+void		 ike_ctx_free(struct ike_ctx *);
+/* Open UDP `port` (IKE) and `natt_port` (IKE + ESP-in-UDP, UDP_ENCAP) on
+ * `local` (AF_UNSPEC = any, IPv4). natt_port 0 = no NAT-T socket. May be
+ * called once per local address. */
+int		 ike_listen(struct ike_ctx *, const struct cgw_addr *local,
+		    uint16_t port, uint16_t natt_port, char *err, size_t errlen);
+/* The port actually bound (useful with port 0 in tests). */
+uint16_t	 ike_local_port(struct ike_ctx *, bool natt);
+
+/* NULL with a reason in err if the conf is unusable. Initiates at once
+ * when conf->initiate is set. */
+struct ike_peer	*ike_peer_add(struct ike_ctx *, const struct ike_peer_conf *,
+		    char *err, size_t errlen);
+/* Tears down (DELETE sent, best effort), calls child_down for every
+ * CHILD SA, frees. */
+void		 ike_peer_remove(struct ike_peer *);
+const char	*ike_peer_name(const struct ike_peer *);
+void		*ike_peer_get_data(const struct ike_peer *);
+void		 ike_peer_set_data(struct ike_peer *, void *);
+struct ike_peer	*ike_peer_find(struct ike_ctx *, const char *name);
+
+/* Start (or restart) negotiation now; also re-arms keep-up for initiate. */
+int		 ike_peer_initiate(struct ike_peer *);
+/* Send DELETE, drop the SAs; no automatic re-initiation until
+ * ike_peer_initiate. */
+int		 ike_peer_terminate(struct ike_peer *);
+int		 ike_peer_rekey_child(struct ike_peer *);
+int		 ike_peer_rekey_ike(struct ike_peer *);
+
+struct ike_child_status {
+	uint32_t	spi_in, spi_out;
+	char		proposal[64];
+	uint32_t	age_s;
+	int32_t		rekey_in_s;
+};
+
+struct ike_status {
+	char			state[24];	/* "established", "connecting", ... */
+	char			proposal[96];	/* negotiated IKE SA suite */
+	uint64_t		spi_i, spi_r;
+	uint32_t		age_s;
+	int32_t			rekey_in_s;
+	bool			nat_local, nat_remote;	/* NAT in front of us / them */
+	bool			initiator;
+	size_t			n_child;
+	struct ike_child_status	child[IKE_STATUS_MAX_CHILD];
+	char			last_error[128];
+};
+
+void		 ike_peer_status(const struct ike_peer *, struct ike_status *);
+
+#endif

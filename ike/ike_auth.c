@@ -1,0 +1,343 @@
+/*
+ * IKE_AUTH (1.2, 2.15 PSK): authentication and the first CHILD SA, both
+ * roles. The first CHILD SA carries no KE, so its proposals carry no DH
+ * transform from us and any DH transform from the peer is ignored
+ * (1.2, 3.3.2: the keys come from the IKE SA's key exchange).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+#include "ike/ike_local.h"
+#include "lib/log.h"
+
+static const char psk_hint[] = "check the tunnel's psk";
+
+/* AUTH value for the message `msg` signed by the side owning `id`. */
+static int
+ike_auth_calc(struct ike_sa *sa, bool of_initiator, const uint8_t *id,
+    size_t idlen, uint8_t *out, size_t *outlen)
+{
+	const struct wbuf *msg = of_initiator ? &sa->init_req : &sa->init_resp;
+	const uint8_t *nonce = of_initiator ? sa->nr : sa->ni;
+	size_t nlen = of_initiator ? sa->nrlen : sa->nilen;
+	const uint8_t *skp = of_initiator ? sa->keys.sk_pi : sa->keys.sk_pr;
+
+	return ike_psk_auth(sa->suite.prf, sa->peer->psk, sa->peer->psk_len,
+	    msg->p, msg->len, nonce, nlen, skp, sa->keys.p_len, id, idlen,
+	    out, outlen);
+}
+
+static bool
+ike_auth_verify(struct ike_sa *sa, bool of_initiator,
+    const struct ike_payloads *pl)
+{
+	const struct ike_id_pld *id = of_initiator ? &pl->idi : &pl->idr;
+	uint8_t want[IKE_MAX_PRF_LEN];
+	size_t wlen = sizeof(want);
+	bool ok;
+
+	if (pl->auth_method != IKEV2_AUTH_SHARED_KEY_MIC)
+		return false;
+	if (ike_auth_calc(sa, of_initiator, id->body, id->body_len, want,
+	    &wlen) < 0)
+		return false;
+	ok = wlen == pl->auth_len && ike_mem_equal(want, pl->auth, wlen);
+	OPENSSL_cleanse(want, sizeof(want));
+	return ok;
+}
+
+/* The peer's ID must be what the conf expects, if it names one. */
+static bool
+ike_auth_id_ok(struct ike_sa *sa, const struct ike_id_pld *id)
+{
+	const struct ike_id *want = &sa->peer->conf.remote_id;
+
+	if (want->type == 0)
+		return true;
+	return id->type == want->type && id->len == want->len &&
+	    memcmp(id->data, want->data, id->len) == 0;
+}
+
+static void
+ike_auth_child_ts(struct ike_sa *sa, struct esp_ts *local,
+    struct esp_ts *remote)
+{
+	ike_ts_default(&sa->peer->conf.ts_local, &sa->remote, local);
+	ike_ts_default(&sa->peer->conf.ts_remote, &sa->remote, remote);
+}
+
+int
+ike_auth_start(struct ike_sa *sa)
+{
+	struct ike_peer *peer = sa->peer;
+	struct ike_ctx *ctx = peer->ctx;
+	struct wbuf in, id;
+	struct ike_bld b;
+	struct esp_ts tl, tr;
+	uint8_t auth[IKE_MAX_PRF_LEN];
+	size_t alen = sizeof(auth);
+	int rc = -1;
+
+	wbuf_init(&in);
+	wbuf_init(&id);
+	ike_sa_id_body(sa, true, &id);
+	if (id.err || ike_auth_calc(sa, true, id.p, id.len, auth, &alen) < 0)
+		goto out;
+	if (ctx->cb.alloc_spi == NULL ||
+	    ctx->cb.alloc_spi(ctx->cbarg, peer, &sa->req_spi_in) < 0) {
+		log_warn(peer->conf.name, "no inbound SPI for the CHILD SA");
+		goto out;
+	}
+	sa->req_nprops = ike_prop_from_conf(peer->conf.esp, peer->conf.n_esp,
+	    IKEV2_PROTO_ESP, sa->req_spi_in, 4, false, sa->req_props);
+	ike_auth_child_ts(sa, &tl, &tr);
+	ike_bld_init(&b, &in, false);
+	ike_bld_id(&b, IKEV2_PLD_IDI, id.p, id.len);
+	if (!peer->contacted)
+		ike_bld_notify(&b, 0, 0, 0, IKEV2_N_INITIAL_CONTACT, NULL, 0);
+	ike_bld_auth(&b, IKEV2_AUTH_SHARED_KEY_MIC, auth, alen);
+	ike_bld_sa(&b, sa->req_props, sa->req_nprops);
+	ike_bld_ts(&b, IKEV2_PLD_TSI, &tl);
+	ike_bld_ts(&b, IKEV2_PLD_TSR, &tr);
+	ike_sa_set_state(sa, IKE_S_AUTH_SENT, NULL);
+	rc = ike_send_request(sa, IKE_REQ_AUTH, IKEV2_EXCH_IKE_AUTH, &b);
+out:
+	OPENSSL_cleanse(auth, sizeof(auth));
+	wbuf_free(&in);
+	wbuf_free(&id);
+	return rc;
+}
+
+static const char *
+ike_child_err_reason(uint16_t type)
+{
+	switch (type) {
+	case IKEV2_N_NO_PROPOSAL_CHOSEN:
+		return "peer accepted none of our ESP proposals "
+		    "(NO_PROPOSAL_CHOSEN): compare the esp proposals";
+	case IKEV2_N_TS_UNACCEPTABLE:
+		return "peer refused our traffic selectors (TS_UNACCEPTABLE): "
+		    "the peer must accept 0.0.0.0/0 <-> 0.0.0.0/0 "
+		    "(route-based tunnel)";
+	case IKEV2_N_SINGLE_PAIR_REQUIRED:
+		return "peer wants a single address pair "
+		    "(SINGLE_PAIR_REQUIRED), not a route-based tunnel";
+	case IKEV2_N_INTERNAL_ADDRESS_FAILURE:
+	case IKEV2_N_FAILED_CP_REQUIRED:
+		return "peer wants a virtual IP (configuration payload), "
+		    "cgwd does not request one";
+	default:
+		return NULL;
+	}
+}
+
+static enum ike_peer_event
+ike_child_err_event(uint16_t type)
+{
+	switch (type) {
+	case IKEV2_N_NO_PROPOSAL_CHOSEN:	return IKE_EV_NO_PROPOSAL;
+	case IKEV2_N_TS_UNACCEPTABLE:		return IKE_EV_TS_UNACCEPTABLE;
+	default:				return IKE_EV_ERROR;
+	}
+}
+
+void
+ike_auth_recv_resp(struct ike_sa *sa, const struct ike_hdr *h,
+    struct ike_payloads *pl)
+{
+	struct ike_peer *peer = sa->peer;
+	const struct ike_notify *err = ike_pld_error(pl);
+	struct ike_suite cs;
+	struct esp_ts tl, tr, sl, sr;
+	struct ike_child *c;
+	uint32_t spi_out;
+	char a[CGW_ADDRSTRLEN];
+
+	(void)h;
+	if (sa->req != IKE_REQ_AUTH)
+		return;
+	if (err && err->type == IKEV2_N_AUTHENTICATION_FAILED) {
+		ike_sa_fail(sa, IKE_EV_AUTH_FAILED, "peer rejected our PSK "
+		    "(AUTHENTICATION_FAILED): %s", psk_hint);
+		return;
+	}
+	if (!IKE_SEEN(pl, IKEV2_PLD_IDR) || !IKE_SEEN(pl, IKEV2_PLD_AUTH)) {
+		if (err)
+			ike_sa_fail(sa, IKE_EV_ERROR, "peer refused IKE_AUTH: "
+			    "%s", ike_notify_name(err->type));
+		else
+			ike_sa_fail(sa, IKE_EV_ERROR, "IKE_AUTH response "
+			    "without IDr/AUTH");
+		return;
+	}
+	if (!ike_auth_verify(sa, false, pl)) {
+		ike_sa_fail(sa, IKE_EV_AUTH_FAILED, "peer's AUTH does not "
+		    "match our PSK: %s", psk_hint);
+		return;
+	}
+	if (!ike_auth_id_ok(sa, &pl->idr)) {
+		ike_sa_fail(sa, IKE_EV_AUTH_FAILED, "peer identity does not "
+		    "match the configured remote id");
+		return;
+	}
+	if (err) {
+		const char *why = ike_child_err_reason(err->type);
+
+		ike_req_done(sa);
+		ike_sa_established(sa);
+		ike_info_delete_ike(sa);	/* useless without a CHILD SA */
+		ike_peer_event(peer, ike_child_err_event(err->type),
+		    why ? why : ike_notify_name(err->type));
+		log_warn(peer->conf.name, "CHILD SA refused: %s",
+		    why ? why : ike_notify_name(err->type));
+		return;
+	}
+	if (!IKE_SEEN(pl, IKEV2_PLD_SA) || pl->nprops != 1 ||
+	    pl->props[0].proto != IKEV2_PROTO_ESP ||
+	    pl->props[0].spi_size != 4 ||
+	    ike_prop_check_reply(&pl->props[0], sa->req_props, sa->req_nprops,
+	    true, &cs) < 0) {
+		ike_sa_fail(sa, IKE_EV_NO_PROPOSAL, "peer chose an ESP "
+		    "proposal we did not offer");
+		return;
+	}
+	cs.dh = 0;
+	spi_out = (uint32_t)pl->props[0].spi;
+	ike_auth_child_ts(sa, &tl, &tr);
+	if (!IKE_SEEN(pl, IKEV2_PLD_TSI) || !IKE_SEEN(pl, IKEV2_PLD_TSR) ||
+	    ike_ts_select(&pl->tsi, &tl, &sl) < 0 ||
+	    ike_ts_select(&pl->tsr, &tr, &sr) < 0) {
+		ike_sa_fail(sa, IKE_EV_TS_UNACCEPTABLE, "peer answered traffic "
+		    "selectors outside ours");
+		return;
+	}
+	ike_req_done(sa);
+	peer->contacted = true;
+	log_info(peer->conf.name, "authenticated peer %s (PSK)",
+	    addr_fmt(&sa->remote, a, sizeof(a)));
+	ike_sa_established(sa);
+	c = ike_child_new(sa, sa->req_spi_in, spi_out, &cs, true);
+	sa->req_spi_in = 0;
+	if (c == NULL)
+		return;
+	c->ts_local = sl;
+	c->ts_remote = sr;
+	if (ike_child_install(c, NULL, 0, sa->ni, sa->nilen, sa->nr,
+	    sa->nrlen, NULL) < 0) {
+		ike_child_free(c, false);
+		ike_task_add(sa, IKE_REQ_DELETE_IKE, 0);
+	}
+}
+
+void
+ike_auth_recv_req(struct ike_sa *sa, const struct ike_hdr *h,
+    struct ike_payloads *pl)
+{
+	struct ike_peer *peer = sa->peer;
+	struct ike_ctx *ctx = peer->ctx;
+	struct wbuf in, id;
+	struct ike_bld b;
+	struct ike_prop sel;
+	struct ike_suite cs;
+	struct esp_ts tl, tr, sl, sr;
+	struct ike_sa *o, *onext;
+	struct ike_child *c;
+	uint8_t auth[IKE_MAX_PRF_LEN];
+	size_t alen = sizeof(auth);
+	uint32_t spi_in = 0;
+	uint16_t child_err = 0;
+	char offer[8];
+
+	(void)offer;
+	wbuf_init(&in);
+	wbuf_init(&id);
+	ike_bld_init(&b, &in, false);
+	if (!IKE_SEEN(pl, IKEV2_PLD_IDI) || !IKE_SEEN(pl, IKEV2_PLD_AUTH)) {
+		ike_bld_notify(&b, 0, 0, 0, IKEV2_N_INVALID_SYNTAX, NULL, 0);
+		ike_send_response(sa, h->exch, h->mid, &b);
+		ike_sa_free(sa);
+		goto out;
+	}
+	if (!ike_auth_verify(sa, true, pl) || !ike_auth_id_ok(sa, &pl->idi)) {
+		ike_bld_notify(&b, 0, 0, 0, IKEV2_N_AUTHENTICATION_FAILED,
+		    NULL, 0);
+		ike_send_response(sa, h->exch, h->mid, &b);
+		ike_sa_fail(sa, IKE_EV_AUTH_FAILED, "peer's AUTH does not "
+		    "match our PSK (answered AUTHENTICATION_FAILED): %s",
+		    psk_hint);
+		goto out;
+	}
+	if (ike_pld_notify(pl, IKEV2_N_INITIAL_CONTACT)) {
+		/* The peer forgot everything: our older SAs are stale. */
+		for (o = TAILQ_FIRST(&peer->sas); o; o = onext) {
+			onext = TAILQ_NEXT(o, entry);
+			if (o != sa) {
+				log_info(peer->conf.name, "INITIAL_CONTACT: "
+				    "dropping old IKE SA %016llx",
+				    (unsigned long long)o->spi_i);
+				ike_sa_free(o);
+			}
+		}
+	}
+	ike_sa_id_body(sa, true, &id);
+	if (id.err || ike_auth_calc(sa, false, id.p, id.len, auth, &alen) < 0)
+		goto out;
+	ike_bld_id(&b, IKEV2_PLD_IDR, id.p, id.len);
+	ike_bld_auth(&b, IKEV2_AUTH_SHARED_KEY_MIC, auth, alen);
+
+	ike_auth_child_ts(sa, &tl, &tr);
+	if (!IKE_SEEN(pl, IKEV2_PLD_SA) || !IKE_SEEN(pl, IKEV2_PLD_TSI) ||
+	    !IKE_SEEN(pl, IKEV2_PLD_TSR))
+		child_err = IKEV2_N_NO_PROPOSAL_CHOSEN;
+	else if (ike_prop_select(pl->props, pl->nprops, peer->esp_props,
+	    peer->n_esp_props, IKEV2_PROTO_ESP, false, true, &sel, &cs) < 0)
+		child_err = IKEV2_N_NO_PROPOSAL_CHOSEN;
+	else if (ike_ts_select(&pl->tsi, &tr, &sr) < 0 ||
+	    ike_ts_select(&pl->tsr, &tl, &sl) < 0)
+		child_err = IKEV2_N_TS_UNACCEPTABLE;
+	else if (ctx->cb.alloc_spi == NULL ||
+	    ctx->cb.alloc_spi(ctx->cbarg, peer, &spi_in) < 0)
+		child_err = IKEV2_N_TEMPORARY_FAILURE;
+	if (child_err) {
+		ike_bld_notify(&b, 0, 0, 0, child_err, NULL, 0);
+	} else {
+		uint32_t spi_out = (uint32_t)sel.spi;
+
+		sel.spi = spi_in;
+		ike_bld_sa(&b, &sel, 1);
+		ike_bld_ts(&b, IKEV2_PLD_TSI, &sr);
+		ike_bld_ts(&b, IKEV2_PLD_TSR, &sl);
+		sel.spi = spi_out;
+	}
+	if (ike_send_response(sa, h->exch, h->mid, &b) < 0)
+		goto out;
+	ike_sa_established(sa);
+	if (child_err) {
+		const char *why = ike_child_err_reason(child_err);
+
+		log_warn(peer->conf.name, "refused the peer's CHILD SA: %s",
+		    child_err == IKEV2_N_NO_PROPOSAL_CHOSEN ?
+		    "its ESP proposals match none of ours" :
+		    why ? why : ike_notify_name(child_err));
+		ike_peer_event(peer, ike_child_err_event(child_err),
+		    "CHILD SA refused");
+		goto out;
+	}
+	c = ike_child_new(sa, spi_in, (uint32_t)sel.spi, &cs, false);
+	if (c == NULL)
+		goto out;
+	c->ts_local = sl;
+	c->ts_remote = sr;
+	if (ike_child_install(c, NULL, 0, sa->ni, sa->nilen, sa->nr,
+	    sa->nrlen, NULL) < 0) {
+		ike_child_free(c, false);
+		ike_task_add(sa, IKE_REQ_DELETE_CHILD, spi_in);
+	}
+out:
+	OPENSSL_cleanse(auth, sizeof(auth));
+	wbuf_free(&in);
+	wbuf_free(&id);
+}

@@ -1,0 +1,794 @@
+/*
+ * The context, peers and the IKE SA state machine: creation, one
+ * transition function, timers (rekey, hard expiry, DPD, NAT keepalive,
+ * half-open expiry), failure handling and re-initiation with backoff.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <event2/event.h>
+#include <openssl/crypto.h>
+
+#include "ike/ike_local.h"
+#include "lib/log.h"
+
+static const char *ike_state_names[] = {
+	[IKE_S_IDLE] = "idle",
+	[IKE_S_INIT_SENT] = "init-sent",
+	[IKE_S_AUTH_SENT] = "auth-sent",
+	[IKE_S_INIT_RCVD] = "half-open",
+	[IKE_S_ESTABLISHED] = "established",
+	[IKE_S_REKEYED] = "rekeyed",
+	[IKE_S_DELETING] = "deleting",
+	[IKE_S_DEAD] = "dead",
+};
+
+const char *
+ike_sa_state_name(enum ike_sa_state s)
+{
+	return (unsigned)s < sizeof(ike_state_names) / sizeof(ike_state_names[0])
+	    ? ike_state_names[s] : "?";
+}
+
+static const char *ike_event_names[] = {
+	[IKE_EV_UP] = "up",
+	[IKE_EV_DEAD] = "dead",
+	[IKE_EV_DELETED] = "deleted",
+	[IKE_EV_AUTH_FAILED] = "auth-failed",
+	[IKE_EV_NO_PROPOSAL] = "no-proposal",
+	[IKE_EV_TS_UNACCEPTABLE] = "ts-unacceptable",
+	[IKE_EV_EXPIRED] = "expired",
+	[IKE_EV_ERROR] = "error",
+};
+
+const char *
+ike_peer_event_name(enum ike_peer_event e)
+{
+	return (unsigned)e < sizeof(ike_event_names) / sizeof(ike_event_names[0])
+	    ? ike_event_names[e] : "?";
+}
+
+time_t
+ike_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+/* Rekey margin: 9 % of the lifetime plus up to 5 % random, so two ends
+ * with the same lifetime rarely start rekeying at the same moment. */
+uint32_t
+ike_jitter_s(uint32_t lifetime)
+{
+	uint32_t r = 0, margin;
+
+	ike_random(&r, sizeof(r));
+	margin = lifetime * 9 / 100 + (lifetime ? r % (lifetime * 5 / 100 + 1) : 0);
+	if (margin >= lifetime)
+		margin = lifetime / 2;
+	return lifetime - margin;
+}
+
+void
+ike_peer_event(struct ike_peer *peer, enum ike_peer_event ev,
+    const char *reason)
+{
+	struct ike_ctx *ctx = peer->ctx;
+
+	if (ev != IKE_EV_UP)
+		snprintf(peer->last_error, sizeof(peer->last_error), "%s",
+		    reason ? reason : ike_peer_event_name(ev));
+	if (ctx->cb.peer_state)
+		ctx->cb.peer_state(ctx->cbarg, peer, ev, reason);
+}
+
+void
+ike_sa_set_state(struct ike_sa *sa, enum ike_sa_state st, const char *why)
+{
+	if (sa->state == st)
+		return;
+	log_info(sa->peer->conf.name, "IKE SA %016llx/%016llx: %s -> %s%s%s",
+	    (unsigned long long)sa->spi_i, (unsigned long long)sa->spi_r,
+	    ike_sa_state_name(sa->state), ike_sa_state_name(st),
+	    why ? ": " : "", why ? why : "");
+	if (sa->state == IKE_S_INIT_RCVD && sa->peer->ctx->halfopen > 0)
+		sa->peer->ctx->halfopen--;
+	if (st == IKE_S_INIT_RCVD)
+		sa->peer->ctx->halfopen++;
+	sa->state = st;
+}
+
+static void
+ike_timer_set(struct ike_sa *sa, struct event **ev, event_callback_fn fn,
+    double s)
+{
+	struct timeval tv;
+
+	if (*ev == NULL)
+		*ev = evtimer_new(sa->peer->ctx->base, fn, sa);
+	if (*ev == NULL)
+		return;
+	if (s < 0)
+		s = 0;
+	tv.tv_sec = (time_t)s;
+	tv.tv_usec = (suseconds_t)((s - (double)tv.tv_sec) * 1e6);
+	evtimer_add(*ev, &tv);
+}
+
+static void
+ike_halfopen_fire(evutil_socket_t fd, short what, void *arg)
+{
+	struct ike_sa *sa = arg;
+
+	(void)fd;
+	(void)what;
+	if (sa->state == IKE_S_INIT_RCVD || sa->state == IKE_S_INIT_SENT ||
+	    sa->state == IKE_S_AUTH_SENT) {
+		log_info(sa->peer->conf.name, "half-open IKE SA %016llx expired",
+		    (unsigned long long)sa->spi_i);
+		if (sa->initiator)
+			ike_sa_fail(sa, IKE_EV_DEAD, "IKE SA not established in time");
+		else
+			ike_sa_free(sa);
+	}
+}
+
+struct ike_sa *
+ike_sa_new(struct ike_peer *peer, bool initiator)
+{
+	struct ike_sa *sa;
+
+	if ((sa = calloc(1, sizeof(*sa))) == NULL)
+		return NULL;
+	sa->peer = peer;
+	sa->initiator = initiator;
+	sa->state = IKE_S_IDLE;
+	wbuf_init(&sa->init_req);
+	wbuf_init(&sa->init_resp);
+	wbuf_init(&sa->req_msg);
+	wbuf_init(&sa->resp_msg);
+	TAILQ_INIT(&sa->tasks);
+	TAILQ_INIT(&sa->children);
+	sa->remote = peer->conf.remote;
+	sa->remote_port = peer->conf.remote_port ? peer->conf.remote_port :
+	    IKEV2_PORT;
+	sa->sock = ike_sock_pick(peer->ctx, &peer->conf.local, false);
+	sa->created = ike_now();
+	sa->last_rx = sa->created;
+	TAILQ_INSERT_HEAD(&peer->sas, sa, entry);
+	ike_timer_set(sa, &sa->halfopen_ev, ike_halfopen_fire,
+	    peer->ctx->tun.halfopen_s);
+	return sa;
+}
+
+static void
+ike_ev_free(struct event **ev)
+{
+	if (*ev) {
+		event_free(*ev);
+		*ev = NULL;
+	}
+}
+
+void
+ike_sa_free(struct ike_sa *sa)
+{
+	struct ike_peer *peer = sa->peer;
+	struct ike_child *c;
+	struct ike_task *t;
+
+	if (sa->state == IKE_S_INIT_RCVD && peer->ctx->halfopen > 0)
+		peer->ctx->halfopen--;
+	while ((c = TAILQ_FIRST(&sa->children)))
+		ike_child_free(c, true);
+	while ((t = TAILQ_FIRST(&sa->tasks))) {
+		TAILQ_REMOVE(&sa->tasks, t, entry);
+		free(t);
+	}
+	if (sa->req_spi_in && peer->ctx->cb.release_spi)
+		peer->ctx->cb.release_spi(peer->ctx->cbarg, peer, sa->req_spi_in);
+	ike_ev_free(&sa->rtx_ev);
+	ike_ev_free(&sa->task_ev);
+	ike_ev_free(&sa->rekey_ev);
+	ike_ev_free(&sa->expire_ev);
+	ike_ev_free(&sa->dpd_ev);
+	ike_ev_free(&sa->ka_ev);
+	ike_ev_free(&sa->halfopen_ev);
+	if (sa->dh)
+		ike_dh_free(sa->dh);
+	if (sa->req_dh)
+		ike_dh_free(sa->req_dh);
+	ike_keys_wipe(&sa->keys);
+	wbuf_free(&sa->init_req);
+	wbuf_free(&sa->init_resp);
+	wbuf_free(&sa->req_msg);
+	wbuf_free(&sa->resp_msg);
+	TAILQ_REMOVE(&peer->sas, sa, entry);
+	OPENSSL_cleanse(sa, sizeof(*sa));
+	free(sa);
+}
+
+static void
+ike_reinit_fire(evutil_socket_t fd, short what, void *arg)
+{
+	struct ike_peer *peer = arg;
+
+	(void)fd;
+	(void)what;
+	if (!peer->keep_up)
+		return;
+	/* Only when nothing is up or under way. */
+	if (TAILQ_EMPTY(&peer->sas))
+		ike_peer_initiate(peer);
+}
+
+void
+ike_peer_schedule_reinit(struct ike_peer *peer)
+{
+	const struct ike_tunables *t = &peer->ctx->tun;
+	struct timeval tv;
+
+	if (!peer->keep_up)
+		return;
+	if (peer->reinit_ms == 0)
+		peer->reinit_ms = t->reinit_min_ms;
+	tv.tv_sec = peer->reinit_ms / 1000;
+	tv.tv_usec = (peer->reinit_ms % 1000) * 1000;
+	log_info(peer->conf.name, "re-initiating in %u ms", peer->reinit_ms);
+	evtimer_add(peer->reinit_ev, &tv);
+	peer->reinit_ms *= 2;
+	if (peer->reinit_ms > t->reinit_max_ms)
+		peer->reinit_ms = t->reinit_max_ms;
+}
+
+void
+ike_sa_fail(struct ike_sa *sa, enum ike_peer_event ev, const char *fmt, ...)
+{
+	struct ike_peer *peer = sa->peer;
+	char reason[256];
+	va_list ap;
+	bool was_up = sa->state == IKE_S_ESTABLISHED ||
+	    sa->state == IKE_S_REKEYED || sa->state == IKE_S_DELETING;
+
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	if (ev == IKE_EV_DELETED)
+		log_info(peer->conf.name, "%s", reason);
+	else
+		log_warn(peer->conf.name, "%s", reason);
+	ike_sa_set_state(sa, IKE_S_DEAD, ike_peer_event_name(ev));
+	/* A rekeyed-away SA dying matters to nobody: its successor lives. */
+	if (sa->replaced_by == NULL || !was_up)
+		ike_peer_event(peer, ev, reason);
+	ike_sa_free(sa);
+	if (TAILQ_EMPTY(&peer->sas))
+		ike_peer_schedule_reinit(peer);
+}
+
+static void ike_sa_arm_dpd(struct ike_sa *);
+
+static void
+ike_rekey_fire(evutil_socket_t fd, short what, void *arg)
+{
+	struct ike_sa *sa = arg;
+
+	(void)fd;
+	(void)what;
+	if (sa->state == IKE_S_ESTABLISHED)
+		ike_task_add(sa, IKE_REQ_REKEY_IKE, 0);
+}
+
+static void
+ike_expire_fire(evutil_socket_t fd, short what, void *arg)
+{
+	struct ike_sa *sa = arg;
+
+	(void)fd;
+	(void)what;
+	ike_sa_fail(sa, IKE_EV_EXPIRED, "IKE SA reached its hard lifetime "
+	    "without a rekey");
+}
+
+static void
+ike_dpd_fire(evutil_socket_t fd, short what, void *arg)
+{
+	struct ike_sa *sa = arg;
+	struct ike_peer *peer = sa->peer;
+	struct ike_ctx *ctx = peer->ctx;
+	uint64_t total = 0, b;
+	bool known = false;
+	struct ike_child *c;
+
+	(void)fd;
+	(void)what;
+	if (sa->state != IKE_S_ESTABLISHED)
+		return;
+	if (ctx->cb.child_bytes_in) {
+		TAILQ_FOREACH(c, &sa->children, entry)
+			if (ctx->cb.child_bytes_in(ctx->cbarg, peer, c->spi_in,
+			    &b) == 0) {
+				total += b;
+				known = true;
+			}
+	}
+	if (known && total != sa->dpd_bytes) {
+		sa->dpd_bytes = total;	/* ESP arrived: the peer lives */
+	} else if (ike_now() - sa->last_rx >= (time_t)peer->conf.dpd_interval_s &&
+	    sa->req == IKE_REQ_NONE) {
+		ike_task_add(sa, IKE_REQ_DPD, 0);
+	}
+	ike_sa_arm_dpd(sa);
+}
+
+static void
+ike_sa_arm_dpd(struct ike_sa *sa)
+{
+	if (sa->peer->conf.dpd_interval_s)
+		ike_timer_set(sa, &sa->dpd_ev, ike_dpd_fire,
+		    sa->peer->conf.dpd_interval_s);
+}
+
+static void
+ike_ka_fire(evutil_socket_t fd, short what, void *arg)
+{
+	struct ike_sa *sa = arg;
+	static const uint8_t ka = 0xff;
+
+	(void)fd;
+	(void)what;
+	/* The keepalive goes without the non-ESP marker (RFC 3948 2.3). */
+	if (sa->sock && sa->sock->natt) {
+		struct sockaddr_storage ss;
+		socklen_t sl = addr_to_sockaddr(&sa->remote, sa->remote_port, &ss);
+
+		sendto(sa->sock->fd, &ka, 1, 0, (struct sockaddr *)&ss, sl);
+	}
+	ike_timer_set(sa, &sa->ka_ev, ike_ka_fire,
+	    sa->peer->ctx->tun.natt_keepalive_s);
+}
+
+void
+ike_sa_arm_timers(struct ike_sa *sa)
+{
+	uint32_t life = sa->peer->conf.ike_lifetime_s;
+
+	sa->rekey_at = ike_now() + ike_jitter_s(life);
+	ike_timer_set(sa, &sa->rekey_ev, ike_rekey_fire,
+	    (double)(sa->rekey_at - ike_now()));
+	ike_timer_set(sa, &sa->expire_ev, ike_expire_fire, life);
+	ike_sa_arm_dpd(sa);
+	if (sa->nat_local)
+		ike_timer_set(sa, &sa->ka_ev, ike_ka_fire,
+		    sa->peer->ctx->tun.natt_keepalive_s);
+}
+
+void
+ike_sa_established(struct ike_sa *sa)
+{
+	struct ike_peer *peer = sa->peer;
+	struct ike_sa *o, *next;
+	char why[160];
+
+	if (sa->halfopen_ev)
+		evtimer_del(sa->halfopen_ev);
+	snprintf(why, sizeof(why), "%s%s", sa->proposal,
+	    sa->nat_local ? ", behind NAT" : sa->nat_remote ?
+	    ", peer behind NAT" : "");
+	ike_sa_set_state(sa, IKE_S_ESTABLISHED, why);
+	/* Current SA first in the list. */
+	TAILQ_REMOVE(&peer->sas, sa, entry);
+	TAILQ_INSERT_HEAD(&peer->sas, sa, entry);
+	peer->reinit_ms = 0;
+	ike_sa_arm_timers(sa);
+	ike_peer_event(peer, IKE_EV_UP, why);
+	/* Half-open attempts of ours racing with this one are pointless. */
+	for (o = TAILQ_FIRST(&peer->sas); o; o = next) {
+		next = TAILQ_NEXT(o, entry);
+		if (o != sa && (o->state == IKE_S_INIT_SENT ||
+		    o->state == IKE_S_AUTH_SENT || o->state == IKE_S_IDLE))
+			ike_sa_free(o);
+	}
+}
+
+struct ike_sa *
+ike_sa_find(struct ike_ctx *ctx, uint64_t spi_i, uint64_t spi_r,
+    bool we_initiated)
+{
+	struct ike_peer *peer;
+	struct ike_sa *sa;
+
+	TAILQ_FOREACH(peer, &ctx->peers, entry)
+		TAILQ_FOREACH(sa, &peer->sas, entry) {
+			if (sa->initiator != we_initiated)
+				continue;
+			if (we_initiated && sa->spi_i == spi_i &&
+			    (sa->spi_r == 0 || sa->spi_r == spi_r))
+				return sa;
+			if (!we_initiated && sa->spi_r == spi_r &&
+			    sa->spi_i == spi_i)
+				return sa;
+		}
+	return NULL;
+}
+
+struct ike_sa *
+ike_sa_find_halfopen(struct ike_ctx *ctx, uint64_t spi_i,
+    const struct cgw_addr *from)
+{
+	struct ike_peer *peer;
+	struct ike_sa *sa;
+
+	TAILQ_FOREACH(peer, &ctx->peers, entry)
+		TAILQ_FOREACH(sa, &peer->sas, entry)
+			if (!sa->initiator && sa->spi_i == spi_i &&
+			    addr_eq(&sa->remote, from) &&
+			    sa->state == IKE_S_INIT_RCVD)
+				return sa;
+	return NULL;
+}
+
+/* ID payload body: type, 3 reserved bytes, data. */
+void
+ike_sa_id_body(const struct ike_sa *sa, bool local, struct wbuf *w)
+{
+	const struct ike_peer_conf *c = &sa->peer->conf;
+	const struct ike_id *id = local ? &c->local_id : &c->remote_id;
+	const struct cgw_addr *a = local ? &c->local : &c->remote;
+
+	if (id->type) {
+		wbuf_u8(w, id->type);
+		wbuf_zero(w, 3);
+		wbuf_bytes(w, id->data, id->len);
+		return;
+	}
+	if (local && !addr_is_set(a) && sa->sock)
+		a = &sa->sock->local;
+	wbuf_u8(w, a->af == AF_INET6 ? IKEV2_ID_IPV6_ADDR : IKEV2_ID_IPV4_ADDR);
+	wbuf_zero(w, 3);
+	wbuf_bytes(w, a->bytes, addr_len(a) ? addr_len(a) : 4);
+}
+
+void
+ike_ts_default(const struct cgw_prefix *p, const struct cgw_addr *like,
+    struct esp_ts *ts)
+{
+	memset(ts, 0, sizeof(*ts));
+	ts->port_end = 0xffff;
+	if (p->addr.af == AF_UNSPEC) {
+		ts->start.af = ts->end.af =
+		    like->af == AF_INET6 ? AF_INET6 : AF_INET;
+		memset(ts->end.bytes, 0xff, addr_len(&ts->end));
+		return;
+	}
+	ts->start = ts->end = p->addr;
+	for (size_t i = 0; i < addr_len(&p->addr); i++) {
+		unsigned bits = p->len > i * 8 ? p->len - i * 8 : 0;
+		uint8_t mask = bits >= 8 ? 0xff : (uint8_t)(0xff << (8 - bits));
+
+		ts->start.bytes[i] &= mask;
+		ts->end.bytes[i] |= (uint8_t)~mask;
+	}
+}
+
+/* ---- public API ------------------------------------------------------ */
+
+struct ike_ctx *
+ike_ctx_new(struct event_base *base, const struct ike_callbacks *cb,
+    void *cbarg)
+{
+	struct ike_ctx *ctx;
+
+	if ((ctx = calloc(1, sizeof(*ctx))) == NULL)
+		return NULL;
+	ctx->base = base;
+	ctx->cb = *cb;
+	ctx->cbarg = cbarg;
+	TAILQ_INIT(&ctx->peers);
+	ike_ctx_set_tunables(ctx, NULL);
+	if (ike_random(ctx->cookie_secret, sizeof(ctx->cookie_secret)) < 0) {
+		free(ctx);
+		return NULL;
+	}
+	return ctx;
+}
+
+void
+ike_ctx_set_tunables(struct ike_ctx *ctx, const struct ike_tunables *t)
+{
+	struct ike_tunables d;
+
+	memset(&d, 0, sizeof(d));
+	if (t)
+		d = *t;
+	if (!d.retransmit_base_ms)
+		d.retransmit_base_ms = 1000;
+	if (!d.retransmit_tries)
+		d.retransmit_tries = 5;
+	if (!d.halfopen_s)
+		d.halfopen_s = 30;
+	if (!d.reinit_min_ms)
+		d.reinit_min_ms = 1000;
+	if (!d.reinit_max_ms)
+		d.reinit_max_ms = 30000;
+	if (!d.natt_keepalive_s)
+		d.natt_keepalive_s = 20;
+	if (!d.cookie_threshold)
+		d.cookie_threshold = 64;
+	ctx->tun = d;
+}
+
+void
+ike_ctx_free(struct ike_ctx *ctx)
+{
+	struct ike_peer *peer;
+
+	if (ctx == NULL)
+		return;
+	while ((peer = TAILQ_FIRST(&ctx->peers)))
+		ike_peer_remove(peer);
+	ike_sock_close_all(ctx);
+	OPENSSL_cleanse(ctx->cookie_secret, sizeof(ctx->cookie_secret));
+	free(ctx);
+}
+
+void
+ike_peer_conf_from_tunnel(struct ike_peer_conf *c, const struct conf_tunnel *t)
+{
+	const struct conf_vpn *v = t->vpn;
+
+	memset(c, 0, sizeof(*c));
+	snprintf(c->name, sizeof(c->name), "%s", t->fullname);
+	c->local = v->local;
+	c->remote = t->remote;
+	c->psk = t->psk;
+	c->psk_len = t->psk_len;
+	c->n_ike = v->n_ike;
+	memcpy(c->ike, v->ike, sizeof(c->ike));
+	c->n_esp = v->n_esp;
+	memcpy(c->esp, v->esp, sizeof(c->esp));
+	c->ike_lifetime_s = v->ike_lifetime_s;
+	c->esp_lifetime_s = v->esp_lifetime_s;
+	c->dpd_interval_s = v->dpd_interval_s;
+	c->dpd_timeout_s = v->dpd_timeout_s;
+	c->replay_window = v->replay_window;
+	c->initiate = v->startup == CONF_START_INITIATE;
+}
+
+struct ike_peer *
+ike_peer_add(struct ike_ctx *ctx, const struct ike_peer_conf *conf,
+    char *err, size_t errlen)
+{
+	struct ike_peer *peer;
+
+	if (!addr_is_set(&conf->remote)) {
+		snprintf(err, errlen, "no remote address");
+		return NULL;
+	}
+	if (conf->psk == NULL || conf->psk_len == 0) {
+		snprintf(err, errlen, "no pre-shared key");
+		return NULL;
+	}
+	if (conf->n_ike == 0 || conf->n_esp == 0) {
+		snprintf(err, errlen, "no IKE or ESP proposal");
+		return NULL;
+	}
+	if ((peer = calloc(1, sizeof(*peer))) == NULL ||
+	    (peer->psk = malloc(conf->psk_len)) == NULL) {
+		free(peer);
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	peer->ctx = ctx;
+	peer->conf = *conf;
+	memcpy(peer->psk, conf->psk, conf->psk_len);
+	peer->psk_len = conf->psk_len;
+	peer->conf.psk = NULL;
+	if (!peer->conf.ike_lifetime_s)
+		peer->conf.ike_lifetime_s = CONF_DEF_IKE_LIFETIME;
+	if (!peer->conf.esp_lifetime_s)
+		peer->conf.esp_lifetime_s = CONF_DEF_ESP_LIFETIME;
+	if (!peer->conf.replay_window)
+		peer->conf.replay_window = ESP_DEFAULT_REPLAY;
+	if (peer->conf.dpd_interval_s && !peer->conf.dpd_timeout_s)
+		peer->conf.dpd_timeout_s = 3 * peer->conf.dpd_interval_s;
+	peer->n_ike_props = ike_prop_from_conf(conf->ike, conf->n_ike,
+	    IKEV2_PROTO_IKE, 0, 0, true, peer->ike_props);
+	peer->n_esp_props = ike_prop_from_conf(conf->esp, conf->n_esp,
+	    IKEV2_PROTO_ESP, 0, 4, true, peer->esp_props);
+	if (peer->n_ike_props == 0 || peer->n_esp_props == 0 ||
+	    ike_prop_first_dh(peer->ike_props, peer->n_ike_props) == 0) {
+		snprintf(err, errlen, "IKE proposals need a DH group");
+		OPENSSL_cleanse(peer->psk, peer->psk_len);
+		free(peer->psk);
+		free(peer);
+		return NULL;
+	}
+	TAILQ_INIT(&peer->sas);
+	peer->reinit_ev = evtimer_new(ctx->base, ike_reinit_fire, peer);
+	TAILQ_INSERT_TAIL(&ctx->peers, peer, entry);
+	peer->keep_up = conf->initiate;
+	if (conf->initiate)
+		ike_peer_initiate(peer);
+	return peer;
+}
+
+void
+ike_peer_remove(struct ike_peer *peer)
+{
+	struct ike_sa *sa;
+
+	peer->keep_up = false;
+	while ((sa = TAILQ_FIRST(&peer->sas))) {
+		if (sa->state == IKE_S_ESTABLISHED && sa->have_keys) {
+			struct wbuf in;
+			struct ike_bld b;
+			struct wbuf msg;
+
+			/* Best effort: one DELETE, no waiting. */
+			wbuf_init(&in);
+			wbuf_init(&msg);
+			ike_bld_init(&b, &in, false);
+			ike_bld_delete(&b, IKEV2_PROTO_IKE, NULL, 0);
+			if (sa->req == IKE_REQ_NONE &&
+			    ike_msg_seal(sa, &msg, IKEV2_EXCH_INFORMATIONAL,
+			    false, sa->mid_next, &b) == 0)
+				ike_sock_send(sa, msg.p, msg.len);
+			wbuf_free(&in);
+			wbuf_free(&msg);
+		}
+		ike_sa_free(sa);
+	}
+	if (peer->reinit_ev)
+		event_free(peer->reinit_ev);
+	TAILQ_REMOVE(&peer->ctx->peers, peer, entry);
+	OPENSSL_cleanse(peer->psk, peer->psk_len);
+	free(peer->psk);
+	OPENSSL_cleanse(peer, sizeof(*peer));
+	free(peer);
+}
+
+const char *
+ike_peer_name(const struct ike_peer *peer)
+{
+	return peer->conf.name;
+}
+
+void *
+ike_peer_get_data(const struct ike_peer *peer)
+{
+	return peer->data;
+}
+
+void
+ike_peer_set_data(struct ike_peer *peer, void *data)
+{
+	peer->data = data;
+}
+
+struct ike_peer *
+ike_peer_find(struct ike_ctx *ctx, const char *name)
+{
+	struct ike_peer *peer;
+
+	TAILQ_FOREACH(peer, &ctx->peers, entry)
+		if (strcmp(peer->conf.name, name) == 0)
+			return peer;
+	return NULL;
+}
+
+int
+ike_peer_initiate(struct ike_peer *peer)
+{
+	struct ike_sa *sa;
+
+	peer->keep_up = peer->conf.initiate || peer->keep_up;
+	TAILQ_FOREACH(sa, &peer->sas, entry)
+		if (sa->state == IKE_S_ESTABLISHED ||
+		    (sa->initiator && (sa->state == IKE_S_INIT_SENT ||
+		    sa->state == IKE_S_AUTH_SENT)))
+			return 0;	/* up or on its way */
+	if ((sa = ike_sa_new(peer, true)) == NULL)
+		return -1;
+	if (ike_init_start(sa) < 0) {
+		ike_sa_fail(sa, IKE_EV_ERROR, "cannot start IKE_SA_INIT");
+		return -1;
+	}
+	return 0;
+}
+
+int
+ike_peer_terminate(struct ike_peer *peer)
+{
+	struct ike_sa *sa, *next;
+
+	peer->keep_up = false;
+	evtimer_del(peer->reinit_ev);
+	for (sa = TAILQ_FIRST(&peer->sas); sa; sa = next) {
+		next = TAILQ_NEXT(sa, entry);
+		if (sa->state == IKE_S_ESTABLISHED)
+			ike_task_add(sa, IKE_REQ_DELETE_IKE, 0);
+		else if (sa->state != IKE_S_DELETING)
+			ike_sa_free(sa);
+	}
+	return 0;
+}
+
+static struct ike_sa *
+ike_peer_current(struct ike_peer *peer)
+{
+	struct ike_sa *sa = TAILQ_FIRST(&peer->sas);
+
+	return sa && sa->state == IKE_S_ESTABLISHED ? sa : NULL;
+}
+
+int
+ike_peer_rekey_child(struct ike_peer *peer)
+{
+	struct ike_sa *sa = ike_peer_current(peer);
+	struct ike_child *c;
+
+	if (sa == NULL)
+		return -1;
+	TAILQ_FOREACH(c, &sa->children, entry)
+		if (c->state == CHILD_S_INSTALLED)
+			ike_task_add(sa, IKE_REQ_REKEY_CHILD, c->spi_in);
+	return 0;
+}
+
+int
+ike_peer_rekey_ike(struct ike_peer *peer)
+{
+	struct ike_sa *sa = ike_peer_current(peer);
+
+	if (sa == NULL)
+		return -1;
+	ike_task_add(sa, IKE_REQ_REKEY_IKE, 0);
+	return 0;
+}
+
+void
+ike_peer_status(const struct ike_peer *peer, struct ike_status *st)
+{
+	const struct ike_sa *sa = TAILQ_FIRST(&peer->sas);
+	const struct ike_child *c;
+	time_t now = ike_now();
+
+	memset(st, 0, sizeof(*st));
+	snprintf(st->last_error, sizeof(st->last_error), "%s", peer->last_error);
+	if (sa == NULL) {
+		snprintf(st->state, sizeof(st->state), "%s",
+		    peer->keep_up ? "connecting" : "down");
+		return;
+	}
+	snprintf(st->state, sizeof(st->state), "%s",
+	    sa->state == IKE_S_ESTABLISHED ? "established" :
+	    sa->state == IKE_S_INIT_SENT || sa->state == IKE_S_AUTH_SENT ||
+	    sa->state == IKE_S_INIT_RCVD ? "connecting" :
+	    ike_sa_state_name(sa->state));
+	snprintf(st->proposal, sizeof(st->proposal), "%s", sa->proposal);
+	st->spi_i = sa->spi_i;
+	st->spi_r = sa->spi_r;
+	st->age_s = (uint32_t)(now - sa->created);
+	st->rekey_in_s = sa->rekey_at ? (int32_t)(sa->rekey_at - now) : 0;
+	st->nat_local = sa->nat_local;
+	st->nat_remote = sa->nat_remote;
+	st->initiator = sa->initiator;
+	TAILQ_FOREACH(c, &sa->children, entry) {
+		struct ike_child_status *cs;
+
+		if (st->n_child >= IKE_STATUS_MAX_CHILD)
+			break;
+		cs = &st->child[st->n_child++];
+		cs->spi_in = c->spi_in;
+		cs->spi_out = c->spi_out;
+		snprintf(cs->proposal, sizeof(cs->proposal), "%s", c->proposal);
+		cs->age_s = (uint32_t)(now - c->created);
+		cs->rekey_in_s = (int32_t)(c->rekey_at - now);
+	}
+}

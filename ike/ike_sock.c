@@ -1,0 +1,210 @@
+/*
+ * UDP sockets: IKE on 500, IKE and ESP-in-UDP on 4500 (RFC 3948). On the
+ * NAT-T socket the kernel decapsulates ESP itself (UDP_ENCAP) and hands
+ * us only IKE, which carries a 4-byte zero non-ESP marker; a single 0xff
+ * byte is a NAT keepalive.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/udp.h>
+#include <sys/socket.h>
+
+#include <event2/event.h>
+
+#include "ike/ike_local.h"
+#include "lib/log.h"
+
+static void
+ike_sock_read(evutil_socket_t fd, short what, void *arg)
+{
+	struct ike_sock *s = arg;
+	uint8_t buf[IKE_MAX_MSG];
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	ssize_t n;
+	struct cgw_addr from;
+	uint16_t port;
+
+	(void)what;
+	for (int i = 0; i < 64; i++) {
+		sl = sizeof(ss);
+		n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&ss, &sl);
+		if (n < 0) {
+			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+				log_warn(NULL, "ike: recvfrom: %s", strerror(errno));
+			return;
+		}
+		if (!addr_from_sockaddr(&from, &port, (struct sockaddr *)&ss))
+			continue;
+		if (s->natt) {
+			if (n == 1 && buf[0] == 0xff)
+				continue;	/* keepalive */
+			if (n < 4 || memcmp(buf, "\0\0\0\0", 4) != 0)
+				continue;	/* ESP the kernel did not take */
+			ike_recv(s, buf + 4, (size_t)n - 4, &from, port);
+		} else {
+			ike_recv(s, buf, (size_t)n, &from, port);
+		}
+	}
+}
+
+static int
+ike_sock_open(struct ike_ctx *ctx, const struct cgw_addr *local, uint16_t port,
+    bool natt, char *err, size_t errlen)
+{
+	struct ike_sock *s;
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	struct cgw_addr any;
+	int fd, on = 1;
+
+	if (ctx->nsocks >= IKE_MAX_SOCKS) {
+		snprintf(err, errlen, "too many IKE sockets");
+		return -1;
+	}
+	if (!addr_is_set(local)) {
+		memset(&any, 0, sizeof(any));
+		any.af = AF_INET;
+		local = &any;
+	}
+	fd = socket(local->af, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		snprintf(err, errlen, "socket: %s", strerror(errno));
+		return -1;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+	sl = addr_to_sockaddr(local, port, &ss);
+	if (bind(fd, (struct sockaddr *)&ss, sl) < 0) {
+		char a[CGW_ADDRSTRLEN];
+
+		snprintf(err, errlen, "bind %s port %u: %s",
+		    addr_fmt(local, a, sizeof(a)), port, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (natt) {
+		int encap = UDP_ENCAP_ESPINUDP;
+
+		if (setsockopt(fd, IPPROTO_UDP, UDP_ENCAP, &encap,
+		    sizeof(encap)) < 0) {
+			snprintf(err, errlen, "UDP_ENCAP: %s", strerror(errno));
+			close(fd);
+			return -1;
+		}
+	}
+	sl = sizeof(ss);
+	getsockname(fd, (struct sockaddr *)&ss, &sl);
+	s = &ctx->socks[ctx->nsocks];
+	memset(s, 0, sizeof(*s));
+	s->fd = fd;
+	s->natt = natt;
+	s->ctx = ctx;
+	addr_from_sockaddr(&s->local, &s->port, (struct sockaddr *)&ss);
+	s->ev = event_new(ctx->base, fd, EV_READ | EV_PERSIST, ike_sock_read, s);
+	if (s->ev == NULL || event_add(s->ev, NULL) < 0) {
+		snprintf(err, errlen, "event_new failed");
+		if (s->ev)
+			event_free(s->ev);
+		close(fd);
+		return -1;
+	}
+	ctx->nsocks++;
+	return 0;
+}
+
+int
+ike_listen(struct ike_ctx *ctx, const struct cgw_addr *local, uint16_t port,
+    uint16_t natt_port, char *err, size_t errlen)
+{
+	if (ike_sock_open(ctx, local, port, false, err, errlen) < 0)
+		return -1;
+	if (natt_port &&
+	    ike_sock_open(ctx, local, natt_port, true, err, errlen) < 0)
+		return -1;
+	return 0;
+}
+
+uint16_t
+ike_local_port(struct ike_ctx *ctx, bool natt)
+{
+	for (size_t i = 0; i < ctx->nsocks; i++)
+		if (ctx->socks[i].natt == natt)
+			return ctx->socks[i].port;
+	return 0;
+}
+
+struct ike_sock *
+ike_sock_pick(struct ike_ctx *ctx, const struct cgw_addr *local, bool natt)
+{
+	struct ike_sock *fallback = NULL;
+
+	for (size_t i = 0; i < ctx->nsocks; i++) {
+		struct ike_sock *s = &ctx->socks[i];
+
+		if (s->natt != natt)
+			continue;
+		if (local && addr_is_set(local) && addr_eq(&s->local, local))
+			return s;
+		if (fallback == NULL && (!addr_is_set(&s->local) ||
+		    s->local.af == AF_UNSPEC ||
+		    (local && s->local.af == local->af &&
+		    addr_len(&s->local) && !memcmp(s->local.bytes,
+		    "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", addr_len(&s->local)))))
+			fallback = s;
+	}
+	return fallback;
+}
+
+int
+ike_sock_sendto(struct ike_sock *s, const struct cgw_addr *to, uint16_t port,
+    const uint8_t *p, size_t len)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = addr_to_sockaddr(to, port, &ss);
+	uint8_t buf[IKE_MAX_MSG + 4];
+	struct iovec iov[2];
+	struct msghdr mh;
+	static const uint8_t marker[4];
+
+	(void)buf;
+	memset(&mh, 0, sizeof(mh));
+	mh.msg_name = &ss;
+	mh.msg_namelen = sl;
+	iov[0].iov_base = (void *)marker;
+	iov[0].iov_len = 4;
+	iov[1].iov_base = (void *)p;
+	iov[1].iov_len = len;
+	mh.msg_iov = s->natt ? iov : iov + 1;
+	mh.msg_iovlen = s->natt ? 2 : 1;
+	if (sendmsg(s->fd, &mh, 0) < 0) {
+		char a[CGW_ADDRSTRLEN];
+
+		log_debug(NULL, "ike: send to %s:%u: %s",
+		    addr_fmt(to, a, sizeof(a)), port, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int
+ike_sock_send(struct ike_sa *sa, const uint8_t *p, size_t len)
+{
+	if (sa->sock == NULL)
+		return -1;
+	return ike_sock_sendto(sa->sock, &sa->remote, sa->remote_port, p, len);
+}
+
+void
+ike_sock_close_all(struct ike_ctx *ctx)
+{
+	for (size_t i = 0; i < ctx->nsocks; i++) {
+		if (ctx->socks[i].ev)
+			event_free(ctx->socks[i].ev);
+		close(ctx->socks[i].fd);
+	}
+	ctx->nsocks = 0;
+}

@@ -1,0 +1,446 @@
+/*
+ * Moving messages: dispatching what arrives, sealing and sending what
+ * leaves, retransmitting our requests with exponential backoff and
+ * answering a retransmitted request from the cache (2.1, 2.3: window 1).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+
+#include "ike/ike_local.h"
+#include "lib/log.h"
+
+static const char *
+ike_req_name(enum ike_req_kind k)
+{
+	static const char *names[] = {
+		"none", "IKE_SA_INIT", "IKE_AUTH", "CHILD rekey", "IKE rekey",
+		"DPD", "CHILD delete", "IKE delete", "new CHILD",
+	};
+	return (unsigned)k < sizeof(names) / sizeof(names[0]) ? names[k] : "?";
+}
+
+void
+ike_sk_dirs(const struct ike_sa *sa, bool out, struct ike_sk_dir *d)
+{
+	/* Traffic from the original initiator uses SK_ei/SK_ai (2.14). */
+	bool i2r = (sa->initiator == out);
+
+	memset(d, 0, sizeof(*d));
+	d->encr_id = sa->suite.encr;
+	d->encr_keybits = sa->suite.keybits;
+	d->integ_id = sa->suite.integ;
+	d->enc_key = i2r ? sa->keys.sk_ei : sa->keys.sk_er;
+	d->enc_len = sa->keys.e_len;
+	d->integ_key = i2r ? sa->keys.sk_ai : sa->keys.sk_ar;
+	d->integ_len = sa->keys.a_len;
+}
+
+int
+ike_msg_seal(struct ike_sa *sa, struct wbuf *out, uint8_t exch,
+    bool response, uint32_t mid, struct ike_bld *inner)
+{
+	struct ike_sk_dir d;
+	size_t sk_off;
+	uint8_t flags = (sa->initiator ? IKEV2_FLAG_INITIATOR : 0) |
+	    (response ? IKEV2_FLAG_RESPONSE : 0);
+
+	ike_bld_hdr(out, sa->spi_i, sa->spi_r, exch, flags, mid);
+	wbuf_set_u8(out, 16, IKEV2_PLD_SK);
+	sk_off = out->len;
+	wbuf_u8(out, inner->first_set ? inner->first : IKEV2_PLD_NONE);
+	wbuf_u8(out, 0);
+	wbuf_u16(out, 0);
+	if (out->err || inner->w->err)
+		return -1;
+	ike_sk_dirs(sa, true, &d);
+	return ike_sk_seal(&d, out, sk_off, inner->w->p, inner->w->len);
+}
+
+static void
+ike_rtx_arm(struct ike_sa *sa)
+{
+	const struct ike_tunables *t = &sa->peer->ctx->tun;
+	unsigned ms = t->retransmit_base_ms << (sa->req_tries < 10 ?
+	    sa->req_tries : 10);
+	struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
+
+	evtimer_add(sa->rtx_ev, &tv);
+}
+
+static double
+ike_elapsed(const struct timespec *since)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - since->tv_sec) +
+	    (double)(now.tv_nsec - since->tv_nsec) / 1e9;
+}
+
+static void
+ike_rtx_fire(evutil_socket_t fd, short what, void *arg)
+{
+	struct ike_sa *sa = arg;
+	struct ike_peer *peer = sa->peer;
+	const struct ike_tunables *t = &peer->ctx->tun;
+	double el = ike_elapsed(&sa->req_start);
+
+	(void)fd;
+	(void)what;
+	if (sa->req == IKE_REQ_NONE)
+		return;
+	sa->req_tries++;
+	if (sa->req_tries > t->retransmit_tries ||
+	    (sa->state == IKE_S_ESTABLISHED && peer->conf.dpd_timeout_s &&
+	    el >= peer->conf.dpd_timeout_s)) {
+		ike_sa_fail(sa, IKE_EV_DEAD,
+		    "peer not answering: no reply to %s after %u tries in %.0f s",
+		    ike_req_name(sa->req), sa->req_tries, el);
+		return;
+	}
+	log_debug(peer->conf.name, "retransmitting %s (mid %u, try %u)",
+	    ike_req_name(sa->req), sa->req_mid, sa->req_tries + 1);
+	ike_sock_send(sa, sa->req_msg.p, sa->req_msg.len);
+	ike_rtx_arm(sa);
+}
+
+int
+ike_req_send(struct ike_sa *sa, enum ike_req_kind kind, struct wbuf *msg)
+{
+	if (msg->err)
+		return -1;
+	if (sa->rtx_ev == NULL)
+		sa->rtx_ev = evtimer_new(sa->peer->ctx->base, ike_rtx_fire, sa);
+	wbuf_free(&sa->req_msg);
+	sa->req_msg = *msg;
+	wbuf_init(msg);
+	sa->req = kind;
+	sa->req_mid = sa->mid_next;
+	sa->req_tries = 0;
+	clock_gettime(CLOCK_MONOTONIC, &sa->req_start);
+	log_debug(sa->peer->conf.name, "sending %s request (mid %u, %zu bytes)",
+	    ike_req_name(kind), sa->req_mid, sa->req_msg.len);
+	ike_sock_send(sa, sa->req_msg.p, sa->req_msg.len);
+	ike_rtx_arm(sa);
+	return 0;
+}
+
+static void
+ike_task_fire(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	ike_task_run(arg);
+}
+
+static void
+ike_task_kick(struct ike_sa *sa)
+{
+	if (sa->task_ev == NULL)
+		sa->task_ev = evtimer_new(sa->peer->ctx->base, ike_task_fire, sa);
+	if (sa->task_ev)
+		event_active(sa->task_ev, EV_TIMEOUT, 0);
+}
+
+void
+ike_req_done(struct ike_sa *sa)
+{
+	sa->req = IKE_REQ_NONE;
+	if (sa->rtx_ev)
+		evtimer_del(sa->rtx_ev);
+	wbuf_free(&sa->req_msg);
+	wbuf_init(&sa->req_msg);
+	sa->mid_next++;
+	sa->req_child = NULL;
+	if (sa->req_dh) {
+		ike_dh_free(sa->req_dh);
+		sa->req_dh = NULL;
+	}
+	ike_task_kick(sa);
+}
+
+int
+ike_send_request(struct ike_sa *sa, enum ike_req_kind kind, uint8_t exch,
+    struct ike_bld *inner)
+{
+	struct wbuf msg;
+
+	wbuf_init(&msg);
+	if (ike_msg_seal(sa, &msg, exch, false, sa->mid_next, inner) < 0) {
+		wbuf_free(&msg);
+		return -1;
+	}
+	return ike_req_send(sa, kind, &msg);
+}
+
+int
+ike_resp_send(struct ike_sa *sa, struct wbuf *msg)
+{
+	if (msg->err)
+		return -1;
+	wbuf_free(&sa->resp_msg);
+	sa->resp_msg = *msg;
+	wbuf_init(msg);
+	sa->have_resp = true;
+	return ike_sock_send(sa, sa->resp_msg.p, sa->resp_msg.len);
+}
+
+int
+ike_send_response(struct ike_sa *sa, uint8_t exch, uint32_t mid,
+    struct ike_bld *inner)
+{
+	struct wbuf msg;
+
+	wbuf_init(&msg);
+	sa->peer_mid = mid + 1;
+	if (ike_msg_seal(sa, &msg, exch, true, mid, inner) < 0) {
+		wbuf_free(&msg);
+		return -1;
+	}
+	return ike_resp_send(sa, &msg);
+}
+
+void
+ike_task_add(struct ike_sa *sa, enum ike_req_kind kind, uint32_t spi_in)
+{
+	struct ike_task *t;
+
+	TAILQ_FOREACH(t, &sa->tasks, entry)
+		if (t->kind == kind && t->spi_in == spi_in)
+			return;
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		return;
+	t->kind = kind;
+	t->spi_in = spi_in;
+	TAILQ_INSERT_TAIL(&sa->tasks, t, entry);
+	ike_task_kick(sa);
+}
+
+void
+ike_task_run(struct ike_sa *sa)
+{
+	struct ike_task *t;
+	struct ike_child *c;
+
+	while (sa->req == IKE_REQ_NONE && (t = TAILQ_FIRST(&sa->tasks))) {
+		if (sa->state != IKE_S_ESTABLISHED &&
+		    !(t->kind == IKE_REQ_DELETE_IKE && sa->state == IKE_S_REKEYED))
+			return;
+		TAILQ_REMOVE(&sa->tasks, t, entry);
+		switch (t->kind) {
+		case IKE_REQ_REKEY_CHILD:
+			c = ike_child_by_in(sa, t->spi_in);
+			if (c && c->state == CHILD_S_INSTALLED)
+				ike_child_rekey_start(sa, c);
+			break;
+		case IKE_REQ_DELETE_CHILD:
+			c = ike_child_by_in(sa, t->spi_in);
+			if (c)
+				ike_info_delete_child(sa, c);
+			break;
+		case IKE_REQ_REKEY_IKE:
+			ike_ike_rekey_start(sa);
+			break;
+		case IKE_REQ_NEW_CHILD:
+			ike_child_rekey_start(sa, NULL);
+			break;
+		case IKE_REQ_DPD:
+			ike_info_dpd(sa);
+			break;
+		case IKE_REQ_DELETE_IKE:
+			free(t);
+			/* May free sa. */
+			ike_info_delete_ike(sa);
+			return;
+		default:
+			break;
+		}
+		free(t);
+	}
+}
+
+/* Answer an unprotected error to an IKE_SA_INIT (2.21.1). */
+void
+ike_send_plain_notify(struct ike_sock *s, const struct ike_hdr *h,
+    const struct cgw_addr *to, uint16_t port, uint16_t type,
+    const void *data, size_t len)
+{
+	struct wbuf w;
+	struct ike_bld b;
+
+	wbuf_init(&w);
+	ike_bld_hdr(&w, h->spi_i, h->spi_r, h->exch, IKEV2_FLAG_RESPONSE, h->mid);
+	ike_bld_init(&b, &w, true);
+	ike_bld_notify(&b, 0, 0, 0, type, data, len);
+	wbuf_set_u32(&w, 24, (uint32_t)w.len);
+	if (!w.err)
+		ike_sock_sendto(s, to, port, w.p, w.len);
+	wbuf_free(&w);
+}
+
+/* Encrypted error answer to a request we could not parse. */
+static void
+ike_send_error_response(struct ike_sa *sa, const struct ike_hdr *h,
+    uint16_t type, const void *data, size_t len)
+{
+	struct wbuf in;
+	struct ike_bld b;
+
+	wbuf_init(&in);
+	ike_bld_init(&b, &in, false);
+	ike_bld_notify(&b, 0, 0, 0, type, data, len);
+	ike_send_response(sa, h->exch, h->mid, &b);
+	wbuf_free(&in);
+}
+
+static void
+ike_dispatch(struct ike_sa *sa, const struct ike_hdr *h,
+    struct ike_payloads *pl)
+{
+	bool resp = h->flags & IKEV2_FLAG_RESPONSE;
+
+	if (resp) {
+		switch (h->exch) {
+		case IKEV2_EXCH_IKE_AUTH:
+			ike_auth_recv_resp(sa, h, pl);
+			break;
+		case IKEV2_EXCH_CREATE_CHILD_SA:
+			ike_create_recv_resp(sa, h, pl);
+			break;
+		case IKEV2_EXCH_INFORMATIONAL:
+			ike_info_recv_resp(sa, h, pl);
+			break;
+		}
+		return;
+	}
+	switch (h->exch) {
+	case IKEV2_EXCH_IKE_AUTH:
+		if (sa->state == IKE_S_INIT_RCVD)
+			ike_auth_recv_req(sa, h, pl);
+		break;
+	case IKEV2_EXCH_CREATE_CHILD_SA:
+		if (sa->state == IKE_S_ESTABLISHED)
+			ike_create_recv_req(sa, h, pl);
+		else {
+			/* 2.25: an SA being deleted or rekeyed refuses. */
+			ike_send_error_response(sa, h,
+			    IKEV2_N_TEMPORARY_FAILURE, NULL, 0);
+		}
+		break;
+	case IKEV2_EXCH_INFORMATIONAL:
+		ike_info_recv_req(sa, h, pl);
+		break;
+	default:
+		break;
+	}
+}
+
+void
+ike_recv(struct ike_sock *s, const uint8_t *p, size_t len,
+    const struct cgw_addr *from, uint16_t port)
+{
+	struct ike_ctx *ctx = s->ctx;
+	struct ike_hdr h;
+	struct ike_sa *sa;
+	struct ike_payloads *pl;
+	struct wbuf inner;
+	struct ike_sk_dir d;
+	enum ike_parse_result pr;
+	bool resp, from_init;
+	char a[CGW_ADDRSTRLEN];
+
+	if (ike_hdr_parse(p, len, &h) < 0) {
+		log_debug(NULL, "ike: malformed header from %s, dropped",
+		    addr_fmt(from, a, sizeof(a)));
+		return;
+	}
+	resp = h.flags & IKEV2_FLAG_RESPONSE;
+	from_init = h.flags & IKEV2_FLAG_INITIATOR;
+
+	if (h.exch == IKEV2_EXCH_IKE_SA_INIT && !resp) {
+		if (h.spi_r != 0 || h.mid != 0 || !from_init)
+			return;
+		sa = ike_sa_find_halfopen(ctx, h.spi_i, from);
+		if (sa) {
+			if (sa->have_resp)
+				ike_sock_send(sa, sa->resp_msg.p, sa->resp_msg.len);
+			return;
+		}
+		ike_init_recv_req(s, &h, p, len, from, port);
+		return;
+	}
+	/* Our SPI is the responder's when the sender was the initiator. */
+	sa = ike_sa_find(ctx, h.spi_i, h.spi_r, !from_init);
+	if (sa == NULL) {
+		log_debug(NULL, "ike: %s from %s for unknown SA %016llx/%016llx",
+		    ike_exch_name(h.exch), addr_fmt(from, a, sizeof(a)),
+		    (unsigned long long)h.spi_i, (unsigned long long)h.spi_r);
+		return;
+	}
+	if (resp) {
+		if (sa->req == IKE_REQ_NONE || h.mid != sa->req_mid)
+			return;
+	} else {
+		if (h.mid + 1 == sa->peer_mid && sa->have_resp) {
+			ike_sock_send(sa, sa->resp_msg.p, sa->resp_msg.len);
+			return;
+		}
+		if (h.mid != sa->peer_mid)
+			return;
+	}
+	if (h.exch == IKEV2_EXCH_IKE_SA_INIT) {
+		if (sa->state == IKE_S_INIT_SENT && sa->req == IKE_REQ_INIT)
+			ike_init_recv_resp(sa, &h, p, len);
+		return;
+	}
+	if (!sa->have_keys)
+		return;
+
+	if ((pl = calloc(1, sizeof(*pl))) == NULL)
+		return;
+	wbuf_init(&inner);
+	pr = ike_pld_parse(h.next, p + IKEV2_HDR_LEN, len - IKEV2_HDR_LEN,
+	    IKEV2_HDR_LEN, pl);
+	if (pr != IKE_PARSE_OK || !pl->has_sk) {
+		log_debug(sa->peer->conf.name, "%s without valid SK payload, "
+		    "dropped", ike_exch_name(h.exch));
+		goto out;
+	}
+	ike_sk_dirs(sa, false, &d);
+	if (ike_sk_open(&d, p, len, pl->sk_off, &inner) < 0) {
+		log_debug(sa->peer->conf.name, "%s failed integrity check, "
+		    "dropped", ike_exch_name(h.exch));
+		goto out;
+	}
+	uint8_t first = pl->sk_next;
+	memset(pl, 0, sizeof(*pl));
+	pr = ike_pld_parse(first, inner.p, inner.len, 0, pl);
+	/* Authenticated: the peer is alive, and may have moved (NAT). */
+	sa->last_rx = ike_now();
+	if ((sa->nat_local || sa->nat_remote || s->natt) &&
+	    (port != sa->remote_port || s != sa->sock)) {
+		sa->remote_port = port;
+		sa->sock = s;
+	}
+	if (pr != IKE_PARSE_OK) {
+		log_warn(sa->peer->conf.name, "malformed %s %s from peer%s",
+		    ike_exch_name(h.exch), resp ? "response" : "request",
+		    pr == IKE_PARSE_CRITICAL ? " (unsupported critical payload)" : "");
+		if (!resp && pr == IKE_PARSE_CRITICAL) {
+			uint8_t t = pl->unsupported_critical;
+			ike_send_error_response(sa, &h,
+			    IKEV2_N_UNSUPPORTED_CRITICAL_PAYLOAD, &t, 1);
+		} else if (!resp) {
+			ike_send_error_response(sa, &h, IKEV2_N_INVALID_SYNTAX,
+			    NULL, 0);
+		}
+		goto out;
+	}
+	ike_dispatch(sa, &h, pl);
+out:
+	wbuf_free(&inner);
+	free(pl);
+}

@@ -1,0 +1,63 @@
+# The emulated AWS VGW, written once: vgw/render.sh turns these into the
+# endpoints' strongSwan and BIRD configurations and into the AWS-format XML
+# a user would download (vgw/render.sh xml). Sourced (sh).
+#
+# Switches (environment):
+#   VGW_STARTUP=start   the VGW initiates too (AWS "startup action start");
+#                       default "add": responder only, like AWS
+#   VGW_SHORT=1         short lifetimes for rekey tests: IKE 300 s, CHILD 60 s
+
+VPN_ID=vpn-0cafe0000000lab01
+CGW_ID=cgw-0cafe0000000lab01
+VGW_ID=vgw-0cafe0000000lab01
+
+VGW_ASN=64512
+CGW_ASN=65000
+CGW_PUBLIC=192.0.2.10		# the CGW as AWS sees it (after NAT)
+CGW_NETWORK=10.224.0.0/12	# what the CGW advertises
+VPC_CIDR=172.31.0.0/16		# what the VGW advertises on both tunnels
+BGP_HOLD=30
+BGP_KEEPALIVE=10
+
+# Per tunnel: VGW outside address, VGW/CGW inside addresses (/30), PSK
+# (AWS's alphabet: [A-Za-z0-9._], 8-64 chars, no leading 0).
+T1_VGW_OUTSIDE=198.51.100.1
+T1_VGW_INSIDE=169.254.21.1
+T1_CGW_INSIDE=169.254.21.2
+T1_PSK=lab.tunnel1_Rk3vXq9ZpL2m
+T2_VGW_OUTSIDE=198.51.100.2
+T2_VGW_INSIDE=169.254.22.1
+T2_CGW_INSIDE=169.254.22.2
+T2_PSK=lab.tunnel2_Hw7cYt4NbJ8s
+INSIDE_CIDR=30
+
+# AWS's default offer (IKEv2): every combination of these.
+IKE_ENC="aes128 aes256 aes128gcm16 aes256gcm16"
+IKE_INTEG="sha1 sha256 sha384 sha512"
+IKE_DH="modp1024 modp2048 modp3072 modp4096 modp6144 modp8192 ecp256 ecp384 ecp521 modp1024s160 modp2048s224 modp2048s256"
+ESP_DH="modp1024 modp1536 modp2048 modp3072 modp4096 modp6144 modp8192 ecp256 ecp384 ecp521 modp1024s160 modp2048s224 modp2048s256"
+
+VGW_STARTUP=${VGW_STARTUP:-add}
+if [ "${VGW_SHORT:-0}" = 1 ]; then
+	IKE_LIFETIME=300
+	CHILD_LIFETIME=60
+	REKEY_MARGIN=15
+else
+	IKE_LIFETIME=28800
+	CHILD_LIFETIME=3600
+	REKEY_MARGIN=270	# AWS: margin 270 s, fuzz 100 %
+fi
+REKEY_FUZZ=100
+DPD_DELAY=10
+DPD_TIMEOUT=30
+DPD_ACTION=clear
+REPLAY_WINDOW=1024
+
+# What AWS writes into the XML's <ike>/<ipsec> blocks (its IKEv1-era
+# defaults, whatever the tunnel options say).
+XML_IKE_AUTH=sha1
+XML_IKE_ENC=aes-128-cbc
+XML_IKE_PFS=group2
+XML_ESP_AUTH=hmac-sha1-96
+XML_ESP_ENC=aes-128-cbc
+XML_ESP_PFS=group2

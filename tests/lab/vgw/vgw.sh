@@ -1,0 +1,255 @@
+# The emulated AWS VGW: one strongSwan (charon) + BIRD 2 pair per tunnel
+# endpoint, each in its own namespace (vgw1, vgw2). Sourced by scenarios
+# after lib/topo.sh; also a command:  vgw/vgw.sh xml  prints the AWS XML.
+# Every value comes from vgw/params.sh.
+
+VGW_DIR=${VGW_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]:-$0}")" && pwd)}
+. "$VGW_DIR/params.sh"
+VGW_REMOTE_ID=${VGW_REMOTE_ID:-$CGW_PUBLIC}
+
+# _vgw_combine "A B" "C D" ... -> A-B-C-D (one strongSwan proposal)
+_vgw_join() { echo "$*" | tr -s ' ' '-'; }
+
+vgw_ike_proposals() {
+	local cbc="aes128 aes256" gcm="aes128gcm16 aes256gcm16" prf="" i
+	for i in $IKE_INTEG; do prf="$prf prf$i"; done
+	echo "$(_vgw_join $cbc $IKE_INTEG $IKE_DH), $(_vgw_join $gcm $prf $IKE_DH)"
+}
+vgw_esp_proposals() {
+	echo "$(_vgw_join aes128 aes256 $IKE_INTEG $ESP_DH), $(_vgw_join aes128gcm16 aes256gcm16 $ESP_DH)"
+}
+
+# _vgw_t N VAR: tunnel N's value of VAR (T1_PSK, ...)
+_vgw_t() { eval "echo \"\${T$1_$2}\""; }
+
+# vgw_render N DIR: strongswan.conf, swanctl.conf, bird.conf for endpoint N.
+vgw_render() {
+	local n=$1 d=$2 out in cgwin psk other_vpc my_vpc
+	out=$(_vgw_t "$n" VGW_OUTSIDE); in=$(_vgw_t "$n" VGW_INSIDE)
+	cgwin=$(_vgw_t "$n" CGW_INSIDE); psk=$(_vgw_t "$n" PSK)
+	my_vpc=172.31.0.$((n + 1)); other_vpc=172.31.0.$((4 - n))
+	mkdir -p "$d"
+	# DPD: a probe after DPD_DELAY s of silence; 4 sends over 2.5+3.75+
+	# 5.6+8.4 s = ~20 s, so a dead peer is cleared ~DPD_TIMEOUT s after
+	# its last packet.
+	cat > "$d/strongswan.conf" <<-CONF
+	swanctl {
+		load = pem pkcs1 x509 revocation constraints pubkey openssl random
+	}
+	charon {
+		load = random nonce openssl gmp pem pkcs1 x509 hmac kdf kernel-netlink socket-default vici
+		install_routes = no
+		threads = 6
+		install_virtual_ip = no
+		retransmit_tries = 3
+		retransmit_timeout = 2.5
+		retransmit_base = 1.5
+		plugins {
+			vici {
+				socket = unix://$d/charon.vici
+			}
+		}
+		filelog {
+			charon {
+				path = $LAB_OUT/$(basename "$d")/charon.log
+				time_format = %H:%M:%S
+				flush_line = yes
+				default = 1
+				ike = 1
+				knl = 1
+				cfg = 1
+			}
+		}
+	}
+	CONF
+	cat > "$d/swanctl.conf" <<-CONF
+	connections {
+		aws {
+			version = 2
+			local_addrs = $out
+			remote_addrs = $CGW_PUBLIC
+			proposals = $(vgw_ike_proposals)
+			rekey_time = $((IKE_LIFETIME - REKEY_MARGIN))s
+			over_time = ${REKEY_MARGIN}s
+			rand_time = $((REKEY_MARGIN * REKEY_FUZZ / 100))s
+			dpd_delay = ${DPD_DELAY}s
+			keyingtries = 0
+			unique = replace
+			local {
+				auth = psk
+				id = $out
+			}
+			remote {
+				auth = psk
+				id = $VGW_REMOTE_ID
+			}
+			children {
+				aws {
+					mode = tunnel
+					local_ts = 0.0.0.0/0
+					remote_ts = 0.0.0.0/0
+					esp_proposals = $(vgw_esp_proposals)
+					rekey_time = $((CHILD_LIFETIME - REKEY_MARGIN))s
+					life_time = ${CHILD_LIFETIME}s
+					rand_time = $((REKEY_MARGIN * REKEY_FUZZ / 100))s
+					replay_window = $REPLAY_WINDOW
+					dpd_action = $DPD_ACTION
+					start_action = $( [ "$VGW_STARTUP" = start ] && echo start || echo none)
+					if_id_in = $n
+					if_id_out = $n
+				}
+			}
+		}
+	}
+	secrets {
+		ike-aws {
+			secret = "$psk"
+		}
+	}
+	CONF
+	cat > "$d/bird.conf" <<-CONF
+	log "$LAB_OUT/$(basename "$d")/bird.log" all;
+	router id $out;
+	timeformat protocol "%T";
+	timeformat base "%T";
+	timeformat route "%T";
+	protocol device { scan time 2; }
+	# Learned routes into the kernel; the VPC prefix itself is originated
+	# from a blackhole that stays out of it.
+	protocol kernel { ipv4 { import none; export where source = RTS_BGP; }; }
+	protocol static vpc { ipv4; route $VPC_CIDR blackhole; }
+	protocol bgp cgw {
+		local $in as $VGW_ASN;
+		neighbor $cgwin as $CGW_ASN;
+		hold time $BGP_HOLD;
+		keepalive time $BGP_KEEPALIVE;
+		connect retry time 5;
+		error wait time 5, 30;
+		debug { states, events };
+		ipv4 { import all; export where proto = "vpc"; };
+	}
+	# The two endpoints are one VGW: each passes what its tunnel learned to
+	# the other, so VPC traffic follows the CGW's advertisements.
+	protocol bgp vgw {
+		local $my_vpc as $VGW_ASN;
+		neighbor $other_vpc as $VGW_ASN;
+		direct;
+		connect retry time 5;
+		error wait time 5, 30;
+		debug { states, events };
+		ipv4 { import all; export where proto = "cgw"; next hop self; gateway direct; };
+	}
+	CONF
+}
+
+# vgw_start N: render and start endpoint N in namespace vgwN.
+vgw_start() {
+	local n=$1 ns=vgw$1 d=$LAB_RUN/vgw$1 ln
+	mkdir -p "$LAB_OUT/$ns"
+	vgw_render "$n" "$d"
+	ln=$(_vgw_t "$n" VGW_OUTSIDE)
+	ip -n "$ns" link add xfrm$n type xfrm dev out if_id "$n"
+	ip -n "$ns" addr add "$(_vgw_t "$n" VGW_INSIDE)/$INSIDE_CIDR" dev xfrm$n
+	ip -n "$ns" link set xfrm$n mtu 1436 up
+	lab_charon "$ns" "$d" || return 1
+	log "vgw$n: charon started"
+	nsx "$ns" bird -c "$d/bird.conf" -s "$d/bird.ctl" -P "$d/bird.pid" ||
+		{ echo "vgw$n: bird failed"; return 1; }
+	log "vgw$n: bird started"
+	lab_swanctl "$d" --load-all --file "$d/swanctl.conf" >"$LAB_OUT/$ns/swanctl-load.log" 2>&1 ||
+		{ echo "vgw$n: swanctl --load-all failed:"; cat "$LAB_OUT/$ns/swanctl-load.log"; return 1; }
+	log "vgw$n up ($ln, startup $VGW_STARTUP)"
+}
+
+# vgw_start_all: both endpoints, started side by side (charon takes
+# seconds to start under TCG).
+vgw_start_all() {
+	vgw_start 1 & local p1=$!
+	vgw_start 2 & local p2=$!
+	wait $p1 && wait $p2
+}
+
+# lab_charon NS DIR: start charon in NS with DIR/strongswan.conf; waits for
+# its vici socket.
+lab_charon() {
+	local ns=$1 d=$2 i
+	nsx "$ns" env STRONGSWAN_CONF="$d/strongswan.conf" sh -c \
+		'mount -t tmpfs tmpfs /run && exec /usr/lib/ipsec/charon' \
+		>"$LAB_OUT/$ns/charon.stderr" 2>&1 &
+	echo $! > "$d/charon.pid"
+	for i in $(seq 100); do
+		[ -S "$d/charon.vici" ] && return 0
+		sleep 0.1
+	done
+	echo "$ns: charon did not start"; cat "$LAB_OUT/$ns/charon.stderr"
+	return 1
+}
+
+# lab_swanctl DIR ARGS: swanctl against the charon of DIR.
+lab_swanctl() { local d=$1; shift; STRONGSWAN_CONF=$d/strongswan.conf swanctl "$@" --uri "unix://$d/charon.vici"; }
+# lab_birdc DIR ARGS: birdc against the BIRD of DIR.
+lab_birdc() { local d=$1; shift; birdc -s "$d/bird.ctl" "$@"; }
+
+# vgw_bgp_state N: BIRD's state of endpoint N's session to the CGW.
+vgw_bgp_state() { lab_birdc "$LAB_RUN/vgw$1" show protocols cgw | awk '$1 == "cgw" {print $NF}'; }
+
+# vgw_xml: the VPN connection as AWS's CustomerGatewayConfiguration XML.
+vgw_xml() {
+	local n
+	cat <<-XML
+	<?xml version="1.0" encoding="UTF-8"?>
+	<vpn_connection id="$VPN_ID">
+	  <customer_gateway_id>$CGW_ID</customer_gateway_id>
+	  <vpn_gateway_id>$VGW_ID</vpn_gateway_id>
+	  <vpn_connection_type>ipsec.1</vpn_connection_type>
+	XML
+	for n in 1 2; do
+		cat <<-XML
+		  <ipsec_tunnel>
+		    <customer_gateway>
+		      <tunnel_outside_address><ip_address>$CGW_PUBLIC</ip_address></tunnel_outside_address>
+		      <tunnel_inside_address>
+		        <ip_address>$(_vgw_t $n CGW_INSIDE)</ip_address>
+		        <network_mask>255.255.255.252</network_mask>
+		        <network_cidr>$INSIDE_CIDR</network_cidr>
+		      </tunnel_inside_address>
+		      <bgp><asn>$CGW_ASN</asn><hold_time>$BGP_HOLD</hold_time></bgp>
+		    </customer_gateway>
+		    <vpn_gateway>
+		      <tunnel_outside_address><ip_address>$(_vgw_t $n VGW_OUTSIDE)</ip_address></tunnel_outside_address>
+		      <tunnel_inside_address>
+		        <ip_address>$(_vgw_t $n VGW_INSIDE)</ip_address>
+		        <network_mask>255.255.255.252</network_mask>
+		        <network_cidr>$INSIDE_CIDR</network_cidr>
+		      </tunnel_inside_address>
+		      <bgp><asn>$VGW_ASN</asn><hold_time>$BGP_HOLD</hold_time></bgp>
+		    </vpn_gateway>
+		    <ike>
+		      <authentication_protocol>$XML_IKE_AUTH</authentication_protocol>
+		      <encryption_protocol>$XML_IKE_ENC</encryption_protocol>
+		      <lifetime>$IKE_LIFETIME</lifetime>
+		      <perfect_forward_secrecy>$XML_IKE_PFS</perfect_forward_secrecy>
+		      <mode>main</mode>
+		      <pre_shared_key>$(_vgw_t $n PSK)</pre_shared_key>
+		    </ike>
+		    <ipsec>
+		      <protocol>esp</protocol>
+		      <authentication_protocol>$XML_ESP_AUTH</authentication_protocol>
+		      <encryption_protocol>$XML_ESP_ENC</encryption_protocol>
+		      <lifetime>$CHILD_LIFETIME</lifetime>
+		      <perfect_forward_secrecy>$XML_ESP_PFS</perfect_forward_secrecy>
+		      <mode>tunnel</mode>
+		      <clear_df_bit>true</clear_df_bit>
+		      <fragmentation_before_encryption>true</fragmentation_before_encryption>
+		      <tcp_mss_adjustment>1379</tcp_mss_adjustment>
+		      <dead_peer_detection><interval>$DPD_DELAY</interval><retries>3</retries></dead_peer_detection>
+		    </ipsec>
+		  </ipsec_tunnel>
+		XML
+	done
+	echo "</vpn_connection>"
+}
+
+if [ "${0##*/}" = vgw.sh ] && [ "${1:-}" = xml ]; then
+	vgw_xml
+fi

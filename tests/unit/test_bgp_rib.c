@@ -1,0 +1,440 @@
+/* bgp/ decision process, FIB callbacks (active/standby, ecmp), exports. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <cmocka.h>
+
+#include <event2/event.h>
+
+#include "bgp/bgp_priv.h"
+
+struct rec {
+	int			calls;
+	struct cgw_prefix	prefix;
+	size_t			n;
+	struct bgp_nexthop	nh[BGP_MAX_MULTIPATH];
+};
+
+struct fx {
+	struct event_base	*base;
+	struct bgp_ctx		*ctx;
+	struct rec		 rec;
+	struct bgp_peer		*t1, *t2, *lan, *ibgp;
+};
+
+static void
+fib_cb(void *arg, const struct cgw_prefix *p, const struct bgp_nexthop *nhs,
+    size_t n)
+{
+	struct rec *r = arg;
+
+	r->calls++;
+	r->prefix = *p;
+	r->n = n;
+	memcpy(r->nh, nhs, n * sizeof(*nhs));
+}
+
+static struct cgw_prefix
+pfx(const char *s)
+{
+	struct cgw_prefix p, net;
+
+	assert_true(prefix_parse(s, &p));
+	memset(&net, 0, sizeof(net));
+	prefix_network(&p, &net);
+	return net;
+}
+
+static struct bgp_peer *
+mkpeer(struct bgp_ctx *ctx, const char *name, const char *remote,
+    uint32_t asn, uint32_t lp, uint8_t prepend, enum bgp_role role,
+    const char *local)
+{
+	struct bgp_peer_conf c;
+	struct bgp_peer *p;
+	struct cgw_addr a;
+
+	bgp_peer_conf_defaults(&c);
+	snprintf(c.name, sizeof(c.name), "%s", name);
+	assert_true(addr_parse(remote, &c.remote));
+	assert_true(addr_parse(local, &c.local));
+	c.remote_asn = asn;
+	c.local_pref = lp;
+	c.prepend = prepend;
+	c.role = role;
+	assert_non_null(p = bgp_peer_add(ctx, &c));
+	p->peer_id = c.remote.v4;	/* as if its OPEN said so */
+	assert_true(addr_parse(local, &a));
+	p->local_addr = a.v4;
+	return p;
+}
+
+static int
+setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+	struct bgp_callbacks cb = { .fib_change = fib_cb };
+	struct in_addr id = { htonl(0xa9fe1502) };
+
+	assert_non_null(f);
+	f->base = event_base_new();
+	f->ctx = bgp_new(f->base, 65000, id, &cb, &f->rec);
+	assert_non_null(f->ctx);
+	f->t1 = mkpeer(f->ctx, "aws/t1", "169.254.21.1", 64512, 200, 0,
+	    BGP_ROLE_TUNNEL, "169.254.21.2");
+	f->t2 = mkpeer(f->ctx, "aws/t2", "169.254.22.1", 64512, 100, 1,
+	    BGP_ROLE_TUNNEL, "169.254.22.2");
+	f->lan = mkpeer(f->ctx, "neighbor 10.224.0.1", "10.224.0.1", 65010,
+	    100, 0, BGP_ROLE_NEIGHBOR, "10.224.0.2");
+	f->ibgp = mkpeer(f->ctx, "neighbor 10.224.0.5", "10.224.0.5", 65000,
+	    100, 0, BGP_ROLE_NEIGHBOR, "10.224.0.2");
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fx *f = *state;
+
+	bgp_free(f->ctx);
+	event_base_free(f->base);
+	free(f);
+	return 0;
+}
+
+/* One event-loop turn: the batched FIB/export work runs. */
+static void
+turn(struct fx *f)
+{
+	event_base_loop(f->base, EVLOOP_NONBLOCK);
+}
+
+static void
+learn(struct fx *f, struct bgp_peer *p, const char *prefix,
+    const uint32_t *path, size_t n, const char *nexthop, int med)
+{
+	struct bgp_attrs a;
+	struct cgw_prefix pf = pfx(prefix);
+	struct cgw_addr nh;
+	size_t i;
+	uint8_t *np;
+	size_t nl;
+
+	memset(&a, 0, sizeof(a));
+	a.seen = 1u << BGP_ATTR_ORIGIN | 1u << BGP_ATTR_AS_PATH |
+	    1u << BGP_ATTR_NEXT_HOP;
+	for (i = n; i > 0; i--) {
+		assert_int_equal(bgp_aspath_prepend(a.aspath, a.aspath_len,
+		    path[i - 1], 1, &np, &nl), 0);
+		free(a.aspath);
+		a.aspath = np;
+		a.aspath_len = nl;
+	}
+	assert_true(addr_parse(nexthop, &nh));
+	a.nexthop = nh.v4;
+	if (med >= 0) {
+		a.seen |= 1u << BGP_ATTR_MED;
+		a.med = (uint32_t)med;
+	}
+	assert_int_equal(bgp_rib_update(f->ctx, p, &pf, &a), 0);
+}
+
+static const uint32_t AWS[] = { 64512 };
+
+static void
+assert_via(const struct rec *r, size_t i, const char *gw,
+    const struct bgp_peer *p)
+{
+	struct cgw_addr a;
+
+	assert_true(addr_parse(gw, &a));
+	assert_true(i < r->n);
+	assert_true(addr_eq(&r->nh[i].gateway, &a));
+	assert_ptr_equal(r->nh[i].peer, p);
+	assert_string_equal(r->nh[i].peer_name, p->conf.name);
+}
+
+static void
+test_active_standby_failover(void **state)
+{
+	struct fx *f = *state;
+	struct cgw_prefix vpc = pfx("172.31.0.0/16");
+
+	learn(f, f->t2, "172.31.0.0/16", AWS, 1, "169.254.22.1", -1);
+	learn(f, f->t1, "172.31.0.0/16", AWS, 1, "169.254.21.1", -1);
+	assert_int_equal(f->rec.calls, 0);	/* batched, not inline */
+	turn(f);
+	assert_int_equal(f->rec.calls, 1);	/* one change per turn */
+	assert_true(prefix_eq(&f->rec.prefix, &vpc));
+	assert_int_equal(f->rec.n, 1);
+	assert_via(&f->rec, 0, "169.254.21.1", f->t1);	/* local-pref 200 */
+
+	/* Standby changes: no FIB change, no callback. */
+	learn(f, f->t2, "172.31.0.0/16", AWS, 1, "169.254.22.1", 50);
+	turn(f);
+	assert_int_equal(f->rec.calls, 1);
+
+	/* The tunnel dies: t2 takes over. */
+	bgp_rib_peer_flush(f->ctx, f->t1);
+	turn(f);
+	assert_int_equal(f->rec.calls, 2);
+	assert_int_equal(f->rec.n, 1);
+	assert_via(&f->rec, 0, "169.254.22.1", f->t2);
+	assert_int_equal(f->t1->n_received, 0);
+
+	assert_true(bgp_rib_withdraw(f->ctx, f->t2, &vpc));
+	assert_false(bgp_rib_withdraw(f->ctx, f->t2, &vpc));
+	turn(f);
+	assert_int_equal(f->rec.calls, 3);
+	assert_int_equal(f->rec.n, 0);		/* delete */
+}
+
+static void
+test_ecmp(void **state)
+{
+	struct fx *f = *state;
+	const uint32_t longer[] = { 64512, 64512 };
+
+	bgp_set_multipath(f->ctx, true);
+	f->t1->conf.local_pref = 100;	/* ecmp: both tunnels equal */
+	learn(f, f->t1, "172.31.0.0/16", AWS, 1, "169.254.21.1", -1);
+	learn(f, f->t2, "172.31.0.0/16", AWS, 1, "169.254.22.1", -1);
+	turn(f);
+	assert_int_equal(f->rec.calls, 1);
+	assert_int_equal(f->rec.n, 2);
+	/* Not equal any more (longer path on t2): t1 only. */
+	learn(f, f->t2, "172.31.0.0/16", longer, 2, "169.254.22.1", -1);
+	turn(f);
+	assert_int_equal(f->rec.calls, 2);
+	assert_int_equal(f->rec.n, 1);
+	assert_via(&f->rec, 0, "169.254.21.1", f->t1);
+	learn(f, f->t2, "172.31.0.0/16", AWS, 1, "169.254.22.1", -1);
+	turn(f);
+	assert_int_equal(f->rec.n, 2);
+	bgp_rib_peer_flush(f->ctx, f->t2);
+	turn(f);
+	assert_int_equal(f->rec.calls, 4);
+	assert_int_equal(f->rec.n, 1);
+	assert_via(&f->rec, 0, "169.254.21.1", f->t1);
+	/* Switching multipath off recomputes at once. */
+	learn(f, f->t2, "172.31.0.0/16", AWS, 1, "169.254.22.1", -1);
+	turn(f);
+	assert_int_equal(f->rec.n, 2);
+	bgp_set_multipath(f->ctx, false);
+	turn(f);
+	assert_int_equal(f->rec.n, 1);
+	/* Tie broken by the lower BGP identifier: t1. */
+	assert_via(&f->rec, 0, "169.254.21.1", f->t1);
+}
+
+/* Paths built by hand for bgp_decide_cmp. */
+static void
+mkpath(struct bgp_path *p, struct bgp_peer *peer, uint32_t lp,
+    const uint32_t *path, size_t n, uint8_t origin, int med, bool ebgp,
+    const char *id)
+{
+	uint8_t *np;
+	size_t nl, i;
+
+	memset(p, 0, sizeof(*p));
+	p->peer = peer;
+	p->local_pref = lp;
+	for (i = n; i > 0; i--) {
+		assert_int_equal(bgp_aspath_prepend(p->attrs.aspath,
+		    p->attrs.aspath_len, path[i - 1], 1, &np, &nl), 0);
+		free(p->attrs.aspath);
+		p->attrs.aspath = np;
+		p->attrs.aspath_len = nl;
+	}
+	p->attrs.origin = origin;
+	if (med >= 0) {
+		p->attrs.seen |= 1u << BGP_ATTR_MED;
+		p->attrs.med = (uint32_t)med;
+	}
+	p->ebgp = ebgp;
+	inet_pton(AF_INET, id, &p->peer_id);
+	p->peer_addr.af = AF_INET;
+	p->peer_addr.v4 = p->peer_id;
+}
+
+static void
+test_decision_steps(void **state)
+{
+	struct fx *f = *state;
+	struct bgp_path a, b;
+	const uint32_t p1[] = { 64512 }, p2[] = { 64512, 7224 };
+	const uint32_t q1[] = { 64513 };
+
+	/* a) local-pref beats path length */
+	mkpath(&a, f->t1, 200, p2, 2, 0, -1, true, "1.1.1.2");
+	mkpath(&b, f->t2, 100, p1, 1, 0, -1, true, "1.1.1.1");
+	assert_true(bgp_decide_cmp(&a, &b, false) < 0);
+	bgp_attrs_clear(&a.attrs);
+	bgp_attrs_clear(&b.attrs);
+	/* b) shorter AS_PATH */
+	mkpath(&a, f->t1, 100, p2, 2, 0, -1, true, "1.1.1.1");
+	mkpath(&b, f->t2, 100, p1, 1, 2, -1, true, "1.1.1.2");
+	assert_true(bgp_decide_cmp(&a, &b, false) > 0);
+	bgp_attrs_clear(&a.attrs);
+	bgp_attrs_clear(&b.attrs);
+	/* c) lower ORIGIN */
+	mkpath(&a, f->t1, 100, p1, 1, 1, -1, true, "1.1.1.1");
+	mkpath(&b, f->t2, 100, p1, 1, 0, 500, true, "1.1.1.2");
+	assert_true(bgp_decide_cmp(&a, &b, false) > 0);
+	bgp_attrs_clear(&a.attrs);
+	bgp_attrs_clear(&b.attrs);
+	/* d) lower MED from the same neighbour AS; equal for multipath */
+	mkpath(&a, f->t1, 100, p1, 1, 0, 20, true, "1.1.1.1");
+	mkpath(&b, f->t2, 100, p1, 1, 0, 10, true, "1.1.1.2");
+	assert_true(bgp_decide_cmp(&a, &b, false) > 0);
+	assert_true(bgp_decide_cmp(&a, &b, true) > 0);
+	bgp_attrs_clear(&b.attrs);
+	/* ... not compared across neighbour ASes: router id decides */
+	mkpath(&b, f->t2, 100, q1, 1, 0, 10, true, "1.1.1.2");
+	assert_true(bgp_decide_cmp(&a, &b, false) < 0);
+	assert_int_equal(bgp_decide_cmp(&a, &b, true), 0);
+	bgp_attrs_clear(&a.attrs);
+	bgp_attrs_clear(&b.attrs);
+	/* e) eBGP over iBGP */
+	mkpath(&a, f->ibgp, 100, p1, 1, 0, -1, false, "1.1.1.1");
+	mkpath(&b, f->t2, 100, p1, 1, 0, -1, true, "1.1.1.2");
+	assert_true(bgp_decide_cmp(&a, &b, false) > 0);
+	bgp_attrs_clear(&a.attrs);
+	bgp_attrs_clear(&b.attrs);
+	/* g) lower BGP identifier, h) lower peer address */
+	mkpath(&a, f->t1, 100, p1, 1, 0, -1, true, "10.0.0.9");
+	mkpath(&b, f->t2, 100, p1, 1, 0, -1, true, "10.0.0.10");
+	assert_true(bgp_decide_cmp(&a, &b, false) < 0);
+	b.peer_id = a.peer_id;
+	inet_pton(AF_INET, "10.0.0.1", &b.peer_addr.v4);
+	assert_true(bgp_decide_cmp(&a, &b, false) > 0);
+	bgp_attrs_clear(&a.attrs);
+	bgp_attrs_clear(&b.attrs);
+	/* Our own network beats anything learned. */
+	mkpath(&a, NULL, 0, NULL, 0, 0, -1, false, "0.0.0.0");
+	mkpath(&b, f->t1, 1000, p1, 1, 0, -1, true, "1.1.1.1");
+	assert_true(bgp_decide_cmp(&a, &b, false) < 0);
+	bgp_attrs_clear(&b.attrs);
+}
+
+static void
+assert_path(const struct bgp_attrs *a, const uint32_t *want, size_t n)
+{
+	uint32_t *flat;
+	size_t nf;
+
+	assert_non_null(a);
+	assert_int_equal(bgp_aspath_flatten(a->aspath, a->aspath_len, &flat,
+	    &nf), 0);
+	assert_int_equal(nf, n);
+	if (n > 0)
+		assert_memory_equal(flat, want, n * sizeof(*want));
+	free(flat);
+}
+
+static void
+test_export_rules(void **state)
+{
+	struct fx *f = *state;
+	struct cgw_prefix net = pfx("10.224.0.0/12"), lanp = pfx("10.230.0.0/16");
+	struct cgw_prefix vpc = pfx("172.31.0.0/16");
+	const uint32_t lanpath[] = { 65010 };
+	const uint32_t us1[] = { 65000 }, us2[] = { 65000, 65000 };
+	const uint32_t lan1[] = { 65000, 65010 }, vpc1[] = { 65000, 64512 };
+	const struct bgp_attrs *a;
+	struct bgp_peer *p;
+
+	assert_int_equal(bgp_network_add(f->ctx, &net), 0);
+	learn(f, f->lan, "10.230.0.0/16", lanpath, 1, "10.224.0.1", 5);
+	learn(f, f->t1, "172.31.0.0/16", AWS, 1, "169.254.21.1", 7);
+	turn(f);
+	/* Only learned routes reach the FIB; our network never does. */
+	assert_int_equal(f->rec.calls, 2);
+
+	TAILQ_FOREACH(p, &f->ctx->peers, entry) {
+		p->state = BGP_ST_ESTABLISHED;
+		p->as4 = true;
+		bgp_rib_peer_export_all(f->ctx, p);
+	}
+	/* Tunnel peers: our networks + LAN routes, never VPC routes. */
+	assert_int_equal(f->t1->n_advertised, 2);
+	assert_path(bgp_rib_out_lookup(f->t1, &net), us1, 1);
+	assert_path(bgp_rib_out_lookup(f->t1, &lanp), lan1, 2);
+	assert_null(bgp_rib_out_lookup(f->t1, &vpc));
+	a = bgp_rib_out_lookup(f->t1, &lanp);
+	assert_false(BGP_SEEN(a, BGP_ATTR_MED));	/* not to another AS */
+	assert_false(BGP_SEEN(a, BGP_ATTR_LOCAL_PREF));
+	assert_int_equal(a->nexthop.s_addr, htonl(0xa9fe1502)); /* self */
+	/* t2: prepended once more. */
+	assert_path(bgp_rib_out_lookup(f->t2, &net), us2, 2);
+	assert_int_equal(bgp_rib_out_lookup(f->t2, &net)->nexthop.s_addr,
+	    htonl(0xa9fe1602));
+	/* LAN eBGP neighbor: VPC routes only. */
+	assert_int_equal(f->lan->n_advertised, 1);
+	assert_path(bgp_rib_out_lookup(f->lan, &vpc), vpc1, 2);
+	assert_null(bgp_rib_out_lookup(f->lan, &net));
+	/* iBGP neighbor: unprepended, with LOCAL_PREF. */
+	a = bgp_rib_out_lookup(f->ibgp, &vpc);
+	assert_path(a, AWS, 1);
+	assert_true(BGP_SEEN(a, BGP_ATTR_LOCAL_PREF));
+	assert_int_equal(a->local_pref, 200);
+
+	/* The VPC route goes: withdrawn from the LAN neighbors. */
+	bgp_rib_peer_flush(f->ctx, f->t1);
+	turn(f);
+	assert_null(bgp_rib_out_lookup(f->lan, &vpc));
+	assert_int_equal(f->lan->n_advertised, 0);
+	/* Our network goes: withdrawn from the tunnels. */
+	assert_int_equal(bgp_network_remove(f->ctx, &net), 0);
+	turn(f);
+	assert_null(bgp_rib_out_lookup(f->t1, &net));
+	assert_int_equal(f->t1->n_advertised, 1);
+}
+
+static void
+test_peer_conf_checks(void **state)
+{
+	struct fx *f = *state;
+	struct bgp_peer_conf c;
+	struct cgw_prefix v6;
+
+	bgp_peer_conf_defaults(&c);
+	snprintf(c.name, sizeof(c.name), "x");
+	assert_true(addr_parse("192.0.2.1", &c.remote));
+	c.remote_asn = 1;
+	c.hold_time = 2;		/* RFC 4271: 0 or >= 3 */
+	assert_null(bgp_peer_add(f->ctx, &c));
+	c.hold_time = 30;
+	snprintf(c.name, sizeof(c.name), "aws/t1");	/* duplicate name */
+	assert_null(bgp_peer_add(f->ctx, &c));
+	snprintf(c.name, sizeof(c.name), "x");
+	assert_true(addr_parse("169.254.21.1", &c.remote));	/* dup addr */
+	assert_null(bgp_peer_add(f->ctx, &c));
+	assert_ptr_equal(bgp_peer_find(f->ctx, "aws/t2"), f->t2);
+	assert_null(bgp_peer_find(f->ctx, "nope"));
+	assert_true(prefix_parse("2001:db8::/32", &v6));
+	assert_int_equal(bgp_network_add(f->ctx, &v6), -1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_active_standby_failover,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ecmp, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_decision_steps, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_export_rules, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_peer_conf_checks, setup,
+		    teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,682 @@
+/*
+ * conf_load on good and broken files, the printconf round trip and the
+ * proposal strings. Files live in a fresh temporary directory.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <dirent.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <cmocka.h>
+
+#include "conf/conf.h"
+#include "conf/conf_priv.h"
+#include "ike/ikev2_const.h"
+
+static char tmpdir[64];
+
+static const char *
+srcdir(void)
+{
+	const char *s = getenv("CGW_SRCDIR");
+
+	return s ? s : ".";
+}
+
+static const char *
+write_file(const char *name, const char *text, mode_t mode)
+{
+	static char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	unlink(path);
+	assert_non_null(f = fopen(path, "w"));
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(chmod(path, mode), 0);
+	return path;
+}
+
+static int
+rm_one(const char *p, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st; (void)flag; (void)ftw;
+	return remove(p);
+}
+
+static int
+setup(void **state)
+{
+	(void)state;
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/cgw-conf-XXXXXX");
+	if (mkdtemp(tmpdir) == NULL)
+		return -1;
+	write_file("k600.psk", "File.key_600\n", 0600);
+	write_file("k644.psk", "File.key_644\n", 0644);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	return nftw(tmpdir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
+}
+
+static struct conf *
+load_text(const char *text, struct conf_problems *probs)
+{
+	TAILQ_INIT(probs);
+	return conf_load(write_file("test.conf", text, 0644), probs);
+}
+
+static const struct conf_problem *
+find_problem(const struct conf_problems *probs, int line, const char *frag)
+{
+	const struct conf_problem *p;
+
+	TAILQ_FOREACH(p, probs, entry)
+		if (p->line == line && strstr(p->msg, frag) != NULL)
+			return p;
+	return NULL;
+}
+
+/* ---- broken configurations --------------------------------------- */
+
+#define HEAD	"asn 65000\nrouter-id 192.0.2.10\n"		/* lines 1-2 */
+#define VPN(body) "vpn v {\n local 192.0.2.10\n" body "}\n"	/* 3-4, body 5 */
+#define T1	"tunnel t1 { remote 198.51.100.1 inside 169.254.21.2/30 psk Abcdefgh.123 }\n"
+#define T2	"tunnel t2 { remote 198.51.100.2 inside 169.254.22.2/30 psk Abcdefgh.456 }\n"
+
+struct bad_case {
+	const char	*text;		/* after HEAD; "!" first: no HEAD */
+	int		 line;
+	const char	*frag;
+	bool		 error;		/* else a warning, and the file loads */
+};
+
+static const struct bad_case bad_cases[] = {
+	{ "asn 5\n", 3, "'asn' given twice (first on line 1)", true },
+	{ "!asn 4294967296\nrouter-id 192.0.2.1\n", 1, "asn 4294967296 is not a number in range; "
+	  "allowed: 1-4294967295", true },
+	{ "!asn 0\nrouter-id 192.0.2.1\n", 1, "allowed: 1-4294967295", true },
+	{ "!router-id 192.0.2.1\n", 0, "no 'asn'", true },
+	{ "!asn 65000\n", 0, "no 'router-id'", true },
+	{ "!asn 65000\nrouter-id 2001:db8::1\n", 2, "is not IPv4", true },
+	{ "network 10.0.0.1/8\n", 3, "has host bits set; allowed: the network "
+	  "address, 10.0.0.0/8", true },
+	{ "network 10.0.0.0/33\n", 3, "is not a prefix", true },
+	{ "network 10.0.0.0/8\nnetwork 10.0.0.0/8\n", 4, "already given on "
+	  "line 3", false },
+	{ "vpn v {\n local 192.0.2.300\n" T1 "}\n", 4, "local 192.0.2.300 is "
+	  "not an IP address", true },
+	{ "vpn v {\n" T1 "}\n", 3, "vpn \"v\" has no 'local'", true },
+	{ VPN(" peer-asn 65000\n" T1), 3, "peer-asn 65000 equals our asn", true },
+	{ VPN(" peer-asn 4294967296\n" T1), 5, "allowed: 1-4294967295", true },
+	{ VPN(" ike proposal aes256-foo-modp2048\n" T1), 5,
+	  "unknown ike algorithm 'foo'; allowed: aes128", true },
+	{ VPN(" esp proposal aes128-sha1\n" T1), 5, "no DH group (AWS requires "
+	  "PFS", true },
+	{ VPN(" ike proposal aes128-modp2048\n" T1), 5, "no integrity "
+	  "algorithm", true },
+	{ VPN(" ike proposal aes128gcm16-sha256-modp2048\n" T1), 5, "takes no "
+	  "integrity algorithm", true },
+	{ VPN(" ike proposal aes128-aes128gcm16-sha1-modp2048\n" T1), 5,
+	  "mixes AEAD", true },
+	{ VPN(" esp proposal aes128-sha1-prfsha1-modp2048\n" T1), 5,
+	  "unknown esp algorithm 'prfsha1'", true },
+	{ VPN(" ike proposal aes128-sha1-sha1-modp2048\n" T1), 5,
+	  "'sha1' listed twice", true },
+	{ VPN(" ike lifetime 60s\n" T1), 5, "ike lifetime 60s out of range; "
+	  "allowed: 900s-28800s (AWS), or add 'force'", true },
+	{ VPN(" esp lifetime 2h\n" T1), 5, "esp lifetime 7200s out of range; "
+	  "allowed: 900s-3600s", true },
+	{ VPN(" esp lifetime 5s force\n" T1), 5, "out of range even with "
+	  "'force'", true },
+	{ VPN(" ike lifetime 8x\n" T1), 5, "lifetime 8x is not a duration",
+	  true },
+	{ VPN(" dpd interval 30s timeout 10s\n" T1), 5, "dpd timeout 10s is "
+	  "not longer than the interval 30s", true },
+	{ VPN(" dpd\n interval 0\n" T1), 6, "dpd interval 0 out of range",
+	  true },
+	{ VPN(" hold-time 2\n" T1), 5, "hold-time 2 out of range; allowed: 0 "
+	  "or 3s-65535s", true },
+	{ VPN(" replay-window 5000\n" T1), 5, "allowed: 0-4096", true },
+	{ VPN(" remote 1.2.3.4\n" T1), 5, "syntax error", true },
+	{ VPN(" tunnel t1 {\n  remote 198.51.100.1\n  inside 169.254.3.2/30\n"
+	  "  psk Abcdefgh.123\n }\n"), 7, "169.254.3.0/30 is reserved by AWS",
+	  true },
+	{ VPN(" tunnel t1 {\n  remote 198.51.100.1\n  inside 169.254.169.253/30\n"
+	  "  psk Abcdefgh.123\n }\n"), 7, "169.254.169.252/30 is reserved", true },
+	{ VPN(" tunnel t1 { remote 198.51.100.1 inside 10.0.0.2/30 psk "
+	  "Abcdefgh.123 }\n"), 5, "is not in 169.254.0.0/16", true },
+	{ VPN(" tunnel t1 { remote 198.51.100.1 inside 169.254.21.2/29 psk "
+	  "Abcdefgh.123 }\n"), 5, "is not an IPv4 /30", true },
+	{ VPN(" tunnel t1 { remote 198.51.100.1 inside 169.254.21.0/30 psk "
+	  "Abcdefgh.123 }\n"), 5, "is the network address", true },
+	{ VPN(" tunnel t1 { remote 198.51.100.1 inside 169.254.21.3/30 psk "
+	  "Abcdefgh.123 }\n"), 5, "is the broadcast address", true },
+	{ VPN(" tunnel t1 { remote 198.51.100.1 inside 169.254.21.1/30 psk "
+	  "Abcdefgh.123 }\n"), 5, "is host 1, which AWS takes", false },
+	{ VPN(" tunnel t1 { remote 198.51.100.1 inside 169.254.21.2 psk "
+	  "Abcdefgh.123 }\n"), 5, "is not an address/prefix", true },
+	{ VPN(" tunnel t1 {\n remote 198.51.100.1 inside 169.254.21.2/30\n"
+	  " psk \"short\" }\n"), 7, "psk is 5 characters long; allowed: 8-64",
+	  true },
+	{ VPN(" tunnel t1 { remote 198.51.100.1 inside 169.254.21.2/30 psk "
+	  "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\" }\n"),
+	  5, "psk is 65 characters long", true },
+	{ VPN(" tunnel t1 { remote 198.51.100.1 inside 169.254.21.2/30 psk "
+	  "\"0bcdefgh1\" }\n"), 5, "psk starts with '0'", false },
+	{ VPN(" tunnel t1 { remote 198.51.100.1 inside 169.254.21.2/30 psk "
+	  "\"abc-def gh\" }\n"), 5, "characters AWS refuses", false },
+	{ VPN(" tunnel t1 {\n remote 198.51.100.1 inside 169.254.21.2/30\n"
+	  " psk Abcdefgh.123\n psk-file k600.psk\n }\n"), 8, "both 'psk' and "
+	  "'psk-file'", true },
+	{ VPN(" tunnel t1 { remote 198.51.100.1 inside 169.254.21.2/30 }\n"),
+	  5, "tunnel \"v/t1\" has no key", true },
+	{ VPN(" tunnel t1 { remote 198.51.100.1 inside 169.254.21.2/30\n"
+	  " psk-file nonexistent.psk }\n"), 6, "No such file or directory",
+	  true },
+	{ VPN(" tunnel t1 { remote 198.51.100.1 inside 169.254.21.2/30\n"
+	  " psk-file k644.psk }\n"), 6, "readable by group or others (mode "
+	  "0644); allowed: 0600 or 0400", true },
+	{ VPN(" tunnel t1 { inside 169.254.21.2/30 psk Abcdefgh.123 }\n"), 5,
+	  "has no 'remote'", true },
+	{ VPN(" tunnel t1 { remote 198.51.100.1 psk Abcdefgh.123 }\n"), 5,
+	  "has no 'inside'", true },
+	{ VPN(" tunnel t1 { remote 198.51.100.1 remote 198.51.100.3 inside "
+	  "169.254.21.2/30 psk Abcdefgh.123 }\n"), 5, "'remote' given twice",
+	  true },
+	{ VPN(T1 T1), 6, "tunnel \"t1\" already defined in vpn \"v\" on line 5",
+	  true },
+	{ VPN(T1) VPN(T2), 7, "vpn \"v\" already defined on line 3", true },
+	{ VPN(T1) "vpn w {\n local 192.0.2.10\n tunnel x { remote 198.51.100.9 "
+	  "inside 169.254.21.2/30 psk Abcdefgh.123 }\n}\n", 9, "inside "
+	  "169.254.21.2/30 overlaps tunnel \"v/t1\" (line 5)", true },
+	{ VPN(" tunnel t1 { remote 198.51.100.1 inside 169.254.21.2/30 psk "
+	  "Abcdefgh.123 interface xa }\n tunnel t2 { remote 198.51.100.2 inside "
+	  "169.254.22.2/30 psk Abcdefgh.123 interface xa }\n"), 6, "interface "
+	  "xa already used by tunnel \"v/t1\"", true },
+	{ VPN(T1 " tunnel t2 { remote 198.51.100.1 inside 169.254.22.2/30 psk "
+	  "Abcdefgh.123 }\n"), 6, "one tunnel per local/remote pair", true },
+	{ VPN(" tunnel t1 { remote 198.51.100.1 inside 169.254.21.2/30 psk "
+	  "Abcdefgh.123 interface abcdefghijklmnop }\n"), 5, "interface name "
+	  "'abcdefghijklmnop' is not valid; allowed: 1-15 characters", true },
+	{ VPN(" tunnel t1 { remote 198.51.100.1 inside 169.254.21.2/30 psk "
+	  "Abcdefgh.123 mtu 100 }\n"), 5, "mtu 100 is not a number in range; "
+	  "allowed: 576-9000", true },
+	{ VPN(" tunnel t1 { remote 2001:db8::1 inside 169.254.21.2/30 psk "
+	  "Abcdefgh.123 }\n"), 5, "different address families", true },
+	{ VPN(" tunnel \"a/b\" { remote 198.51.100.1 inside 169.254.21.2/30 psk "
+	  "Abcdefgh.123 }\n"), 5, "tunnel name \"a/b\" is not valid", true },
+	{ "vpn \"\" {\n local 192.0.2.10\n" T1 "}\n", 3, "vpn name \"\" is not "
+	  "valid", true },
+	{ VPN(""), 3, "vpn \"v\" has no tunnel", false },
+	{ "neighbor 10.0.0.1 {\n description x\n}\n", 3, "neighbor has no "
+	  "'remote-as'", true },
+	{ "neighbor 10.0.0 { remote-as 65010 }\n", 3, "neighbor 10.0.0 is not "
+	  "an IP address", true },
+	{ "neighbor 10.0.0.1 { remote-as 1 }\nneighbor 10.0.0.1 { remote-as 2 }\n",
+	  4, "neighbor 10.0.0.1 already defined on line 3", true },
+	{ "vpn v {\n local 192.0.2.10 = 1\n" T1 "}\n", 4, "unexpected "
+	  "character '='", true },
+	{ "vpn v {\n local \"192.0.2.10\n}\n", 4, "unterminated string", true },
+	{ "vpn v {\n local 192.0.2.10\n" T1, 6, "syntax error, unexpected end "
+	  "of file", true },
+	{ "bogus 1\n", 3, "syntax error, unexpected word", true },
+};
+
+static void
+test_conf_bad_cases(void **state)
+{
+	char text[8192];
+	int failed = 0;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++) {
+		const struct bad_case *c = &bad_cases[i];
+		const struct conf_problem *p;
+		struct conf_problems probs;
+		struct conf *conf;
+
+		if (c->text[0] == '!')
+			snprintf(text, sizeof(text), "%s", c->text + 1);
+		else
+			snprintf(text, sizeof(text), "%s%s", HEAD, c->text);
+		conf = load_text(text, &probs);
+		p = find_problem(&probs, c->line, c->frag);
+		if (p == NULL || p->error != c->error ||
+		    (c->error ? conf != NULL : conf == NULL)) {
+			fprintf(stderr, "case %zu: want line %d %s \"%s\"; got "
+			    "conf=%p:\n%s\n", i, c->line, c->error ? "error" :
+			    "warning", c->frag, (void *)conf, text);
+			conf_problems_print(stderr, &probs);
+			failed++;
+		}
+		conf_free(conf);
+		conf_problems_free(&probs);
+	}
+	assert_int_equal(failed, 0);
+}
+
+static void
+test_conf_reports_every_error(void **state)
+{
+	struct conf_problems probs;
+	const struct conf_problem *p;
+	struct conf *conf;
+	int n = 0;
+
+	(void)state;
+	conf = load_text(HEAD VPN(" mtu 1\n ike lifetime 1s\n"
+	    " tunnel t1 { remote x inside 169.254.21.2/30 mtu 1 psk Abcdefgh.1 }\n"
+	    " tunnel t2 { remote 198.51.100.2 inside 169.254.1.2/30 psk s }\n")
+	    "network nope\n", &probs);
+	assert_null(conf);
+	TAILQ_FOREACH(p, &probs, entry)
+		n += p->error;
+	/* mtu outside a tunnel, lifetime, remote, mtu, reserved, psk, network */
+	assert_int_equal(n, 7);
+	/* sorted by line */
+	assert_int_equal(TAILQ_FIRST(&probs)->line, 5);
+	assert_int_equal(TAILQ_LAST(&probs, conf_problems)->line, 10);
+	conf_problems_free(&probs);
+}
+
+static void
+test_conf_problems_print_format(void **state)
+{
+	struct conf_problems probs;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	assert_null(load_text(HEAD "asn 1\n", &probs));
+	assert_non_null(f = open_memstream(&buf, &len));
+	conf_problems_print(f, &probs);
+	fclose(f);
+	assert_non_null(strstr(buf, "/test.conf:3: error: 'asn' given twice"));
+	free(buf);
+	conf_problems_free(&probs);
+}
+
+/* ---- good configurations ----------------------------------------- */
+
+static void
+test_conf_values_and_defaults(void **state)
+{
+	struct conf_problems probs;
+	struct conf *conf;
+	struct conf_vpn *v;
+	struct conf_tunnel *t;
+	char a[CGW_PREFIXSTRLEN];
+
+	(void)state;
+	conf = load_text(HEAD "network 10.224.0.0/12; network 172.16.0.0/16\n"
+	    "vpn \"aws-prod\" { local 192.0.2.10\n"
+	    "  ike lifetime 60s force; esp proposal aes128-sha1-modp1024 lifetime 30s force\n"
+	    "  dpd timeout 40s interval 5s; steering ecmp; startup respond\n"
+	    "  replay-window 64; hold-time 90s\n"
+	    "  tunnel t1 { remote 198.51.100.1; inside 169.254.21.2/30; psk-file \"k600.psk\"; }\n"
+	    "  tunnel \"t2\" { remote 198.51.100.2 inside 169.254.22.2/30 psk \"Abc.def_123\" "
+	    "interface cgw-t2 mtu 1400 }\n"
+	    "}\n", &probs);
+	conf_problems_print(stderr, &probs);
+	assert_non_null(conf);
+	assert_true(TAILQ_EMPTY(&probs));
+	assert_int_equal(conf->asn, 65000);
+	v = TAILQ_FIRST(&conf->vpns);
+	assert_string_equal(v->name, "aws-prod");
+	assert_int_equal(v->peer_asn, CONF_DEF_PEER_ASN);
+	assert_int_equal(v->ike_lifetime_s, 60);
+	assert_int_equal(v->esp_lifetime_s, 30);
+	assert_int_equal(v->dpd_interval_s, 5);
+	assert_int_equal(v->dpd_timeout_s, 40);
+	assert_int_equal(v->steering, CONF_STEER_ECMP);
+	assert_int_equal(v->startup, CONF_START_RESPOND);
+	assert_int_equal(v->replay_window, 64);
+	assert_int_equal(v->hold_time_s, 90);
+	assert_int_equal(v->n_ike, 3);		/* the defaults */
+	assert_string_equal(v->ike[0].text, "aes256gcm16-prfsha256-modp2048");
+	assert_int_equal(v->n_esp, 1);
+	t = conf_tunnel_find(conf, "aws-prod/t1");
+	assert_non_null(t);
+	assert_ptr_equal(t->vpn, v);
+	assert_int_equal(t->index, 0);
+	assert_int_equal(t->psk_len, strlen("File.key_600"));	/* newline cut */
+	assert_memory_equal(t->psk, "File.key_600", t->psk_len);
+	assert_string_equal(t->psk_file, "k600.psk");
+	assert_int_equal(t->mtu, CONF_DEF_MTU);
+	assert_string_equal(prefix_fmt(&t->inside, a, sizeof(a)), "169.254.21.2/30");
+	t = conf_tunnel_find(conf, "aws-prod/t2");
+	assert_non_null(t);
+	assert_int_equal(t->index, 1);
+	assert_string_equal(t->fullname, "aws-prod/t2");
+	assert_string_equal(t->psk, "Abc.def_123");
+	assert_null(t->psk_file);
+	assert_string_equal(t->ifname, "cgw-t2");
+	assert_int_equal(t->mtu, 1400);
+	assert_null(conf_tunnel_find(conf, "aws-prod/t3"));
+	assert_null(conf_tunnel_find(conf, "t1"));
+	conf_free(conf);
+	conf_problems_free(&probs);
+}
+
+static void
+test_conf_spec_example(void **state)
+{
+	struct conf_problems probs;
+
+	(void)state;
+	/* SPEC section 4 as written: it parses; only its placeholders fail */
+	assert_null(load_text(
+	    "asn 65000\n"
+	    "router-id 192.0.2.10\n"
+	    "network 10.224.0.0/12              # advertised over every tunnel\n"
+	    "\n"
+	    "vpn \"aws-prod\" {\n"
+	    "    local 192.0.2.10               # outside address of this host\n"
+	    "    peer-asn 64512\n"
+	    "    ike proposal aes256gcm16-prfsha256-modp2048 lifetime 8h\n"
+	    "    esp proposal aes256gcm16-modp2048 lifetime 1h\n"
+	    "    dpd interval 10s timeout 30s\n"
+	    "    tunnel \"t1\" {\n"
+	    "        remote 198.51.100.1\n"
+	    "        inside 169.254.21.2/30     # ours; the peer is host 1\n"
+	    "        psk-file \"/nonexistent/aws-prod-t1.psk\"\n"
+	    "    }\n"
+	    "    tunnel \"t2\" { remote 198.51.100.2  inside 169.254.22.2/30  psk \"\xe2\x80\xa6\" }\n"
+	    "}\n"
+	    "\n"
+	    "neighbor 10.224.0.1 {              # a LAN-side BGP peer (on-premises router)\n"
+	    "    remote-as 65010                # routes learned from the VPN are passed on\n"
+	    "}\n", &probs));
+	assert_non_null(find_problem(&probs, 14, "No such file"));
+	assert_non_null(find_problem(&probs, 16, "psk is 3 characters long"));
+	assert_null(find_problem(&probs, 16, "syntax"));
+	conf_problems_free(&probs);
+}
+
+static void
+test_conf_examples_parse(void **state)
+{
+	char dir[512], path[1024];
+	struct dirent *de;
+	DIR *d;
+	int n = 0;
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s/contrib/examples", srcdir());
+	assert_non_null(d = opendir(dir));
+	while ((de = readdir(d)) != NULL) {
+		struct conf_problems probs;
+		struct conf *conf;
+		size_t len = strlen(de->d_name);
+
+		if (len < 5 || strcmp(de->d_name + len - 5, ".conf") != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		TAILQ_INIT(&probs);
+		conf = conf_load(path, &probs);
+		conf_problems_print(stderr, &probs);
+		assert_non_null(conf);
+		assert_true(TAILQ_EMPTY(&probs));
+		conf_free(conf);
+		n++;
+	}
+	closedir(d);
+	assert_true(n >= 2);
+}
+
+static char *
+print_to_string(const struct conf *conf)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	assert_non_null(f = open_memstream(&buf, &len));
+	conf_print(f, conf);
+	fclose(f);
+	return buf;
+}
+
+static char *
+read_all(const char *path)
+{
+	FILE *f;
+	char *buf;
+	long n;
+
+	if ((f = fopen(path, "r")) == NULL)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	assert_non_null(buf = calloc(1, (size_t)n + 1));
+	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	return buf;
+}
+
+/*
+ * bgpd-style: tests/conf/NAME.conf parsed and printed equals NAME.ok,
+ * and printing is a fixed point. The inputs use psk-files (relative), so
+ * they run from the temporary directory where the keys are 0600.
+ */
+static void
+test_conf_round_trip(void **state)
+{
+	char dir[512], path[1024];
+	struct dirent *de;
+	DIR *d;
+	int n = 0;
+
+	(void)state;
+	write_file("rt-t1.psk", "Round.trip_key_1\n", 0600);
+	write_file("rt-t2.psk", "Round.trip_key_2", 0400);
+	snprintf(dir, sizeof(dir), "%s/tests/conf", srcdir());
+	assert_non_null(d = opendir(dir));
+	while ((de = readdir(d)) != NULL) {
+		struct conf_problems probs;
+		struct conf *c1, *c2;
+		char *in, *out1, *out2, *ok;
+		size_t len = strlen(de->d_name);
+
+		if (strncmp(de->d_name, "rt-", 3) != 0 || len < 5 ||
+		    strcmp(de->d_name + len - 5, ".conf") != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		assert_non_null(in = read_all(path));
+		c1 = load_text(in, &probs);
+		conf_problems_print(stderr, &probs);
+		assert_non_null(c1);
+		conf_problems_free(&probs);
+		out1 = print_to_string(c1);
+		c2 = load_text(out1, &probs);
+		conf_problems_print(stderr, &probs);
+		assert_non_null(c2);
+		conf_problems_free(&probs);
+		out2 = print_to_string(c2);
+		assert_string_equal(out1, out2);
+		snprintf(path + strlen(path) - 5, 6, ".ok");
+		if ((ok = read_all(path)) != NULL) {
+			assert_string_equal(out1, ok);
+			free(ok);
+		}
+		/* never a key in the output */
+		assert_null(strstr(out1, "Round.trip_key"));
+		assert_null(strstr(out1, "Inline.key"));
+		free(in);
+		free(out1);
+		free(out2);
+		conf_free(c1);
+		conf_free(c2);
+		n++;
+	}
+	closedir(d);
+	assert_true(n >= 1);
+}
+
+/* ---- proposals ---------------------------------------------------- */
+
+static bool
+has_xf(const struct conf_proposal *p, uint8_t type, uint16_t id, uint16_t bits)
+{
+	for (size_t i = 0; i < p->nxf; i++)
+		if (p->xf[i].type == type && p->xf[i].id == id &&
+		    p->xf[i].keybits == bits)
+			return true;
+	return false;
+}
+
+static void
+test_conf_proposals(void **state)
+{
+	struct conf_proposal p;
+	char err[1024];
+
+	(void)state;
+	assert_int_equal(conf_proposal_parse("aes256gcm16-prfsha256-modp2048",
+	    CONF_SA_IKE, &p, err, sizeof(err)), 0);
+	assert_int_equal(p.nxf, 3);
+	assert_true(has_xf(&p, IKEV2_XFORM_ENCR, IKEV2_ENCR_AES_GCM_16, 256));
+	assert_true(has_xf(&p, IKEV2_XFORM_PRF, IKEV2_PRF_HMAC_SHA2_256, 0));
+	assert_true(has_xf(&p, IKEV2_XFORM_DH, IKEV2_DH_MODP2048, 0));
+
+	/* prf derived from the integrity algorithm */
+	assert_int_equal(conf_proposal_parse("aes128-sha1-modp1024",
+	    CONF_SA_IKE, &p, err, sizeof(err)), 0);
+	assert_int_equal(p.nxf, 4);
+	assert_true(has_xf(&p, IKEV2_XFORM_ENCR, IKEV2_ENCR_AES_CBC, 128));
+	assert_true(has_xf(&p, IKEV2_XFORM_INTEG, IKEV2_INTEG_HMAC_SHA1_96, 0));
+	assert_true(has_xf(&p, IKEV2_XFORM_PRF, IKEV2_PRF_HMAC_SHA1, 0));
+	assert_true(has_xf(&p, IKEV2_XFORM_DH, IKEV2_DH_MODP1024, 0));
+
+	assert_int_equal(conf_proposal_parse("aes256-sha2_512-ecp521",
+	    CONF_SA_IKE, &p, err, sizeof(err)), 0);
+	assert_true(has_xf(&p, IKEV2_XFORM_INTEG, IKEV2_INTEG_HMAC_SHA2_512_256, 0));
+	assert_true(has_xf(&p, IKEV2_XFORM_PRF, IKEV2_PRF_HMAC_SHA2_512, 0));
+	assert_true(has_xf(&p, IKEV2_XFORM_DH, IKEV2_DH_ECP521, 0));
+
+	/* AEAD without prf: prfsha256 */
+	assert_int_equal(conf_proposal_parse("aes128gcm16-ecp256", CONF_SA_IKE,
+	    &p, err, sizeof(err)), 0);
+	assert_true(has_xf(&p, IKEV2_XFORM_PRF, IKEV2_PRF_HMAC_SHA2_256, 0));
+	assert_true(has_xf(&p, IKEV2_XFORM_DH, IKEV2_DH_ECP256, 0));
+
+	assert_int_equal(conf_proposal_parse("aes256-sha256-curve25519",
+	    CONF_SA_IKE, &p, err, sizeof(err)), 0);
+	assert_true(has_xf(&p, IKEV2_XFORM_DH, IKEV2_DH_CURVE25519, 0));
+
+	/* several per type: each integ gives its prf */
+	assert_int_equal(conf_proposal_parse(
+	    "aes128-aes256-sha1-sha256-modp2048-modp1024", CONF_SA_IKE, &p,
+	    err, sizeof(err)), 0);
+	assert_int_equal(p.nxf, 8);
+	assert_true(has_xf(&p, IKEV2_XFORM_ENCR, IKEV2_ENCR_AES_CBC, 256));
+	assert_true(has_xf(&p, IKEV2_XFORM_PRF, IKEV2_PRF_HMAC_SHA2_256, 0));
+	assert_true(has_xf(&p, IKEV2_XFORM_DH, IKEV2_DH_MODP1024, 0));
+
+	/* ESP: ESN defaults to no; esn/noesn honoured; gcm8/12 forms */
+	assert_int_equal(conf_proposal_parse("aes256gcm16-modp2048", CONF_SA_ESP,
+	    &p, err, sizeof(err)), 0);
+	assert_int_equal(p.nxf, 3);
+	assert_true(has_xf(&p, IKEV2_XFORM_ESN, IKEV2_ESN_NO, 0));
+	assert_int_equal(conf_proposal_parse("aes128gcm12-modp2048s256-esn",
+	    CONF_SA_ESP, &p, err, sizeof(err)), 0);
+	assert_true(has_xf(&p, IKEV2_XFORM_ENCR, IKEV2_ENCR_AES_GCM_12, 128));
+	assert_true(has_xf(&p, IKEV2_XFORM_ESN, IKEV2_ESN_YES, 0));
+	assert_false(has_xf(&p, IKEV2_XFORM_ESN, IKEV2_ESN_NO, 0));
+	assert_int_equal(conf_proposal_parse("aes192gcm8-x25519-noesn",
+	    CONF_SA_ESP, &p, err, sizeof(err)), 0);
+	assert_true(has_xf(&p, IKEV2_XFORM_ENCR, IKEV2_ENCR_AES_GCM_8, 192));
+	assert_true(has_xf(&p, IKEV2_XFORM_DH, IKEV2_DH_CURVE25519, 0));
+
+	/* refusals */
+	assert_int_equal(conf_proposal_parse("aes128-sha1", CONF_SA_ESP, &p,
+	    err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "PFS"));
+	assert_int_equal(conf_proposal_parse("aes128-sha1-modp2048-esn",
+	    CONF_SA_IKE, &p, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "unknown ike algorithm 'esn'"));
+	assert_int_equal(conf_proposal_parse("3des-sha1-modp1024", CONF_SA_IKE,
+	    &p, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "allowed: aes128 aes192 aes256"));
+	assert_non_null(strstr(err, "curve25519"));
+	assert_int_equal(conf_proposal_parse("sha1-modp1024", CONF_SA_IKE, &p,
+	    err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "no encryption"));
+	assert_int_equal(conf_proposal_parse("", CONF_SA_IKE, &p, err,
+	    sizeof(err)), -1);
+	assert_int_equal(conf_proposal_parse("aes128--sha1-modp1024",
+	    CONF_SA_IKE, &p, err, sizeof(err)), 0);	/* strtok: empty part */
+
+	/* the documented defaults are valid */
+	{
+		struct conf_proposal d[CONF_MAX_PROPOSALS];
+
+		assert_int_equal(conf_proposal_defaults(CONF_SA_IKE, d,
+		    CONF_MAX_PROPOSALS), 3);
+		assert_string_equal(d[2].text, "aes128-sha1-modp1024");
+		assert_int_equal(conf_proposal_defaults(CONF_SA_ESP, d,
+		    CONF_MAX_PROPOSALS), 3);
+		assert_string_equal(d[0].text, "aes256gcm16-modp2048");
+	}
+}
+
+static void
+test_conf_bom_and_crlf(void **state)
+{
+	struct conf_problems probs;
+	struct conf *conf;
+
+	(void)state;
+	conf = load_text("\xef\xbb\xbf" "asn 65000\r\nrouter-id 192.0.2.10\r\n"
+	    "vpn v {\r\n local 192.0.2.10\r\n" T1 "}\r\n", &probs);
+	conf_problems_print(stderr, &probs);
+	assert_non_null(conf);
+	assert_true(TAILQ_EMPTY(&probs));
+	assert_string_equal(conf_tunnel_find(conf, "v/t1")->psk, "Abcdefgh.123");
+	conf_free(conf);
+	conf_problems_free(&probs);
+}
+
+static void
+test_conf_missing_file(void **state)
+{
+	struct conf_problems probs;
+
+	(void)state;
+	TAILQ_INIT(&probs);
+	assert_null(conf_load("/nonexistent/cgwd.conf", &probs));
+	assert_non_null(find_problem(&probs, 0, "cannot read"));
+	conf_problems_free(&probs);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_conf_bad_cases),
+		cmocka_unit_test(test_conf_reports_every_error),
+		cmocka_unit_test(test_conf_problems_print_format),
+		cmocka_unit_test(test_conf_values_and_defaults),
+		cmocka_unit_test(test_conf_spec_example),
+		cmocka_unit_test(test_conf_examples_parse),
+		cmocka_unit_test(test_conf_round_trip),
+		cmocka_unit_test(test_conf_proposals),
+		cmocka_unit_test(test_conf_bom_and_crlf),
+		cmocka_unit_test(test_conf_missing_file),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

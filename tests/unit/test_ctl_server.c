@@ -1,0 +1,387 @@
+/* The control server in-process: framing, limits, idle clients, stale sockets. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <cmocka.h>
+
+#include <event2/event.h>
+
+#include "daemon/control.h"
+
+struct fixture {
+	char			 dir[64];
+	char			 path[96];
+	struct event_base	*base;
+	struct ctl_server	*srv;
+	unsigned		 calls;
+};
+
+/* Echoes the command and its arguments; "fail" fails. */
+static json_t *
+echo_handler(void *arg, const struct ctl_request *req, char *err, size_t errlen)
+{
+	struct fixture *f = arg;
+	json_t *args = json_array();
+	size_t i;
+
+	f->calls++;
+	if (strcmp(req->command, "fail") == 0) {
+		json_decref(args);
+		snprintf(err, errlen, "failed as asked");
+		return NULL;
+	}
+	for (i = 0; i < req->argc; i++)
+		json_array_append_new(args, json_string(req->argv[i]));
+	return json_pack("{s:s, s:o}", "command", req->command, "args", args);
+}
+
+static int
+setup_opts(void **state, unsigned max_clients, unsigned idle_ms)
+{
+	struct ctl_server_opts opts = { max_clients, idle_ms };
+	struct fixture *f = calloc(1, sizeof(*f));
+	char err[256];
+
+	assert_non_null(f);
+	strcpy(f->dir, "/tmp/cgw-test-ctl.XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	/* The server creates the missing runtime directory itself. */
+	snprintf(f->path, sizeof(f->path), "%s/run/ctl.sock", f->dir);
+	f->base = event_base_new();
+	assert_non_null(f->base);
+	f->srv = ctl_server_open(f->base, f->path, &opts, echo_handler, f, err,
+	    sizeof(err));
+	if (f->srv == NULL)
+		fail_msg("ctl_server_open: %s", err);
+	*state = f;
+	return 0;
+}
+
+static int
+setup(void **state)
+{
+	return setup_opts(state, 4, 300);
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+	char run[128];
+
+	ctl_server_close(f->srv);
+	event_base_free(f->base);
+	snprintf(run, sizeof(run), "%s/run", f->dir);
+	rmdir(run);
+	rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+static int
+client(struct fixture *f)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	assert_true(fd >= 0);
+	strcpy(sun.sun_path, f->path);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	return fd;
+}
+
+static long
+ms_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/*
+ * Run the server's loop until `fd` has a full line (or EOF) to read, or
+ * `ms` pass. Returns the line without its newline, "" on EOF, NULL on
+ * timeout. One static buffer: enough for these replies.
+ */
+static char *
+pump_line(struct fixture *f, int fd, int ms)
+{
+	static char buf[1 << 16];
+	static size_t have;
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	struct timespec t0;
+	char *nl;
+	ssize_t n;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		if ((nl = memchr(buf, '\n', have)) != NULL) {
+			static char line[1 << 16];
+			size_t len = (size_t)(nl - buf);
+
+			memcpy(line, buf, len);
+			line[len] = '\0';
+			memmove(buf, nl + 1, have - len - 1);
+			have -= len + 1;
+			return line;
+		}
+		event_base_loop(f->base, EVLOOP_NONBLOCK);
+		if (poll(&pfd, 1, 5) == 1) {
+			n = recv(fd, buf + have, sizeof(buf) - have, MSG_DONTWAIT);
+			if (n == 0 || (n < 0 && errno != EAGAIN)) {
+				have = 0;
+				return "";
+			}
+			if (n > 0)
+				have += (size_t)n;
+			continue;
+		}
+		if (ms_since(&t0) > ms)
+			return NULL;
+	}
+}
+
+static void
+sendstr(int fd, const char *s)
+{
+	assert_int_equal(send(fd, s, strlen(s), MSG_NOSIGNAL), (ssize_t)strlen(s));
+}
+
+static void
+test_requests_in_order(void **state)
+{
+	struct fixture *f = *state;
+	int fd = client(f);
+	char *l;
+
+	sendstr(fd, "{\"command\":\"one\"}\n{\"command\":\"fail\"}\r\n\n"
+	    "{\"command\":\"two\",\"args\":[\"x\"]}\n");
+	l = pump_line(f, fd, 1000);
+	assert_non_null(l);
+	assert_string_equal(l, "{\"ok\":true,\"result\":{\"command\":\"one\",\"args\":[]}}");
+	l = pump_line(f, fd, 1000);
+	assert_string_equal(l, "{\"ok\":false,\"error\":\"failed as asked\"}");
+	l = pump_line(f, fd, 1000);
+	assert_string_equal(l, "{\"ok\":true,\"result\":{\"command\":\"two\",\"args\":[\"x\"]}}");
+	assert_int_equal(f->calls, 3);	/* the blank line is no request */
+	/* A request split over several writes */
+	sendstr(fd, "{\"comm");
+	assert_null(pump_line(f, fd, 50));
+	sendstr(fd, "and\":\"three\"}\n");
+	l = pump_line(f, fd, 1000);
+	assert_non_null(strstr(l, "three"));
+	/* Dripped byte by byte, with a second request behind it. */
+	{
+		const char *drip = "{\"command\":\"four\"}\n{\"command\":\"five\"}\n";
+		size_t i;
+
+		for (i = 0; drip[i] != '\0'; i++) {
+			assert_int_equal(send(fd, drip + i, 1, MSG_NOSIGNAL), 1);
+			event_base_loop(f->base, EVLOOP_NONBLOCK);
+		}
+	}
+	l = pump_line(f, fd, 1000);
+	assert_non_null(strstr(l, "four"));
+	l = pump_line(f, fd, 1000);
+	assert_non_null(strstr(l, "five"));
+	close(fd);
+}
+
+static void
+test_malformed_keeps_connection(void **state)
+{
+	struct fixture *f = *state;
+	int fd = client(f);
+	char *l;
+
+	sendstr(fd, "\x01\x02garbage\xff\n{\"command\":\"ok\"}\n");
+	l = pump_line(f, fd, 1000);
+	assert_non_null(l);
+	assert_non_null(strstr(l, "\"ok\":false"));
+	assert_non_null(strstr(l, "malformed request"));
+	l = pump_line(f, fd, 1000);
+	assert_non_null(strstr(l, "\"ok\":true"));
+	close(fd);
+}
+
+/* Last request without a newline, then shutdown: still answered. */
+static void
+test_request_at_eof(void **state)
+{
+	struct fixture *f = *state;
+	int fd = client(f);
+	char *l;
+
+	sendstr(fd, "{\"command\":\"last\"}");
+	shutdown(fd, SHUT_WR);
+	l = pump_line(f, fd, 1000);
+	assert_non_null(l);
+	assert_non_null(strstr(l, "last"));
+	assert_string_equal(pump_line(f, fd, 1000), "");
+	close(fd);
+}
+
+static void
+test_too_large(void **state)
+{
+	struct fixture *f = *state;
+	size_t n = CTL_MAX_REQUEST + 100;
+	char *big = malloc(n);
+	int fd = client(f);
+	size_t off = 0;
+	ssize_t w;
+	char *l = NULL;
+
+	assert_non_null(big);
+	memset(big, 'a', n);
+	/* Feed it as the server drains it: a blocking send would wait on us. */
+	while (off < n) {
+		w = send(fd, big + off, n - off, MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (w > 0)
+			off += (size_t)w;
+		else if (w < 0 && errno != EAGAIN)
+			break;
+		if ((l = pump_line(f, fd, 10)) != NULL)
+			break;
+	}
+	if (l == NULL)
+		l = pump_line(f, fd, 1000);
+	assert_non_null(l);
+	assert_string_equal(l, "{\"ok\":false,\"error\":\"request too large\"}");
+	/* Our side is shut: EOF follows, whatever the client still sends. */
+	assert_string_equal(pump_line(f, fd, 1000), "");
+	assert_int_equal(f->calls, 0);
+	free(big);
+	close(fd);
+	pump_line(f, -1, 50);
+	assert_int_equal(ctl_server_nclients(f->srv), 0);
+}
+
+static void
+test_idle_client_closed(void **state)
+{
+	struct fixture *f = *state;
+	struct timespec t0;
+	int idle = client(f), busy = client(f);
+	char *l;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	/* The silent one does not hold up the other. */
+	sendstr(busy, "{\"command\":\"x\"}\n");
+	l = pump_line(f, busy, 1000);
+	assert_non_null(l);
+	assert_true(ms_since(&t0) < 1000);	/* generous: loaded CI */
+	/* Nothing ever sent: closed after the idle timeout (300 ms here). */
+	sendstr(idle, "{\"command\":");	/* incomplete does not count */
+	assert_string_equal(pump_line(f, idle, 2000), "");
+	assert_true(ms_since(&t0) >= 250);
+	close(idle);
+	close(busy);
+}
+
+static void
+test_max_clients(void **state)
+{
+	struct fixture *f = *state;
+	int fds[4], extra, i;
+	char *l;
+
+	for (i = 0; i < 4; i++)
+		fds[i] = client(f);
+	pump_line(f, -1, 50);
+	assert_int_equal(ctl_server_nclients(f->srv), 4);
+	extra = client(f);
+	l = pump_line(f, extra, 1000);
+	assert_non_null(l);
+	assert_string_equal(l, "{\"ok\":false,\"error\":\"too many control clients\"}");
+	assert_string_equal(pump_line(f, extra, 1000), "");
+	close(extra);
+	/* The others still work. */
+	sendstr(fds[3], "{\"command\":\"x\"}\n");
+	assert_non_null(pump_line(f, fds[3], 1000));
+	for (i = 0; i < 4; i++)
+		close(fds[i]);
+	pump_line(f, -1, 50);
+	assert_int_equal(ctl_server_nclients(f->srv), 0);
+}
+
+static void
+test_socket_ownership(void **state)
+{
+	struct fixture *f = *state;
+	struct ctl_server *other;
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct stat st;
+	char err[256];
+	int fd;
+
+	assert_int_equal(stat(f->path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0660);
+	assert_true(ctl_socket_alive(f->path));
+	/* A second server on a live socket is refused... */
+	other = ctl_server_open(f->base, f->path, NULL, echo_handler, f, err,
+	    sizeof(err));
+	assert_null(other);
+	assert_non_null(strstr(err, "another cgwd is running on"));
+	/* ...and the live one is not disturbed. */
+	assert_true(ctl_socket_alive(f->path));
+
+	/* Closing unlinks it. */
+	ctl_server_close(f->srv);
+	f->srv = NULL;
+	assert_int_equal(lstat(f->path, &st), -1);
+	assert_false(ctl_socket_alive(f->path));
+
+	/* A stale socket (nobody listening) is replaced. */
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	strcpy(sun.sun_path, f->path);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	close(fd);
+	assert_int_equal(lstat(f->path, &st), 0);
+	f->srv = ctl_server_open(f->base, f->path, NULL, echo_handler, f, err,
+	    sizeof(err));
+	if (f->srv == NULL)
+		fail_msg("stale socket not replaced: %s", err);
+	assert_true(ctl_socket_alive(f->path));
+
+	/* Something that is not a socket is left alone. */
+	ctl_server_close(f->srv);
+	f->srv = NULL;
+	fd = open(f->path, O_CREAT | O_WRONLY, 0600);
+	assert_true(fd >= 0);
+	close(fd);
+	other = ctl_server_open(f->base, f->path, NULL, echo_handler, f, err,
+	    sizeof(err));
+	assert_null(other);
+	assert_non_null(strstr(err, "is not a socket"));
+	unlink(f->path);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_requests_in_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_malformed_keeps_connection, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_request_at_eof, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_too_large, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_idle_client_closed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_max_clients, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_socket_ownership, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
