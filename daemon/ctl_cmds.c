@@ -7,6 +7,7 @@
 
 #include "daemon/cgwd.h"
 #include "daemon/ctl.h"
+#include "daemon/routing.h"
 #include "daemon/tunnel.h"
 #include "lib/log.h"
 
@@ -41,10 +42,8 @@ ctl_cmd_show(struct cgwd *cgwd, const struct ctl_request *req, char *err,
 		return ctl_json_routes(cgwd);
 	if (strcmp(what, "sas") == 0)
 		return ctl_json_sas(cgwd);
-	if (strcmp(what, "bgp") == 0) {
-		snprintf(err, errlen, "not yet available: show bgp needs the BGP speaker");
-		return NULL;
-	}
+	if (strcmp(what, "bgp") == 0)
+		return routing_json_peers(cgwd);
 	snprintf(err, errlen, "usage: show tunnels|sas|bgp|routes");
 	return NULL;
 }

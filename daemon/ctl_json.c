@@ -9,6 +9,7 @@
 #include "daemon/cgwd.h"
 #include "daemon/ctl.h"
 #include "daemon/ipsec.h"
+#include "daemon/routing.h"
 #include "daemon/tunnel.h"
 #include "ike/ike.h"
 #include "xfrm/xfrm.h"
@@ -33,12 +34,14 @@ ctl_json_prefix(const struct cgw_prefix *p)
 	return json_string(prefix_fmt(p, buf, sizeof(buf)));
 }
 
-/* BGP as the session will report it; "idle" until bgp/ attaches one. */
+/* The tunnel's BGP session; "idle" while BGP is not running. */
 static json_t *
 ctl_json_bgp(const struct tunnel *t)
 {
 	const struct conf_vpn *v = t->conf->vpn;
 
+	if (t->bgp != NULL)
+		return routing_json_tunnel(t);
 	return json_pack("{s:s, s:I, s:I, s:I, s:I}",
 	    "state", "idle",
 	    "peer_asn", (json_int_t)(v ? v->peer_asn : 0),
@@ -202,8 +205,8 @@ ctl_json_status(struct cgwd *cgwd)
 		    "state_age_s", (json_int_t)(cgwd_now() - t->state_since),
 		    "ike_age_s", ike_age,
 		    "child_age_s", child_age,
-		    "bgp", "idle",
-		    "routes", (json_int_t)0);
+		    "bgp", t->bgp ? routing_tunnel_state(t) : "idle",
+		    "routes", (json_int_t)routing_tunnel_routes(t));
 		if (json_array_append_new(arr, row) != 0) {
 			json_decref(arr);
 			return NULL;
@@ -216,10 +219,8 @@ ctl_json_status(struct cgwd *cgwd)
 	    "tunnels", arr);
 }
 
-/* The FIB view of bgp/; empty until it installs routes. */
 json_t *
 ctl_json_routes(struct cgwd *cgwd)
 {
-	(void)cgwd;
-	return json_pack("{s:[]}", "routes");
+	return routing_json_routes(cgwd);
 }

@@ -14,6 +14,7 @@
 
 #include "daemon/cgwd.h"
 #include "daemon/ipsec.h"
+#include "daemon/routing.h"
 #include "daemon/control.h"
 #include "daemon/ctl.h"
 #include "daemon/tunnel.h"
@@ -109,6 +110,8 @@ cgwd_tunnel_attach(struct tunnel *t)
 		log_err(t->name, "cannot start IPsec: %s", err);
 		snprintf(t->reason, sizeof(t->reason), "%s", err);
 	}
+	if (routing_tunnel_attach(t, err, sizeof(err)) != 0)
+		log_err(t->name, "cannot start BGP: %s", err);
 }
 
 static int
@@ -205,7 +208,8 @@ cgwd_start(const struct cgwd_opts *opts, char *err, size_t errlen)
 	 * Only now that the socket proved no other cgwd runs: IPsec starts by
 	 * removing the kernel objects a previous cgwd left behind.
 	 */
-	if (ipsec_open(cgwd, err, errlen) != 0)
+	if (ipsec_open(cgwd, err, errlen) != 0 ||
+	    routing_open(cgwd, err, errlen) != 0)
 		goto fail;
 	TAILQ_FOREACH(t, &cgwd->tunnels, entry)
 		cgwd_tunnel_attach(t);
@@ -246,6 +250,7 @@ cgwd_free(struct cgwd *cgwd)
 		TAILQ_REMOVE(&cgwd->tunnels, t, entry);
 		tunnel_free(t);
 	}
+	routing_close(cgwd);
 	ipsec_close(cgwd);
 	conf_free(cgwd->conf);
 	if (cgwd->ev_sigterm)
@@ -302,6 +307,7 @@ cgwd_apply(struct cgwd *cgwd, struct conf *nconf)
 			    what, sizeof(what))) {
 				n_changed++;
 				/* Torn down under its old configuration. */
+				routing_tunnel_detach(t);
 				ipsec_tunnel_detach(t);
 				t->reattach = true;
 			} else
@@ -361,6 +367,7 @@ cgwd_apply(struct cgwd *cgwd, struct conf *nconf)
 
 	if (!cgwd_networks_eq(cgwd->conf, nconf))
 		log_info(NULL, "advertised networks changed");
+	routing_reconfigure(cgwd, cgwd->conf, nconf);
 	conf_free(cgwd->conf);
 	cgwd->conf = nconf;
 	log_info(NULL, "reloaded: %u unchanged, %u changed, %u added, %u removed",

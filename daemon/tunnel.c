@@ -4,6 +4,7 @@
 
 #include "daemon/cgwd.h"
 #include "daemon/ipsec.h"
+#include "daemon/routing.h"
 #include "daemon/tunnel.h"
 #include "ike/ike.h"
 #include "lib/log.h"
@@ -88,6 +89,7 @@ tunnel_free(struct tunnel *t)
 {
 	if (t == NULL)
 		return;
+	routing_tunnel_detach(t);
 	ipsec_tunnel_detach(t);
 	if (t->state != TUNNEL_S_DOWN)
 		tunnel_event(t, TUNNEL_EV_ADMIN_DOWN, "removed");
@@ -127,13 +129,17 @@ tunnel_event(struct tunnel *t, enum tunnel_ev ev, const char *reason)
 	t->state = next;
 	t->state_since = cgwd_now();
 	snprintf(t->reason, sizeof(t->reason), "%s", reason);
+	/*
+	 * Leaving "up" closes the tunnel's BGP session and withdraws its
+	 * routes at once (SPEC 6), so the other tunnel's take over; entering
+	 * "up" starts the session.
+	 */
+	if (old == TUNNEL_S_UP)
+		routing_tunnel_down(t, reason);
+	else if (next == TUNNEL_S_UP)
+		routing_tunnel_up(t);
 	if (t->cgwd != NULL)
 		cgwd_status_update(t->cgwd);
-	/*
-	 * Leaving "up" is where the BGP session of this tunnel is closed and
-	 * its routes withdrawn (SPEC 6: at once); entering "up" starts it.
-	 * Both attach here when bgp/ lands, through t->bgp.
-	 */
 }
 
 /*

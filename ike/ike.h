@@ -116,6 +116,7 @@ struct ike_tunables {
 	unsigned	reinit_max_ms;		/* 0 = 30000 */
 	unsigned	natt_keepalive_s;	/* 0 = 20 */
 	unsigned	cookie_threshold;	/* half-open SAs before cookies; 0 = 64 */
+	bool		cookies_always;		/* demand a cookie from everyone */
 };
 
 struct ike_ctx	*ike_ctx_new(struct event_base *, const struct ike_callbacks *,

@@ -249,9 +249,7 @@ ike_auth_recv_req(struct ike_sa *sa, const struct ike_hdr *h,
 	size_t alen = sizeof(auth);
 	uint32_t spi_in = 0;
 	uint16_t child_err = 0;
-	char offer[8];
 
-	(void)offer;
 	wbuf_init(&in);
 	wbuf_init(&id);
 	ike_bld_init(&b, &in, false);
@@ -331,9 +329,11 @@ ike_auth_recv_req(struct ike_sa *sa, const struct ike_hdr *h,
 		goto out;
 	c->ts_local = sl;
 	c->ts_remote = sr;
+	/* The peer has the SA now; if we cannot install it, deleting it
+	 * tells the peer, and the initiator makes a new one. */
 	if (ike_child_install(c, NULL, 0, sa->ni, sa->nilen, sa->nr,
 	    sa->nrlen, NULL) < 0) {
-		ike_child_free(c, false);
+		c->state = CHILD_S_DELETING;
 		ike_task_add(sa, IKE_REQ_DELETE_CHILD, spi_in);
 	}
 out:

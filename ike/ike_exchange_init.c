@@ -381,7 +381,7 @@ ike_init_recv_req(struct ike_sock *s, const struct ike_hdr *h,
 		    "dropped");
 		goto out;
 	}
-	if (ctx->halfopen >= ctx->tun.cookie_threshold) {
+	if (ctx->tun.cookies_always || ctx->halfopen >= ctx->tun.cookie_threshold) {
 		uint8_t want[IKE_COOKIE_LEN];
 		const struct ike_notify *c = ike_pld_notify(pl, IKEV2_N_COOKIE);
 

@@ -252,13 +252,8 @@ ike_prop_check_reply(const struct ike_prop *reply, const struct ike_prop *ours,
 		if (!ike_prop_match(reply, &ours[j], reply->proto,
 		    reply->proto == IKEV2_PROTO_IKE, ignore_dh, &sel, s))
 			continue;
-		/* An ESN transform we defaulted (reply had none) is not a
-		 * reply transform. */
-		size_t m = sel.nxf;
-		if (reply->proto != IKEV2_PROTO_IKE &&
-		    !ike_prop_has(reply, IKEV2_XFORM_ESN))
-			m = sel.nxf;
-		if (m == n)
+		/* Everything in the reply was matched, nothing left over. */
+		if (sel.nxf == n)
 			return 0;
 	}
 	return -1;

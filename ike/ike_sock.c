@@ -165,12 +165,10 @@ ike_sock_sendto(struct ike_sock *s, const struct cgw_addr *to, uint16_t port,
 {
 	struct sockaddr_storage ss;
 	socklen_t sl = addr_to_sockaddr(to, port, &ss);
-	uint8_t buf[IKE_MAX_MSG + 4];
 	struct iovec iov[2];
 	struct msghdr mh;
 	static const uint8_t marker[4];
 
-	(void)buf;
 	memset(&mh, 0, sizeof(mh));
 	mh.msg_name = &ss;
 	mh.msg_namelen = sl;

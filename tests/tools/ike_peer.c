@@ -349,9 +349,9 @@ main(int argc, char **argv)
 		evtimer_add(quit, &tv);
 	}
 	event_base_dispatch(t.base);
+	ike_ctx_free(t.ctx);
 	printf("SUMMARY ups=%u child_ups=%u child_downs=%u\n", t.ups,
 	    t.child_ups, t.child_downs);
-	ike_ctx_free(t.ctx);
 	event_free(sig1);
 	event_free(sig2);
 	event_free(quit);

@@ -1,0 +1,424 @@
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bgp/bgp.h"
+#include "daemon/cgwd.h"
+#include "daemon/ipsec.h"
+#include "daemon/routing.h"
+#include "daemon/tunnel.h"
+#include "lib/log.h"
+#include "xfrm/xfrm.h"
+
+/* Equal paths cgwd installs together at most (one per tunnel in practice). */
+#define ROUTING_MAX_NH	16
+
+/* ---- kernel routes ------------------------------------------------- */
+
+static void
+routing_fib_change(void *arg, const struct cgw_prefix *prefix,
+    const struct bgp_nexthop *nhs, size_t n)
+{
+	struct cgwd *cgwd = arg;
+	struct xfrm_nexthop xnh[ROUTING_MAX_NH];
+	struct xfrm_err xe;
+	char p[CGW_PREFIXSTRLEN];
+	size_t i, k = 0;
+
+	if (cgwd->xfrm == NULL)
+		return;
+	prefix_fmt(prefix, p, sizeof(p));
+	for (i = 0; i < n && k < ROUTING_MAX_NH; i++) {
+		struct tunnel *t = bgp_peer_arg(nhs[i].peer);
+
+		/*
+		 * Only routes learned over a tunnel go into the kernel: the
+		 * LAN's own prefixes are reachable through the host's routes
+		 * already, and a LAN neighbor's next hop has no tunnel.
+		 */
+		if (t == NULL || t->ipsec == NULL || t->ipsec->ifindex <= 0)
+			continue;
+		memset(&xnh[k], 0, sizeof(xnh[k]));
+		xnh[k].gw = nhs[i].gateway;
+		xnh[k].ifindex = t->ipsec->ifindex;
+		k++;
+	}
+	if (k == 0) {
+		if (xfrm_route_delete(cgwd->xfrm, prefix, 0, &xe) != 0)
+			log_warn(NULL, "route %s: cannot delete: %s", p, xe.msg);
+		else
+			log_info(NULL, "route %s removed", p);
+		return;
+	}
+	if (xfrm_route_replace(cgwd->xfrm, prefix, xnh, k, 0, &xe) != 0) {
+		log_err(NULL, "route %s: cannot install: %s", p, xe.msg);
+		return;
+	}
+	log_info(NULL, "route %s via %s%s", p, nhs[0].peer_name,
+	    k > 1 ? " (ECMP)" : "");
+}
+
+static void
+routing_peer_state(void *arg, struct bgp_peer *peer, enum bgp_state old,
+    enum bgp_state new_state)
+{
+	struct cgwd *cgwd = arg;
+
+	(void)peer;
+	(void)old;
+	(void)new_state;
+	cgwd_status_update(cgwd);
+}
+
+static const struct bgp_callbacks routing_bgp_cb = {
+	.fib_change	= routing_fib_change,
+	.peer_state	= routing_peer_state,
+};
+
+/* ---- setup ----------------------------------------------------------- */
+
+static void
+routing_neighbor_add(struct cgwd *cgwd, const struct conf_neighbor *n)
+{
+	struct bgp_peer_conf pc;
+	struct bgp_peer *peer;
+	char a[CGW_ADDRSTRLEN];
+
+	bgp_peer_conf_defaults(&pc);
+	snprintf(pc.name, sizeof(pc.name), "neighbor %s",
+	    addr_fmt(&n->addr, a, sizeof(a)));
+	pc.role = BGP_ROLE_NEIGHBOR;
+	pc.remote = n->addr;
+	pc.remote_asn = n->remote_as;
+	if ((peer = bgp_peer_add(cgwd->bgp, &pc)) == NULL) {
+		log_err(pc.name, "cannot add BGP neighbor: %s", strerror(errno));
+		return;
+	}
+	if (bgp_peer_start(peer) != 0)
+		log_err(pc.name, "cannot start BGP: %s", strerror(errno));
+}
+
+int
+routing_open(struct cgwd *cgwd, char *err, size_t errlen)
+{
+	const struct conf *c = cgwd->conf;
+	const struct conf_network *n;
+	const struct conf_neighbor *nb;
+	const struct conf_vpn *v;
+	char p[CGW_PREFIXSTRLEN];
+	bool ecmp = false;
+
+	if (c->router_id.af != AF_INET) {
+		snprintf(err, errlen, "BGP needs an IPv4 router-id");
+		return -1;
+	}
+	cgwd->bgp = bgp_new(cgwd->base, c->asn, c->router_id.v4,
+	    &routing_bgp_cb, cgwd);
+	if (cgwd->bgp == NULL) {
+		snprintf(err, errlen, "cannot start BGP: %s", strerror(errno));
+		return -1;
+	}
+	TAILQ_FOREACH(v, &c->vpns, entry)
+		if (v->steering == CONF_STEER_ECMP)
+			ecmp = true;
+	bgp_set_multipath(cgwd->bgp, ecmp);
+	TAILQ_FOREACH(n, &c->networks, entry)
+		if (bgp_network_add(cgwd->bgp, &n->prefix) != 0)
+			log_err(NULL, "network %s: %s",
+			    prefix_fmt(&n->prefix, p, sizeof(p)), strerror(errno));
+	TAILQ_FOREACH(nb, &c->neighbors, entry)
+		routing_neighbor_add(cgwd, nb);
+	return 0;
+}
+
+void
+routing_close(struct cgwd *cgwd)
+{
+	struct xfrm_err xe;
+
+	if (cgwd->bgp == NULL)
+		return;
+	bgp_free(cgwd->bgp);
+	cgwd->bgp = NULL;
+	/* bgp_free does not call fib_change: the routes are ours to flush. */
+	if (cgwd->xfrm != NULL && xfrm_route_flush_ours(cgwd->xfrm, &xe) != 0)
+		log_warn(NULL, "removing routes: %s", xe.msg);
+}
+
+static bool
+routing_has_network(const struct conf *c, const struct cgw_prefix *p)
+{
+	const struct conf_network *n;
+
+	TAILQ_FOREACH(n, &c->networks, entry)
+		if (prefix_eq(&n->prefix, p))
+			return true;
+	return false;
+}
+
+static const struct conf_neighbor *
+routing_find_neighbor(const struct conf *c, const char *name)
+{
+	const struct conf_neighbor *nb;
+	char want[BGP_NAME_MAX], a[CGW_ADDRSTRLEN];
+
+	TAILQ_FOREACH(nb, &c->neighbors, entry) {
+		snprintf(want, sizeof(want), "neighbor %s",
+		    addr_fmt(&nb->addr, a, sizeof(a)));
+		if (strcmp(want, name) == 0)
+			return nb;
+	}
+	return NULL;
+}
+
+struct routing_gone {
+	struct cgwd		*cgwd;
+	const struct conf	*nconf;
+	struct bgp_peer		*victims[64];
+	size_t			 n;
+};
+
+static void
+routing_collect_gone(struct bgp_peer *peer, void *arg)
+{
+	struct routing_gone *g = arg;
+	struct bgp_peer_status st;
+	const struct conf_neighbor *nb;
+
+	bgp_peer_status(peer, &st);
+	if (st.role != BGP_ROLE_NEIGHBOR || g->n == 64)
+		return;
+	nb = routing_find_neighbor(g->nconf, st.name);
+	if (nb == NULL || nb->remote_as != st.peer_asn)
+		g->victims[g->n++] = peer;
+}
+
+void
+routing_reconfigure(struct cgwd *cgwd, const struct conf *old,
+    const struct conf *nconf)
+{
+	const struct conf_network *n;
+	const struct conf_neighbor *nb;
+	struct routing_gone g = { .cgwd = cgwd, .nconf = nconf };
+	char name[BGP_NAME_MAX], a[CGW_ADDRSTRLEN];
+	size_t i;
+
+	if (cgwd->bgp == NULL)
+		return;
+	TAILQ_FOREACH(n, &old->networks, entry)
+		if (!routing_has_network(nconf, &n->prefix))
+			(void)bgp_network_remove(cgwd->bgp, &n->prefix);
+	TAILQ_FOREACH(n, &nconf->networks, entry)
+		if (!routing_has_network(old, &n->prefix))
+			(void)bgp_network_add(cgwd->bgp, &n->prefix);
+	bgp_peer_foreach(cgwd->bgp, routing_collect_gone, &g);
+	for (i = 0; i < g.n; i++)
+		bgp_peer_remove(g.victims[i]);
+	TAILQ_FOREACH(nb, &nconf->neighbors, entry) {
+		snprintf(name, sizeof(name), "neighbor %s",
+		    addr_fmt(&nb->addr, a, sizeof(a)));
+		if (bgp_peer_find(cgwd->bgp, name) == NULL)
+			routing_neighbor_add(cgwd, nb);
+	}
+}
+
+int
+routing_tunnel_attach(struct tunnel *t, char *err, size_t errlen)
+{
+	const struct conf_tunnel *ct = t->conf;
+	const struct conf_vpn *v = ct->vpn;
+	struct bgp_peer_conf pc;
+
+	if (t->cgwd->bgp == NULL)
+		return 0;
+	bgp_peer_conf_defaults(&pc);
+	snprintf(pc.name, sizeof(pc.name), "%.*s", (int)sizeof(pc.name) - 1, t->name);
+	pc.role = BGP_ROLE_TUNNEL;
+	pc.local = ct->inside.addr;
+	if (!tunnel_peer_inside(t, &pc.remote)) {
+		snprintf(err, errlen, "no peer inside address");
+		return -1;
+	}
+	pc.remote_asn = v->peer_asn;
+	pc.hold_time = (uint16_t)v->hold_time_s;
+	pc.max_prefixes = BGP_AWS_MAX_RECEIVED;
+	pc.arg = t;
+	/*
+	 * Active/standby: the first tunnel carries traffic both ways. The
+	 * peer is told by a longer AS path on the others; we prefer the
+	 * first tunnel's routes by local preference.
+	 */
+	if (v->steering == CONF_STEER_ACTIVE_STANDBY && ct->index > 0) {
+		pc.prepend = (uint8_t)(ct->index > 3 ? 3 : ct->index);
+		pc.local_pref = ROUTING_LPREF_STANDBY;
+	} else {
+		pc.local_pref = v->steering == CONF_STEER_ACTIVE_STANDBY ?
+		    ROUTING_LPREF_ACTIVE : ROUTING_LPREF_STANDBY;
+	}
+	if ((t->bgp = bgp_peer_add(t->cgwd->bgp, &pc)) == NULL) {
+		snprintf(err, errlen, "cannot add BGP peer: %s", strerror(errno));
+		return -1;
+	}
+	if (t->state == TUNNEL_S_UP)
+		routing_tunnel_up(t);
+	return 0;
+}
+
+void
+routing_tunnel_detach(struct tunnel *t)
+{
+	if (t->bgp == NULL)
+		return;
+	bgp_peer_remove(t->bgp);
+	t->bgp = NULL;
+}
+
+void
+routing_tunnel_up(struct tunnel *t)
+{
+	if (t->bgp != NULL && bgp_peer_start(t->bgp) != 0)
+		log_err(t->name, "cannot start BGP: %s", strerror(errno));
+}
+
+void
+routing_tunnel_down(struct tunnel *t, const char *reason)
+{
+	if (t->bgp != NULL)
+		bgp_peer_down(t->bgp, reason);
+}
+
+/* ---- views ------------------------------------------------------------- */
+
+/* "Established" -> "established", as SPEC section 5 writes states. */
+static const char *
+routing_state_lc(enum bgp_state s, char *buf, size_t len)
+{
+	const char *n = bgp_state_name(s);
+	size_t i;
+
+	for (i = 0; n[i] != '\0' && i + 1 < len; i++)
+		buf[i] = (char)tolower((unsigned char)n[i]);
+	buf[i] = '\0';
+	return buf;
+}
+
+static json_t *
+routing_json_status(const struct bgp_peer_status *st)
+{
+	char state[16], a[CGW_ADDRSTRLEN], id[CGW_ADDRSTRLEN];
+	struct cgw_addr rid = { .af = AF_INET, .v4 = st->peer_id };
+
+	return json_pack("{s:s, s:s, s:I, s:s, s:s, s:I, s:I, s:I, s:I, s:s}",
+	    "name", st->name,
+	    "peer", addr_fmt(&st->remote, a, sizeof(a)),
+	    "peer_asn", (json_int_t)st->peer_asn,
+	    "peer_id", addr_fmt(&rid, id, sizeof(id)),
+	    "state", routing_state_lc(st->state, state, sizeof(state)),
+	    "uptime_s", (json_int_t)st->uptime_s,
+	    "hold_time_s", (json_int_t)st->hold_time,
+	    "prefixes_received", (json_int_t)st->prefixes_received,
+	    "prefixes_advertised", (json_int_t)st->prefixes_advertised,
+	    "last_error", st->last_error);
+}
+
+json_t *
+routing_json_tunnel(const struct tunnel *t)
+{
+	struct bgp_peer_status st;
+
+	if (t->bgp == NULL)
+		return json_null();
+	bgp_peer_status(t->bgp, &st);
+	return routing_json_status(&st);
+}
+
+const char *
+routing_tunnel_state(const struct tunnel *t)
+{
+	struct bgp_peer_status st;
+
+	if (t->bgp == NULL)
+		return "none";
+	bgp_peer_status(t->bgp, &st);
+	return st.state_name;
+}
+
+static void
+routing_json_peer(struct bgp_peer *peer, void *arg)
+{
+	struct bgp_peer_status st;
+
+	bgp_peer_status(peer, &st);
+	json_array_append_new(arg, routing_json_status(&st));
+}
+
+json_t *
+routing_json_peers(struct cgwd *cgwd)
+{
+	json_t *arr = json_array();
+
+	if (cgwd->bgp != NULL)
+		bgp_peer_foreach(cgwd->bgp, routing_json_peer, arr);
+	return json_pack("{s:o}", "bgp", arr);
+}
+
+static void
+routing_json_route(const struct bgp_route_info *ri, void *arg)
+{
+	const struct tunnel *t = ri->peer ? bgp_peer_arg(ri->peer) : NULL;
+	char p[CGW_PREFIXSTRLEN], nh[CGW_ADDRSTRLEN];
+	json_t *path = json_array();
+	size_t i;
+
+	for (i = 0; i < ri->as_path_len; i++)
+		json_array_append_new(path, json_integer(ri->as_path[i]));
+	json_array_append_new(arg, json_pack(
+	    "{s:s, s:o, s:o, s:o, s:s, s:o, s:b, s:b, s:I, s:I}",
+	    "prefix", prefix_fmt(ri->prefix, p, sizeof(p)),
+	    "next_hop", addr_is_set(&ri->nexthop) ?
+		json_string(addr_fmt(&ri->nexthop, nh, sizeof(nh))) : json_null(),
+	    "interface", t ? json_string(t->ifname) : json_null(),
+	    "tunnel", t ? json_string(t->name) : json_null(),
+	    "from", ri->peer_name,
+	    "as_path", path,
+	    "best", ri->best,
+	    "installed", ri->installed,
+	    "local_pref", (json_int_t)ri->local_pref,
+	    "med", (json_int_t)ri->med));
+}
+
+json_t *
+routing_json_routes(struct cgwd *cgwd)
+{
+	json_t *arr = json_array();
+
+	if (cgwd->bgp != NULL)
+		bgp_rib_walk(cgwd->bgp, routing_json_route, arr);
+	return json_pack("{s:o}", "routes", arr);
+}
+
+struct routing_count {
+	const struct tunnel	*t;
+	size_t			 n;
+};
+
+static void
+routing_count_route(const struct bgp_route_info *ri, void *arg)
+{
+	struct routing_count *c = arg;
+
+	if (ri->installed && ri->peer != NULL && bgp_peer_arg(ri->peer) == c->t)
+		c->n++;
+}
+
+size_t
+routing_tunnel_routes(const struct tunnel *t)
+{
+	struct routing_count c = { .t = t };
+
+	if (t->cgwd->bgp != NULL)
+		bgp_rib_walk(t->cgwd->bgp, routing_count_route, &c);
+	return c.n;
+}

@@ -1,0 +1,43 @@
+/*
+ * The BGP side of the orchestrator: one BGP speaker for the daemon, one
+ * session per tunnel (over its inside addresses) and per LAN neighbor.
+ * A tunnel's session starts when its CHILD SA is up and is torn down the
+ * moment the tunnel dies; best routes go into the kernel through xfrm/.
+ */
+#ifndef CGW_DAEMON_ROUTING_H
+#define CGW_DAEMON_ROUTING_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+struct cgwd;
+struct tunnel;
+
+/* Local preference of routes learned over the preferred (first) tunnel
+ * and over the others, in active/standby steering. */
+#define ROUTING_LPREF_ACTIVE	200
+#define ROUTING_LPREF_STANDBY	100
+
+int	 routing_open(struct cgwd *, char *err, size_t errlen);
+void	 routing_close(struct cgwd *);
+/* A new configuration: networks and LAN neighbors are diffed. */
+struct conf;
+void	 routing_reconfigure(struct cgwd *, const struct conf *old,
+	    const struct conf *nconf);
+int	 routing_tunnel_attach(struct tunnel *, char *err, size_t errlen);
+void	 routing_tunnel_detach(struct tunnel *);
+/* The tunnel's CHILD SA is up: connect. */
+void	 routing_tunnel_up(struct tunnel *);
+/* The tunnel died: close the session and withdraw its routes now. */
+void	 routing_tunnel_down(struct tunnel *, const char *reason);
+
+/* Control socket views. */
+json_t	*routing_json_tunnel(const struct tunnel *);
+json_t	*routing_json_peers(struct cgwd *);
+json_t	*routing_json_routes(struct cgwd *);
+/* Installed routes through the tunnel, for `status`. */
+size_t	 routing_tunnel_routes(const struct tunnel *);
+const char *routing_tunnel_state(const struct tunnel *);
+
+#endif
