@@ -343,9 +343,10 @@ bgp_dec_nexthop(struct bgp_attr_dec *d, struct rbuf *v)
 
 	if (rbuf_left(v) != 4 || !rbuf_bytes(v, &d->a->nexthop.s_addr, 4))
 		return -1;
-	/* RFC 7606 7.3: a next hop no one could forward to. */
+	/* RFC 7606 7.3: a next hop no one could forward to (0.0.0.0,
+	 * multicast, class E). */
 	h = ntohl(d->a->nexthop.s_addr);
-	if (h == 0 || (h >> 24) == 127 || h >= 0xe0000000u)
+	if (h == 0 || h >= 0xe0000000u)
 		return -1;
 	return 0;
 }

@@ -97,7 +97,9 @@ struct bgp_callbacks {
 	 */
 	void	(*fib_change)(void *cbarg, const struct cgw_prefix *,
 		    const struct bgp_nexthop *nhs, size_t n);
-	/* Every FSM transition, after it is logged. May be NULL. */
+	/* Every FSM transition, after it is logged; also from inside
+	 * bgp_peer_start/down, so it must not remove the peer. May be
+	 * NULL. */
 	void	(*peer_state)(void *cbarg, struct bgp_peer *,
 		    enum bgp_state old, enum bgp_state new_state);
 };

@@ -28,6 +28,7 @@
 
 /* RFC 4271 8: a large hold time until the OPENs are exchanged. */
 #define BGP_OPEN_HOLD_TIME	240
+#define BGP_MAXPFX_RESTART	60
 
 static const char *const bgp_state_names[] = {
 	[BGP_ST_IDLE] = "Idle",
@@ -259,6 +260,9 @@ bgp_connect(struct bgp_peer *p)
 		p->conn = NULL;
 		goto fail;
 	}
+	/* RFC 4271 8.2.2: a connect that hangs (tunnel without traffic)
+	 * is abandoned and retried when ConnectRetryTimer expires. */
+	bgp_timer_set(p->ev_retry, p->conf.connect_retry);
 	return;
 fail:
 	snprintf(why, sizeof(why), "connect: %s", strerror(errno));
@@ -305,7 +309,14 @@ bgp_session_close(struct bgp_peer *p, const struct bgp_notify *n,
 	bgp_fsm_change(p, BGP_ST_IDLE, why);
 	/* Flushing a peer that never reached Established is a no-op. */
 	bgp_rib_peer_flush(p->ctx, p);
-	if (p->enabled)		/* RFC 4271 8.1.1 automatic start */
+	if (!p->enabled)
+		return;
+	/* RFC 4271 8.1.1 automatic start; after a prefix-limit reset, not
+	 * so soon that the peer floods us every few seconds (RFC 4486 4). */
+	if (n != NULL && n->code == BGP_ERR_CEASE &&
+	    n->subcode == BGP_CEASE_MAXPFX)
+		bgp_timer_set(p->ev_retry, BGP_MAXPFX_RESTART);
+	else
 		bgp_timer_set(p->ev_retry, p->conf.connect_retry);
 }
 
@@ -661,6 +672,11 @@ bgp_retry_cb(evutil_socket_t fd, short ev, void *arg)
 		return;
 	if (p->state == BGP_ST_IDLE) {
 		bgp_fsm_start(p);
+	} else if (p->state == BGP_ST_CONNECT) {
+		bgp_conn_free(p->conn, NULL);
+		p->conn = NULL;
+		log_debug(p->conf.name, "connect timed out; retrying");
+		bgp_connect(p);
 	} else if (p->state == BGP_ST_ACTIVE) {
 		if (p->conf.passive) {
 			bgp_timer_set(p->ev_retry, p->conf.connect_retry);

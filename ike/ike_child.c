@@ -101,6 +101,7 @@ ike_child_expire_fire(evutil_socket_t fd, short what, void *arg)
 		ike_child_free(c, true);
 		return;
 	}
+	ike_info_delete_ike_nowait(sa);
 	ike_sa_fail(sa, IKE_EV_EXPIRED, "CHILD SA %08x reached its hard "
 	    "lifetime without a rekey", c->spi_in);
 }
@@ -110,14 +111,16 @@ ike_child_arm(struct ike_child *c)
 {
 	struct event_base *base = c->sa->peer->ctx->base;
 	uint32_t life = c->sa->peer->conf.esp_lifetime_s;
-	uint32_t soft = ike_jitter_s(life);
-	struct timeval tv = { soft, 0 }, hard = { life, 0 };
+	double soft = ike_jitter_s(life);
+	struct timeval tv = { (time_t)soft,
+	    (suseconds_t)((soft - (double)(time_t)soft) * 1e6) };
+	struct timeval hard = { life, 0 };
 
 	if (c->rekey_ev == NULL)
 		c->rekey_ev = evtimer_new(base, ike_child_rekey_fire, c);
 	if (c->expire_ev == NULL)
 		c->expire_ev = evtimer_new(base, ike_child_expire_fire, c);
-	c->rekey_at = ike_now() + soft;
+	c->rekey_at = ike_now() + (time_t)soft;
 	if (c->rekey_ev)
 		evtimer_add(c->rekey_ev, &tv);
 	if (c->expire_ev)

@@ -52,6 +52,9 @@ ike_child_rekey_start(struct ike_sa *sa, struct ike_child *c)
 	sa->req_nprops = ike_prop_from_conf(peer->conf.esp, peer->conf.n_esp,
 	    IKEV2_PROTO_ESP, sa->req_spi_in, 4, true, sa->req_props);
 	group = ike_prop_first_dh(sa->req_props, sa->req_nprops);
+	if (sa->child_dh && ike_prop_has_dh(sa->req_props, sa->req_nprops,
+	    sa->child_dh))
+		group = sa->child_dh;
 	if (ike_random(sa->req_nonce, IKE_NONCE_LEN) < 0)
 		goto out;
 	if (group && ((sa->req_dh = ike_dh_new(group)) == NULL ||
@@ -117,14 +120,27 @@ ike_child_rekey_resp(struct ike_sa *sa, struct ike_payloads *pl)
 	    false, &cs) < 0 || cs.dh != group ||
 	    (group && (!IKE_SEEN(pl, IKEV2_PLD_KE) || pl->ke_group != group ||
 	    ike_shared(sa->req_dh, pl->ke, pl->ke_len, gir, &girlen) < 0))) {
-		log_warn(peer->conf.name, "CHILD SA rekey failed: %s",
+		uint16_t want = err && err->type == IKEV2_N_INVALID_KE_PAYLOAD &&
+		    err->len == 2 ? (uint16_t)(err->data[0] << 8 | err->data[1]) : 0;
+		bool retry = want && want != group &&
+		    ike_prop_has_dh(sa->req_props, sa->req_nprops, want);
+
+		log_warn(peer->conf.name, "CHILD SA rekey failed: %s%s",
 		    err ? ike_notify_name(err->type) :
-		    "invalid CREATE_CHILD_SA response");
+		    "invalid CREATE_CHILD_SA response",
+		    retry ? ", retrying with the group the peer wants" : "");
 		if (ctx->cb.release_spi)
 			ctx->cb.release_spi(ctx->cbarg, peer, sa->req_spi_in);
 		sa->req_spi_in = 0;
 		if (old && old->state == CHILD_S_REKEYING)
 			old->state = CHILD_S_INSTALLED;
+		if (retry) {
+			sa->child_dh = want;
+			ike_req_done(sa);
+			ike_task_add(sa, old ? IKE_REQ_REKEY_CHILD :
+			    IKE_REQ_NEW_CHILD, old ? old->spi_in : 0);
+			return;
+		}
 		/* Try again a little later; hard expiry is the backstop. */
 		if (old && old->rekey_ev) {
 			struct timeval tv = { 10, 0 };
@@ -258,15 +274,27 @@ ike_rekey_new_sa(struct ike_sa *old, bool initiator, uint64_t spi_i,
 	return ns;
 }
 
+/* The CHILD SAs, and what was queued for them, go to the new IKE SA. */
 static void
 ike_move_children(struct ike_sa *from, struct ike_sa *to)
 {
 	struct ike_child *c;
+	struct ike_task *t, *tn;
 
 	while ((c = TAILQ_FIRST(&from->children))) {
 		TAILQ_REMOVE(&from->children, c, entry);
 		c->sa = to;
 		TAILQ_INSERT_TAIL(&to->children, c, entry);
+	}
+	for (t = TAILQ_FIRST(&from->tasks); t; t = tn) {
+		tn = TAILQ_NEXT(t, entry);
+		if (t->kind == IKE_REQ_REKEY_CHILD ||
+		    t->kind == IKE_REQ_DELETE_CHILD ||
+		    t->kind == IKE_REQ_NEW_CHILD) {
+			TAILQ_REMOVE(&from->tasks, t, entry);
+			ike_task_add(to, t->kind, t->spi_in);
+			free(t);
+		}
 	}
 }
 

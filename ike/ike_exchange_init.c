@@ -363,6 +363,7 @@ ike_init_recv_req(struct ike_sock *s, const struct ike_hdr *h,
 	struct ike_sa *sa = NULL;
 	struct wbuf msg, ke;
 	struct ike_bld b;
+	enum ike_parse_result pr;
 	char a[CGW_ADDRSTRLEN], offer[256];
 
 	if ((peer = ike_peer_by_addr(ctx, from)) == NULL) {
@@ -374,8 +375,18 @@ ike_init_recv_req(struct ike_sock *s, const struct ike_hdr *h,
 		return;
 	wbuf_init(&msg);
 	wbuf_init(&ke);
-	if (ike_pld_parse(h->next, p + IKEV2_HDR_LEN, len - IKEV2_HDR_LEN,
-	    IKEV2_HDR_LEN, pl) != IKE_PARSE_OK || !IKE_SEEN(pl, IKEV2_PLD_SA) ||
+	pr = ike_pld_parse(h->next, p + IKEV2_HDR_LEN, len - IKEV2_HDR_LEN,
+	    IKEV2_HDR_LEN, pl);
+	if (pr == IKE_PARSE_CRITICAL) {
+		uint8_t t = pl->unsupported_critical;
+
+		log_warn(peer->conf.name, "IKE_SA_INIT with unsupported critical "
+		    "payload %u", t);
+		ike_send_plain_notify(s, h, from, port,
+		    IKEV2_N_UNSUPPORTED_CRITICAL_PAYLOAD, &t, 1);
+		goto out;
+	}
+	if (pr != IKE_PARSE_OK || !IKE_SEEN(pl, IKEV2_PLD_SA) ||
 	    !IKE_SEEN(pl, IKEV2_PLD_KE) || !IKE_SEEN(pl, IKEV2_PLD_NONCE)) {
 		log_warn(peer->conf.name, "malformed IKE_SA_INIT request, "
 		    "dropped");

@@ -69,6 +69,28 @@ ike_info_delete_ike(struct ike_sa *sa)
 	return 0;
 }
 
+/* One DELETE for the IKE SA, not waiting for the answer: when we drop
+ * the SA anyway (expiry, removal) the peer should not keep its half. */
+void
+ike_info_delete_ike_nowait(struct ike_sa *sa)
+{
+	struct wbuf in, msg;
+	struct ike_bld b;
+
+	if (!sa->have_keys || sa->req != IKE_REQ_NONE ||
+	    (sa->state != IKE_S_ESTABLISHED && sa->state != IKE_S_REKEYED))
+		return;
+	wbuf_init(&in);
+	wbuf_init(&msg);
+	ike_bld_init(&b, &in, false);
+	ike_bld_delete(&b, IKEV2_PROTO_IKE, NULL, 0);
+	if (ike_msg_seal(sa, &msg, IKEV2_EXCH_INFORMATIONAL, false,
+	    sa->mid_next, &b) == 0)
+		ike_sock_send(sa, msg.p, msg.len);
+	wbuf_free(&in);
+	wbuf_free(&msg);
+}
+
 /* Our IKE SA is gone for good: quietly when a successor exists. */
 static void
 ike_info_ike_gone(struct ike_sa *sa, const char *why)

@@ -291,6 +291,7 @@ struct ike_sa {
 	uint8_t			 req_nonce[IKE_NONCE_LEN];
 	struct ike_dh		*req_dh;
 	uint64_t		 req_new_spi;	/* IKE rekey: our new SPI */
+	uint16_t		 child_dh;	/* PFS group the peer asked for */
 	struct ike_prop		 req_props[CONF_MAX_PROPOSALS];
 	size_t			 req_nprops;
 
@@ -395,7 +396,7 @@ struct ike_sa	*ike_sa_find_halfopen(struct ike_ctx *, uint64_t spi_i,
 void		 ike_peer_schedule_reinit(struct ike_peer *);
 void		 ike_peer_event(struct ike_peer *, enum ike_peer_event, const char *);
 void		 ike_sa_id_body(const struct ike_sa *, bool local, struct wbuf *);
-uint32_t	 ike_jitter_s(uint32_t lifetime);
+double		 ike_jitter_s(uint32_t lifetime);
 void		 ike_ts_default(const struct cgw_prefix *, const struct cgw_addr *,
 		    struct esp_ts *);
 time_t		 ike_now(void);
@@ -437,6 +438,7 @@ void	ike_create_recv_resp(struct ike_sa *, const struct ike_hdr *,
 int	ike_info_dpd(struct ike_sa *);
 int	ike_info_delete_child(struct ike_sa *, struct ike_child *);
 int	ike_info_delete_ike(struct ike_sa *);
+void	ike_info_delete_ike_nowait(struct ike_sa *);
 void	ike_info_recv_req(struct ike_sa *, const struct ike_hdr *,
 	    struct ike_payloads *);
 void	ike_info_recv_resp(struct ike_sa *, const struct ike_hdr *,

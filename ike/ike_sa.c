@@ -60,18 +60,15 @@ ike_now(void)
 	return ts.tv_sec;
 }
 
-/* Rekey margin: 9 % of the lifetime plus up to 5 % random, so two ends
- * with the same lifetime rarely start rekeying at the same moment. */
-uint32_t
+/* When to start a rekey: 9 % before the lifetime plus up to 5 % random,
+ * so two ends with the same lifetime rarely start at the same moment. */
+double
 ike_jitter_s(uint32_t lifetime)
 {
-	uint32_t r = 0, margin;
+	uint32_t r = 0;
 
 	ike_random(&r, sizeof(r));
-	margin = lifetime * 9 / 100 + (lifetime ? r % (lifetime * 5 / 100 + 1) : 0);
-	if (margin >= lifetime)
-		margin = lifetime / 2;
-	return lifetime - margin;
+	return (double)lifetime * (0.91 - 0.05 * ((double)r / 4294967296.0));
 }
 
 void
@@ -291,6 +288,7 @@ ike_expire_fire(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
+	ike_info_delete_ike_nowait(sa);
 	ike_sa_fail(sa, IKE_EV_EXPIRED, "IKE SA reached its hard lifetime "
 	    "without a rekey");
 }
@@ -358,9 +356,10 @@ ike_sa_arm_timers(struct ike_sa *sa)
 {
 	uint32_t life = sa->peer->conf.ike_lifetime_s;
 
-	sa->rekey_at = ike_now() + ike_jitter_s(life);
-	ike_timer_set(sa, &sa->rekey_ev, ike_rekey_fire,
-	    (double)(sa->rekey_at - ike_now()));
+	double soft = ike_jitter_s(life);
+
+	sa->rekey_at = ike_now() + (time_t)soft;
+	ike_timer_set(sa, &sa->rekey_ev, ike_rekey_fire, soft);
 	ike_timer_set(sa, &sa->expire_ev, ike_expire_fire, life);
 	ike_sa_arm_dpd(sa);
 	if (sa->nat_local)
@@ -387,11 +386,13 @@ ike_sa_established(struct ike_sa *sa)
 	peer->reinit_ms = 0;
 	ike_sa_arm_timers(sa);
 	ike_peer_event(peer, IKE_EV_UP, why);
-	/* Half-open attempts of ours racing with this one are pointless. */
+	/* Our own attempt racing with this one is pointless while the peer
+	 * holds only a half-open SA for it (which it expires); once our
+	 * IKE_AUTH is out the peer may have a CHILD SA on it, so it stays. */
 	for (o = TAILQ_FIRST(&peer->sas); o; o = next) {
 		next = TAILQ_NEXT(o, entry);
 		if (o != sa && (o->state == IKE_S_INIT_SENT ||
-		    o->state == IKE_S_AUTH_SENT || o->state == IKE_S_IDLE))
+		    o->state == IKE_S_IDLE))
 			ike_sa_free(o);
 	}
 }
@@ -625,23 +626,7 @@ ike_peer_remove(struct ike_peer *peer)
 
 	peer->keep_up = false;
 	while ((sa = TAILQ_FIRST(&peer->sas))) {
-		if (sa->state == IKE_S_ESTABLISHED && sa->have_keys) {
-			struct wbuf in;
-			struct ike_bld b;
-			struct wbuf msg;
-
-			/* Best effort: one DELETE, no waiting. */
-			wbuf_init(&in);
-			wbuf_init(&msg);
-			ike_bld_init(&b, &in, false);
-			ike_bld_delete(&b, IKEV2_PROTO_IKE, NULL, 0);
-			if (sa->req == IKE_REQ_NONE &&
-			    ike_msg_seal(sa, &msg, IKEV2_EXCH_INFORMATIONAL,
-			    false, sa->mid_next, &b) == 0)
-				ike_sock_send(sa, msg.p, msg.len);
-			wbuf_free(&in);
-			wbuf_free(&msg);
-		}
+		ike_info_delete_ike_nowait(sa);
 		ike_sa_free(sa);
 	}
 	if (peer->reinit_ev)

@@ -77,9 +77,13 @@ struct xfrm_sa_event {
 struct xfrm_callbacks {
 	/* Soft lifetime reached: the SA still works, rekey it now. */
 	void	(*sa_rekey)(void *arg, const struct xfrm_sa_event *);
-	/* Hard lifetime reached (or SA deleted by the kernel): it is gone. */
+	/* Hard lifetime reached: the kernel deleted the SA. Also comes for
+	 * a larval SA of xfrm_spi_alloc never completed (after the kernel's
+	 * acq_expires, 30 s): ignore SPIs you no longer know. */
 	void	(*sa_gone)(void *arg, const struct xfrm_sa_event *);
-	/* An interface went up or down (or disappeared: up = false). */
+	/* An interface changed (any RTM_NEWLINK/DELLINK, so the same state
+	 * may repeat): up = administratively up and running; false when it
+	 * went down or disappeared. */
 	void	(*link_change)(void *arg, int ifindex, const char *ifname,
 		    bool up);
 };
@@ -156,8 +160,10 @@ int		 xfrm_policy_remove(struct xfrm_ctx *, uint32_t if_id, int af,
  * Create XFRM interface `name` with `if_id`, its underlying link being the
  * interface that holds `local`, set `mtu` (0 = XFRM_DEFAULT_MTU), add the
  * inside address (ours, e.g. 169.254.21.2/30; NULL = none), set the
- * sysctls a route-based tunnel needs and bring it up. *ifindex gets the
- * new interface's index.
+ * sysctls a route-based tunnel needs (rp_filter=2, loose: with two tunnels
+ * the route back to a source may use the other one) and bring it up.
+ * *ifindex gets the new interface's index. On a kernel without XFRM
+ * interfaces the message names CONFIG_XFRM_INTERFACE.
  */
 int		 xfrm_iface_create(struct xfrm_ctx *, const char *name,
 		    uint32_t if_id, const struct cgw_addr *local, uint32_t mtu,
@@ -165,7 +171,8 @@ int		 xfrm_iface_create(struct xfrm_ctx *, const char *name,
 		    struct xfrm_err *);
 int		 xfrm_iface_delete(struct xfrm_ctx *, const char *name,
 		    struct xfrm_err *);
-/* Index of an interface by name, or of the one holding an address. */
+/* Index of an interface by name (0 if none), or of the one holding an
+ * address (-1 with `err` if none). */
 int		 xfrm_ifindex(struct xfrm_ctx *, const char *name);
 int		 xfrm_ifindex_of_addr(struct xfrm_ctx *, const struct cgw_addr *,
 		    struct xfrm_err *);

@@ -320,7 +320,7 @@ stale_dump(struct xfrm_ctx *ctx, struct mnl_socket *nl, uint16_t type,
     size_t hdrlen, xfrm_msg_cb cb, struct stale_list *l, struct xfrm_err *err,
     const char *what)
 {
-	uint8_t		 buf[XFRM_MSG_BUFSZ];
+	_Alignas(8) uint8_t		 buf[XFRM_MSG_BUFSZ];
 	struct nlmsghdr	*nlh;
 
 	memset(buf, 0, sizeof(buf));
@@ -349,7 +349,7 @@ stale_fail(int *rc, struct xfrm_err *err, const struct xfrm_err *e)
 int
 xfrm_cleanup_stale(struct xfrm_ctx *ctx, struct xfrm_err *err)
 {
-	uint8_t			 buf[XFRM_MSG_BUFSZ];
+	_Alignas(8) uint8_t			 buf[XFRM_MSG_BUFSZ];
 	struct stale_list	 l;
 	struct nlmsghdr		*nlh;
 	struct xfrm_err		 e;

@@ -81,7 +81,7 @@ xfrm_iface_create(struct xfrm_ctx *ctx, const char *name, uint32_t if_id,
     const struct cgw_addr *local, uint32_t mtu,
     const struct cgw_prefix *inside, int *ifindex, struct xfrm_err *err)
 {
-	uint8_t		 buf[XFRM_MSG_BUFSZ];
+	_Alignas(8) uint8_t		 buf[XFRM_MSG_BUFSZ];
 	struct nlmsghdr	*nlh;
 	struct xfrm_obj	*o;
 	struct xfrm_err	 e2;
@@ -134,7 +134,7 @@ int
 xfrm_iface_delete(struct xfrm_ctx *ctx, const char *name,
     struct xfrm_err *err)
 {
-	uint8_t		 buf[XFRM_MSG_BUFSZ];
+	_Alignas(8) uint8_t		 buf[XFRM_MSG_BUFSZ];
 	struct nlmsghdr	*nlh;
 	struct xfrm_obj	*o;
 	struct xfrm_err	 e;

@@ -145,9 +145,9 @@ xfrm_msg_newsa(void *buf, const struct xfrm_sa_spec *s, bool update,
 	struct nlmsghdr			*nlh;
 	struct xfrm_usersa_info		*p;
 	const struct esp_alg		*a = s->alg;
-	uint8_t				 abuf[sizeof(struct xfrm_algo_aead) +
+	_Alignas(8) uint8_t				 abuf[sizeof(struct xfrm_algo_aead) +
 					    ESP_MAX_ENC_KEY + ESP_MAX_AUTH_KEY];
-	uint8_t				 rbuf[sizeof(struct
+	_Alignas(8) uint8_t				 rbuf[sizeof(struct
 					    xfrm_replay_state_esn) +
 					    XFRM_MAX_REPLAY / 8];
 
@@ -448,7 +448,7 @@ put_gateway(struct nlmsghdr *nlh, int af, const struct cgw_addr *gw)
 	if (gw->af == af)
 		mnl_attr_put(nlh, RTA_GATEWAY, addr_len(gw), gw->bytes);
 	else {
-		uint8_t		 v[sizeof(struct rtvia) + 16];
+		_Alignas(8) uint8_t		 v[sizeof(struct rtvia) + 16];
 		struct rtvia	*via = (struct rtvia *)v;
 
 		memset(v, 0, sizeof(v));

@@ -56,41 +56,66 @@ struct talk {
 	char		 ext[160];
 };
 
+struct ext_ack {
+	char	*buf;
+	size_t	 len;
+};
+
 static int
-talk_ext_attr(const struct nlattr *a, void *data)
+ext_ack_attr(const struct nlattr *a, void *data)
 {
-	struct talk	*t = data;
+	struct ext_ack	*x = data;
 
 	if (mnl_attr_get_type(a) == NLMSGERR_ATTR_MSG &&
 	    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
-		snprintf(t->ext, sizeof(t->ext), "%s", mnl_attr_get_str(a));
+		snprintf(x->buf, x->len, "%s", mnl_attr_get_str(a));
 	return MNL_CB_OK;
+}
+
+int
+xfrm_nl_parse_ack(const struct nlmsghdr *nlh, int *code, char *ext,
+    size_t extlen)
+{
+	const struct nlmsgerr	*e;
+	struct ext_ack		 x = { ext, extlen };
+	size_t			 off, plen;
+
+	*code = 0;
+	if (extlen > 0)
+		ext[0] = '\0';
+	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*e)))
+		return -1;
+	e = mnl_nlmsg_get_payload(nlh);
+	if (e->error == 0)
+		return 0;
+	*code = e->error < 0 ? -e->error : e->error;
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return 1;
+	/* The TLVs follow our request, or only its header when capped. */
+	plen = mnl_nlmsg_get_payload_len(nlh);
+	off = sizeof(*e);
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED)) {
+		if (e->msg.nlmsg_len < sizeof(e->msg) ||
+		    e->msg.nlmsg_len - sizeof(e->msg) > plen - off)
+			return 1;
+		off += e->msg.nlmsg_len - sizeof(e->msg);
+	}
+	if (MNL_ALIGN(off) < plen)
+		mnl_attr_parse(nlh, (unsigned)off, ext_ack_attr, &x);
+	return 1;
 }
 
 static int
 talk_error(const struct nlmsghdr *nlh, void *data)
 {
-	struct talk		*t = data;
-	const struct nlmsgerr	*e;
-	size_t			 off, plen;
+	struct talk	*t = data;
+	int		 rc;
 
-	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*e))) {
-		t->code = EBADMSG;
-		return MNL_CB_ERROR;
-	}
-	e = mnl_nlmsg_get_payload(nlh);
-	if (e->error == 0)
+	rc = xfrm_nl_parse_ack(nlh, &t->code, t->ext, sizeof(t->ext));
+	if (rc == 0)
 		return MNL_CB_STOP;		/* the ack */
-	t->code = -e->error;
-	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS) {
-		plen = mnl_nlmsg_get_payload_len(nlh);
-		off = sizeof(*e);
-		if (!(nlh->nlmsg_flags & NLM_F_CAPPED) &&
-		    e->msg.nlmsg_len >= sizeof(e->msg))
-			off += e->msg.nlmsg_len - sizeof(e->msg);
-		if (MNL_ALIGN(off) < plen)
-			mnl_attr_parse(nlh, (unsigned)off, talk_ext_attr, t);
-	}
+	if (rc < 0)
+		t->code = EBADMSG;
 	return MNL_CB_ERROR;
 }
 
@@ -136,7 +161,7 @@ xfrm_nl_talk(struct xfrm_ctx *ctx, struct mnl_socket *nl,
 		[NLMSG_ERROR] = talk_error,
 		[NLMSG_DONE] = talk_done,
 	};
-	uint8_t		 buf[XFRM_RECV_BUFSZ];
+	_Alignas(8) uint8_t		 buf[XFRM_RECV_BUFSZ];
 	struct talk	 t;
 	uint32_t	 seq, portid;
 	ssize_t		 n;
@@ -160,6 +185,15 @@ xfrm_nl_talk(struct xfrm_ctx *ctx, struct mnl_socket *nl,
 				continue;
 			return xfrm_err_set(err, errno, "%s: receive: %s",
 			    what, strerror(errno));
+		}
+		/* A reply to an earlier request that gave up half-way (a
+		 * receive error) must not fail this one and every later one. */
+		if ((size_t)n >= sizeof(struct nlmsghdr) &&
+		    ((struct nlmsghdr *)buf)->nlmsg_seq != seq) {
+			log_debug("xfrm", "%s: dropped a stale netlink reply",
+			    what);
+			ret = MNL_CB_OK;
+			continue;
 		}
 		ret = mnl_cb_run2(buf, (size_t)n, seq, portid, talk_data, &t,
 		    ctl, NLMSG_MIN_TYPE);
@@ -196,29 +230,44 @@ xaddr_to_addr(const xfrm_address_t *x, uint16_t af, struct cgw_addr *a)
 	memcpy(a->bytes, x, af == AF_INET ? 4 : 16);
 }
 
+bool
+xfrm_nl_parse_expire(const struct nlmsghdr *nlh, struct xfrm_sa_event *ev)
+{
+	const struct xfrm_user_expire	*ue;
+
+	memset(ev, 0, sizeof(*ev));
+	if (nlh->nlmsg_type != XFRM_MSG_EXPIRE ||
+	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*ue))
+		return false;
+	ue = mnl_nlmsg_get_payload(nlh);
+	if (ue->state.id.proto != IPPROTO_ESP ||
+	    (ue->state.family != AF_INET && ue->state.family != AF_INET6))
+		return false;
+	ev->spi = ntohl(ue->state.id.spi);
+	xaddr_to_addr(&ue->state.saddr, ue->state.family, &ev->src);
+	xaddr_to_addr(&ue->state.id.daddr, ue->state.family, &ev->dst);
+	ev->reqid = ue->state.reqid;
+	ev->hard = ue->hard != 0;
+	if (mnl_nlmsg_get_payload_len(nlh) > MNL_ALIGN(sizeof(*ue)))
+		mnl_attr_parse(nlh, sizeof(*ue), ev_attr_if_id, &ev->if_id);
+	return true;
+}
+
 static void
 ev_expire(struct xfrm_ctx *ctx, const struct nlmsghdr *nlh)
 {
-	const struct xfrm_user_expire	*ue;
-	struct xfrm_sa_event		 ev;
-	char				 d[CGW_ADDRSTRLEN];
+	struct xfrm_sa_event	 ev;
+	struct xfrm_obj		*o;
+	char			 d[CGW_ADDRSTRLEN];
 
-	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*ue))
+	if (!xfrm_nl_parse_expire(nlh, &ev))
 		return;
-	ue = mnl_nlmsg_get_payload(nlh);
-	if (ue->state.id.proto != IPPROTO_ESP)
-		return;
-	memset(&ev, 0, sizeof(ev));
-	ev.spi = ntohl(ue->state.id.spi);
-	xaddr_to_addr(&ue->state.saddr, ue->state.family, &ev.src);
-	xaddr_to_addr(&ue->state.id.daddr, ue->state.family, &ev.dst);
-	ev.reqid = ue->state.reqid;
-	ev.hard = ue->hard != 0;
-	if (mnl_nlmsg_get_payload_len(nlh) > MNL_ALIGN(sizeof(*ue)))
-		mnl_attr_parse(nlh, sizeof(*ue), ev_attr_if_id, &ev.if_id);
 	log_info("xfrm", "SA spi 0x%08x dst %s if_id 0x%x: %s expire",
 	    ev.spi, addr_fmt(&ev.dst, d, sizeof(d)), ev.if_id,
 	    ev.hard ? "hard" : "soft");
+	/* The kernel removed it: nothing left to remove at teardown. */
+	if (ev.hard && (o = xfrm_obj_find_sa(ctx, &ev.dst, ev.spi)) != NULL)
+		xfrm_obj_del(ctx, o);
 	if (ev.hard && ctx->cb.sa_gone != NULL)
 		ctx->cb.sa_gone(ctx->cb_arg, &ev);
 	else if (!ev.hard && ctx->cb.sa_rekey != NULL)
@@ -294,7 +343,7 @@ static void
 ev_read(struct xfrm_ctx *ctx, struct mnl_socket *nl, mnl_cb_t cb,
     const char *what)
 {
-	uint8_t	buf[XFRM_RECV_BUFSZ];
+	_Alignas(8) uint8_t	buf[XFRM_RECV_BUFSZ];
 	ssize_t	n;
 
 	for (;;) {

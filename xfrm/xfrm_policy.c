@@ -23,7 +23,7 @@ static int
 policy_del(struct xfrm_ctx *ctx, uint8_t dir, uint32_t if_id, int af,
     struct xfrm_err *err)
 {
-	uint8_t		 buf[XFRM_MSG_BUFSZ];
+	_Alignas(8) uint8_t		 buf[XFRM_MSG_BUFSZ];
 	struct nlmsghdr	*nlh;
 	struct xfrm_err	 e;
 	char		 what[80];
@@ -45,7 +45,7 @@ xfrm_policy_install(struct xfrm_ctx *ctx, uint32_t if_id, uint32_t reqid,
     const struct cgw_addr *local, const struct cgw_addr *remote, int af,
     struct xfrm_err *err)
 {
-	uint8_t		 buf[XFRM_MSG_BUFSZ];
+	_Alignas(8) uint8_t		 buf[XFRM_MSG_BUFSZ];
 	struct nlmsghdr	*nlh;
 	struct xfrm_obj	*o;
 	struct xfrm_err	 e2;

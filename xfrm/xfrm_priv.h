@@ -96,6 +96,17 @@ int		 xfrm_nl_talk(struct xfrm_ctx *, struct mnl_socket *nl,
 		    struct nlmsghdr *, xfrm_msg_cb cb, void *data,
 		    struct xfrm_err *, const char *what);
 
+/*
+ * Parsers of kernel messages (xfrm_nl.c; the callers have checked
+ * nlmsg_len against what was received). parse_ack: 0 for an ack, 1 for an
+ * error with *code = errno and ext = the extended ack text ("" if none),
+ * -1 if malformed. parse_expire: false unless an ESP expire.
+ */
+int		 xfrm_nl_parse_ack(const struct nlmsghdr *, int *code,
+		    char *ext, size_t extlen);
+bool		 xfrm_nl_parse_expire(const struct nlmsghdr *,
+		    struct xfrm_sa_event *);
+
 /* ---- tracking (xfrm_clean.c) ---- */
 struct xfrm_obj	*xfrm_obj_add(struct xfrm_ctx *, enum xfrm_obj_kind);
 struct xfrm_obj	*xfrm_obj_find_sa(struct xfrm_ctx *, const struct cgw_addr *,

@@ -26,7 +26,7 @@ xfrm_route_replace(struct xfrm_ctx *ctx, const struct cgw_prefix *prefix,
     const struct xfrm_nexthop *nh, size_t n, uint32_t table,
     struct xfrm_err *err)
 {
-	uint8_t		 buf[XFRM_MSG_BUFSZ];
+	_Alignas(8) uint8_t		 buf[XFRM_MSG_BUFSZ];
 	struct nlmsghdr	*nlh;
 	struct xfrm_obj	*o;
 	char		 what[96];
@@ -51,7 +51,7 @@ int
 xfrm_route_delete(struct xfrm_ctx *ctx, const struct cgw_prefix *prefix,
     uint32_t table, struct xfrm_err *err)
 {
-	uint8_t		 buf[XFRM_MSG_BUFSZ];
+	_Alignas(8) uint8_t		 buf[XFRM_MSG_BUFSZ];
 	struct nlmsghdr	*nlh;
 	struct xfrm_obj	*o;
 	struct xfrm_err	 e;
@@ -158,7 +158,7 @@ route_collect(const struct nlmsghdr *nlh, void *data)
 int
 xfrm_route_flush_ours(struct xfrm_ctx *ctx, struct xfrm_err *err)
 {
-	uint8_t			 buf[XFRM_MSG_BUFSZ];
+	_Alignas(8) uint8_t			 buf[XFRM_MSG_BUFSZ];
 	struct nlmsghdr		*nlh;
 	struct rtmsg		*rtm;
 	struct route_list	 l;

@@ -51,7 +51,7 @@ xfrm_spi_alloc(struct xfrm_ctx *ctx, const struct cgw_addr *local,
     const struct cgw_addr *remote, uint32_t if_id, uint32_t reqid,
     uint32_t *spi, struct xfrm_err *err)
 {
-	uint8_t		 buf[XFRM_MSG_BUFSZ];
+	_Alignas(8) uint8_t		 buf[XFRM_MSG_BUFSZ];
 	struct nlmsghdr	*nlh;
 	struct xfrm_obj	*o;
 
@@ -86,7 +86,7 @@ static int
 sa_send(struct xfrm_ctx *ctx, const struct xfrm_sa_spec *s, bool inbound,
     struct xfrm_err *err)
 {
-	uint8_t		 buf[XFRM_MSG_BUFSZ];
+	_Alignas(8) uint8_t		 buf[XFRM_MSG_BUFSZ];
 	struct nlmsghdr	*nlh;
 	struct xfrm_obj	*o;
 	char		 what[96], d[CGW_ADDRSTRLEN];
@@ -188,7 +188,7 @@ int
 xfrm_sa_delete(struct xfrm_ctx *ctx, const struct cgw_addr *dst,
     uint32_t spi, struct xfrm_err *err)
 {
-	uint8_t		 buf[XFRM_MSG_BUFSZ];
+	_Alignas(8) uint8_t		 buf[XFRM_MSG_BUFSZ];
 	struct nlmsghdr	*nlh;
 	struct xfrm_obj	*o;
 	struct xfrm_err	 e;
@@ -233,7 +233,7 @@ int
 xfrm_sa_stats(struct xfrm_ctx *ctx, const struct cgw_addr *dst, uint32_t spi,
     struct xfrm_sa_stats *st, struct xfrm_err *err)
 {
-	uint8_t		 buf[XFRM_MSG_BUFSZ];
+	_Alignas(8) uint8_t		 buf[XFRM_MSG_BUFSZ];
 	struct nlmsghdr	*nlh;
 	char		 what[80], d[CGW_ADDRSTRLEN];
 

@@ -20,6 +20,7 @@ MEM=${LAB_MEM:-1024}
 SMP=${LAB_SMP:-2}
 # Loaded before the scenario starts; anything else loads on demand.
 PRELOAD="veth bridge xfrm_user xfrm_interface esp4 esp6 xfrm4_tunnel tunnel4
+	drbg jitterentropy_rng ctr ghash_generic echainiv
 	gcm seqiv authenc cbc hmac sha256_generic sha512_generic nf_tables"
 BOOTMODS="virtio_pci 9pnet_virtio 9p overlay"
 

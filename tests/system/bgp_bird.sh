@@ -10,9 +10,10 @@
 # Checked: sessions Established; active/standby (t1 preferred by local-pref,
 # t2 prepended); 172.31.0.0/16 installed in the cgw kernel via t1; BIRD sees
 # our 10.224.0.0/12 with [65000] on t1 and [65000 65000] on t2 and the LAN
-# prefix; the LAN router gets 172.31.0.0/16; bgp_peer_down on t1 moves the
+# prefix; the LAN router (a 2-octet-AS speaker) gets 172.31.0.0/16; bgp_peer_down on t1 moves the
 # route to t2 at once; t1's BIRD frozen (SIGSTOP) -> hold timer expiry ->
-# failover; max-prefix -> Cease/Maximum Number of Prefixes Reached; ecmp.
+# failover; ROUTE-REFRESH; loop prevention; max-prefix -> Cease/Maximum
+# Number of Prefixes Reached; ecmp.
 set -u
 
 B=${B:-build}
@@ -79,6 +80,8 @@ vgw_conf() {
 	echo "log \"$T/$id.log\" all;"
 	echo "protocol device {}"
 	echo "protocol static s4 { ipv4; route 172.31.0.0/16 blackhole;"
+	echo "  route 172.29.0.0/16 blackhole;"
+	echo "  route 172.28.0.0/16 blackhole;"
 	for r in "$@"; do echo "  route $r blackhole;"; done
 	echo "}"
 	cat <<EOF
@@ -86,7 +89,16 @@ protocol bgp cgw {
 	local $la as 64512;
 	neighbor $nb as 65000;
 	hold time 30; keepalive time 10; connect retry time 5;
-	ipv4 { import all; export where proto = "s4"; };
+	# BIRD waits 60 s after an error by default; keep the test short
+	error wait time 2, 10;
+	ipv4 { import all; export filter {
+		if proto != "s4" then reject;
+		# a path with our ASN in it: cgw must drop it (loop)
+		if net = 172.29.0.0/16 then bgp_path.prepend(65000);
+		# a 4-octet ASN, for the 2-octet LAN router (AS4_PATH)
+		if net = 172.28.0.0/16 then bgp_path.prepend(4200000000);
+		accept;
+	}; };
 }
 EOF
 	} > "$T/$id.conf"
@@ -102,6 +114,9 @@ protocol bgp cgw {
 	local 10.224.0.1 as 65010;
 	neighbor 10.224.0.2 as 65000;
 	connect retry time 5;
+	enable as4 off;		# an old 2-octet-AS speaker
+	enable route refresh off;
+	error wait time 2, 10;
 	ipv4 { import all; export where proto = "s4"; };
 }
 EOF
@@ -164,16 +179,41 @@ wait_for 10 bird_route vgw1 10.230.0.0/16 "BGP.as_path: 65000 65010\$" &&
     ok "LAN prefix 10.230.0.0/16 advertised to AWS" || fail "vgw1 lacks the LAN prefix"
 wait_for 10 bird_route lan 172.31.0.0/16 "BGP.as_path: 65000 64512\$" &&
     ok "LAN neighbor receives 172.31.0.0/16" || fail "lan: $(bc lan show route 172.31.0.0/16 all)"
+wait_for 10 bird_route lan 172.28.0.0/16 "BGP.as_path: 65000 64512 4200000000\$" &&
+    ok "2-octet LAN router: 4-octet ASN restored from AS4_PATH" ||
+    fail "lan 172.28.0.0/16: $(bc lan show route 172.28.0.0/16 all)"
 if bc lan show route 10.224.0.0/12 | grep -q 10.224.0.0/12; then
 	fail "LAN neighbor got our own network"
 else
 	ok "LAN neighbor gets only VPN routes"
+fi
+: > "$T/routes.out"
+cmd routes
+wait_for 5 out_has "^END" && grep ROUTE "$T/speaker.out" > "$T/routes.out"
+if grep -q "172.31.0.0/16 nh=169.254.21.1 peer=aws/t1 lp=200 path=\[64512\] best installed" "$T/routes.out" &&
+    grep -q "172.31.0.0/16 nh=169.254.22.1 peer=aws/t2 lp=100 path=\[64512\]\$" "$T/routes.out" &&
+    grep -q "10.224.0.0/12 nh=- peer=local lp=100 path=\[\] best\$" "$T/routes.out"; then
+	ok "RIB: best t1 installed, t2 standby, local network"
+else
+	fail "RIB walk: $(cat "$T/routes.out")"
+fi
+if grep -q 172.29.0.0 "$T/routes.out"; then
+	fail "a path with our own ASN was accepted"
+else
+	ok "loop prevention: 172.29.0.0/16 [64512 65000] dropped"
 fi
 if bc vgw1 show route 172.31.0.0/16 all | grep -q "65000"; then
 	fail "t1 got the VPC route back"
 else
 	ok "VPC routes not echoed to the VGW"
 fi
+
+bc vgw1 reload in cgw >/dev/null
+wait_for 5 sh -c "grep -q 'ROUTE-REFRESH: re-sending 2 prefixes' $T/speaker.err" &&
+    ok "ROUTE-REFRESH answered with the Adj-RIB-Out" || fail "no ROUTE-REFRESH answer"
+bc vgw1 show protocols all cgw | sed -n '/Neighbor capabilities/,/Session:/p' |
+    grep -q "4-octet AS numbers" &&
+    ok "4-octet AS capability seen by BIRD" || fail "BIRD saw no AS4 capability"
 
 # ---- tunnel death: bgp_peer_down ----
 : > "$T/speaker.out"
@@ -218,10 +258,14 @@ stop_speaker
 
 # ---- ecmp: equal local-pref, no prepend, multipath ----
 start_speaker -m -P "$T1" -P "$T2"
+for p in aws/t1 aws/t2; do
+	wait_for 40 out_has "STATE $p OpenConfirm Established" ||
+	    fail "ecmp: $p not Established"
+done
 if wait_for 40 out_has "FIB 172.31.0.0/16 via 169.254.2[12].1 aws/t[12] via 169.254.2[12].1 aws/t[12]"; then
 	ok "ecmp: 172.31.0.0/16 via both tunnels"
 else
-	fail "ecmp: no multipath route"
+	fail "ecmp: no multipath route: $(grep FIB "$T/speaker.out")"
 fi
 wait_for 5 sh -c "ip -n $NC route show 172.31.0.0/16 proto 201 | grep -c nexthop | grep -q 2" &&
     ok "ecmp: kernel multipath route" || fail "ecmp kernel route: $(kroute 172.31.0.0/16)"

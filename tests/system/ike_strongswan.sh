@@ -40,8 +40,9 @@ cleanup() {
 	[ -n "$CHARON_PID" ] && kill "$CHARON_PID" 2>/dev/null
 	[ -n "$CHARON_PID" ] && kill -CONT "$CHARON_PID" 2>/dev/null
 	sleep 0.3
-	ip netns del "$NSA" 2>/dev/null
-	ip netns del "$NSB" 2>/dev/null
+	for ns in "$NSA" "$NSB" "ikec$ID" "iker$ID"; do
+		ip netns del "$ns" 2>/dev/null
+	done
 	[ -n "${KEEP:-}" ] || rm -rf "$W"
 }
 trap cleanup EXIT INT TERM
@@ -93,15 +94,15 @@ EOC
 connections {
 	cgw {
 		version = 2
-		local_addrs = $BB
-		remote_addrs = $A
+		local_addrs = ${SS_LOCAL:-$BB}
+		remote_addrs = ${SS_REMOTE:-$A}
 		proposals = $1
 		encap = no
 		${4:-}
 		local { auth = psk
 			id = $BB }
 		remote { auth = psk
-			 id = $A }
+			 id = ${SS_REMOTE_ID:-$A} }
 		children {
 			cgw {
 				local_ts = 0.0.0.0/0
@@ -115,7 +116,7 @@ connections {
 }
 secrets {
 	ike-cgw {
-		id-a = $A
+		id-a = ${SS_REMOTE_ID:-$A}
 		id-b = $BB
 		secret = "$secret"
 	}
@@ -173,6 +174,10 @@ peer_with_sas() {
 count() { grep -c "$1" "$W/peer.out"; }
 
 result() {
+	# A sanitizer build (B=... with -fsanitize) reports here too.
+	if grep -q 'Sanitizer\|runtime error' "$W/peer.err" 2>/dev/null; then
+		set -- fail "$2 (sanitizer report)"
+	fi
 	if [ "$1" = ok ]; then
 		PASSES=$((PASSES+1)); echo "PASS: $2"
 	else
@@ -249,14 +254,18 @@ case_rekey() {
 				life_time = 9s
 				rand_time = 1s"
 	peer_with_sas 30 29 --ike aes128-sha1-modp1024 --esp aes128-sha1-modp1024 \
-	    --ike-life 13 --esp-life 8 --status-at 29
+	    --ike-life 13 --esp-life 8 --status-at 29 \
+	    --rekey-child-at 2 --rekey-ike-at 3.5
 	ups=$(count '^CHILD_UP'); rk=$(count '^CHILD_UP.* rekey ')
 	ike_rekeys=$(grep -c -- '-> established: rekeyed' "$W/peer.err")
+	ours=$(grep -c 'rekeying IKE SA\|rekeying CHILD SA' "$W/peer.err")
+	theirs=$(grep -c 'peer rekeyed IKE SA\|peer rekeys CHILD SA' "$W/peer.err")
 	nsa=$(grep -c 'INSTALLED' "$W/sas.txt")
 	if [ "$rk" -ge 3 ] && [ "$ike_rekeys" -ge 2 ] &&
 	    grep -q 'STATUS state=established.*children=1 ' "$W/peer.out" &&
-	    [ "$nsa" -eq 1 ] && ! grep -q 'EVENT .* dead' "$W/peer.out"; then
-		result ok "rekeys (child_ups=$ups child_rekeys=$rk ike_rekeys=$ike_rekeys, one CHILD SA left)"
+	    [ "$nsa" -eq 1 ] && [ "$ours" -ge 2 ] && [ "$theirs" -ge 2 ] &&
+	    ! grep -q 'EVENT .* dead' "$W/peer.out"; then
+		result ok "rekeys (child_ups=$ups child_rekeys=$rk ike_rekeys=$ike_rekeys, started by us $ours / by strongSwan $theirs, one CHILD SA left)"
 	else
 		result fail "rekeys (child_ups=$ups child_rekeys=$rk ike_rekeys=$ike_rekeys, strongSwan SAs=$nsa)"
 	fi
@@ -330,7 +339,51 @@ case_no_proposal() {
 	fi
 }
 
-CASES=${*:-"initiate respond proposal_choice rekey dpd peer_delete wrong_psk no_proposal"}
+# cgwd behind a masquerading router: NAT detected on our side, IKE floats
+# to 4500, the CHILD SA is UDP-encapsulated.
+case_nat() {
+	NSC=ikec$ID; NSR=iker$ID
+	ip netns add "$NSC"; ip netns add "$NSR"
+	ip link add "vc$ID" type veth peer name "vr$ID"
+	ip link add "vs$ID" type veth peer name "vt$ID"
+	ip link set "vc$ID" netns "$NSC"; ip link set "vr$ID" netns "$NSR"
+	ip link set "vs$ID" netns "$NSR"; ip link set "vt$ID" netns "$NSB"
+	ip -n "$NSC" addr add 10.231.1.1/24 dev "vc$ID"
+	ip -n "$NSR" addr add 10.231.1.254/24 dev "vr$ID"
+	ip -n "$NSR" addr add 10.231.2.254/24 dev "vs$ID"
+	ip -n "$NSB" addr add 10.231.2.2/24 dev "vt$ID"
+	for l in "$NSC vc$ID" "$NSR vr$ID" "$NSR vs$ID" "$NSB vt$ID"; do
+		set -- $l; ip -n "$1" link set "$2" up
+	done
+	ip -n "$NSC" route add default via 10.231.1.254
+	ip netns exec "$NSR" sysctl -qw net.ipv4.ip_forward=1
+	ip netns exec "$NSR" nft -f - <<EON
+table ip nat {
+	chain post { type nat hook postrouting priority 100; oifname "vs$ID" masquerade; }
+}
+EON
+	ip -n "$NSB" rule add to 10.231.2.254 lookup main priority 101
+	SS_LOCAL=10.231.2.2 SS_REMOTE=%any SS_REMOTE_ID=10.231.1.1 \
+	    start_charon aes256gcm16-prfsha256-modp2048 aes256gcm16-modp2048 none
+	ip netns exec "$NSC" "$PEER" --local 10.231.1.1 --remote 10.231.2.2 \
+	    --psk-file "$PSK" --run 4 --fast --ike aes256gcm16-prfsha256-modp2048 \
+	    --esp aes256gcm16-modp2048 --status-at 3 >"$W/peer.out" 2>"$W/peer.err" &
+	rp=$!
+	sleep 3
+	swan --list-sas > "$W/sas.txt"
+	wait $rp
+	if grep -q 'STATUS state=established.* nat=1/' "$W/peer.out" &&
+	    grep -q 'CHILD_UP.*encap=1 ports=4500/4500' "$W/peer.out" &&
+	    grep -q 'INSTALLED' "$W/sas.txt" &&
+	    grep -q 'remote host is behind NAT' "$W/charon.log"; then
+		result ok "cgwd behind NAT: detected, floated to 4500, UDP-encapsulated CHILD SA"
+	else
+		result fail "cgwd behind NAT: detected, floated to 4500, UDP-encapsulated CHILD SA"
+	fi
+	ip netns del "$NSC"; ip netns del "$NSR"
+}
+
+CASES=${*:-"initiate respond proposal_choice rekey dpd peer_delete wrong_psk no_proposal nat"}
 for c in $CASES; do
 	"case_$c"
 done

@@ -21,6 +21,8 @@
  *   sa-del DST SPI
  *   sa-stats DST SPI
  *   hold          run the event loop (prints kernel events) until SIGTERM
+ *   wait-file PATH  wait (up to 60 s) until PATH exists: lets a test script
+ *                 step a make-before-break rekey
  *
  * Numbers accept 0x prefixes; keys are hex. SPI_IN "alloc" is the SPI of
  * the last spi-alloc, so the inbound SA completes the kernel's larval SA.
@@ -31,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <event2/event.h>
 
@@ -310,6 +313,15 @@ run(struct xfrm_ctx *ctx, int argc, char **argv)
 			    (unsigned long long)st.add_time,
 			    (unsigned long long)st.use_time, st.replay_fail,
 			    st.integrity_fail);
+	} else if (strcmp(c, "wait-file") == 0 && argc == 2) {
+		int i;
+
+		printf("waiting for %s\n", argv[1]);
+		fflush(stdout);
+		for (i = 0; i < 600 && access(argv[1], F_OK) != 0; i++)
+			usleep(100000);
+		rc = access(argv[1], F_OK) == 0 ? 0 : -1;
+		snprintf(err.msg, sizeof(err.msg), "%s did not appear", argv[1]);
 	} else if (strcmp(c, "hold") == 0) {
 		printf("holding\n");
 		fflush(stdout);
@@ -358,6 +370,10 @@ main(int argc, char **argv)
 			break;
 		}
 		start = i + 1;
+	}
+	if (xfrm_teardown(ctx, &err) < 0) {
+		fprintf(stderr, "xfrmtool: teardown: %s\n", err.msg);
+		rc = 1;
 	}
 	xfrm_close(ctx);
 	event_free(sigterm);

@@ -187,7 +187,8 @@ open_body(uint8_t *b, uint8_t version, uint16_t hold, const uint8_t *opt,
 	b[n++] = (uint8_t)hold;
 	b[n++] = 10; b[n++] = 0; b[n++] = 0; b[n++] = 1;
 	b[n++] = optlen;
-	memcpy(b + n, opt, optlen);
+	if (optlen > 0)
+		memcpy(b + n, opt, optlen);
 	return n + optlen;
 }
 

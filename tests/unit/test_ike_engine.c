@@ -119,6 +119,7 @@ struct opts {
 	uint32_t	 dpd_interval, dpd_timeout;
 	bool		 cookies;
 	bool		 b_initiates;
+	bool		 pfs_mismatch;	/* A prefers ecp256, B takes modp2048 only */
 };
 
 static void
@@ -167,6 +168,11 @@ side_peer(struct side *s, struct side *other, bool initiate, const char *psk,
 	pc.n_esp = 1;
 	conf_proposal(&pc.esp[0], "aes256gcm16-ecp256", IKEV2_ENCR_AES_GCM_16,
 	    256, 0, 0, IKEV2_DH_ECP256);
+	if (o->pfs_mismatch && s == &A)
+		pc.esp[0].xf[pc.esp[0].nxf++] = (struct conf_xform){
+		    IKEV2_XFORM_DH, IKEV2_DH_MODP2048, 0 };
+	else if (o->pfs_mismatch)
+		pc.esp[0].xf[1].id = IKEV2_DH_MODP2048;
 	pc.ike_lifetime_s = o->ike_life;
 	pc.esp_lifetime_s = o->esp_life;
 	pc.dpd_interval_s = o->dpd_interval;
@@ -182,7 +188,7 @@ setup_pair(const struct opts *o)
 	const char *pa = o->psk_a ? o->psk_a : "a-shared-secret";
 	const char *pb = o->psk_b ? o->psk_b : pa;
 
-	log_init(getenv("IKE_TEST_VERBOSE") ? 3 : 0, 0);
+	log_init(getenv("IKE_TEST_VERBOSE") ? 2 : -1, 0);
 	side_start(&A, "A", false);
 	side_start(&B, "B", o->cookies);
 	/* B first, so A's first IKE_SA_INIT finds it. */
@@ -313,6 +319,22 @@ test_rekey_child(void **state)
 	assert_true(run_until(a_rekeyed_once, 5));
 	assert_pair_matches();
 	assert_int_not_equal(A.sa[0].spi_in, old);
+	teardown_pair();
+}
+
+/* The peer wants another PFS group (INVALID_KE_PAYLOAD): retried. */
+static void
+test_rekey_child_invalid_ke(void **state)
+{
+	struct opts o = { .pfs_mismatch = true };
+
+	(void)state;
+	setup_pair(&o);
+	assert_true(run_until(established, 5));
+	assert_int_equal(ike_peer_rekey_child(A.peer), 0);
+	assert_true(run_until(a_rekeyed_once, 5));
+	assert_pair_matches();
+	assert_string_equal(A.sa[0].alg->name, "aes256gcm16");
 	teardown_pair();
 }
 
@@ -536,6 +558,7 @@ main(void)
 		cmocka_unit_test(test_establish),
 		cmocka_unit_test(test_cookie),
 		cmocka_unit_test(test_rekey_child),
+		cmocka_unit_test(test_rekey_child_invalid_ke),
 		cmocka_unit_test(test_rekey_child_collision),
 		cmocka_unit_test(test_rekey_ike),
 		cmocka_unit_test(test_rekey_ike_collision),

@@ -19,7 +19,7 @@
 
 #define MAXATTR	64
 
-static uint8_t buf[XFRM_MSG_BUFSZ];
+static _Alignas(8) uint8_t buf[XFRM_MSG_BUFSZ];
 
 struct attrs {
 	const struct nlattr	*tb[MAXATTR];

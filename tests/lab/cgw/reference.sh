@@ -13,7 +13,7 @@
 #   cgw_stop
 
 CGW_D=$LAB_RUN/cgw
-CGW_IMPL_NAME="reference stand-in (strongSwan $(swanctl --version 2>/dev/null | awk '{print $NF}'; true) + $(bird --version 2>&1 | awk '{print "BIRD " $3}'))"
+CGW_IMPL_NAME="reference stand-in (strongSwan $(swanctl --version 2>/dev/null | awk '{print $2}') + $(bird --version 2>&1 | awk '{print "BIRD " $3}'))"
 
 _cgw_render() {
 	local d=$1 n
@@ -40,7 +40,8 @@ _cgw_render() {
 		filelog {
 			charon {
 				path = $LAB_OUT/cgw/charon.log
-				time_format = %H:%M:%S
+				time_format = %F %T
+				ike_name = yes
 				flush_line = yes
 				default = 1
 				ike = 1

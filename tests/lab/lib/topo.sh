@@ -182,6 +182,19 @@ wait_until() {
 }
 
 now() { date +%s.%N; }
+
+# log_time_after FILE T0 REGEX: epoch seconds of the first line of FILE
+# (starting "YYYY-MM-DD HH:MM:SS.mmm", as the lab's charon and BIRD logs
+# do) that matches REGEX and is later than T0; empty if none.
+log_time_after() {
+	local d t
+	grep -E "$3" "$1" 2>/dev/null | while read -r d t _; do
+		t=$(date -d "$d $t" +%s.%N 2>/dev/null) || continue
+		if awk -v a="$t" -v b="$2" 'BEGIN {exit !(a > b)}'; then
+			echo "$t"; break
+		fi
+	done
+}
 since() { echo "$(date +%s.%N) $1" | awk '{printf "%.1f", $1 - $2}'; }
 
 # dump_state LABEL [NS...]: kernel, BIRD and charon state of the namespaces

@@ -3,10 +3,11 @@
 # gets an XFRM interface, a CHILD SA pair, policies and a route from
 # xfrmtool (tests/tools/xfrmtool.c, linked with libcgw.a); namespace xb is
 # configured by hand with `ip link add type xfrm` and `ip xfrm` with the
-# same keys. Ping through the tunnel must pass with ESP counters rising,
-# for AES-GCM (inbound SPI from ALLOCSPI, ESN, soft-expire event) and for
-# AES-CBC + HMAC-SHA256, with and without UDP encapsulation; a clean stop must leave
-# nothing behind, and after kill -9 `xfrmtool cleanup` must.
+# same keys. Ping through the tunnel must pass with ESP counters rising:
+# AES-GCM (inbound SPI from ALLOCSPI, ESN, soft-expire event), AES-CBC +
+# HMAC-SHA256 with and without UDP encapsulation, IPv6 inside traffic over
+# the same IPv4 SA pair, a make-before-break rekey with no loss. A clean
+# stop must leave nothing behind, and after kill -9 `xfrmtool cleanup` must.
 #
 #   xa: out 192.0.2.1/24 ── xb: out 192.0.2.2/24
 #   xa: xfrm-t1 169.254.21.2/30 ══ESP══ xb: ipsec0 169.254.21.1/30
@@ -16,7 +17,7 @@
 set -u
 lab=$LAB_REPO/tests/lab
 . "$lab/lib/topo.sh"
-T=$LAB_REPO/build/tests/tools/xfrmtool
+T=${XFRMTOOL:-$LAB_REPO/build/tests/tools/xfrmtool}	# XFRMTOOL=: e.g. an ASan build
 IFID=0x43470001
 W=$LAB_RUN/xfrm-manual
 fail() { echo "FAIL: $*"; exit 1; }
@@ -49,29 +50,35 @@ ip -n xb addr add 172.31.0.10/32 dev lo
 ip -n xb link add ipsec0 type xfrm dev out if_id 0x42
 ip -n xb addr add 169.254.21.1/30 dev ipsec0
 ip -n xb link set ipsec0 mtu 1436 up
+ip -n xb addr add fd00:21::1/64 dev ipsec0 nodad
+ip -n xb addr add 2001:db8:100::10/128 dev lo
 for d in out in fwd; do
 	if [ $d = out ]; then s=192.0.2.2 t=192.0.2.1; else s=192.0.2.1 t=192.0.2.2; fi
-	ip -n xb xfrm policy add src 0.0.0.0/0 dst 0.0.0.0/0 dir $d \
-		tmpl src $s dst $t proto esp reqid 1 mode tunnel if_id 0x42 ||
-		fail "xb policy $d"
+	for any in 0.0.0.0/0 ::/0; do
+		ip -n xb xfrm policy add src $any dst $any dir $d \
+			tmpl src $s dst $t proto esp reqid 1 mode tunnel \
+			if_id 0x42 || fail "xb policy $d $any"
+	done
 done
 
 # xa: xfrmtool's hold keeps the objects until SIGTERM.
-xa_start() {	# NAME ARGS...
-	local n=$1 i=0; shift
+xa_start() {	# NAME ARGS...; returns once XA_UNTIL (default holding) is printed
+	local n=$1 i=0 until=${XA_UNTIL:-holding}; shift
 	# Not via nsx: a function in the background is a subshell, and the
 	# signal must reach xfrmtool itself.
 	ip netns exec xa "$T" -v "$@" -- hold >"$W/$n.out" 2>"$W/$n.err" &
 	echo $! >"$W/$n.pid"
-	while ! grep -q holding "$W/$n.out"; do
+	while ! grep -q "$until" "$W/$n.out"; do
 		i=$((i + 1))
 		kill -0 "$(cat "$W/$n.pid")" 2>/dev/null && [ $i -lt 100 ] ||
 			{ cat "$W/$n.err"; fail "xfrmtool $n did not start"; }
 		sleep 0.1
 	done
 }
-xa_stop() {	# NAME SIGNAL
-	kill -"$2" "$(cat "$W/$1.pid")"; wait "$(cat "$W/$1.pid")" 2>/dev/null
+xa_stop() {	# NAME SIGNAL; after TERM xfrmtool must exit 0 (teardown ok)
+	local rc=0
+	kill -"$2" "$(cat "$W/$1.pid")"; wait "$(cat "$W/$1.pid")" 2>/dev/null || rc=$?
+	[ "$2" != TERM ] || [ $rc = 0 ] || fail "xfrmtool $1 exited $rc after SIGTERM"
 }
 xa_empty() {
 	[ -z "$(ip -n xa xfrm state)" ] || { ip -n xa xfrm state; return 1; }
@@ -171,28 +178,102 @@ xa_stop cbc TERM
 xa_empty || fail "cbc: clean stop left objects behind"
 ip -n xb xfrm state flush
 
-# ---- AES-CBC + HMAC-SHA256 without encapsulation: ping both ways ----
+# ---- AES-CBC + HMAC-SHA256 without encapsulation; IPv6 inside too ----
+# cgwd's any<->any SAs have an unspecified selector: one pair carries
+# IPv4 and IPv6 inner traffic.
 xa_start cbc2 \
 	iface-add xfrm-t1 $IFID 192.0.2.1 1436 169.254.21.2/30 -- \
 	policy-add $IFID $IFID 192.0.2.1 192.0.2.2 -- \
+	policy-add $IFID $IFID 192.0.2.1 192.0.2.2 6 -- \
 	sa-add $IFID $IFID 192.0.2.1 192.0.2.2 $SPI_IN $SPI_OUT cbc-sha256 \
 	    $EIN $EOUT $AIN $AOUT -- \
-	route-add 172.31.0.0/16 169.254.21.1 xfrm-t1
+	route-add 172.31.0.0/16 169.254.21.1 xfrm-t1 -- \
+	route-add 2001:db8:100::/48 - xfrm-t1
 for d in in out; do
 	if [ $d = in ]; then s=192.0.2.2 t=192.0.2.1 spi=$SPI_IN e=$EIN a=$AIN
 	else s=192.0.2.1 t=192.0.2.2 spi=$SPI_OUT e=$EOUT a=$AOUT; fi
 	ip -n xb xfrm state add src $s dst $t proto esp spi $spi reqid 1 \
 		mode tunnel enc 'cbc(aes)' 0x$e auth-trunc 'hmac(sha256)' 0x$a 128 \
-		replay-window 32 if_id 0x42 || fail "xb cbc state $d"
+		replay-window 32 flag af-unspec if_id 0x42 || fail "xb cbc state $d"
 done
 through_tunnel cbc-sha256 $SPI_IN $SPI_OUT
+ip -n xa addr add fd00:21::2/64 dev xfrm-t1 nodad
+b=$(sa_packets 192.0.2.1 $SPI_IN)
+nsx xa ping -6 -n -q -c 5 -i 0.2 -W 2 fd00:21::1 >/dev/null ||
+	fail "IPv6 inside address of the peer does not answer"
+nsx xa ping -6 -n -q -c 5 -i 0.2 -W 2 2001:db8:100::10 >/dev/null ||
+	fail "2001:db8:100::10 via the IPv6 proto 201 route does not answer"
+a=$(sa_packets 192.0.2.1 $SPI_IN)
+[ $((a - b)) -ge 10 ] || fail "IPv6 did not go through the ESP SA"
+log "IPv6 inside over the same IPv4 SA pair: inbound packets $b -> $a"
+
+xa_stop cbc2 TERM
+xa_empty || fail "cbc2: clean stop left objects behind"
+ip -n xb xfrm state flush
+
+# ---- make-before-break rekey (AES-GCM) under a 10/s ping ----
+# xa: new inbound SA first, then new outbound and the old outbound goes,
+# then the old inbound; xb follows as a peer would. No packet may be lost.
+K1I=0102030405060708090a0b0c0d0e0f1011121314 K1O=2122232425262728292a2b2c2d2e2f3031323334
+K2I=4142434445464748494a4b4c4d4e4f5051525354 K2O=6162636465666768696a6b6c6d6e6f7071727374
+I1=0xc5000001 O1=0xc5000002 I2=0xc5000003 O2=0xc5000004
+xb_sa() {	# SRC DST SPI KEY
+	ip -n xb xfrm state add src $1 dst $2 proto esp spi $3 reqid 1 \
+		mode tunnel aead 'rfc4106(gcm(aes))' 0x$4 128 replay-window 32 \
+		if_id 0x42 || fail "xb state $3"
+}
+xb_sa 192.0.2.2 192.0.2.1 $I1 $K1I; xb_sa 192.0.2.1 192.0.2.2 $O1 $K1O
+rm -f "$W"/go*
+XA_UNTIL="waiting for $W/go1" xa_start mbb \
+	iface-add xfrm-t1 $IFID 192.0.2.1 1436 169.254.21.2/30 -- \
+	policy-add $IFID $IFID 192.0.2.1 192.0.2.2 -- \
+	sa-add $IFID $IFID 192.0.2.1 192.0.2.2 $I1 $O1 gcm $K1I $K1O -- \
+	route-add 172.31.0.0/16 169.254.21.1 xfrm-t1 -- \
+	wait-file "$W/go1" -- \
+	sa-add $IFID $IFID 192.0.2.1 192.0.2.2 $I2 $O2 gcm $K2I $K2O dir in -- \
+	wait-file "$W/go2" -- \
+	sa-add $IFID $IFID 192.0.2.1 192.0.2.2 $I2 $O2 gcm $K2I $K2O dir out -- \
+	sa-del 192.0.2.2 $O1 -- \
+	wait-file "$W/go3" -- \
+	sa-del 192.0.2.1 $I1
+# Until SIGINT (not via nsx, see xa_start), however slow the steps are.
+ip netns exec xa ping -n -i 0.1 -W 2 172.31.0.10 >"$W/mbb-ping.log" 2>&1 &
+pingpid=$!
+sleep 1.5
+touch "$W/go1"
+wait_until "grep -q 'waiting for $W/go2' '$W/mbb.out'" 20 >/dev/null ||
+	fail "mbb: new inbound SA not installed"
+# xb (the peer) switches its outbound to the new SA: newest wins.
+xb_sa 192.0.2.2 192.0.2.1 $I2 $K2I; xb_sa 192.0.2.1 192.0.2.2 $O2 $K2O
+ip -n xb xfrm state delete src 192.0.2.2 dst 192.0.2.1 proto esp spi $I1
+sleep 1.5
+touch "$W/go2"
+wait_until "grep -q 'waiting for $W/go3' '$W/mbb.out'" 20 >/dev/null ||
+	fail "mbb: new outbound SA not installed"
+sleep 1.5
+ip -n xb xfrm state delete src 192.0.2.1 dst 192.0.2.2 proto esp spi $O1
+touch "$W/go3"
+wait_until "grep -q holding '$W/mbb.out'" 20 >/dev/null ||
+	fail "mbb: old inbound SA not deleted"
+sleep 1
+kill -INT $pingpid; wait $pingpid
+read -r sent got <<EOF2
+$(sed -n 's/^\([0-9]*\) packets transmitted, \([0-9]*\) received.*/\1 \2/p' "$W/mbb-ping.log")
+EOF2
+# One echo may be in flight when SIGINT ends ping.
+[ -n "$sent" ] && [ "$sent" -ge 30 ] && [ $((sent - got)) -le 1 ] ||
+	{ tail -n 3 "$W/mbb-ping.log"; fail "mbb: packets lost during the rekey"; }
+[ "$(sa_packets 192.0.2.1 $I2)" -ge 10 ] && [ "$(sa_packets 192.0.2.2 $O2)" -ge 10 ] ||
+	fail "mbb: new SAs carry no traffic"
+ip -n xa xfrm state | grep -q "spi $I1\|spi $O1" && fail "mbb: old SAs left"
+log "mbb: rekey under a 10/s ping: $sent sent, $got received"
 
 # kill -9: everything stays; cleanup (as at cgwd's start) removes it.
-xa_stop cbc2 KILL
+xa_stop mbb KILL
 ip -n xa link show xfrm-t1 >/dev/null 2>&1 || fail "kill -9 removed the interface?"
 nsx xa "$T" -v cleanup 2>"$W/cleanup.err" || fail "cleanup failed"
 xa_empty || fail "cleanup left objects behind"
 grep -q "delete stale XFRM interface xfrm-t1" "$W/cleanup.err" ||
 	fail "cleanup did not report the interface"
 log "stale cleanup after kill -9 removed interface, SAs, policies, route"
-echo "FIGURE: xfrm-manual gcm+esn+allocspi ok, cbc-sha256 ok, encap ok, cleanup ok"
+echo "FIGURE: xfrm-manual gcm+esn+allocspi ok, cbc-sha256 ok, udp-encap ok, ipv6-inside ok, make-before-break ok, cleanup ok"

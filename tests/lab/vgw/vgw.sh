@@ -52,7 +52,8 @@ vgw_render() {
 		filelog {
 			charon {
 				path = $LAB_OUT/$(basename "$d")/charon.log
-				time_format = %H:%M:%S
+				time_format = %F %T
+				ike_name = yes
 				flush_line = yes
 				default = 1
 				ike = 1
