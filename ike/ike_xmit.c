@@ -59,17 +59,6 @@ ike_msg_seal(struct ike_sa *sa, struct wbuf *out, uint8_t exch,
 	return ike_sk_seal(&d, out, sk_off, inner->w->p, inner->w->len);
 }
 
-static void
-ike_rtx_arm(struct ike_sa *sa)
-{
-	const struct ike_tunables *t = &sa->peer->ctx->tun;
-	unsigned ms = t->retransmit_base_ms << (sa->req_tries < 10 ?
-	    sa->req_tries : 10);
-	struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
-
-	evtimer_add(sa->rtx_ev, &tv);
-}
-
 static double
 ike_elapsed(const struct timespec *since)
 {
@@ -78,6 +67,28 @@ ike_elapsed(const struct timespec *since)
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	return (double)(now.tv_sec - since->tv_sec) +
 	    (double)(now.tv_nsec - since->tv_nsec) / 1e9;
+}
+
+static void
+ike_rtx_arm(struct ike_sa *sa)
+{
+	const struct ike_tunables *t = &sa->peer->ctx->tun;
+	uint32_t dpd_timeout = sa->peer->conf.dpd_timeout_s;
+	double s = (double)(t->retransmit_base_ms << (sa->req_tries < 10 ?
+	    sa->req_tries : 10)) / 1000.0;
+	struct timeval tv;
+
+	/* On an established SA the DPD timeout bounds the whole exchange:
+	 * wake up at that deadline rather than after the next backoff. */
+	if (sa->state == IKE_S_ESTABLISHED && dpd_timeout) {
+		double left = (double)dpd_timeout - ike_elapsed(&sa->req_start);
+
+		if (left < s)
+			s = left > 0 ? left + 0.001 : 0.001;
+	}
+	tv.tv_sec = (time_t)s;
+	tv.tv_usec = (suseconds_t)((s - (double)tv.tv_sec) * 1e6);
+	evtimer_add(sa->rtx_ev, &tv);
 }
 
 static void

@@ -200,19 +200,25 @@ on_action(evutil_socket_t fd, short what, void *arg)
 	fflush(stdout);
 }
 
+static struct timed	 timed[16];
+static struct event	*timed_ev[16];
+static size_t		 ntimed;
+
 static void
 at(struct tool *t, double s, enum action act)
 {
-	struct timed *a = calloc(1, sizeof(*a));
 	struct timeval tv = { (time_t)s, (suseconds_t)((s - (long)s) * 1e6) };
-	struct event *ev;
+	struct timed *a;
 
-	if (a == NULL)
+	if (ntimed >= sizeof(timed) / sizeof(timed[0])) {
+		fprintf(stderr, "too many timed actions\n");
 		exit(2);
+	}
+	a = &timed[ntimed];
 	a->t = t;
 	a->act = act;
-	ev = evtimer_new(t->base, on_action, a);
-	evtimer_add(ev, &tv);
+	timed_ev[ntimed] = evtimer_new(t->base, on_action, a);
+	evtimer_add(timed_ev[ntimed++], &tv);
 }
 
 static int
@@ -355,6 +361,8 @@ main(int argc, char **argv)
 	event_free(sig1);
 	event_free(sig2);
 	event_free(quit);
+	for (size_t i = 0; i < ntimed; i++)
+		event_free(timed_ev[i]);
 	event_base_free(t.base);
 	return 0;
 usage:

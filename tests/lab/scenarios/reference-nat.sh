@@ -11,7 +11,7 @@ lab=$LAB_REPO/tests/lab
 . "$lab/cgw/${CGW_IMPL:-reference}.sh"
 VPC=172.31.0.10
 fail() { echo "FAIL: $*"; exit 1; }
-trap 'rc=$?; [ $rc = 0 ] && dump_state end cgw nat || dump_state end; topo_down' EXIT
+trap 'rc=$?; [ $rc = 0 ] || dump_state end; topo_down' EXIT
 
 topo_up --nat
 [ "$CGW_LOCAL" = 10.0.0.10 ] || fail "topology: CGW_LOCAL=$CGW_LOCAL"

@@ -12,8 +12,8 @@ lab=$LAB_REPO/tests/lab
 . "$lab/cgw/${CGW_IMPL:-reference}.sh"
 LAN=10.224.1.10 VPC=172.31.0.10
 fail() { echo "FAIL: $*"; exit 1; }
-# On failure everything is dumped; on success the CGW only.
-trap 'rc=$?; [ $rc = 0 ] && dump_state end cgw || dump_state end; topo_down' EXIT
+# On failure, every namespace's state goes to out/reference/state-end.txt.
+trap 'rc=$?; [ $rc = 0 ] || dump_state end; topo_down' EXIT
 
 topo_up; log "scenario start"
 vgw_start_all || fail "VGW emulator did not start"
