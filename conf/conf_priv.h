@@ -56,6 +56,7 @@ struct conf_parse {
 	int			 nproblems;
 	int			 nvpns, ntunnels, nnetworks, nneighbors;
 	enum conf_sa_kind	 sa;		/* inside `ike ...` or `esp ...` */
+	int			 lex_psk;	/* lex.l: where a psk value may be */
 	struct conf_vpn		*vpn;		/* block being parsed, or NULL */
 	struct conf_tunnel	*tunnel;
 	struct conf_neighbor	*neighbor;

@@ -148,14 +148,27 @@ ctl_reply_ok(json_t *result)
 char *
 ctl_reply_error(const char *fmt, ...)
 {
-	char msg[512];
+	char msg[512], *p;
+	json_t *text;
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	ctl_oneline(msg);
-	return ctl_line(json_pack("{s:b, s:s}", "ok", 0, "error", msg));
+	/*
+	 * JSON strings are UTF-8; a reason may quote bytes from a file, or
+	 * be cut mid-character to fit. Better a '?' than no reply at all.
+	 */
+	if ((text = json_string(msg)) == NULL) {
+		for (p = msg; *p != '\0'; p++)
+			if ((unsigned char)*p >= 0x80)
+				*p = '?';
+		text = json_string(msg);
+	}
+	if (text == NULL)
+		return NULL;
+	return ctl_line(json_pack("{s:b, s:o}", "ok", 0, "error", text));
 }
 
 int

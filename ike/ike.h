@@ -26,7 +26,7 @@ struct ike_peer;
 
 /* Why peer_state was called. */
 enum ike_peer_event {
-	IKE_EV_UP = 0,		/* IKE SA established (first or after rekey: see reason) */
+	IKE_EV_UP = 0,		/* IKE SA established (not repeated on rekeys) */
 	IKE_EV_DEAD,		/* DPD or retransmission timeout */
 	IKE_EV_DELETED,		/* the peer deleted the IKE SA, or we did */
 	IKE_EV_AUTH_FAILED,	/* either side rejected the PSK / ID */
@@ -51,7 +51,8 @@ struct ike_callbacks {
 	void	(*child_up)(void *cbarg, struct ike_peer *,
 		    const struct esp_child_sa *sa, bool rekey,
 		    uint32_t old_spi_in);
-	/* Remove a CHILD SA pair from the kernel (both directions). */
+	/* Remove a CHILD SA pair from the kernel (both directions). May name
+	 * a pair whose install failed: unknown SPIs are not an error. */
 	void	(*child_down)(void *cbarg, struct ike_peer *, uint32_t spi_in,
 		    uint32_t spi_out, const struct cgw_addr *remote);
 	/* A reserved SPI that never became an SA (negotiation failed). May

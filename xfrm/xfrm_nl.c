@@ -165,6 +165,7 @@ xfrm_nl_talk(struct xfrm_ctx *ctx, struct mnl_socket *nl,
 	struct talk	 t;
 	uint32_t	 seq, portid;
 	ssize_t		 n;
+	size_t		 used = 0;
 	int		 ret;
 
 	memset(&t, 0, sizeof(t));
@@ -183,9 +184,13 @@ xfrm_nl_talk(struct xfrm_ctx *ctx, struct mnl_socket *nl,
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
+			explicit_bzero(buf, used);
 			return xfrm_err_set(err, errno, "%s: receive: %s",
 			    what, strerror(errno));
 		}
+		/* Replies to GETSA and SA dumps carry the ESP keys. */
+		if ((size_t)n > used)
+			used = (size_t)n;
 		/* A reply to an earlier request that gave up half-way (a
 		 * receive error) must not fail this one and every later one. */
 		if ((size_t)n >= sizeof(struct nlmsghdr) &&
@@ -198,6 +203,7 @@ xfrm_nl_talk(struct xfrm_ctx *ctx, struct mnl_socket *nl,
 		ret = mnl_cb_run2(buf, (size_t)n, seq, portid, talk_data, &t,
 		    ctl, NLMSG_MIN_TYPE);
 	} while (ret > MNL_CB_STOP);
+	explicit_bzero(buf, used);
 	if (ret == MNL_CB_ERROR) {
 		int code = t.code != 0 ? t.code : errno != 0 ? errno : EIO;
 

@@ -2,7 +2,8 @@
  * The control socket parsers on arbitrary bytes: ctl_request_parse (what
  * cgwd reads from any local client) and ctl_reply_parse (what cgwctl reads
  * from the socket). A parsed request must respect the protocol limits and
- * survive an encode/parse round trip unchanged.
+ * survive an encode/parse round trip unchanged; a refused one must still
+ * get its one-line error reply.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -41,7 +42,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {
 	struct ctl_request req;
 	json_t *result;
-	char err[512];
+	char err[512], *reply;
 	size_t i;
 
 	memset(err, 'x', sizeof(err));
@@ -57,9 +58,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 				abort();
 		fuzz_ctl_roundtrip(&req);
 		ctl_request_free(&req);
-	} else if (memchr(err, '\0', sizeof(err)) == NULL ||
-	    strchr(err, '\n') != NULL)
-		abort();	/* the reason goes back on one line */
+	} else {
+		/* The reason goes back to the client, on one line. */
+		if (memchr(err, '\0', sizeof(err)) == NULL ||
+		    strchr(err, '\n') != NULL)
+			abort();
+		if ((reply = ctl_reply_error("%s", err)) == NULL)
+			abort();
+		free(reply);
+	}
 
 	if (ctl_reply_parse((const char *)data, len, &result, err,
 	    sizeof(err)) == 0) {

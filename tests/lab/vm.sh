@@ -75,8 +75,11 @@ lab_initrd() {
 	# busybox-static's binary: the initramfs has no libc.
 	bb=/bin/busybox
 	[ -x "$bb" ] || die "busybox missing (busybox-static)"
-	mods=$(modprobe -d "$KDIR" -S "$KVER" -a --show-depends $BOOTMODS |
+	# The preloaded modules ride along too: insmod from RAM beats modprobe
+	# over 9p under TCG.
+	mods=$(modprobe -d "$KDIR" -S "$KVER" -a --show-depends $BOOTMODS $PRELOAD |
 		awk '$1 == "insmod" {print $2}')
+	mods=$(echo "$mods" | awk '!seen[$0]++')
 	h=$( { cat "$here/guest/init" "$bb"; echo "$KDIR $KVER $mods"; } |
 		sha256sum | cut -c1-16)
 	INITRD=$CACHE/initrd-$h.cpio.gz

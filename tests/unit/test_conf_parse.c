@@ -651,6 +651,52 @@ test_conf_bom_and_crlf(void **state)
 	conf_problems_free(&probs);
 }
 
+/*
+ * Whatever goes wrong around an unquoted psk, no problem message shows a
+ * piece of it: not a key that spells a keyword, not a character glued to
+ * it. A key that spells a keyword is a key like any other.
+ */
+static void
+test_conf_psk_not_echoed(void **state)
+{
+	static const struct {
+		const char	*psk;		/* as written after `psk ` */
+		const char	*secret;	/* must appear in no message */
+		bool		 loads;
+	} cases[] = {
+		{ "replay-window", "replay-window", true },
+		{ "\n  active-standby", "active-standby", true },
+		{ "Abcdefgh$12", "$", false },
+		{ "Abcdefgh\xc3\xa9", "0xc3", false },
+		{ "Abcd{efgh", "{", false },
+	};
+	const struct conf_problem *p;
+	struct conf_problems probs;
+	struct conf *conf;
+	char text[1024];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(text, sizeof(text), HEAD VPN(" tunnel t1 { remote "
+		    "198.51.100.1 inside 169.254.21.2/30 psk %s }\n"),
+		    cases[i].psk);
+		conf = load_text(text, &probs);
+		TAILQ_FOREACH(p, &probs, entry) {
+			if (strstr(p->msg, cases[i].secret) != NULL)
+				fail_msg("case %zu: psk shown in \"%s\"", i,
+				    p->msg);
+		}
+		if (cases[i].loads) {
+			assert_non_null(conf);
+			assert_string_equal(conf_tunnel_find(conf, "v/t1")->psk,
+			    cases[i].secret);
+		} else
+			assert_null(conf);
+		conf_free(conf);
+		conf_problems_free(&probs);
+	}
+}
+
 static void
 test_conf_missing_file(void **state)
 {
@@ -676,6 +722,7 @@ main(void)
 		cmocka_unit_test(test_conf_round_trip),
 		cmocka_unit_test(test_conf_proposals),
 		cmocka_unit_test(test_conf_bom_and_crlf),
+		cmocka_unit_test(test_conf_psk_not_echoed),
 		cmocka_unit_test(test_conf_missing_file),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

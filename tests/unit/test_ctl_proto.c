@@ -165,6 +165,23 @@ test_reply_roundtrip(void **state)
 	assert_null(res);
 	assert_string_equal(err, "bad thing second line");
 	free(line);
+
+	/*
+	 * A reason quoting bytes that are not UTF-8 (a configuration file's
+	 * name, or text cut mid-character to fit) still makes a reply.
+	 */
+	line = ctl_reply_error("vpn name \"%s\" is not valid", "b\xff" "d\xc3");
+	assert_non_null(line);
+	assert_int_equal(ctl_reply_parse(line, strlen(line) - 1, &res, err,
+	    sizeof(err)), 1);
+	assert_string_equal(err, "vpn name \"b?d?\" is not valid");
+	free(line);
+	line = ctl_reply_error("%s", "caf\xc3\xa9 ok");
+	assert_non_null(line);
+	assert_int_equal(ctl_reply_parse(line, strlen(line) - 1, &res, err,
+	    sizeof(err)), 1);
+	assert_string_equal(err, "caf\xc3\xa9 ok");
+	free(line);
 }
 
 static void

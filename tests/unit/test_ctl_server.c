@@ -234,6 +234,30 @@ test_request_at_eof(void **state)
 	close(fd);
 }
 
+/*
+ * Whole requests, then shutdown at once (`printf ... | nc -N`): the EOF
+ * may be read before the replies are written; they must still go out.
+ */
+static void
+test_requests_then_eof(void **state)
+{
+	struct fixture *f = *state;
+	int fd = client(f);
+	char *l;
+
+	sendstr(fd, "{\"command\":\"one\"}\n{\"command\":\"two\"}\n");
+	shutdown(fd, SHUT_WR);
+	l = pump_line(f, fd, 1000);
+	assert_non_null(l);
+	assert_non_null(strstr(l, "one"));
+	l = pump_line(f, fd, 1000);
+	assert_non_null(l);
+	assert_non_null(strstr(l, "two"));
+	assert_string_equal(pump_line(f, fd, 1000), "");
+	assert_int_equal(f->calls, 2);
+	close(fd);
+}
+
 static void
 test_too_large(void **state)
 {
@@ -377,6 +401,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_requests_in_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_malformed_keeps_connection, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_request_at_eof, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_requests_then_eof, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_too_large, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_idle_client_closed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_max_clients, setup, teardown),

@@ -37,17 +37,18 @@ log "both tunnels and BGP up, LAN -> VPC answers"
 L0=$(wc -l < "$LAB_OUT/cgw/cgwd.log")
 C0=$(for n in 1 2; do wc -l < "$LAB_OUT/vgw$n/charon.log"; done)
 pinglog=$LAB_OUT/rekey-ping.log
-nsx lan ping -n -D -i 0.2 -W 2 $VPC > "$pinglog" 2>&1 &
+nsx lan ping -n -D -i 0.2 -W 2 -w "$WINDOW" $VPC > "$pinglog" 2>&1 &
 pingpid=$!
 T0=$(now)
 n=0
-while awk -v a="$(now)" -v b="$T0" -v w="$WINDOW" 'BEGIN {exit !(a - b < w)}'; do
-	sleep 10
+while cgw_alive $pingpid; do
+	sleep 5
 	n=$((n + 1))
-	[ $((n % 3)) = 0 ] && log "$(cgwctl_ status 2>&1 | tail -n +2 | tr -s ' ' | paste -sd ';')"
+	[ $((n % 6)) = 0 ] && log "$(cgwctl_ status 2>&1 | tail -n +2 | tr -s ' ' | paste -sd ';')"
 	cgw_alive || fail "cgwd died"
 done
-kill -INT $pingpid; wait $pingpid 2>/dev/null; pingpid=""
+# ping stops by itself (-w) and prints its summary.
+wait $pingpid 2>/dev/null; pingpid=""
 tail -n 3 "$pinglog"
 sent=$(sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' "$pinglog")
 recv=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$pinglog")

@@ -1,0 +1,122 @@
+#!/bin/sh
+# `make install DESTDIR=... PREFIX=/usr` puts every file where an operator
+# and systemd look for it: the programs, the unit (pointing at the
+# installed cgwd), the example configs (which the installed cgwd accepts),
+# the man pages (each rendering without a warning) and the bash completion.
+# Needs `make all` first; does not rebuild (make -o), so it tests the
+# install rules, not the compiler. Exit 0 = pass.
+set -u
+cd "$(dirname "$0")/../.."
+
+failed=0
+ok() { echo "ok   $*"; }
+bad() { echo "FAIL $*"; failed=$((failed + 1)); }
+check() {	# description command...
+	d=$1; shift
+	if "$@"; then ok "$d"; else bad "$d"; fi
+}
+
+[ -x cgwd ] && [ -x cgwctl ] || { echo "FAIL: run make all first"; exit 1; }
+command -v man >/dev/null || { echo "FAIL: man not installed (man-db)"; exit 1; }
+
+tmp=$(mktemp -d /tmp/cgw-install.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT INT TERM
+D=$tmp/root
+
+# -o: cgwd and cgwctl count as up to date; a half-edited source elsewhere
+# in the tree must not turn this into a build test.
+if ! make -s -o cgwd -o cgwctl install DESTDIR="$D" PREFIX=/usr \
+    >"$tmp/make.log" 2>&1; then
+	echo "FAIL make install:"; sed 's/^/    /' "$tmp/make.log"
+	exit 1
+fi
+ok "make install DESTDIR=... PREFIX=/usr"
+echo "installed:"; (cd "$D" && find . -type f | sort | sed 's/^\./    /')
+
+mode_is() {	# file mode
+	[ -f "$1" ] && [ "$(stat -c %a "$1")" = "$2" ]
+}
+
+# Programs
+check "usr/sbin/cgwd, mode 755" mode_is "$D/usr/sbin/cgwd" 755
+check "usr/bin/cgwctl, mode 755" mode_is "$D/usr/bin/cgwctl" 755
+check "installed cgwd runs (-h)" sh -c "'$D/usr/sbin/cgwd' -h >/dev/null"
+check "installed cgwctl runs (help)" sh -c "'$D/usr/bin/cgwctl' help >/dev/null"
+
+# systemd unit
+unit=$D/lib/systemd/system/cgwd.service
+check "lib/systemd/system/cgwd.service, mode 644" mode_is "$unit" 644
+if [ -f "$unit" ]; then
+	for key in ExecStart ExecStartPre; do
+		bin=$(sed -n "s/^$key=\([^ ]*\).*/\1/p" "$unit")
+		check "unit $key runs the installed cgwd (/usr/sbin/cgwd, is '$bin')" \
+		    test "$bin" = /usr/sbin/cgwd
+	done
+	check "unit is Type=notify" grep -q '^Type=notify' "$unit"
+	check "unit reloads with SIGHUP" grep -q '^ExecReload=.*kill -HUP' "$unit"
+fi
+check "etc/cgwd/ exists" test -d "$D/etc/cgwd"
+
+# Example configurations
+ex=$D/usr/share/doc/cgwd/examples
+n=0
+for f in contrib/examples/*.conf; do
+	[ -f "$f" ] || continue
+	n=$((n + 1))
+	b=$(basename "$f")
+	check "examples/$b, mode 644, same as contrib/" \
+	    sh -c "[ \"\$(stat -c %a '$ex/$b')\" = 644 ] && cmp -s '$f' '$ex/$b'"
+	check "installed cgwd -n accepts examples/$b" \
+	    sh -c "'$D/usr/sbin/cgwd' -n -f '$ex/$b' >/dev/null 2>&1"
+done
+check "at least one example config" test "$n" -gt 0
+
+# Man pages: the three pages exist, land in their sections and render.
+for p in cgwd.8 cgwctl.8 cgwd.conf.5; do
+	check "contrib/man/$p exists" test -f "contrib/man/$p"
+done
+for src in contrib/man/*.[158]; do
+	[ -f "$src" ] || continue
+	p=$(basename "$src")
+	s=${p##*.}
+	page=$D/usr/share/man/man$s/$p
+	if ! mode_is "$page" 644; then
+		bad "usr/share/man/man$s/$p, mode 644"
+		continue
+	fi
+	ok "usr/share/man/man$s/$p, mode 644"
+	# --warnings=w: every groff warning; man -l renders as `man` would.
+	MANWIDTH=80 man --warnings=w -l "$page" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	if [ $rc -ne 0 ] || [ -s "$tmp/err" ]; then
+		bad "man -l $p renders without warnings (rc $rc):"
+		sed 's/^/    /' "$tmp/err"
+	else
+		ok "man -l $p renders without warnings"
+	fi
+	name=${p%.*}
+	check "$p has NAME and DESCRIPTION naming $name" sh -c \
+	    "grep -q '^NAME' '$tmp/out' && grep -q '^DESCRIPTION' '$tmp/out' &&
+	     grep -q '$name' '$tmp/out'"
+	if command -v mandoc >/dev/null; then
+		if mandoc -T lint -W warning "$page" >"$tmp/lint" 2>&1; then
+			ok "mandoc -T lint $p"
+		else
+			bad "mandoc -T lint $p:"; sed 's/^/    /' "$tmp/lint"
+		fi
+	fi
+done
+
+# bash completion
+comp=$D/usr/share/bash-completion/completions/cgwctl
+check "usr/share/bash-completion/completions/cgwctl, mode 644" mode_is "$comp" 644
+if [ -f "$comp" ] && command -v bash >/dev/null; then
+	check "completion parses and registers cgwctl" bash -c \
+	    ". '$comp' && complete -p cgwctl | grep -q _cgwctl"
+fi
+
+if [ $failed -ne 0 ]; then
+	echo "install: $failed check(s) failed"
+	exit 1
+fi
+echo "install: all checks passed"
