@@ -141,7 +141,9 @@ install: all
 		$(DESTDIR)$(SYSCONFDIR)/cgwd $(DESTDIR)$(PREFIX)/share/doc/cgwd/examples
 	install -m 0755 cgwd $(DESTDIR)$(SBINDIR)/cgwd
 	install -m 0755 cgwctl $(DESTDIR)$(BINDIR)/cgwctl
-	install -m 0644 contrib/systemd/cgwd.service $(DESTDIR)$(UNITDIR)/cgwd.service
+	sed 's|/usr/local/sbin/|$(SBINDIR)/|g' contrib/systemd/cgwd.service \
+		> $(DESTDIR)$(UNITDIR)/cgwd.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/cgwd.service
 	install -m 0644 contrib/examples/*.conf $(DESTDIR)$(PREFIX)/share/doc/cgwd/examples/
 	@if [ -d contrib/man ]; then \
 		install -d $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man1; \

@@ -97,6 +97,20 @@ ctl_client_call(const char *sock, const char *command, size_t argc,
 	int fd, rc = -1;
 
 	*result = NULL;
+	/* JSON carries UTF-8 only: name the argument, not "out of memory". */
+	for (size_t i = 0; i <= argc; i++) {
+		json_t *j = json_string(i == 0 ? command : argv[i - 1]);
+
+		if (j == NULL && i == 0) {
+			snprintf(err, errlen, "the command is not UTF-8 text");
+			return -1;
+		}
+		if (j == NULL) {
+			snprintf(err, errlen, "argument %zu is not UTF-8 text", i);
+			return -1;
+		}
+		json_decref(j);
+	}
 	if ((req = ctl_request_encode(command, argc, argv)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
@@ -542,9 +556,11 @@ cgwctl_print(const char *cmd, int argc, char *argv[], const json_t *res)
 		    json_object_get(res, "tunnels")));
 		rc = 0;
 	} else if (strcmp(cmd, "tunnel") == 0) {
+		char b1[32], b2[32];
+
 		printf("%s: %s requested, now %s\n",
-		    json_string_value(json_object_get(res, "tunnel")), what,
-		    json_string_value(json_object_get(res, "state")));
+		    jcell(res, "tunnel", b1, sizeof(b1)), what,
+		    jcell(res, "state", b2, sizeof(b2)));
 		rc = 0;
 	}
 	if (rc == 0)

@@ -190,6 +190,7 @@ ctl_json_status(struct cgwd *cgwd)
 		return NULL;
 	TAILQ_FOREACH(t, &cgwd->tunnels, entry) {
 		struct ike_status st = { .n_child = 0 };
+		char bgp[16];
 		json_t *ike_age = json_null(), *child_age = json_null();
 
 		if (t->ike != NULL) {
@@ -205,7 +206,7 @@ ctl_json_status(struct cgwd *cgwd)
 		    "state_age_s", (json_int_t)(cgwd_now() - t->state_since),
 		    "ike_age_s", ike_age,
 		    "child_age_s", child_age,
-		    "bgp", t->bgp ? routing_tunnel_state(t) : "idle",
+		    "bgp", routing_tunnel_state(t, bgp, sizeof(bgp)),
 		    "routes", (json_int_t)routing_tunnel_routes(t));
 		if (json_array_append_new(arr, row) != 0) {
 			json_decref(arr);

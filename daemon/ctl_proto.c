@@ -60,6 +60,13 @@ ctl_request_parse(const char *line, size_t len, struct ctl_request *req,
 		snprintf(err, errlen, "malformed request: bad \"command\"");
 		goto fail;
 	}
+	/* One word of printable ASCII: the command name reaches the log. */
+	for (i = 0; i < n; i++) {
+		if (s[i] <= 0x20 || s[i] >= 0x7f) {
+			snprintf(err, errlen, "malformed request: bad \"command\"");
+			goto fail;
+		}
+	}
 	memcpy(req->command, s, n + 1);
 
 	args = json_object_get(root, "args");

@@ -294,13 +294,50 @@ ipsec_close(struct cgwd *cgwd)
 	}
 }
 
+/* The tunnel named like ct, if it holds an if_id. */
+static bool
+ipsec_ifid_of_conf(struct cgwd *cgwd, const struct conf_tunnel *ct,
+    uint32_t if_id)
+{
+	struct ike_peer *p = ike_peer_find(cgwd->ike, ct->fullname);
+	struct tunnel *o = ipsec_tunnel_of_peer(p);
+
+	return o != NULL && o->ipsec != NULL && o->ipsec->if_id == if_id;
+}
+
+/*
+ * Is if_id held by a tunnel? During a reload the survivors sit on
+ * cgwd_apply's private list, not on cgwd->tunnels, so they are also
+ * found by name through their IKE peers: every tunnel of the running
+ * configuration and of t's vpn in the new one.
+ */
+static bool
+ipsec_ifid_used(struct cgwd *cgwd, const struct tunnel *t, uint32_t if_id)
+{
+	const struct conf_vpn *v;
+	const struct conf_tunnel *ct;
+
+	if (ipsec_tunnel_of_ifid(cgwd, if_id) != NULL)
+		return true;
+	if (cgwd->conf != NULL)
+		TAILQ_FOREACH(v, &cgwd->conf->vpns, entry)
+			TAILQ_FOREACH(ct, &v->tunnels, entry)
+				if (ipsec_ifid_of_conf(cgwd, ct, if_id))
+					return true;
+	if (t->conf != NULL && t->conf->vpn != NULL)
+		TAILQ_FOREACH(ct, &t->conf->vpn->tunnels, entry)
+			if (ipsec_ifid_of_conf(cgwd, ct, if_id))
+				return true;
+	return false;
+}
+
 static uint32_t
-ipsec_pick_ifid(struct cgwd *cgwd)
+ipsec_pick_ifid(struct cgwd *cgwd, const struct tunnel *t)
 {
 	uint32_t n;
 
 	for (n = 0; n < 0xffff; n++)
-		if (ipsec_tunnel_of_ifid(cgwd, XFRM_IFID(n)) == NULL)
+		if (!ipsec_ifid_used(cgwd, t, XFRM_IFID(n)))
 			return XFRM_IFID(n);
 	return 0;
 }
@@ -318,7 +355,7 @@ ipsec_tunnel_attach(struct tunnel *t, char *err, size_t errlen)
 		snprintf(err, errlen, "IPsec is not running");
 		return -1;
 	}
-	if ((if_id = ipsec_pick_ifid(cgwd)) == 0) {
+	if ((if_id = ipsec_pick_ifid(cgwd, t)) == 0) {
 		snprintf(err, errlen, "no free XFRM interface id");
 		return -1;
 	}
@@ -337,6 +374,9 @@ ipsec_tunnel_attach(struct tunnel *t, char *err, size_t errlen)
 		ipsec_kernel_error(t, "cannot install the tunnel policies", &xe);
 
 	ike_peer_conf_from_tunnel(&pc, ct);
+	/* An operator's `tunnel down` survives a reload that rebuilds it. */
+	if (t->admin_down)
+		pc.initiate = false;
 	t->ike = ike_peer_add(cgwd->ike, &pc, err, errlen);
 	if (t->ike == NULL)
 		return -1;

@@ -335,14 +335,14 @@ routing_json_tunnel(const struct tunnel *t)
 }
 
 const char *
-routing_tunnel_state(const struct tunnel *t)
+routing_tunnel_state(const struct tunnel *t, char *buf, size_t len)
 {
 	struct bgp_peer_status st;
 
 	if (t->bgp == NULL)
-		return "none";
+		return "idle";
 	bgp_peer_status(t->bgp, &st);
-	return st.state_name;
+	return routing_state_lc(st.state, buf, len);
 }
 
 static void

@@ -38,6 +38,7 @@ json_t	*routing_json_peers(struct cgwd *);
 json_t	*routing_json_routes(struct cgwd *);
 /* Installed routes through the tunnel, for `status`. */
 size_t	 routing_tunnel_routes(const struct tunnel *);
-const char *routing_tunnel_state(const struct tunnel *);
+/* Lower case, as SPEC section 5 writes states: "established". */
+const char *routing_tunnel_state(const struct tunnel *, char *buf, size_t len);
 
 #endif

@@ -93,7 +93,7 @@ struct ike_peer_conf {
 	uint32_t		 esp_lifetime_s;	/* 0 = 3600 */
 	uint32_t		 dpd_interval_s;	/* 0 = no DPD */
 	uint32_t		 dpd_timeout_s;
-	uint32_t		 replay_window;		/* 0 = 1024 */
+	uint32_t		 replay_window;		/* packets; 0 = no replay protection */
 	bool			 initiate;	/* we initiate and keep it up */
 	struct ike_id		 local_id;	/* type 0 = local address */
 	struct ike_id		 remote_id;	/* type 0 = remote address */

@@ -185,7 +185,11 @@ ike_child_install(struct ike_child *c, const uint8_t *gir, size_t girlen,
 		esa.local = sa->sock->local;
 	else if (ike_route_source(&sa->remote, &esa.local) < 0)
 		goto out;
-	if (sa->sock && sa->sock->natt) {
+	/*
+	 * Encapsulate only when a NAT was detected (RFC 7296 2.23): a peer
+	 * may move IKE to port 4500 without one, and then sends plain ESP.
+	 */
+	if (sa->sock && sa->sock->natt && (sa->nat_local || sa->nat_remote)) {
 		esa.encap = true;
 		esa.local_port = sa->sock->port;
 		esa.remote_port = sa->remote_port;

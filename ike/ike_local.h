@@ -305,6 +305,7 @@ struct ike_sa {
 	time_t			 rekey_at;
 	time_t			 last_rx;
 	uint64_t		 dpd_bytes;	/* ESP bytes in at the last check */
+	time_t			 esp_rx;	/* when those bytes last grew */
 	struct event		*rekey_ev;
 	struct event		*expire_ev;
 	struct event		*dpd_ev;

@@ -293,6 +293,13 @@ ike_expire_fire(evutil_socket_t fd, short what, void *arg)
 	    "without a rekey");
 }
 
+/*
+ * DPD is judged from the last sign of life, an IKE message or inbound ESP
+ * bytes: a probe once the peer has been silent for the interval, death
+ * once it has been silent for the timeout. Polling every second keeps
+ * both within a second of what the operator configured, whatever the
+ * phase of the timer when the peer went quiet.
+ */
 static void
 ike_dpd_fire(evutil_socket_t fd, short what, void *arg)
 {
@@ -302,6 +309,7 @@ ike_dpd_fire(evutil_socket_t fd, short what, void *arg)
 	uint64_t total = 0, b;
 	bool known = false;
 	struct ike_child *c;
+	time_t now = ike_now(), alive, silent;
 
 	(void)fd;
 	(void)what;
@@ -317,10 +325,20 @@ ike_dpd_fire(evutil_socket_t fd, short what, void *arg)
 	}
 	if (known && total != sa->dpd_bytes) {
 		sa->dpd_bytes = total;	/* ESP arrived: the peer lives */
-	} else if (ike_now() - sa->last_rx >= (time_t)peer->conf.dpd_interval_s &&
-	    sa->req == IKE_REQ_NONE) {
-		ike_task_add(sa, IKE_REQ_DPD, 0);
+		sa->esp_rx = now;
 	}
+	alive = sa->last_rx > sa->esp_rx ? sa->last_rx : sa->esp_rx;
+	silent = now - alive;
+	if (peer->conf.dpd_timeout_s &&
+	    silent >= (time_t)peer->conf.dpd_timeout_s) {
+		ike_sa_fail(sa, IKE_EV_DEAD, "peer not answering: nothing "
+		    "heard for %lld s (DPD timeout %u s)", (long long)silent,
+		    peer->conf.dpd_timeout_s);
+		return;
+	}
+	if (silent >= (time_t)peer->conf.dpd_interval_s &&
+	    sa->req == IKE_REQ_NONE)
+		ike_task_add(sa, IKE_REQ_DPD, 0);
 	ike_sa_arm_dpd(sa);
 }
 
@@ -328,8 +346,7 @@ static void
 ike_sa_arm_dpd(struct ike_sa *sa)
 {
 	if (sa->peer->conf.dpd_interval_s)
-		ike_timer_set(sa, &sa->dpd_ev, ike_dpd_fire,
-		    sa->peer->conf.dpd_interval_s);
+		ike_timer_set(sa, &sa->dpd_ev, ike_dpd_fire, 1);
 }
 
 static void
@@ -594,8 +611,6 @@ ike_peer_add(struct ike_ctx *ctx, const struct ike_peer_conf *conf,
 		peer->conf.ike_lifetime_s = CONF_DEF_IKE_LIFETIME;
 	if (!peer->conf.esp_lifetime_s)
 		peer->conf.esp_lifetime_s = CONF_DEF_ESP_LIFETIME;
-	if (!peer->conf.replay_window)
-		peer->conf.replay_window = ESP_DEFAULT_REPLAY;
 	if (peer->conf.dpd_interval_s && !peer->conf.dpd_timeout_s)
 		peer->conf.dpd_timeout_s = 3 * peer->conf.dpd_interval_s;
 	peer->n_ike_props = ike_prop_from_conf(conf->ike, conf->n_ike,

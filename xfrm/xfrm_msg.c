@@ -24,6 +24,36 @@ addr_to_xfrm(const struct cgw_addr *a, xfrm_address_t *x)
 	memcpy(x, a->bytes, addr_len(a));
 }
 
+static const struct esp_ts *
+ts_or_any(const struct esp_ts *ts)
+{
+	return addr_is_set(&ts->start) ? ts : NULL;
+}
+
+/* The two SAs of a pair are mirror images: one function for both. */
+void
+xfrm_sa_spec_child(struct xfrm_sa_spec *s, const struct esp_child_sa *sa,
+    uint32_t if_id, uint32_t reqid, bool inbound)
+{
+	memset(s, 0, sizeof(*s));
+	s->if_id = if_id;
+	s->reqid = reqid;
+	s->alg = sa->alg;
+	s->esn = sa->esn;
+	s->replay_window = sa->replay_window;
+	s->encap = sa->encap;
+	s->soft_s = sa->soft_life_s;
+	s->hard_s = sa->hard_life_s;
+	s->spi = inbound ? sa->spi_in : sa->spi_out;
+	s->src = inbound ? sa->remote : sa->local;
+	s->dst = inbound ? sa->local : sa->remote;
+	s->keys = inbound ? &sa->keys_in : &sa->keys_out;
+	s->encap_sport = inbound ? sa->remote_port : sa->local_port;
+	s->encap_dport = inbound ? sa->local_port : sa->remote_port;
+	s->ts_src = ts_or_any(inbound ? &sa->ts_remote : &sa->ts_local);
+	s->ts_dst = ts_or_any(inbound ? &sa->ts_local : &sa->ts_remote);
+}
+
 static struct nlmsghdr *
 msg_start(void *buf, uint16_t type, uint16_t flags)
 {

@@ -121,6 +121,10 @@ void		 xfrm_obj_del(struct xfrm_ctx *, struct xfrm_obj *);
  * Each writes one request into buf (XFRM_MSG_BUFSZ bytes) and returns it,
  * or NULL with `err` filled if the parameters cannot be expressed. The
  * caller sets nlmsg_seq and NLM_F_ACK. */
+/* The inbound (peer to us) or outbound SA of a negotiated pair. */
+void		 xfrm_sa_spec_child(struct xfrm_sa_spec *,
+		    const struct esp_child_sa *, uint32_t if_id, uint32_t reqid,
+		    bool inbound);
 struct nlmsghdr	*xfrm_msg_newsa(void *buf, const struct xfrm_sa_spec *,
 		    bool update, struct xfrm_err *);
 struct nlmsghdr	*xfrm_msg_allocspi(void *buf, const struct cgw_addr *src,

@@ -76,12 +76,6 @@ xfrm_spi_alloc(struct xfrm_ctx *ctx, const struct cgw_addr *local,
 	return 0;
 }
 
-static const struct esp_ts *
-ts_or_any(const struct esp_ts *ts)
-{
-	return addr_is_set(&ts->start) ? ts : NULL;
-}
-
 static int
 sa_send(struct xfrm_ctx *ctx, const struct xfrm_sa_spec *s, bool inbound,
     struct xfrm_err *err)
@@ -139,38 +133,15 @@ xfrm_child_install(struct xfrm_ctx *ctx, uint32_t if_id, uint32_t reqid,
 
 	if ((dir & XFRM_DIR_BOTH) == 0)
 		return xfrm_err_set(err, EINVAL, "no SA direction");
-	memset(&s, 0, sizeof(s));
-	s.if_id = if_id;
-	s.reqid = reqid;
-	s.alg = sa->alg;
-	s.esn = sa->esn;
-	s.replay_window = sa->replay_window;
-	s.encap = sa->encap;
-	s.soft_s = sa->soft_life_s;
-	s.hard_s = sa->hard_life_s;
 
 	if (dir & XFRM_DIR_IN) {
-		s.spi = sa->spi_in;
-		s.src = sa->remote;
-		s.dst = sa->local;
-		s.keys = &sa->keys_in;
-		s.encap_sport = sa->remote_port;
-		s.encap_dport = sa->local_port;
-		s.ts_src = ts_or_any(&sa->ts_remote);
-		s.ts_dst = ts_or_any(&sa->ts_local);
+		xfrm_sa_spec_child(&s, sa, if_id, reqid, true);
 		rc = sa_send(ctx, &s, true, err);
 		if (rc < 0)
 			return -1;
 	}
 	if (dir & XFRM_DIR_OUT) {
-		s.spi = sa->spi_out;
-		s.src = sa->local;
-		s.dst = sa->remote;
-		s.keys = &sa->keys_out;
-		s.encap_sport = sa->local_port;
-		s.encap_dport = sa->remote_port;
-		s.ts_src = ts_or_any(&sa->ts_local);
-		s.ts_dst = ts_or_any(&sa->ts_remote);
+		xfrm_sa_spec_child(&s, sa, if_id, reqid, false);
 		if (sa_send(ctx, &s, false, err) < 0) {
 			struct xfrm_err e2;
 

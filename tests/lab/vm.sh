@@ -71,16 +71,19 @@ lab_kernel() {
 # A busybox initramfs holding the modules needed to mount 9p and overlay.
 # Named by a hash of its inputs, so a change in any of them rebuilds it.
 lab_initrd() {
-	local bb mods h tmp m rel
+	local bb boot pre h tmp m rel list=""
 	# busybox-static's binary: the initramfs has no libc.
 	bb=/bin/busybox
 	[ -x "$bb" ] || die "busybox missing (busybox-static)"
-	# The preloaded modules ride along too: insmod from RAM beats modprobe
-	# over 9p under TCG.
-	mods=$(modprobe -d "$KDIR" -S "$KVER" -a --show-depends $BOOTMODS $PRELOAD |
-		awk '$1 == "insmod" {print $2}')
-	mods=$(echo "$mods" | awk '!seen[$0]++')
-	h=$( { cat "$here/guest/init" "$bb"; echo "$KDIR $KVER $mods"; } |
+	# The preloaded modules ride along too (insmod from RAM beats modprobe
+	# over 9p under TCG), loaded once the root is up: some ask the kernel's
+	# module helper for more while they initialise.
+	boot=$(modprobe -d "$KDIR" -S "$KVER" -a --show-depends $BOOTMODS |
+		awk '$1 == "insmod" && !seen[$2]++ {print $2}')
+	pre=$(modprobe -d "$KDIR" -S "$KVER" -a --show-depends $PRELOAD |
+		awk -v boot="$(echo $boot)" 'BEGIN {n = split(boot, b, " "); for (i = 1; i <= n; i++) seen[b[i]] = 1}
+			$1 == "insmod" && !seen[$2]++ {print $2}')
+	h=$( { cat "$here/guest/init" "$bb"; echo "$KDIR $KVER $boot $pre"; } |
 		sha256sum | cut -c1-16)
 	INITRD=$CACHE/initrd-$h.cpio.gz
 	[ -s "$INITRD" ] && return 0
@@ -90,15 +93,16 @@ lab_initrd() {
 	rm -rf "$tmp"; mkdir -p "$tmp/bin" "$tmp/mods"
 	cp "$bb" "$tmp/bin/busybox"
 	cp "$here/guest/init" "$tmp/init"; chmod 755 "$tmp/init"
-	: > "$tmp/mods/order"
-	for m in $mods; do
+	: > "$tmp/mods/order"; : > "$tmp/mods/preload"
+	for m in $boot -- $pre; do
+		[ "$m" = -- ] && { list=preload; continue; }
 		rel=$(basename "$m")
 		case $m in
 		*.xz) xz -dc "$m" > "$tmp/mods/${rel%.xz}"; rel=${rel%.xz} ;;
 		*.zst) zstd -qdc "$m" > "$tmp/mods/${rel%.zst}"; rel=${rel%.zst} ;;
 		*) cp "$m" "$tmp/mods/$rel" ;;
 		esac
-		echo "$rel" >> "$tmp/mods/order"
+		echo "$rel" >> "$tmp/mods/${list:-order}"
 	done
 	(cd "$tmp" && find . | busybox cpio -o -H newc 2>/dev/null | gzip -1) > "$INITRD.tmp"
 	mv "$INITRD.tmp" "$INITRD"

@@ -75,7 +75,7 @@ start_cgwd() {	# [VAR=value...] for the daemon's environment
 	env "$@" ip netns exec "$ns" "$CGWD" -f "$CONF" -s "$S" -v >>"$LOG" 2>&1 &
 	pid=$!
 	i=0
-	while ! alive && kill -0 "$pid" 2>/dev/null && [ $i -lt 50 ]; do
+	while ! alive && kill -0 "$pid" 2>/dev/null && [ $i -lt 200 ]; do
 		sleep 0.1; i=$((i + 1))
 	done
 	alive

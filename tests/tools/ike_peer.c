@@ -267,6 +267,7 @@ main(int argc, char **argv)
 	struct event *sig1, *sig2, *quit;
 
 	memset(&pc, 0, sizeof(pc));
+	pc.replay_window = ESP_DEFAULT_REPLAY;
 	memset(&t, 0, sizeof(t));
 	memset(&tun, 0, sizeof(tun));
 	memset(&local, 0, sizeof(local));

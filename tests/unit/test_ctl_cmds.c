@@ -341,6 +341,21 @@ test_tables(void **state)
 	assert_string_equal(buf, "-");
 }
 
+/* An argument the shell passed in Latin-1 is named as such. */
+static void
+test_client_non_utf8(void **state)
+{
+	char *argv[] = { "up", "caf\xe9/t1" };
+	json_t *res;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(ctl_client_call("/nonexistent/cgwd.sock", "tunnel", 2,
+	    argv, 100, &res, err, sizeof(err)), -1);
+	assert_null(res);
+	assert_string_equal(err, "argument 2 is not UTF-8 text");
+}
+
 int
 main(void)
 {
@@ -349,6 +364,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_commands_and_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reload, setup, teardown),
 		cmocka_unit_test(test_tables),
+		cmocka_unit_test(test_client_non_utf8),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

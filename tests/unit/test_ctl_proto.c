@@ -58,6 +58,10 @@ test_request_malformed(void **state)
 		"{\"command\": null}",
 		"{\"command\": \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"}",
 		"{\"command\": \"st\\u0000atus\"}",	/* NUL inside */
+		/* control characters: the command reaches the log */
+		"{\"command\": \"\\u001b[2Kstatus\"}",
+		"{\"command\": \"status\\n\"}",
+		"{\"command\": \"sta tus\"}",
 		"{\"command\": \"show\", \"args\": \"tunnels\"}",
 		"{\"command\": \"show\", \"args\": [1]}",
 		"{\"command\": \"show\", \"args\": [[\"x\"]]}",

@@ -304,6 +304,58 @@ test_newsa_narrow_ts_and_ipv6(void **state)
 	assert_memory_equal(&p->saddr, s.src.bytes, 16);
 }
 
+/* A negotiated pair becomes two mirrored specs, keys not swapped. */
+static void
+test_spec_child_pair(void **state)
+{
+	struct esp_child_sa	 sa;
+	struct xfrm_sa_spec	 in, out;
+
+	(void)state;
+	memset(&sa, 0, sizeof(sa));
+	sa.spi_in = 0xc0000001;
+	sa.spi_out = 0xc0000002;
+	sa.local = A("192.0.2.10");
+	sa.remote = A("198.51.100.1");
+	sa.encap = true;
+	sa.local_port = 4500;
+	sa.remote_port = 4501;
+	sa.alg = &cbc_sha256;
+	sa.esn = true;
+	sa.replay_window = 2048;
+	sa.soft_life_s = 3000;
+	sa.hard_life_s = 3600;
+	sa.ts_local.start = A("10.0.0.0");
+	sa.ts_local.end = A("10.0.0.255");
+	/* ts_remote left unset: any */
+
+	xfrm_sa_spec_child(&in, &sa, XFRM_IFID(3), 7, true);
+	xfrm_sa_spec_child(&out, &sa, XFRM_IFID(3), 7, false);
+	assert_int_equal(in.spi, 0xc0000001);
+	assert_int_equal(out.spi, 0xc0000002);
+	assert_true(addr_eq(&in.src, &sa.remote));
+	assert_true(addr_eq(&in.dst, &sa.local));
+	assert_true(addr_eq(&out.src, &sa.local));
+	assert_true(addr_eq(&out.dst, &sa.remote));
+	assert_ptr_equal(in.keys, &sa.keys_in);
+	assert_ptr_equal(out.keys, &sa.keys_out);
+	assert_int_equal(in.encap_sport, 4501);
+	assert_int_equal(in.encap_dport, 4500);
+	assert_int_equal(out.encap_sport, 4500);
+	assert_int_equal(out.encap_dport, 4501);
+	assert_null(in.ts_src);
+	assert_ptr_equal(in.ts_dst, &sa.ts_local);
+	assert_ptr_equal(out.ts_src, &sa.ts_local);
+	assert_null(out.ts_dst);
+	assert_int_equal(in.if_id, XFRM_IFID(3));
+	assert_int_equal(out.reqid, 7);
+	assert_ptr_equal(out.alg, &cbc_sha256);
+	assert_true(in.esn && out.esn && in.encap && out.encap);
+	assert_int_equal(in.replay_window, 2048);
+	assert_int_equal(out.soft_s, 3000);
+	assert_int_equal(in.hard_s, 3600);
+}
+
 static void
 test_newsa_rejects(void **state)
 {
@@ -665,6 +717,7 @@ main(void)
 		cmocka_unit_test(test_newsa_aead_encap_esn),
 		cmocka_unit_test(test_newsa_cbc_hmac_update),
 		cmocka_unit_test(test_newsa_narrow_ts_and_ipv6),
+		cmocka_unit_test(test_spec_child_pair),
 		cmocka_unit_test(test_newsa_rejects),
 		cmocka_unit_test(test_allocspi),
 		cmocka_unit_test(test_delsa_bytes),

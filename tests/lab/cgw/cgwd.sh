@@ -47,6 +47,14 @@ _cgw_conf() {
 }
 
 cgw_pid() { cat "$CGW_D/cgwd.pid" 2>/dev/null; }
+# ns_pid NS COMM: the pid of the process named COMM in namespace NS.
+ns_pid() {
+	local p
+	for p in $(ip netns pids "$1"); do
+		[ "$(cat "/proc/$p/comm" 2>/dev/null)" = "$2" ] && { echo "$p"; return 0; }
+	done
+	return 1
+}
 # cgw_alive [PID]: running (a zombie not yet reaped by our shell is not).
 cgw_alive() {
 	local p=${1:-$(cgw_pid)}
@@ -56,7 +64,9 @@ cgw_alive() {
 # cgw_start_daemon: start cgwd, wait until it answers on its socket.
 cgw_start_daemon() {
 	local i
-	nsx cgw "$CGW_BIN" -vv -f "$CGW_CONF" -s "$CGW_SOCK" >>"$LAB_OUT/cgw/cgwd.log" 2>&1 &
+	# Not through nsx (a function: `&` would fork a shell around it):
+	# ip netns exec execs cgwd, so $! is cgwd itself.
+	ip netns exec cgw "$CGW_BIN" -vv -f "$CGW_CONF" -s "$CGW_SOCK" >>"$LAB_OUT/cgw/cgwd.log" 2>&1 &
 	echo $! > "$CGW_D/cgwd.pid"
 	for i in $(seq 150); do
 		cgwctl_ status >/dev/null 2>&1 && return 0

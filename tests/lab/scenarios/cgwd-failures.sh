@@ -89,7 +89,7 @@ wait_until "routes_via $IF1" 30 >/dev/null || fail "routes not back on t1"
 
 # --- 3. peer paused ----------------------------------------------------------
 log "=== case 3: vgw1's charon stopped, its ESP blackholed"
-cpid=$(cat "$LAB_RUN/vgw1/charon.pid")
+cpid=$(ns_pid vgw1 charon) || fail "no charon in vgw1"
 T0=$(now)
 kill -STOP "$cpid"
 nsx vgw1 nft -f - <<-'NFT' || fail "nft on vgw1"
