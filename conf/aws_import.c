@@ -354,7 +354,7 @@ aws_connection(struct aws_ctx *ctx, const char *xml, size_t len,
 	char name[CONF_NAME_MAX], local[AWS_VALUE_MAX];
 	char ike[AWS_VALUE_MAX * AWS_MAX_TUNNELS] = "";
 	char esp[AWS_VALUE_MAX * AWS_MAX_TUNNELS] = "";
-	struct cgw_addr la;
+	struct cgw_addr la, pub;
 	const char *src;
 	xmlGenericErrorFunc old_fn;
 	void *old_ctx;
@@ -461,10 +461,24 @@ aws_connection(struct aws_ctx *ctx, const char *xml, size_t len,
 	fprintf(ctx->out, "\nvpn \"%s\" {\n", name);
 	if (id != NULL && strcmp(name, (const char *)id) != 0)
 		fprintf(ctx->out, "\t# AWS VPN connection %s\n", (const char *)id);
-	fprintf(ctx->out, "\t# AWS knows this gateway as %s. Behind NAT (a cloud "
-	    "VM) local\n\t# must be this host's own interface address "
-	    "instead.\n", t[0].cgw_outside);
-	fprintf(ctx->out, "\tlocal %s\n", local);
+	/* la holds --local when given; without it local is the public one */
+	if (ctx->opts->local != NULL && addr_parse(ctx->opts->local, &la) &&
+	    addr_parse(t[0].cgw_outside, &pub) && !addr_eq(&pub, &la)) {
+		/* --local names this host's own (private) address: AWS
+		 * still authenticates the public one as our IKE ID. */
+		fprintf(ctx->out, "\t# Behind NAT (a cloud VM): local is this "
+		    "host's own address, while AWS\n\t# knows the customer "
+		    "gateway as %s and checks that IKE identity.\n",
+		    t[0].cgw_outside);
+		fprintf(ctx->out, "\tlocal %s\n", local);
+		fprintf(ctx->out, "\tlocal-id %s\n", t[0].cgw_outside);
+	} else {
+		fprintf(ctx->out, "\t# AWS knows this gateway as %s. Behind "
+		    "NAT (a cloud VM) local\n\t# must be this host's own "
+		    "interface address instead,\n\t# with local-id %s.\n",
+		    t[0].cgw_outside, t[0].cgw_outside);
+		fprintf(ctx->out, "\tlocal %s\n", local);
+	}
 	fprintf(ctx->out, "\tpeer-asn %s\n", t[0].vgw_asn);
 	fprintf(ctx->out, "\tike proposal %s lifetime %ss\n", ike,
 	    t[0].ike_lifetime);

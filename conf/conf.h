@@ -59,6 +59,20 @@ enum conf_startup {
 	CONF_START_RESPOND,		/* wait for the peer */
 };
 
+/*
+ * An IKE identity (RFC 7296 3.5) given instead of an address. Behind NAT
+ * (a cloud VM) AWS knows the gateway by its public address while `local`
+ * is the private one, so the ID we send must be set apart from `local`.
+ */
+#define CONF_ID_MAX		255	/* ID payload data, bytes */
+#define CONF_IDSTRLEN		(4 * CONF_ID_MAX + 16)	/* conf_id_fmt, \xNN worst case */
+
+struct conf_id {
+	uint8_t		type;		/* IKEV2_ID_* (ike/ikev2_const.h); 0 = unset */
+	size_t		len;
+	uint8_t		data[CONF_ID_MAX];	/* address bytes, FQDN, key id */
+};
+
 struct conf_vpn;
 
 struct conf_tunnel {
@@ -83,6 +97,8 @@ struct conf_vpn {
 	char			 name[CONF_NAME_MAX];
 	int			 line;
 	struct cgw_addr		 local;
+	struct conf_id		 local_id;	/* unset: `local` is the ID */
+	struct conf_id		 remote_id;	/* unset: not checked (the PSK is) */
 	uint32_t		 peer_asn;
 	size_t			 n_ike;
 	struct conf_proposal	 ike[CONF_MAX_PROPOSALS];
@@ -139,6 +155,13 @@ void		 conf_problems_print(FILE *, const struct conf_problems *);
 void		 conf_problems_free(struct conf_problems *);
 /* Print back in the configuration language; PSKs are never printed. */
 void		 conf_print(FILE *, const struct conf *);
+
+/*
+ * An ID as the configuration spells it (192.0.2.10, @cgw.example.com,
+ * keyid:0a1b); bytes that cannot be printed (an ID off the wire) as
+ * \xNN. Returns buf.
+ */
+const char	*conf_id_fmt(const struct conf_id *, char *buf, size_t len);
 
 struct conf_tunnel *conf_tunnel_find(const struct conf *, const char *fullname);
 

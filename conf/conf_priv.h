@@ -17,7 +17,7 @@ enum conf_key {
 	CONF_K_LOCAL, CONF_K_PEER_ASN, CONF_K_IKE_PROPOSAL, CONF_K_IKE_LIFETIME,
 	CONF_K_ESP_PROPOSAL, CONF_K_ESP_LIFETIME, CONF_K_DPD_INTERVAL,
 	CONF_K_DPD_TIMEOUT, CONF_K_STEERING, CONF_K_STARTUP, CONF_K_REPLAY,
-	CONF_K_HOLD_TIME,
+	CONF_K_HOLD_TIME, CONF_K_LOCAL_ID, CONF_K_REMOTE_ID,
 	CONF_K_REMOTE, CONF_K_INSIDE, CONF_K_PSK, CONF_K_PSK_FILE,
 	CONF_K_INTERFACE, CONF_K_MTU,
 	CONF_K_REMOTE_AS, CONF_K_DESCRIPTION,
@@ -83,6 +83,9 @@ int	conf_proposal_parse(const char *text, enum conf_sa_kind,
 size_t	conf_proposal_defaults(enum conf_sa_kind, struct conf_proposal *,
 	    size_t max);
 const char *conf_xform_name(const struct conf_xform *);
+
+/* id.c: a local-id / remote-id value; -1 with the reason in err. */
+int	conf_id_parse(const char *, struct conf_id *, char *err, size_t errlen);
 
 /* validate.c: block ends and whole-file checks */
 void	conf_vpn_begin(struct conf_parse *, char *name, int line);

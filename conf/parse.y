@@ -37,6 +37,8 @@ static bool	conf_address(struct conf_parse *, const char *, int,
 		    const char *, struct cgw_addr *);
 static void	conf_network_add(struct conf_parse *, const char *, int);
 static void	conf_proposal_add(struct conf_parse *, const char *, int);
+static void	conf_id_set(struct conf_parse *, const char *, int,
+		    const char *, struct conf_id *);
 static void	conf_ifname_set(struct conf_parse *, const char *, int);
 static void	conf_str_free(char *);
 }
@@ -54,6 +56,7 @@ static void	conf_str_free(char *);
 %token INITIATE "initiate" RESPOND "respond" REPLAY_WINDOW "replay-window"
 %token HOLD_TIME "hold-time" TUNNEL "tunnel" REMOTE "remote" INSIDE "inside"
 %token PSK "psk" PSK_FILE "psk-file" INTERFACE "interface" MTU "mtu"
+%token LOCAL_ID "local-id" REMOTE_ID "remote-id"
 %token NEIGHBOR "neighbor" REMOTE_AS "remote-as" DESCRIPTION "description"
 %token <str> WORD "word" STRING "quoted string"
 
@@ -132,6 +135,20 @@ vpn_stmt	: LOCAL value {
 			    @1.first_line))
 				conf_address(ctx, $2, @2.first_line, "local",
 				    &ctx->vpn->local);
+			free($2);
+		}
+		| LOCAL_ID value {
+			if (conf_once(ctx, ctx->vpn_seen, CONF_K_LOCAL_ID,
+			    "local-id", @1.first_line))
+				conf_id_set(ctx, $2, @2.first_line, "local-id",
+				    &ctx->vpn->local_id);
+			free($2);
+		}
+		| REMOTE_ID value {
+			if (conf_once(ctx, ctx->vpn_seen, CONF_K_REMOTE_ID,
+			    "remote-id", @1.first_line))
+				conf_id_set(ctx, $2, @2.first_line, "remote-id",
+				    &ctx->vpn->remote_id);
 			free($2);
 		}
 		| PEER_ASN value {
@@ -517,6 +534,17 @@ conf_proposal_add(struct conf_parse *ctx, const char *s, int line)
 	}
 	list[*n].line = line;
 	(*n)++;
+}
+
+static void
+conf_id_set(struct conf_parse *ctx, const char *s, int line, const char *what,
+    struct conf_id *out)
+{
+	char err[256];
+
+	if (conf_id_parse(s, out, err, sizeof(err)) != 0)
+		conf_problem(ctx, true, line, "%s %.64s%s: %s", what, s,
+		    strlen(s) > 64 ? "..." : "", err);
 }
 
 static void

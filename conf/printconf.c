@@ -72,10 +72,16 @@ static void
 conf_print_vpn(FILE *f, const struct conf_vpn *v)
 {
 	const struct conf_tunnel *t;
-	char a[CGW_ADDRSTRLEN], d1[32], d2[32];
+	char a[CGW_ADDRSTRLEN], d1[32], d2[32], id[CONF_IDSTRLEN];
 
 	fprintf(f, "vpn \"%s\" {\n", v->name);
 	fprintf(f, "\tlocal %s\n", addr_fmt(&v->local, a, sizeof(a)));
+	if (v->local_id.type != 0)
+		fprintf(f, "\tlocal-id %s\n",
+		    conf_id_fmt(&v->local_id, id, sizeof(id)));
+	if (v->remote_id.type != 0)
+		fprintf(f, "\tremote-id %s\n",
+		    conf_id_fmt(&v->remote_id, id, sizeof(id)));
 	fprintf(f, "\tpeer-asn %u\n", v->peer_asn);
 	conf_print_sa(f, "ike", v->ike, v->n_ike, v->ike_lifetime_s,
 	    CONF_IKE_LIFETIME_MIN, CONF_IKE_LIFETIME_MAX);

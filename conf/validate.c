@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "conf/conf_priv.h"
+#include "ike/ikev2_const.h"
 
 #define CONF_PSK_FILE_MAX	1024
 /* Lifetimes `force` lets through: short ones for lab tests. */
@@ -101,6 +102,32 @@ conf_vpn_begin(struct conf_parse *ctx, char *name, int line)
 	ctx->vpn = v;
 }
 
+/*
+ * The remote-id applies to every tunnel of the vpn, while an AWS endpoint
+ * sends its own outside address as its ID: an address remote-id can
+ * match one tunnel only.
+ */
+static void
+conf_remote_id_check(struct conf_parse *ctx, const struct conf_vpn *v,
+    const struct conf_tunnel *t)
+{
+	const struct conf_id *id = &v->remote_id;
+	char a[CGW_ADDRSTRLEN], b[CONF_IDSTRLEN];
+
+	if ((id->type != IKEV2_ID_IPV4_ADDR && id->type != IKEV2_ID_IPV6_ADDR) ||
+	    !addr_is_set(&t->remote))
+		return;
+	if (id->len == addr_len(&t->remote) &&
+	    memcmp(id->data, t->remote.bytes, id->len) == 0)
+		return;
+	conf_problem(ctx, false, ctx->vpn_seen[CONF_K_REMOTE_ID] ?
+	    ctx->vpn_seen[CONF_K_REMOTE_ID] : v->line, "remote-id %s differs "
+	    "from tunnel \"%s\"'s remote %s: an AWS endpoint identifies itself "
+	    "by its own address, so that tunnel will fail authentication",
+	    conf_id_fmt(id, b, sizeof(b)), t->fullname,
+	    addr_fmt(&t->remote, a, sizeof(a)));
+}
+
 void
 conf_vpn_end(struct conf_parse *ctx)
 {
@@ -122,6 +149,7 @@ conf_vpn_end(struct conf_parse *ctx)
 			    "and the vpn's local are of different address "
 			    "families; allowed: both IPv4 or both IPv6",
 			    t->fullname);
+		conf_remote_id_check(ctx, v, t);
 	}
 	if (v->dpd_timeout_s <= v->dpd_interval_s) {
 		dline = ctx->vpn_seen[CONF_K_DPD_TIMEOUT] ?

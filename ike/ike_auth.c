@@ -49,16 +49,55 @@ ike_auth_verify(struct ike_sa *sa, bool of_initiator,
 	return ok;
 }
 
-/* The peer's ID must be what the conf expects, if it names one. */
+/*
+ * The peer's ID must be what the conf expects, if it names one. On a
+ * mismatch `why` names both IDs: the peer's is printed escaped, it comes
+ * off the wire.
+ */
 static bool
-ike_auth_id_ok(struct ike_sa *sa, const struct ike_id_pld *id)
+ike_auth_id_ok(struct ike_sa *sa, const struct ike_id_pld *id, char *why,
+    size_t whylen)
 {
 	const struct ike_id *want = &sa->peer->conf.remote_id;
+	struct conf_id got, exp;
+	char g[CONF_IDSTRLEN], e[CONF_IDSTRLEN];
 
 	if (want->type == 0)
 		return true;
-	return id->type == want->type && id->len == want->len &&
-	    memcmp(id->data, want->data, id->len) == 0;
+	if (id->type == want->type && id->len == want->len &&
+	    memcmp(id->data, want->data, id->len) == 0)
+		return true;
+	memset(&got, 0, sizeof(got));
+	got.type = id->type;
+	got.len = id->len < sizeof(got.data) ? id->len : sizeof(got.data);
+	memcpy(got.data, id->data, got.len);
+	memset(&exp, 0, sizeof(exp));
+	exp.type = want->type;
+	exp.len = want->len;
+	memcpy(exp.data, want->data, want->len);
+	snprintf(why, whylen, "peer identity %s does not match the "
+	    "configured remote-id %s", conf_id_fmt(&got, g, sizeof(g)),
+	    conf_id_fmt(&exp, e, sizeof(e)));
+	return false;
+}
+
+/* The ID we send, for logs. */
+static const char *
+ike_auth_local_id_fmt(struct ike_sa *sa, char *buf, size_t len)
+{
+	struct conf_id cid;
+	struct wbuf w;
+
+	memset(&cid, 0, sizeof(cid));
+	wbuf_init(&w);
+	ike_sa_id_body(sa, true, &w);
+	if (!w.err && w.len > 4 && w.len - 4 <= sizeof(cid.data)) {
+		cid.type = w.p[0];
+		cid.len = w.len - 4;
+		memcpy(cid.data, w.p + 4, cid.len);
+	}
+	wbuf_free(&w);
+	return conf_id_fmt(&cid, buf, len);
 }
 
 static void
@@ -154,14 +193,19 @@ ike_auth_recv_resp(struct ike_sa *sa, const struct ike_hdr *h,
 	struct esp_ts tl, tr, sl, sr;
 	struct ike_child *c;
 	uint32_t spi_out;
-	char a[CGW_ADDRSTRLEN];
+	char a[CGW_ADDRSTRLEN], idwhy[2 * CONF_IDSTRLEN + 64];
+	char idbuf[CONF_IDSTRLEN];
 
 	(void)h;
 	if (sa->req != IKE_REQ_AUTH)
 		return;
 	if (err && err->type == IKEV2_N_AUTHENTICATION_FAILED) {
-		ike_sa_fail(sa, IKE_EV_AUTH_FAILED, "peer rejected our PSK "
-		    "(AUTHENTICATION_FAILED): %s", psk_hint);
+		/* The peer cannot say which: the PSK or the ID we sent. */
+		ike_sa_fail(sa, IKE_EV_AUTH_FAILED, "peer rejected our PSK or "
+		    "our identity %s (AUTHENTICATION_FAILED): %s; behind NAT "
+		    "set the vpn's local-id to the public address the peer "
+		    "knows", ike_auth_local_id_fmt(sa, idbuf, sizeof(idbuf)),
+		    psk_hint);
 		return;
 	}
 	if (!IKE_SEEN(pl, IKEV2_PLD_IDR) || !IKE_SEEN(pl, IKEV2_PLD_AUTH)) {
@@ -178,9 +222,8 @@ ike_auth_recv_resp(struct ike_sa *sa, const struct ike_hdr *h,
 		    "match our PSK: %s", psk_hint);
 		return;
 	}
-	if (!ike_auth_id_ok(sa, &pl->idr)) {
-		ike_sa_fail(sa, IKE_EV_AUTH_FAILED, "peer identity does not "
-		    "match the configured remote id");
+	if (!ike_auth_id_ok(sa, &pl->idr, idwhy, sizeof(idwhy))) {
+		ike_sa_fail(sa, IKE_EV_AUTH_FAILED, "%s", idwhy);
 		return;
 	}
 	if (err) {
@@ -249,6 +292,7 @@ ike_auth_recv_req(struct ike_sa *sa, const struct ike_hdr *h,
 	size_t alen = sizeof(auth);
 	uint32_t spi_in = 0;
 	uint16_t child_err = 0;
+	char idwhy[2 * CONF_IDSTRLEN + 64];
 
 	wbuf_init(&in);
 	wbuf_init(&id);
@@ -259,13 +303,22 @@ ike_auth_recv_req(struct ike_sa *sa, const struct ike_hdr *h,
 		ike_sa_free(sa);
 		goto out;
 	}
-	if (!ike_auth_verify(sa, true, pl) || !ike_auth_id_ok(sa, &pl->idi)) {
+	if (!ike_auth_verify(sa, true, pl)) {
 		ike_bld_notify(&b, 0, 0, 0, IKEV2_N_AUTHENTICATION_FAILED,
 		    NULL, 0);
 		ike_send_response(sa, h->exch, h->mid, &b);
 		ike_sa_fail(sa, IKE_EV_AUTH_FAILED, "peer's AUTH does not "
 		    "match our PSK (answered AUTHENTICATION_FAILED): %s",
 		    psk_hint);
+		goto out;
+	}
+	/* After AUTH: only a PSK holder's claimed ID is worth reporting. */
+	if (!ike_auth_id_ok(sa, &pl->idi, idwhy, sizeof(idwhy))) {
+		ike_bld_notify(&b, 0, 0, 0, IKEV2_N_AUTHENTICATION_FAILED,
+		    NULL, 0);
+		ike_send_response(sa, h->exch, h->mid, &b);
+		ike_sa_fail(sa, IKE_EV_AUTH_FAILED, "%s (answered "
+		    "AUTHENTICATION_FAILED)", idwhy);
 		goto out;
 	}
 	if (ike_pld_notify(pl, IKEV2_N_INITIAL_CONTACT)) {

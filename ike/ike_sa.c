@@ -555,6 +555,18 @@ ike_ctx_free(struct ike_ctx *ctx)
 	free(ctx);
 }
 
+/* Both hold IANA ID types and at most 255 bytes (CONF_ID_MAX). */
+static void
+ike_id_from_conf(struct ike_id *id, const struct conf_id *cid)
+{
+	memset(id, 0, sizeof(*id));
+	if (cid->type == 0 || cid->len > sizeof(id->data))
+		return;
+	id->type = cid->type;
+	id->len = cid->len;
+	memcpy(id->data, cid->data, cid->len);
+}
+
 void
 ike_peer_conf_from_tunnel(struct ike_peer_conf *c, const struct conf_tunnel *t)
 {
@@ -576,6 +588,8 @@ ike_peer_conf_from_tunnel(struct ike_peer_conf *c, const struct conf_tunnel *t)
 	c->dpd_timeout_s = v->dpd_timeout_s;
 	c->replay_window = v->replay_window;
 	c->initiate = v->startup == CONF_START_INITIATE;
+	ike_id_from_conf(&c->local_id, &v->local_id);
+	ike_id_from_conf(&c->remote_id, &v->remote_id);
 }
 
 struct ike_peer *

@@ -44,7 +44,10 @@ if want fuzz; then
 fi
 if want system; then
 	if [ -z "${CGW_ONLY:-}" ] && command -v clang >/dev/null; then
-		run "build/clang" make -s B="$B/clang" CC=clang cgwd cgwctl
+		# Every object, not the programs: those would overwrite ./cgwd.
+		run "build/clang" make -s B="$B/clang" CC=clang \
+			"$B/clang/libcgw.a" "$B/clang/daemon/cgwd_main.o" \
+			"$B/clang/daemon/cgwctl_main.o"
 	fi
 	for t in tests/system/*.sh; do
 		[ -f "$t" ] || continue

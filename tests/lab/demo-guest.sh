@@ -5,7 +5,7 @@ set -u
 lab=$LAB_REPO/tests/lab
 . "$lab/lib/topo.sh"
 . "$lab/vgw/vgw.sh"
-impl=${CGW_IMPL:-reference}
+impl=${CGW_IMPL:-cgwd}
 . "$lab/cgw/$impl.sh"
 trap 'rc=$?; [ $rc = 0 ] || dump_state end; topo_down' EXIT
 hr() { printf '\n==== %s\n' "$*"; }

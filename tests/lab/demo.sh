@@ -1,16 +1,17 @@
 #!/bin/bash
 # `make demo`: boot the lab VM, bring up both tunnels of the emulated AWS
 # VGW with a CGW, show their state and a LAN -> VPC ping.
-#   CGW_IMPL=cgwd       cgwd as the CGW (from AWS's XML via import-aws)
-#   CGW_IMPL=reference  the strongSwan + BIRD stand-in (default for now)
+#   CGW_IMPL=cgwd       cgwd as the CGW, configured from AWS's XML via
+#                       import-aws (the default)
+#   CGW_IMPL=reference  the strongSwan + BIRD stand-in, for comparison
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-impl=${CGW_IMPL:-reference}
+impl=${CGW_IMPL:-cgwd}
 if [ "$impl" = reference ]; then
 	cat <<-'BANNER'
 	******************************************************************
-	* cgwd cannot yet run the tunnels; showing the reference stand-in *
-	* (strongSwan+BIRD). CGW_IMPL=cgwd make demo tries cgwd itself.   *
+	* showing the reference stand-in (strongSwan+BIRD), not cgwd;     *
+	* plain `make demo` runs cgwd itself.                             *
 	******************************************************************
 	BANNER
 fi

@@ -14,6 +14,7 @@
 
 #include "conf/aws_import.h"
 #include "conf/conf.h"
+#include "ike/ikev2_const.h"
 
 static char tmpconf[64];
 
@@ -105,6 +106,9 @@ test_aws_xml_basic(void **state)
 	v = TAILQ_FIRST(&conf->vpns);
 	assert_string_equal(v->name, "vpn-0a1b2c3d4e5f60718");
 	assert_string_equal(addr_fmt(&v->local, a, sizeof(a)), "203.0.113.10");
+	/* not behind NAT: the local address is the ID, none printed */
+	assert_null(strstr(out, "\tlocal-id"));
+	assert_int_equal(v->local_id.type, 0);
 	assert_int_equal(v->peer_asn, 64512);
 	assert_int_equal(v->n_ike, 1);
 	assert_string_equal(v->ike[0].text, "aes128-sha1-modp1024");
@@ -142,13 +146,20 @@ test_aws_xml_reordered_with_options(void **state)
 	(void)state;
 	out = import(sample("vpn-reordered.xml"), &opts, &rc, err, sizeof(err));
 	assert_int_equal(rc, 0);
-	assert_non_null(strstr(out, "AWS knows this gateway as 203.0.113.20"));
+	/* --local differs from AWS's view: behind NAT, the public address
+	 * becomes our IKE identity */
+	assert_non_null(strstr(out, "Behind NAT"));
+	assert_non_null(strstr(out, "\tlocal 10.0.0.5\n\tlocal-id 203.0.113.20\n"));
 	assert_non_null(conf = load());
 	assert_int_equal(conf->asn, 65010);
 	assert_string_equal(addr_fmt(&conf->router_id, a, sizeof(a)), "10.0.0.5");
 	v = TAILQ_FIRST(&conf->vpns);
 	assert_string_equal(v->name, "aws-prod");
 	assert_string_equal(addr_fmt(&v->local, a, sizeof(a)), "10.0.0.5");
+	assert_int_equal(v->local_id.type, IKEV2_ID_IPV4_ADDR);
+	assert_int_equal(v->local_id.len, 4);
+	assert_memory_equal(v->local_id.data, "\xcb\x00\x71\x14", 4);
+	assert_int_equal(v->remote_id.type, 0);
 	assert_int_equal(v->peer_asn, 64513);
 	assert_string_equal(v->ike[0].text, "aes256gcm16-prfsha256-modp2048");
 	assert_string_equal(v->esp[0].text, "aes256gcm16-modp2048");
@@ -158,6 +169,26 @@ test_aws_xml_reordered_with_options(void **state)
 	assert_non_null(t);
 	assert_string_equal(addr_fmt(&t->remote, a, sizeof(a)), "198.51.100.22");
 	assert_string_equal(t->psk, "Second.tunnel_key_9");
+	conf_free(conf);
+	free(out);
+}
+
+/* --local naming the public address itself: no NAT, no local-id. */
+static void
+test_aws_local_same_as_public(void **state)
+{
+	struct conf_aws_opts opts = { .local = "203.0.113.20", .quiet = true };
+	struct conf *conf;
+	char err[512];
+	char *out;
+	int rc;
+
+	(void)state;
+	out = import(sample("vpn-reordered.xml"), &opts, &rc, err, sizeof(err));
+	assert_int_equal(rc, 0);
+	assert_null(strstr(out, "\tlocal-id"));
+	assert_non_null(conf = load());
+	assert_int_equal(TAILQ_FIRST(&conf->vpns)->local_id.type, 0);
 	conf_free(conf);
 	free(out);
 }
@@ -267,6 +298,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_aws_xml_basic),
 		cmocka_unit_test(test_aws_xml_reordered_with_options),
+		cmocka_unit_test(test_aws_local_same_as_public),
 		cmocka_unit_test(test_aws_json),
 		cmocka_unit_test(test_aws_stdin),
 		cmocka_unit_test(test_aws_errors),

@@ -220,6 +220,23 @@ static const struct bad_case bad_cases[] = {
 	{ "vpn \"\" {\n local 192.0.2.10\n" T1 "}\n", 3, "vpn name \"\" is not "
 	  "valid", true },
 	{ VPN(""), 3, "vpn \"v\" has no tunnel", false },
+	{ VPN(" local-id 192.0.2.300\n" T1), 5, "local-id 192.0.2.300: not "
+	  "an address nor a name; allowed: an IPv4 or IPv6 address, @name",
+	  true },
+	{ VPN(" local-id @\n" T1), 5, "local-id @: not a host name", true },
+	{ VPN(" remote-id @a..b\n" T1), 5, "remote-id @a..b: not a host name",
+	  true },
+	{ VPN(" local-id \"@cgw example\"\n" T1), 5, "not a host name", true },
+	{ VPN(" local-id keyid:abc\n" T1), 5, "local-id keyid:abc: key id "
+	  "needs an even, non-zero number of hex digits", true },
+	{ VPN(" local-id keyid:\n" T1), 5, "key id needs an even", true },
+	{ VPN(" local-id keyid:zz\n" T1), 5, "non-hex digit", true },
+	{ VPN(" local-id 192.0.2.1\n local-id @x.example\n" T1), 6, "'local-id' "
+	  "given twice (first on line 5)", true },
+	{ VPN(" remote-id 198.51.100.9\n" T1), 5, "remote-id 198.51.100.9 "
+	  "differs from tunnel \"v/t1\"'s remote 198.51.100.1", false },
+	{ VPN(" remote-id 198.51.100.1\n" T1 T2), 5, "differs from tunnel "
+	  "\"v/t2\"'s remote 198.51.100.2", false },
 	{ "neighbor 10.0.0.1 {\n description x\n}\n", 3, "neighbor has no "
 	  "'remote-as'", true },
 	{ "neighbor 10.0.0 { remote-as 65010 }\n", 3, "neighbor 10.0.0 is not "
@@ -656,6 +673,89 @@ test_conf_bom_and_crlf(void **state)
  * piece of it: not a key that spells a keyword, not a character glued to
  * it. A key that spells a keyword is a key like any other.
  */
+/* What each spelling of local-id / remote-id becomes, and the limits. */
+static void
+test_conf_ids(void **state)
+{
+	static const struct {
+		const char	*value;
+		uint8_t		 type;
+		size_t		 len;
+		const char	*data;
+		const char	*printed;
+	} cases[] = {
+		{ "192.0.2.10", IKEV2_ID_IPV4_ADDR, 4, "\xc0\x00\x02\x0a",
+		  "192.0.2.10" },
+		{ "2001:db8::a", IKEV2_ID_IPV6_ADDR, 16, "\x20\x01\x0d\xb8"
+		  "\0\0\0\0\0\0\0\0\0\0\0\x0a", "2001:db8::a" },
+		{ "@cgw.example.com", IKEV2_ID_FQDN, 15, "cgw.example.com",
+		  "@cgw.example.com" },
+		{ "cgw.example.com", IKEV2_ID_FQDN, 15, "cgw.example.com",
+		  "@cgw.example.com" },
+		{ "\"@cgw-1\"", IKEV2_ID_FQDN, 5, "cgw-1", "@cgw-1" },
+		{ "@192.0.2.10", IKEV2_ID_FQDN, 10, "192.0.2.10", "@192.0.2.10" },
+		{ "keyid:0A1b", IKEV2_ID_KEY_ID, 2, "\x0a\x1b", "keyid:0a1b" },
+	};
+	struct conf_problems probs;
+	struct conf *conf;
+	struct conf_vpn *v;
+	char text[2048], name[300], hex[513], buf[CONF_IDSTRLEN];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(text, sizeof(text), HEAD VPN(" local-id %s\n remote-id "
+		    "%s\n" T1), cases[i].value, cases[i].value);
+		conf = load_text(text, &probs);
+		conf_problems_print(stderr, &probs);
+		conf_problems_free(&probs);
+		/* an address remote-id unlike the tunnel's remote only
+		 * warns: the file loads */
+		assert_non_null(conf);
+		v = TAILQ_FIRST(&conf->vpns);
+		assert_int_equal(v->local_id.type, cases[i].type);
+		assert_int_equal(v->local_id.len, cases[i].len);
+		assert_memory_equal(v->local_id.data, cases[i].data,
+		    cases[i].len);
+		assert_memory_equal(&v->remote_id, &v->local_id,
+		    sizeof(v->local_id));
+		assert_string_equal(conf_id_fmt(&v->local_id, buf, sizeof(buf)),
+		    cases[i].printed);
+		conf_free(conf);
+	}
+
+	/* unset by default: the local address stays the identity */
+	conf = load_text(HEAD VPN(T1), &probs);
+	conf_problems_free(&probs);
+	assert_non_null(conf);
+	assert_int_equal(TAILQ_FIRST(&conf->vpns)->local_id.type, 0);
+	assert_int_equal(TAILQ_FIRST(&conf->vpns)->remote_id.type, 0);
+	conf_free(conf);
+
+	/* 255 bytes fit, 256 do not */
+	memset(name, 'a', 255);
+	name[255] = '\0';
+	snprintf(text, sizeof(text), HEAD VPN(" local-id @%s\n" T1), name);
+	conf = load_text(text, &probs);
+	conf_problems_free(&probs);
+	assert_non_null(conf);
+	assert_int_equal(TAILQ_FIRST(&conf->vpns)->local_id.len, 255);
+	conf_free(conf);
+	strcat(name, "b");
+	snprintf(text, sizeof(text), HEAD VPN(" local-id @%s\n" T1), name);
+	assert_null(conf = load_text(text, &probs));
+	assert_non_null(find_problem(&probs, 5, "name longer than 255 "
+	    "characters"));
+	conf_problems_free(&probs);
+	memset(hex, 'f', 512);
+	hex[512] = '\0';
+	snprintf(text, sizeof(text), HEAD VPN(" local-id keyid:%s\n" T1), hex);
+	assert_null(conf = load_text(text, &probs));
+	assert_non_null(find_problem(&probs, 5, "key id longer than 255 bytes"));
+	/* the value is cut in the message, not the whole 512 digits */
+	assert_null(strstr(TAILQ_FIRST(&probs)->msg, hex + 100));
+	conf_problems_free(&probs);
+}
+
 static void
 test_conf_psk_not_echoed(void **state)
 {
@@ -722,6 +822,7 @@ main(void)
 		cmocka_unit_test(test_conf_round_trip),
 		cmocka_unit_test(test_conf_proposals),
 		cmocka_unit_test(test_conf_bom_and_crlf),
+		cmocka_unit_test(test_conf_ids),
 		cmocka_unit_test(test_conf_psk_not_echoed),
 		cmocka_unit_test(test_conf_missing_file),
 	};
