@@ -632,15 +632,18 @@ ike_peer_add(struct ike_ctx *ctx, const struct ike_peer_conf *conf,
 	peer->n_esp_props = ike_prop_from_conf(conf->esp, conf->n_esp,
 	    IKEV2_PROTO_ESP, 0, 4, true, peer->esp_props);
 	if (peer->n_ike_props == 0 || peer->n_esp_props == 0 ||
-	    ike_prop_first_dh(peer->ike_props, peer->n_ike_props) == 0) {
+	    ike_prop_first_dh(peer->ike_props, peer->n_ike_props) == 0)
 		snprintf(err, errlen, "IKE proposals need a DH group");
+	else if ((peer->reinit_ev = evtimer_new(ctx->base, ike_reinit_fire,
+	    peer)) == NULL)
+		snprintf(err, errlen, "out of memory");
+	if (peer->reinit_ev == NULL) {
 		OPENSSL_cleanse(peer->psk, peer->psk_len);
 		free(peer->psk);
 		free(peer);
 		return NULL;
 	}
 	TAILQ_INIT(&peer->sas);
-	peer->reinit_ev = evtimer_new(ctx->base, ike_reinit_fire, peer);
 	TAILQ_INSERT_TAIL(&ctx->peers, peer, entry);
 	peer->keep_up = conf->initiate;
 	if (conf->initiate)
