@@ -165,4 +165,16 @@ const char	*conf_id_fmt(const struct conf_id *, char *buf, size_t len);
 
 struct conf_tunnel *conf_tunnel_find(const struct conf *, const char *fullname);
 
+enum conf_sa_kind {
+	CONF_SA_IKE,
+	CONF_SA_ESP,
+};
+/*
+ * One proposal as the language writes it ("aes256gcm16-prfsha256-modp2048")
+ * into IANA transforms. 0, or -1 with a message naming the known
+ * algorithms in err.
+ */
+int	conf_proposal_parse(const char *text, enum conf_sa_kind,
+	    struct conf_proposal *, char *err, size_t errlen);
+
 #endif

@@ -24,10 +24,6 @@ enum conf_key {
 	CONF_K_MAX
 };
 
-enum conf_sa_kind {
-	CONF_SA_IKE,
-	CONF_SA_ESP,
-};
 
 /* Lifetime limits AWS accepts; shorter ones need `force` (lab tests). */
 #define CONF_IKE_LIFETIME_MIN	900
@@ -76,9 +72,7 @@ void	conf_problem(struct conf_parse *, bool error, int line,
 /* parse.y: runs the grammar over buf (len bytes followed by two NULs). */
 int	conf_parse_buffer(struct conf_parse *, char *buf, size_t len);
 
-/* proposal.c */
-int	conf_proposal_parse(const char *text, enum conf_sa_kind,
-	    struct conf_proposal *, char *err, size_t errlen);
+/* proposal.c (conf_proposal_parse is public: conf.h) */
 /* The offer used when a vpn configures none; see conf_proposal_defaults. */
 size_t	conf_proposal_defaults(enum conf_sa_kind, struct conf_proposal *,
 	    size_t max);

@@ -25,65 +25,6 @@
 #include "ike/ikev2_const.h"
 #include "lib/log.h"
 
-struct name_id {
-	const char	*name;
-	uint8_t		 type;
-	uint16_t	 id;
-	uint16_t	 keybits;
-};
-
-static const struct name_id algs[] = {
-	{ "aes128gcm16", IKEV2_XFORM_ENCR, IKEV2_ENCR_AES_GCM_16, 128 },
-	{ "aes256gcm16", IKEV2_XFORM_ENCR, IKEV2_ENCR_AES_GCM_16, 256 },
-	{ "aes128", IKEV2_XFORM_ENCR, IKEV2_ENCR_AES_CBC, 128 },
-	{ "aes192", IKEV2_XFORM_ENCR, IKEV2_ENCR_AES_CBC, 192 },
-	{ "aes256", IKEV2_XFORM_ENCR, IKEV2_ENCR_AES_CBC, 256 },
-	{ "prfsha1", IKEV2_XFORM_PRF, IKEV2_PRF_HMAC_SHA1, 0 },
-	{ "prfsha256", IKEV2_XFORM_PRF, IKEV2_PRF_HMAC_SHA2_256, 0 },
-	{ "prfsha384", IKEV2_XFORM_PRF, IKEV2_PRF_HMAC_SHA2_384, 0 },
-	{ "prfsha512", IKEV2_XFORM_PRF, IKEV2_PRF_HMAC_SHA2_512, 0 },
-	{ "sha1", IKEV2_XFORM_INTEG, IKEV2_INTEG_HMAC_SHA1_96, 0 },
-	{ "sha256", IKEV2_XFORM_INTEG, IKEV2_INTEG_HMAC_SHA2_256_128, 0 },
-	{ "sha384", IKEV2_XFORM_INTEG, IKEV2_INTEG_HMAC_SHA2_384_192, 0 },
-	{ "sha512", IKEV2_XFORM_INTEG, IKEV2_INTEG_HMAC_SHA2_512_256, 0 },
-	{ "modp1024", IKEV2_XFORM_DH, IKEV2_DH_MODP1024, 0 },
-	{ "modp1536", IKEV2_XFORM_DH, IKEV2_DH_MODP1536, 0 },
-	{ "modp2048", IKEV2_XFORM_DH, IKEV2_DH_MODP2048, 0 },
-	{ "modp3072", IKEV2_XFORM_DH, IKEV2_DH_MODP3072, 0 },
-	{ "modp4096", IKEV2_XFORM_DH, IKEV2_DH_MODP4096, 0 },
-	{ "ecp256", IKEV2_XFORM_DH, IKEV2_DH_ECP256, 0 },
-	{ "ecp384", IKEV2_XFORM_DH, IKEV2_DH_ECP384, 0 },
-	{ "ecp521", IKEV2_XFORM_DH, IKEV2_DH_ECP521, 0 },
-	{ "curve25519", IKEV2_XFORM_DH, IKEV2_DH_CURVE25519, 0 },
-	{ "esn", IKEV2_XFORM_ESN, IKEV2_ESN_YES, 0 },
-	{ "noesn", IKEV2_XFORM_ESN, IKEV2_ESN_NO, 0 },
-};
-
-/* "aes128-sha1-modp1024": one algorithm per dash-separated word. */
-static int
-parse_proposal(const char *text, struct conf_proposal *p)
-{
-	char buf[128], *save = NULL, *w;
-
-	memset(p, 0, sizeof(*p));
-	snprintf(p->text, sizeof(p->text), "%s", text);
-	snprintf(buf, sizeof(buf), "%s", text);
-	for (w = strtok_r(buf, "-", &save); w; w = strtok_r(NULL, "-", &save)) {
-		size_t i;
-
-		for (i = 0; i < sizeof(algs) / sizeof(algs[0]); i++)
-			if (strcmp(algs[i].name, w) == 0)
-				break;
-		if (i == sizeof(algs) / sizeof(algs[0]) || p->nxf >= CONF_MAX_XFORMS)
-			return -1;
-		p->xf[p->nxf].type = algs[i].type;
-		p->xf[p->nxf].id = algs[i].id;
-		p->xf[p->nxf].keybits = algs[i].keybits;
-		p->nxf++;
-	}
-	return p->nxf ? 0 : -1;
-}
-
 struct tool {
 	struct event_base	*base;
 	struct ike_ctx		*ctx;
@@ -253,6 +194,7 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ike_peer_conf pc;
+	char perr[512];
 	struct ike_callbacks cb = {
 		.alloc_spi = cb_alloc_spi, .child_up = cb_child_up,
 		.child_down = cb_child_down, .peer_state = cb_peer_state,
@@ -293,13 +235,19 @@ main(int argc, char **argv)
 			break;
 		case 'i':
 			if (pc.n_ike >= CONF_MAX_PROPOSALS ||
-			    parse_proposal(optarg, &pc.ike[pc.n_ike++]) < 0)
-				goto usage;
+			    conf_proposal_parse(optarg, CONF_SA_IKE,
+			    &pc.ike[pc.n_ike++], perr, sizeof(perr)) < 0) {
+				fprintf(stderr, "ike_peer: %s\n", perr);
+				return 2;
+			}
 			break;
 		case 'e':
 			if (pc.n_esp >= CONF_MAX_PROPOSALS ||
-			    parse_proposal(optarg, &pc.esp[pc.n_esp++]) < 0)
-				goto usage;
+			    conf_proposal_parse(optarg, CONF_SA_ESP,
+			    &pc.esp[pc.n_esp++], perr, sizeof(perr)) < 0) {
+				fprintf(stderr, "ike_peer: %s\n", perr);
+				return 2;
+			}
 			break;
 		case 'R': pc.initiate = false; break;
 		case 'p': port = (uint16_t)atoi(optarg); break;
