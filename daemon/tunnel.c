@@ -204,6 +204,13 @@ proposals_eq(const struct conf_proposal *a, size_t na,
 	return true;
 }
 
+static bool
+conf_id_eq(const struct conf_id *a, const struct conf_id *b)
+{
+	return a->type == b->type && a->len == b->len &&
+	    memcmp(a->data, b->data, a->len) == 0;
+}
+
 static void
 what_add(char *what, size_t whatlen, const char *field)
 {
@@ -262,6 +269,10 @@ tunnel_conf_changed(const struct conf *ca, const struct conf_tunnel *a,
 			what_add(what, whatlen, "steering");
 		if (va->startup != vb->startup)
 			what_add(what, whatlen, "startup");
+		if (!conf_id_eq(&va->local_id, &vb->local_id))
+			what_add(what, whatlen, "local-id");
+		if (!conf_id_eq(&va->remote_id, &vb->remote_id))
+			what_add(what, whatlen, "remote-id");
 	}
 	/* The BGP session carries our ASN and router id. */
 	if (ca != NULL && cb != NULL) {

@@ -116,6 +116,10 @@ test_conf_changed(void **state)
 	struct conf *peer = load(
 	    "asn 65000\nrouter-id 192.0.2.10\nnetwork 10.224.0.0/12\n"
 	    "vpn \"aws-prod\" {\n local 192.0.2.10\n peer-asn 64513\n" T1 T2 "}\n");
+	struct conf *lid = load(
+	    "asn 65000\nrouter-id 192.0.2.10\nnetwork 10.224.0.0/12\n"
+	    "vpn \"aws-prod\" {\n local 192.0.2.10\n peer-asn 64512\n"
+	    " local-id 203.0.113.7\n" T1 T2 "}\n");
 	char what[128];
 
 	(void)state;
@@ -137,6 +141,10 @@ test_conf_changed(void **state)
 	assert_true(tunnel_conf_changed(a, ct_of(a, "aws-prod/t1"), peer,
 	    ct_of(peer, "aws-prod/t1"), what, sizeof(what)));
 	assert_string_equal(what, "peer-asn");
+	/* Behind NAT the identity changes alone: the IKE peer must be rebuilt. */
+	assert_true(tunnel_conf_changed(a, ct_of(a, "aws-prod/t1"), lid,
+	    ct_of(lid, "aws-prod/t1"), what, sizeof(what)));
+	assert_string_equal(what, "local-id");
 	/* Several at once, listed together. */
 	assert_true(tunnel_conf_changed(psk, ct_of(psk, "aws-prod/t2"), remote,
 	    ct_of(remote, "aws-prod/t2"), what, sizeof(what)));
@@ -147,6 +155,7 @@ test_conf_changed(void **state)
 	conf_free(psk);
 	conf_free(asn);
 	conf_free(peer);
+	conf_free(lid);
 }
 
 static void

@@ -23,11 +23,12 @@ aes256gcm16-prfsha256-modp2048/aes256gcm16-modp2048
 aes256-sha512-ecp521/aes256-sha512-ecp521
 aes128gcm16-prfsha256-ecp256/aes128gcm16-ecp256"
 
+STARTUP=respond
 cgw_conf_edit() {
 	sed -i -e "s/^\([[:space:]]*ike\) proposal [^ ]*/\1 proposal $IKE_P/" \
 		-e "s/^\([[:space:]]*esp\) proposal [^ ]*/\1 proposal $ESP_P/" \
-		-e "s/^\([[:space:]]*\)\(dpd .*\)$/\1\2\n\1startup respond/" "$1" &&
-	grep -q "startup respond" "$1"
+		-e "s/^\([[:space:]]*\)\(dpd .*\)$/\1\2\n\1startup $STARTUP/" "$1" &&
+	grep -q "startup $STARTUP" "$1"
 }
 
 # has_all "A-B-C" "X-Y-Z": every algorithm of the first is in the second.
@@ -91,4 +92,31 @@ for c in $CASES; do
 	log "case $i: passed ($(since "$t0")s)"
 	ok=$((ok + 1))
 done
-echo "FIGURE: interop ${ok}/${i} proposals, each both directions; tunnels up after${times}s"
+
+# Both ends initiate at once (AWS "startup action start" against cgwd's
+# default): collisions must end with one working SA pair per tunnel.
+IKE_P=aes256gcm16-prfsha256-modp2048 ESP_P=aes256gcm16-modp2048 STARTUP=initiate
+log "=== collision: cgwd and both emulator endpoints initiate at once"
+t0=$(now)
+cgw_start || fail "collision: cgwd did not start"
+for n in 1 2; do
+	lab_swanctl "$LAB_RUN/vgw$n" --initiate --child aws --timeout 40 \
+		>>"$LAB_OUT/vgw$n/swanctl-initiate.log" 2>&1 &
+done
+t=$(wait_until "cgw_ike_up 1 && cgw_ike_up 2" 45) || fail "collision: SAs not up on both tunnels"
+t=$(wait_until "cgw_bgp_up 1 && cgw_bgp_up 2" 45) || fail "collision: BGP not up on both tunnels"
+wait
+t=$(wait_until "[ \$(xfrm_sa_count cgw $T1_VGW_OUTSIDE) = 2 ] && [ \$(xfrm_sa_count cgw $T2_VGW_OUTSIDE) = 2 ]" 30) ||
+	{ nsx cgw ip xfrm state | grep -E '^src|spi'; fail "collision: not one SA pair per tunnel"; }
+wait_until "ping_ok lan $VPC 1" 20 >/dev/null || fail "collision: LAN -> VPC does not answer"
+ping_ok lan $VPC 5 || fail "collision: LAN -> VPC lost packets"
+cgw_counters_check || fail "collision: counters differ from the kernel's"
+for n in 1 2; do
+	v=$(lab_swanctl "$LAB_RUN/vgw$n" --list-sas 2>/dev/null | grep -c ESTABLISHED)
+	log "collision: t$n: cgwd initiator $(cgw_tunnel_json $n | jq -r .ike.initiator), vgw$n IKE SAs $v"
+done
+collide=$(since "$t0")
+grep -hiE 'simultaneous|collision|duplicate' "$LAB_OUT/cgw/cgwd.log" | tail -n 4 | sed 's/^/  cgwd: /'
+cgw_stop || fail "collision: cgwd did not stop"
+log "collision: passed (${collide}s)"
+echo "FIGURE: interop ${ok}/${i} proposals, each both directions; tunnels up after${times}s; simultaneous initiation ok in ${collide}s"
