@@ -24,6 +24,7 @@ struct bgp_ctx;		/* bgp/: the speaker */
 
 #define CGWD_DEFAULT_CONF	"/etc/cgwd/cgwd.conf"
 #define CGWD_MAX_IKE_ADDRS	16
+#define CGWD_IFID_SLOTS		0x10000	/* XFRM_IFID(0 .. 0xffff) */
 
 struct cgwd_opts {
 	const char	*conf_path;	/* NULL = CGWD_DEFAULT_CONF */
@@ -51,6 +52,8 @@ struct cgwd {
 	/* Local addresses the IKE engine listens on (daemon/ipsec.c). */
 	struct cgw_addr		 ike_addrs[CGWD_MAX_IKE_ADDRS];
 	size_t			 n_ike_addrs;
+	/* XFRM if_ids held by tunnels (daemon/ipsec.c), one bit each. */
+	uint8_t			 ifids[CGWD_IFID_SLOTS / 8];
 };
 
 /*

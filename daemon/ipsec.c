@@ -23,7 +23,7 @@ ipsec_tunnel_of_ifid(struct cgwd *cgwd, uint32_t if_id)
 	struct tunnel *t;
 
 	TAILQ_FOREACH(t, &cgwd->tunnels, entry)
-		if (t->ipsec != NULL && t->ipsec->if_id == if_id)
+		if (t->ipsec != NULL && t->if_id == if_id)
 			return t;
 	return NULL;
 }
@@ -34,6 +34,34 @@ ipsec_kernel_error(struct tunnel *t, const char *what, const struct xfrm_err *xe
 	snprintf(t->ipsec->kernel_error, sizeof(t->ipsec->kernel_error),
 	    "%s: %s", what, xe->msg);
 	log_err(t->name, "%s: %s", what, xe->msg);
+}
+
+static void
+ipsec_sa_free(struct ipsec_sa *isa)
+{
+	if (isa->pending_out != NULL) {
+		esp_child_sa_wipe(isa->pending_out);
+		free(isa->pending_out);
+	}
+	free(isa);
+}
+
+/* The peer let go of the SA isa replaces: send on isa from now on. */
+static void
+ipsec_install_pending_out(struct cgwd *cgwd, struct tunnel *t,
+    struct ipsec_sa *isa)
+{
+	struct xfrm_err xe;
+
+	if (xfrm_child_install(cgwd->xfrm, t->if_id, t->if_id,
+	    isa->pending_out, XFRM_DIR_OUT, &xe) != 0)
+		ipsec_kernel_error(t, "cannot install outbound CHILD SA", &xe);
+	else
+		log_info(t->name, "CHILD SA %08x/%08x: outbound in use",
+		    isa->spi_in, isa->spi_out);
+	esp_child_sa_wipe(isa->pending_out);
+	free(isa->pending_out);
+	isa->pending_out = NULL;
 }
 
 /* ---- IKE engine callbacks ----------------------------------------- */
@@ -48,7 +76,7 @@ ipsec_alloc_spi(void *arg, struct ike_peer *peer, uint32_t *spi)
 	if (t == NULL || t->ipsec == NULL)
 		return -1;
 	if (xfrm_spi_alloc(cgwd->xfrm, &t->conf->vpn->local, &t->conf->remote,
-	    t->ipsec->if_id, t->ipsec->if_id, spi, &xe) != 0) {
+	    t->if_id, t->if_id, spi, &xe) != 0) {
 		ipsec_kernel_error(t, "cannot reserve an inbound SPI", &xe);
 		return -1;
 	}
@@ -81,18 +109,36 @@ ipsec_child_up(void *arg, struct ike_peer *peer, const struct esp_child_sa *sa,
 	if (t == NULL || t->ipsec == NULL)
 		return;
 	/*
-	 * Both directions at once: the kernel sends on the newest of the
-	 * SAs matching the policy template, so the new outbound SA takes
-	 * over while the old pair still receives until IKE deletes it.
+	 * The kernel sends on the newest of the SAs matching the policy
+	 * template, so a new outbound SA takes over at once while the old
+	 * pair still receives until IKE deletes it. That is right when we
+	 * initiated the exchange (the peer installed both halves before it
+	 * answered); as the responder of a rekey the peer cannot decrypt the
+	 * new SA before it has processed our response, so the outbound half
+	 * waits for the peer's DELETE of the old SA (make-before-break).
 	 */
-	if (xfrm_child_install(cgwd->xfrm, t->ipsec->if_id, t->ipsec->if_id,
-	    sa, XFRM_DIR_BOTH, &xe) != 0) {
+	bool defer = rekey && !sa->initiator;
+
+	if ((isa = calloc(1, sizeof(*isa))) == NULL ||
+	    (defer && (isa->pending_out = malloc(sizeof(*sa))) == NULL)) {
+		free(isa);
+		isa = NULL;
+		defer = false;
+	}
+	if (xfrm_child_install(cgwd->xfrm, t->if_id, t->if_id,
+	    sa, defer ? XFRM_DIR_IN : XFRM_DIR_BOTH, &xe) != 0) {
 		ipsec_kernel_error(t, "cannot install CHILD SA", &xe);
+		if (isa != NULL)
+			ipsec_sa_free(isa);
 		return;
 	}
-	if ((isa = calloc(1, sizeof(*isa))) == NULL) {
+	if (isa == NULL) {
 		log_err(t->name, "out of memory recording CHILD SA %08x", sa->spi_in);
 		return;
+	}
+	if (defer) {
+		*isa->pending_out = *sa;
+		isa->replaces = old_spi_in;
 	}
 	isa->spi_in = sa->spi_in;
 	isa->spi_out = sa->spi_out;
@@ -121,21 +167,26 @@ ipsec_child_down(void *arg, struct ike_peer *peer, uint32_t spi_in,
 {
 	struct cgwd *cgwd = arg;
 	struct tunnel *t = ipsec_tunnel_of_peer(peer);
-	struct ipsec_sa *isa;
+	struct ipsec_sa *isa, *gone = NULL;
 	struct xfrm_err xe;
 
 	if (t == NULL || t->ipsec == NULL)
 		return;
+	/* Its successor's outbound half first: no moment without one. */
+	TAILQ_FOREACH(isa, &t->ipsec->sas, entry) {
+		if (isa->spi_in == spi_in)
+			gone = isa;
+		else if (isa->pending_out != NULL && isa->replaces == spi_in)
+			ipsec_install_pending_out(cgwd, t, isa);
+	}
 	if (xfrm_sa_delete(cgwd->xfrm, &t->conf->vpn->local, spi_in, &xe) != 0)
 		log_warn(t->name, "cannot delete inbound SA %08x: %s", spi_in, xe.msg);
-	if (xfrm_sa_delete(cgwd->xfrm, remote, spi_out, &xe) != 0)
+	if ((gone == NULL || gone->pending_out == NULL) &&
+	    xfrm_sa_delete(cgwd->xfrm, remote, spi_out, &xe) != 0)
 		log_warn(t->name, "cannot delete outbound SA %08x: %s", spi_out, xe.msg);
-	TAILQ_FOREACH(isa, &t->ipsec->sas, entry) {
-		if (isa->spi_in == spi_in) {
-			TAILQ_REMOVE(&t->ipsec->sas, isa, entry);
-			free(isa);
-			break;
-		}
+	if (gone != NULL) {
+		TAILQ_REMOVE(&t->ipsec->sas, gone, entry);
+		ipsec_sa_free(gone);
 	}
 	log_info(t->name, "CHILD SA %08x/%08x removed", spi_in, spi_out);
 }
@@ -294,52 +345,33 @@ ipsec_close(struct cgwd *cgwd)
 	}
 }
 
-/* The tunnel named like ct, if it holds an if_id. */
-static bool
-ipsec_ifid_of_conf(struct cgwd *cgwd, const struct conf_tunnel *ct,
-    uint32_t if_id)
-{
-	struct ike_peer *p = ike_peer_find(cgwd->ike, ct->fullname);
-	struct tunnel *o = ipsec_tunnel_of_peer(p);
-
-	return o != NULL && o->ipsec != NULL && o->ipsec->if_id == if_id;
-}
-
 /*
- * Is if_id held by a tunnel? During a reload the survivors sit on
- * cgwd_apply's private list, not on cgwd->tunnels, so they are also
- * found by name through their IKE peers: every tunnel of the running
- * configuration and of t's vpn in the new one.
+ * if_ids come from one bitmap of the daemon; a tunnel holds its if_id
+ * from its first attach until it is freed, across the detach and attach
+ * of a reload, so two tunnels can never share one, whatever the order in
+ * which a reload rebuilds them.
  */
-static bool
-ipsec_ifid_used(struct cgwd *cgwd, const struct tunnel *t, uint32_t if_id)
-{
-	const struct conf_vpn *v;
-	const struct conf_tunnel *ct;
-
-	if (ipsec_tunnel_of_ifid(cgwd, if_id) != NULL)
-		return true;
-	if (cgwd->conf != NULL)
-		TAILQ_FOREACH(v, &cgwd->conf->vpns, entry)
-			TAILQ_FOREACH(ct, &v->tunnels, entry)
-				if (ipsec_ifid_of_conf(cgwd, ct, if_id))
-					return true;
-	if (t->conf != NULL && t->conf->vpn != NULL)
-		TAILQ_FOREACH(ct, &t->conf->vpn->tunnels, entry)
-			if (ipsec_ifid_of_conf(cgwd, ct, if_id))
-				return true;
-	return false;
-}
-
-static uint32_t
-ipsec_pick_ifid(struct cgwd *cgwd, const struct tunnel *t)
+uint32_t
+ipsec_ifid_alloc(struct cgwd *cgwd)
 {
 	uint32_t n;
 
-	for (n = 0; n < 0xffff; n++)
-		if (!ipsec_ifid_used(cgwd, t, XFRM_IFID(n)))
+	for (n = 0; n < CGWD_IFID_SLOTS; n++) {
+		if ((cgwd->ifids[n / 8] & (1u << (n % 8))) == 0) {
+			cgwd->ifids[n / 8] |= (uint8_t)(1u << (n % 8));
 			return XFRM_IFID(n);
+		}
+	}
 	return 0;
+}
+
+void
+ipsec_ifid_release(struct cgwd *cgwd, uint32_t if_id)
+{
+	uint32_t n = if_id - XFRM_IFID_BASE;
+
+	if (if_id != 0 && XFRM_IFID_OURS(if_id) && n < CGWD_IFID_SLOTS)
+		cgwd->ifids[n / 8] &= (uint8_t)~(1u << (n % 8));
 }
 
 int
@@ -355,15 +387,15 @@ ipsec_tunnel_attach(struct tunnel *t, char *err, size_t errlen)
 		snprintf(err, errlen, "IPsec is not running");
 		return -1;
 	}
-	if ((if_id = ipsec_pick_ifid(cgwd, t)) == 0) {
+	if (t->if_id == 0 && (t->if_id = ipsec_ifid_alloc(cgwd)) == 0) {
 		snprintf(err, errlen, "no free XFRM interface id");
 		return -1;
 	}
+	if_id = t->if_id;
 	if ((t->ipsec = calloc(1, sizeof(*t->ipsec))) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	t->ipsec->if_id = if_id;
 	TAILQ_INIT(&t->ipsec->sas);
 	ipsec_listen(cgwd, ct->vpn);
 	if (xfrm_iface_create(cgwd->xfrm, t->ifname, if_id, &ct->vpn->local,
@@ -401,10 +433,10 @@ ipsec_tunnel_detach(struct tunnel *t)
 		return;
 	while ((isa = TAILQ_FIRST(&t->ipsec->sas)) != NULL) {
 		TAILQ_REMOVE(&t->ipsec->sas, isa, entry);
-		free(isa);
+		ipsec_sa_free(isa);
 	}
 	if (cgwd->xfrm != NULL) {
-		if (xfrm_policy_remove(cgwd->xfrm, t->ipsec->if_id, AF_INET, &xe) != 0)
+		if (xfrm_policy_remove(cgwd->xfrm, t->if_id, AF_INET, &xe) != 0)
 			log_warn(t->name, "cannot remove policies: %s", xe.msg);
 		if (t->ipsec->ifindex > 0 &&
 		    xfrm_iface_delete(cgwd->xfrm, t->ifname, &xe) != 0)
@@ -413,4 +445,12 @@ ipsec_tunnel_detach(struct tunnel *t)
 	}
 	free(t->ipsec);
 	t->ipsec = NULL;
+}
+
+void
+ipsec_tunnel_release(struct tunnel *t)
+{
+	ipsec_tunnel_detach(t);
+	ipsec_ifid_release(t->cgwd, t->if_id);
+	t->if_id = 0;
 }

@@ -17,6 +17,7 @@
 struct cgwd;
 struct tunnel;
 struct esp_alg;
+struct esp_child_sa;
 
 /* A CHILD SA pair cgwd installed, as the kernel knows it. */
 struct ipsec_sa {
@@ -28,12 +29,16 @@ struct ipsec_sa {
 	const struct esp_alg	*alg;
 	time_t			 installed;	/* cgwd_now() */
 	uint32_t		 lifetime_s;
+	/* Rekeyed by the peer: inbound only until the peer deletes the SA
+	 * this one replaces, then the outbound half goes in (the peer can
+	 * decrypt it only once it has processed our response). */
+	struct esp_child_sa	*pending_out;
+	uint32_t		 replaces;	/* spi_in of that SA */
 };
 TAILQ_HEAD(ipsec_sas, ipsec_sa);
 
 /* Per tunnel: its kernel identity and its SAs. */
 struct ipsec_tunnel {
-	uint32_t		 if_id;		/* also the reqid */
 	int			 ifindex;	/* 0 while the interface is missing */
 	struct ipsec_sas	 sas;		/* newest first */
 	char			 kernel_error[640];	/* last, for show tunnels */
@@ -48,7 +53,13 @@ void	 ipsec_close(struct cgwd *);
  * initiates when configured to). Kernel failures are logged and kept in
  * kernel_error; the tunnel still negotiates so the operator sees why. */
 int	 ipsec_tunnel_attach(struct tunnel *, char *err, size_t errlen);
-/* Tear the IKE peer down and remove the tunnel's kernel objects. */
+/* Tear the IKE peer down and remove the tunnel's kernel objects; the
+ * tunnel keeps its if_id for the attach that follows (reload). */
 void	 ipsec_tunnel_detach(struct tunnel *);
+/* Detach for good: the tunnel is being freed, its if_id is free again. */
+void	 ipsec_tunnel_release(struct tunnel *);
+/* XFRM_IFID(n) of the lowest free n, 0 if none; and back. */
+uint32_t ipsec_ifid_alloc(struct cgwd *);
+void	 ipsec_ifid_release(struct cgwd *, uint32_t if_id);
 
 #endif

@@ -90,7 +90,7 @@ tunnel_free(struct tunnel *t)
 	if (t == NULL)
 		return;
 	routing_tunnel_detach(t);
-	ipsec_tunnel_detach(t);
+	ipsec_tunnel_release(t);
 	if (t->state != TUNNEL_S_DOWN)
 		tunnel_event(t, TUNNEL_EV_ADMIN_DOWN, "removed");
 	free(t);

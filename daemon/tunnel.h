@@ -62,6 +62,8 @@ struct tunnel {
 	/* Attached by the other parts; NULL until they exist. */
 	struct ike_peer		*ike;
 	struct ipsec_tunnel	*ipsec;	/* interface, policies, SAs; daemon/ipsec.c */
+	uint32_t		 if_id;	/* XFRM_IFID(n), also the reqid: held from the
+					   first attach until freed; 0 = none */
 	struct bgp_peer		*bgp;
 };
 TAILQ_HEAD(tunnels, tunnel);

@@ -99,13 +99,15 @@ IKE_P=aes256gcm16-prfsha256-modp2048 ESP_P=aes256gcm16-modp2048 STARTUP=initiate
 log "=== collision: cgwd and both emulator endpoints initiate at once"
 t0=$(now)
 cgw_start || fail "collision: cgwd did not start"
+pids=""
 for n in 1 2; do
 	lab_swanctl "$LAB_RUN/vgw$n" --initiate --child aws --timeout 40 \
 		>>"$LAB_OUT/vgw$n/swanctl-initiate.log" 2>&1 &
+	pids="$pids $!"
 done
 t=$(wait_until "cgw_ike_up 1 && cgw_ike_up 2" 45) || fail "collision: SAs not up on both tunnels"
 t=$(wait_until "cgw_bgp_up 1 && cgw_bgp_up 2" 45) || fail "collision: BGP not up on both tunnels"
-wait
+wait $pids
 t=$(wait_until "[ \$(xfrm_sa_count cgw $T1_VGW_OUTSIDE) = 2 ] && [ \$(xfrm_sa_count cgw $T2_VGW_OUTSIDE) = 2 ]" 30) ||
 	{ nsx cgw ip xfrm state | grep -E '^src|spi'; fail "collision: not one SA pair per tunnel"; }
 wait_until "ping_ok lan $VPC 1" 20 >/dev/null || fail "collision: LAN -> VPC does not answer"

@@ -1,6 +1,6 @@
 #!/bin/bash
 # cgwd rekeys under traffic: short lifetimes on both sides (emulator CHILD
-# 45 s / IKE 90 s, rekeying 12-24 s before; cgwd CHILD 30 s / IKE 60 s
+# 45 s / IKE 70 s, rekeying 12-24 s before; cgwd CHILD 28 s / IKE 60 s
 # with `force`, rekeying at 86-91 %), so both ends start rekeys. A ping
 # LAN -> VPC runs through the whole window (5/s) and must lose nothing;
 # at the end each tunnel holds exactly one CHILD SA pair in the kernel and
@@ -18,11 +18,11 @@ fail() { echo "FAIL: $*"; cgw_status; exit 1; }
 trap 'rc=$?; [ -n "${pingpid:-}" ] && kill $pingpid 2>/dev/null; [ $rc = 0 ] && dump_state end cgw || dump_state end; topo_down' EXIT
 
 # The emulator's lifetimes (also what the XML says, which cgwd imports).
-IKE_LIFETIME=90 CHILD_LIFETIME=45 REKEY_MARGIN=12
+IKE_LIFETIME=70 CHILD_LIFETIME=45 REKEY_MARGIN=12
 cgw_conf_edit() {
 	sed -i -e 's/^\([[:space:]]*ike .*\) lifetime [0-9]*s$/\1 lifetime 60s force/' \
-		-e 's/^\([[:space:]]*esp .*\) lifetime [0-9]*s$/\1 lifetime 30s force/' "$1" &&
-	grep -q 'lifetime 60s force' "$1" && grep -q 'lifetime 30s force' "$1"
+		-e 's/^\([[:space:]]*esp .*\) lifetime [0-9]*s$/\1 lifetime 28s force/' "$1" &&
+	grep -q 'lifetime 60s force' "$1" && grep -q 'lifetime 28s force' "$1"
 }
 
 topo_up; log "scenario start"
