@@ -161,7 +161,7 @@ qemu-system-x86_64 -nodefaults -no-user-config -accel tcg,thread=multi \
 	-cpu max -smp "$SMP" -m "$MEM" -display none -no-reboot \
 	-serial "file:$out/console.log" \
 	-kernel "$KDIR/boot/vmlinuz-$KVER" -initrd "$INITRD" \
-	-append "console=ttyS0 quiet panic=-1 mitigations=off cgwlab.out=$out cgwlab.repo=$repo cgwlab.kdir=$KDIR cgwlab.kver=$KVER cgwlab.timeout=$TIMEOUT" \
+	-append "console=ttyS0 quiet panic=-1 mitigations=off no_timer_check cgwlab.out=$out cgwlab.repo=$repo cgwlab.kdir=$KDIR cgwlab.kver=$KVER cgwlab.timeout=$TIMEOUT" \
 	-fsdev local,id=hostfs,path=/,security_model=none,readonly=on,multidevs=remap \
 	-device virtio-9p-pci,fsdev=hostfs,mount_tag=host \
 	-fsdev local,id=outfs,path="$out",security_model=none \
