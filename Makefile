@@ -42,7 +42,7 @@ FUZZ_BINS := $(FUZZ_SRCS:%.c=$(B)/fuzz/%)
 TOOL_SRCS := $(wildcard tests/tools/*.c)
 TOOL_BINS := $(TOOL_SRCS:%.c=$(B)/%)
 
-.PHONY: all deps test check unit tools fuzz lab demo install clean help
+.PHONY: all deps test check unit tools fuzz lab demo bench install clean help
 .DEFAULT_GOAL := all
 
 all: cgwd cgwctl
@@ -55,6 +55,7 @@ help:
 	@echo "make unit       unit tests only"
 	@echo "make lab [SCENARIO=name]   kernel lab scenarios (QEMU)"
 	@echo "make demo       both tunnels of an emulated AWS VGW up, in the lab"
+	@echo "make bench      cgwd vs strongSwan+BIRD side by side in the lab (ratios)"
 	@echo "make fuzz       libFuzzer builds of the parsers (clang)"
 	@echo "make install    PREFIX=$(PREFIX) DESTDIR=..."
 
@@ -72,6 +73,10 @@ demo: deps
 lab: deps
 	@$(MAKE) --no-print-directory all tools
 	@tests/lab/lab.sh $(SCENARIO)
+
+bench: deps
+	@$(MAKE) --no-print-directory all tools
+	@tests/bench/run.sh $(BENCH_ARGS)
 
 check: all $(UNIT_BINS) $(FUZZ_REGRESS) $(TOOL_BINS)
 	@tests/run-all.sh

@@ -6,7 +6,10 @@
 # roles swap from one proposal to the next. Each case: both tunnels up with
 # the expected proposal and initiator, BGP up, the inside addresses and
 # LAN -> VPC answer through ESP, `cgwctl --json show sas` counters match
-# `ip -s xfrm state`, then cgwd stops and the emulator sees its SAs go.
+# `ip -s xfrm state`; then rekeys under that proposal, started by each
+# side (cgwd: the CHILD SA of its tunnel; the emulator: the IKE SA and the
+# CHILD SA of its tunnel), each leaving one SA pair per tunnel and traffic
+# flowing; then cgwd stops and the emulator sees its SAs go.
 # FIGURE: cases passed and seconds to both tunnels up per case.
 set -u
 lab=$LAB_REPO/tests/lab
@@ -29,6 +32,13 @@ cgw_conf_edit() {
 		-e "s/^\([[:space:]]*esp\) proposal [^ ]*/\1 proposal $ESP_P/" \
 		-e "s/^\([[:space:]]*\)\(dpd .*\)$/\1\2\n\1startup $STARTUP/" "$1" &&
 	grep -q "startup $STARTUP" "$1"
+}
+
+child_spi() { cgw_tunnel_json "$1" | jq -r '.child_sas[0].spi_in // ""'; }
+ike_spi() { cgw_tunnel_json "$1" | jq -r '.ike.spi_i // ""'; }
+one_pair() {	# N: tunnel N has one CHILD SA, in cgwd's view and the kernel's
+	[ "$(cgw_tunnel_json "$1" | jq -r '.child_sas | length')" = 1 ] &&
+	[ "$(xfrm_sa_count cgw "$(_vgw_t "$1" VGW_OUTSIDE)")" = 2 ]
 }
 
 # has_all "A-B-C" "X-Y-Z": every algorithm of the first is in the second.
@@ -81,6 +91,20 @@ for c in $CASES; do
 	log "case $i: inside addresses and LAN -> VPC answer (t1 ESP +$((a1 - b1)) bytes)"
 	cgw_counters_check || fail "case $i: cgwctl show sas counters differ from the kernel's"
 	log "case $i: counters match the kernel's"
+	sc=$(child_spi $ci) iv=$(ike_spi $vi) sv=$(child_spi $vi)
+	cgwctl_ tunnel rekey "$CGW_VPN/t$ci" >/dev/null || fail "case $i: cgwctl tunnel rekey t$ci"
+	lab_swanctl "$LAB_RUN/vgw$vi" --rekey --ike aws >/dev/null 2>&1 ||
+		fail "case $i: vgw$vi could not start an IKE rekey"
+	wait_until "[ \"\$(ike_spi $vi)\" != $iv ] && [ \"\$(child_spi $ci)\" != $sc ] && one_pair $ci" 30 >/dev/null ||
+		fail "case $i: rekeys of t$ci's CHILD SA (cgwd) and t$vi's IKE SA (vgw$vi) did not complete"
+	lab_swanctl "$LAB_RUN/vgw$vi" --rekey --child aws >/dev/null 2>&1 ||
+		fail "case $i: vgw$vi could not start a CHILD rekey"
+	wait_until "[ \"\$(child_spi $vi)\" != $sv ] && one_pair $vi" 30 >/dev/null ||
+		fail "case $i: rekey of t$vi's CHILD SA (vgw$vi) did not complete"
+	ping_ok lan $VPC 5 || fail "case $i: LAN -> VPC lost packets after the rekeys"
+	ping_ok cgw "$T1_VGW_INSIDE" 2 && ping_ok cgw "$T2_VGW_INSIDE" 2 ||
+		fail "case $i: inside addresses do not answer after the rekeys"
+	log "case $i: rekeyed: t$ci CHILD by cgwd, t$vi IKE and CHILD by vgw$vi; one SA pair each, traffic flows"
 	cgw_stop || fail "case $i: cgwd did not stop"
 	for n in 1 2; do
 		if ! t=$(wait_until "! lab_swanctl $LAB_RUN/vgw$n --list-sas | grep -q ESTABLISHED" 10); then
