@@ -340,6 +340,10 @@ ipsec_close(struct cgwd *cgwd)
 	if (cgwd->xfrm != NULL) {
 		if (xfrm_teardown(cgwd->xfrm, &xe) != 0)
 			log_warn(NULL, "removing kernel objects: %s", xe.msg);
+		/* What the kernel made on our behalf (ACQUIRE states carry our
+		 * if_id) goes too: a clean stop leaves nothing of ours. */
+		if (xfrm_cleanup_stale(cgwd->xfrm, &xe) != 0)
+			log_warn(NULL, "removing leftovers: %s", xe.msg);
 		xfrm_close(cgwd->xfrm);
 		cgwd->xfrm = NULL;
 	}
@@ -425,6 +429,15 @@ ipsec_tunnel_detach(struct tunnel *t)
 	struct ipsec_sa *isa;
 	struct xfrm_err xe;
 
+	/*
+	 * Policies first: a packet still leaving through the tunnel (the
+	 * BGP session's last TCP segments) must find no policy rather than
+	 * a policy without SAs, which makes the kernel create an ACQUIRE
+	 * state that would outlive us.
+	 */
+	if (t->ipsec != NULL && cgwd->xfrm != NULL &&
+	    xfrm_policy_remove(cgwd->xfrm, t->if_id, AF_INET, &xe) != 0)
+		log_warn(t->name, "cannot remove policies: %s", xe.msg);
 	if (t->ike != NULL) {
 		ike_peer_remove(t->ike);	/* child_down for each SA */
 		t->ike = NULL;
@@ -435,14 +448,10 @@ ipsec_tunnel_detach(struct tunnel *t)
 		TAILQ_REMOVE(&t->ipsec->sas, isa, entry);
 		ipsec_sa_free(isa);
 	}
-	if (cgwd->xfrm != NULL) {
-		if (xfrm_policy_remove(cgwd->xfrm, t->if_id, AF_INET, &xe) != 0)
-			log_warn(t->name, "cannot remove policies: %s", xe.msg);
-		if (t->ipsec->ifindex > 0 &&
-		    xfrm_iface_delete(cgwd->xfrm, t->ifname, &xe) != 0)
-			log_warn(t->name, "cannot remove interface %s: %s",
-			    t->ifname, xe.msg);
-	}
+	if (cgwd->xfrm != NULL && t->ipsec->ifindex > 0 &&
+	    xfrm_iface_delete(cgwd->xfrm, t->ifname, &xe) != 0)
+		log_warn(t->name, "cannot remove interface %s: %s", t->ifname,
+		    xe.msg);
 	free(t->ipsec);
 	t->ipsec = NULL;
 }
