@@ -79,16 +79,24 @@ static const struct bgp_callbacks routing_bgp_cb = {
 
 /* ---- setup ----------------------------------------------------------- */
 
+/* The session's name, by which a reload finds it again. */
+static const char *
+routing_neighbor_name(const struct conf_neighbor *n, char *buf, size_t len)
+{
+	char a[CGW_ADDRSTRLEN];
+
+	snprintf(buf, len, "neighbor %s", addr_fmt(&n->addr, a, sizeof(a)));
+	return buf;
+}
+
 static void
 routing_neighbor_add(struct cgwd *cgwd, const struct conf_neighbor *n)
 {
 	struct bgp_peer_conf pc;
 	struct bgp_peer *peer;
-	char a[CGW_ADDRSTRLEN];
 
 	bgp_peer_conf_defaults(&pc);
-	snprintf(pc.name, sizeof(pc.name), "neighbor %s",
-	    addr_fmt(&n->addr, a, sizeof(a)));
+	routing_neighbor_name(n, pc.name, sizeof(pc.name));
 	pc.role = BGP_ROLE_NEIGHBOR;
 	pc.remote = n->addr;
 	pc.remote_asn = n->remote_as;
@@ -162,12 +170,11 @@ static const struct conf_neighbor *
 routing_find_neighbor(const struct conf *c, const char *name)
 {
 	const struct conf_neighbor *nb;
-	char want[BGP_NAME_MAX], a[CGW_ADDRSTRLEN];
+	char want[BGP_NAME_MAX];
 
 	TAILQ_FOREACH(nb, &c->neighbors, entry) {
-		snprintf(want, sizeof(want), "neighbor %s",
-		    addr_fmt(&nb->addr, a, sizeof(a)));
-		if (strcmp(want, name) == 0)
+		if (strcmp(routing_neighbor_name(nb, want, sizeof(want)),
+		    name) == 0)
 			return nb;
 	}
 	return NULL;
@@ -202,7 +209,7 @@ routing_reconfigure(struct cgwd *cgwd, const struct conf *old,
 	const struct conf_network *n;
 	const struct conf_neighbor *nb;
 	struct routing_gone g = { .cgwd = cgwd, .nconf = nconf };
-	char name[BGP_NAME_MAX], a[CGW_ADDRSTRLEN];
+	char name[BGP_NAME_MAX];
 	size_t i;
 
 	if (cgwd->bgp == NULL)
@@ -217,9 +224,8 @@ routing_reconfigure(struct cgwd *cgwd, const struct conf *old,
 	for (i = 0; i < g.n; i++)
 		bgp_peer_remove(g.victims[i]);
 	TAILQ_FOREACH(nb, &nconf->neighbors, entry) {
-		snprintf(name, sizeof(name), "neighbor %s",
-		    addr_fmt(&nb->addr, a, sizeof(a)));
-		if (bgp_peer_find(cgwd->bgp, name) == NULL)
+		if (bgp_peer_find(cgwd->bgp, routing_neighbor_name(nb, name,
+		    sizeof(name))) == NULL)
 			routing_neighbor_add(cgwd, nb);
 	}
 }
