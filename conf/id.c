@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "conf/conf_priv.h"
-#include "ike/ikev2_const.h"
+#include "lib/ikev2_const.h"
 
 #define CONF_ID_KEYID_PREFIX	"keyid:"
 

@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "conf/conf_priv.h"
-#include "ike/ikev2_const.h"
+#include "lib/ikev2_const.h"
 
 struct conf_alg {
 	const char	*name;

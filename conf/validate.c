@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 
 #include "conf/conf_priv.h"
-#include "ike/ikev2_const.h"
+#include "lib/ikev2_const.h"
 
 #define CONF_PSK_FILE_MAX	1024
 /* Lifetimes `force` lets through: short ones for lab tests. */

@@ -7,7 +7,7 @@
 #include "daemon/tunnel.h"
 #include "esp/esp.h"
 #include "ike/ike.h"
-#include "ike/ikev2_const.h"
+#include "lib/ikev2_const.h"
 #include "lib/log.h"
 #include "xfrm/xfrm.h"
 
@@ -409,7 +409,7 @@ ipsec_tunnel_attach(struct tunnel *t, char *err, size_t errlen)
 	    &ct->remote, AF_INET, &xe) != 0)
 		ipsec_kernel_error(t, "cannot install the tunnel policies", &xe);
 
-	ike_peer_conf_from_tunnel(&pc, ct);
+	ipsec_peer_conf(&pc, ct);
 	/* An operator's `tunnel down` survives a reload that rebuilds it. */
 	if (t->admin_down)
 		pc.initiate = false;

@@ -18,6 +18,8 @@ struct cgwd;
 struct tunnel;
 struct esp_alg;
 struct esp_child_sa;
+struct ike_peer_conf;
+struct conf_tunnel;
 
 /* A CHILD SA pair cgwd installed, as the kernel knows it. */
 struct ipsec_sa {
@@ -58,6 +60,8 @@ int	 ipsec_tunnel_attach(struct tunnel *, char *err, size_t errlen);
 void	 ipsec_tunnel_detach(struct tunnel *);
 /* Detach for good: the tunnel is being freed, its if_id is free again. */
 void	 ipsec_tunnel_release(struct tunnel *);
+/* The IKE engine's view of a configured tunnel (daemon/ipsec_conf.c). */
+void	 ipsec_peer_conf(struct ike_peer_conf *, const struct conf_tunnel *);
 /* XFRM_IFID(n) of the lowest free n, 0 if none; and back. */
 uint32_t ipsec_ifid_alloc(struct cgwd *);
 void	 ipsec_ifid_release(struct cgwd *, uint32_t if_id);

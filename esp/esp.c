@@ -7,7 +7,7 @@
 #include <openssl/crypto.h>
 
 #include "esp/esp.h"
-#include "ike/ikev2_const.h"
+#include "lib/ikev2_const.h"
 
 #define ESP_CBC(bits, integ, akern, aklen, trunc, nm) \
 	{ IKEV2_ENCR_AES_CBC, bits, integ, false, "cbc(aes)", (bits) / 8, \

@@ -11,7 +11,7 @@
 #include <openssl/rand.h>
 
 #include "ike/crypto.h"
-#include "ike/ikev2_const.h"
+#include "lib/ikev2_const.h"
 
 static const char *
 ike_prf_digest(uint16_t prf_id)

@@ -9,7 +9,7 @@
 #include <openssl/evp.h>
 
 #include "ike/crypto.h"
-#include "ike/ikev2_const.h"
+#include "lib/ikev2_const.h"
 
 #define SK_CBC_BLOCK	16
 #define SK_GCM_IV	8	/* explicit IV, RFC 5282 section 3.1 */

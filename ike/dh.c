@@ -21,7 +21,7 @@
 
 #include "ike/crypto.h"
 #include "ike/dh_test.h"
-#include "ike/ikev2_const.h"
+#include "lib/ikev2_const.h"
 
 enum dh_kind {
 	DH_MODP,

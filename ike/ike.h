@@ -103,9 +103,6 @@ struct ike_peer_conf {
 	struct cgw_prefix	 ts_remote;
 };
 
-/* Fill a conf with defaults from a parsed tunnel. */
-void	ike_peer_conf_from_tunnel(struct ike_peer_conf *,
-	    const struct conf_tunnel *);
 
 /* Protocol timers; tests shorten them. Lifetimes and DPD come from the
  * peer conf. */

@@ -12,7 +12,7 @@
 
 #include "ike/crypto.h"
 #include "ike/ike.h"
-#include "ike/ikev2_const.h"
+#include "lib/ikev2_const.h"
 #include "lib/buf.h"
 
 struct event;

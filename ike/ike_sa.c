@@ -555,43 +555,6 @@ ike_ctx_free(struct ike_ctx *ctx)
 	free(ctx);
 }
 
-/* Both hold IANA ID types and at most 255 bytes (CONF_ID_MAX). */
-static void
-ike_id_from_conf(struct ike_id *id, const struct conf_id *cid)
-{
-	memset(id, 0, sizeof(*id));
-	if (cid->type == 0 || cid->len > sizeof(id->data))
-		return;
-	id->type = cid->type;
-	id->len = cid->len;
-	memcpy(id->data, cid->data, cid->len);
-}
-
-void
-ike_peer_conf_from_tunnel(struct ike_peer_conf *c, const struct conf_tunnel *t)
-{
-	const struct conf_vpn *v = t->vpn;
-
-	memset(c, 0, sizeof(*c));
-	snprintf(c->name, sizeof(c->name), "%s", t->fullname);
-	c->local = v->local;
-	c->remote = t->remote;
-	c->psk = t->psk;
-	c->psk_len = t->psk_len;
-	c->n_ike = v->n_ike;
-	memcpy(c->ike, v->ike, sizeof(c->ike));
-	c->n_esp = v->n_esp;
-	memcpy(c->esp, v->esp, sizeof(c->esp));
-	c->ike_lifetime_s = v->ike_lifetime_s;
-	c->esp_lifetime_s = v->esp_lifetime_s;
-	c->dpd_interval_s = v->dpd_interval_s;
-	c->dpd_timeout_s = v->dpd_timeout_s;
-	c->replay_window = v->replay_window;
-	c->initiate = v->startup == CONF_START_INITIATE;
-	ike_id_from_conf(&c->local_id, &v->local_id);
-	ike_id_from_conf(&c->remote_id, &v->remote_id);
-}
-
 struct ike_peer *
 ike_peer_add(struct ike_ctx *ctx, const struct ike_peer_conf *conf,
     char *err, size_t errlen)

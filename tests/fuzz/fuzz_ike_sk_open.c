@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "ike/crypto.h"
-#include "ike/ikev2_const.h"
+#include "lib/ikev2_const.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

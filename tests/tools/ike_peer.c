@@ -22,7 +22,7 @@
 
 #include "ike/crypto.h"
 #include "ike/ike.h"
-#include "ike/ikev2_const.h"
+#include "lib/ikev2_const.h"
 #include "lib/log.h"
 
 struct tool {

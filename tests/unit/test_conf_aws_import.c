@@ -14,7 +14,7 @@
 
 #include "conf/aws_import.h"
 #include "conf/conf.h"
-#include "ike/ikev2_const.h"
+#include "lib/ikev2_const.h"
 
 static char tmpconf[64];
 

@@ -17,7 +17,7 @@
 
 #include "conf/conf.h"
 #include "conf/conf_priv.h"
-#include "ike/ikev2_const.h"
+#include "lib/ikev2_const.h"
 
 static char tmpdir[64];
 

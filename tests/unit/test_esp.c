@@ -11,7 +11,7 @@
 
 #include "esp/esp.h"
 #include "ike/crypto.h"
-#include "ike/ikev2_const.h"
+#include "lib/ikev2_const.h"
 
 static void
 test_alg_table(void **state)

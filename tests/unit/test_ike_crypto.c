@@ -14,7 +14,7 @@
 #include <cmocka.h>
 
 #include "ike/crypto.h"
-#include "ike/ikev2_const.h"
+#include "lib/ikev2_const.h"
 
 static size_t
 unhex(const char *s, uint8_t *out, size_t cap)

@@ -17,7 +17,7 @@
 
 #include "ike/crypto.h"
 #include "ike/dh_test.h"
-#include "ike/ikev2_const.h"
+#include "lib/ikev2_const.h"
 
 static const uint16_t all_groups[] = {
 	IKEV2_DH_MODP1024, IKEV2_DH_MODP1536, IKEV2_DH_MODP2048,

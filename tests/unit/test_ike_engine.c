@@ -18,7 +18,7 @@
 
 #include "ike/crypto.h"
 #include "ike/ike.h"
-#include "ike/ikev2_const.h"
+#include "lib/ikev2_const.h"
 #include "lib/log.h"
 
 #define MAX_SA	16

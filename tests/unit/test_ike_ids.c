@@ -1,6 +1,6 @@
 /*
  * IKE identities end to end: local-id / remote-id parsed from a
- * cgwd.conf, mapped by ike_peer_conf_from_tunnel, then two engines over
+ * cgwd.conf, mapped by ipsec_peer_conf, then two engines over
  * 127.0.0.1. The ID a side sends is the one the other checks, so an
  * accepted remote-id proves what went on the wire; a mismatch must fail
  * with AUTHENTICATION_FAILED and a reason naming both IDs.
@@ -20,8 +20,9 @@
 
 #include "conf/conf.h"
 #include "ike/crypto.h"
+#include "daemon/ipsec.h"
 #include "ike/ike.h"
-#include "ike/ikev2_const.h"
+#include "lib/ikev2_const.h"
 #include "lib/log.h"
 
 struct side {
@@ -178,7 +179,7 @@ side_peer(struct side *s, struct side *other, bool initiate, const char *ids)
 
 	s->conf = load_conf(ids);
 	assert_non_null(t = conf_tunnel_find(s->conf, "v/t1"));
-	ike_peer_conf_from_tunnel(&pc, t);
+	ipsec_peer_conf(&pc, t);
 	snprintf(pc.name, sizeof(pc.name), "%s", s->name);
 	assert_true(addr_parse("127.0.0.1", &pc.local));
 	assert_true(addr_parse("127.0.0.1", &pc.remote));
@@ -265,7 +266,7 @@ test_ids_mapped(void **state)
 
 	(void)state;
 	conf = load_conf("local-id @cgw.example.com remote-id 198.51.100.1");
-	ike_peer_conf_from_tunnel(&pc, conf_tunnel_find(conf, "v/t1"));
+	ipsec_peer_conf(&pc, conf_tunnel_find(conf, "v/t1"));
 	assert_int_equal(pc.local_id.type, IKEV2_ID_FQDN);
 	assert_int_equal(pc.local_id.len, 15);
 	assert_memory_equal(pc.local_id.data, "cgw.example.com", 15);
@@ -275,7 +276,7 @@ test_ids_mapped(void **state)
 	conf_free(conf);
 
 	conf = load_conf("");
-	ike_peer_conf_from_tunnel(&pc, conf_tunnel_find(conf, "v/t1"));
+	ipsec_peer_conf(&pc, conf_tunnel_find(conf, "v/t1"));
 	assert_int_equal(pc.local_id.type, 0);
 	assert_int_equal(pc.remote_id.type, 0);
 	conf_free(conf);

@@ -2,8 +2,8 @@
  * IKEv2 numbers from the IANA registry (RFC 7296 and its updates).
  * Constants only, so conf/ and esp/ may use them without linking ike/.
  */
-#ifndef CGW_IKE_IKEV2_CONST_H
-#define CGW_IKE_IKEV2_CONST_H
+#ifndef CGW_LIB_IKEV2_CONST_H
+#define CGW_LIB_IKEV2_CONST_H
 
 #define IKEV2_VERSION		0x20
 #define IKEV2_HDR_LEN		28
