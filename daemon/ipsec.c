@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,34 +37,6 @@ ipsec_kernel_error(struct tunnel *t, const char *what, const struct xfrm_err *xe
 	log_err(t->name, "%s: %s", what, xe->msg);
 }
 
-static void
-ipsec_sa_free(struct ipsec_sa *isa)
-{
-	if (isa->pending_out != NULL) {
-		esp_child_sa_wipe(isa->pending_out);
-		free(isa->pending_out);
-	}
-	free(isa);
-}
-
-/* The peer let go of the SA isa replaces: send on isa from now on. */
-static void
-ipsec_install_pending_out(struct cgwd *cgwd, struct tunnel *t,
-    struct ipsec_sa *isa)
-{
-	struct xfrm_err xe;
-
-	if (xfrm_child_install(cgwd->xfrm, t->if_id, t->if_id,
-	    isa->pending_out, XFRM_DIR_OUT, &xe) != 0)
-		ipsec_kernel_error(t, "cannot install outbound CHILD SA", &xe);
-	else
-		log_info(t->name, "CHILD SA %08x/%08x: outbound in use",
-		    isa->spi_in, isa->spi_out);
-	esp_child_sa_wipe(isa->pending_out);
-	free(isa->pending_out);
-	isa->pending_out = NULL;
-}
-
 /* ---- IKE engine callbacks ----------------------------------------- */
 
 static int
@@ -96,99 +69,84 @@ ipsec_release_spi(void *arg, struct ike_peer *peer, uint32_t spi)
 		log_warn(t->name, "cannot release SPI %08x: %s", spi, xe.msg);
 }
 
-static void
+/*
+ * The IKE engine owns every CHILD SA and which of its halves are in the
+ * kernel; this is only the translation into kernel operations.
+ */
+static int
 ipsec_child_up(void *arg, struct ike_peer *peer, const struct esp_child_sa *sa,
-    bool rekey, uint32_t old_spi_in)
+    unsigned dirs)
 {
 	struct cgwd *cgwd = arg;
 	struct tunnel *t = ipsec_tunnel_of_peer(peer);
-	struct ipsec_sa *isa;
 	struct xfrm_err xe;
-	char reason[TUNNEL_REASON_MAX];
+	enum xfrm_dir dir = (dirs & IKE_DIR_IN ? XFRM_DIR_IN : 0) |
+	    (dirs & IKE_DIR_OUT ? XFRM_DIR_OUT : 0);
 
 	if (t == NULL || t->ipsec == NULL)
-		return;
-	/*
-	 * The kernel sends on the newest of the SAs matching the policy
-	 * template, so a new outbound SA takes over at once while the old
-	 * pair still receives until IKE deletes it. That is right when we
-	 * initiated the exchange (the peer installed both halves before it
-	 * answered); as the responder of a rekey the peer cannot decrypt the
-	 * new SA before it has processed our response, so the outbound half
-	 * waits for the peer's DELETE of the old SA (make-before-break).
-	 */
-	bool defer = rekey && !sa->initiator;
-
-	if ((isa = calloc(1, sizeof(*isa))) == NULL ||
-	    (defer && (isa->pending_out = malloc(sizeof(*sa))) == NULL)) {
-		free(isa);
-		isa = NULL;
-		defer = false;
-	}
-	if (xfrm_child_install(cgwd->xfrm, t->if_id, t->if_id,
-	    sa, defer ? XFRM_DIR_IN : XFRM_DIR_BOTH, &xe) != 0) {
+		return IKE_INSTALL_FAILED;
+	if (xfrm_child_install(cgwd->xfrm, t->if_id, t->if_id, sa, dir,
+	    &xe) != 0) {
 		ipsec_kernel_error(t, "cannot install CHILD SA", &xe);
-		if (isa != NULL)
-			ipsec_sa_free(isa);
-		return;
+		/* A missing algorithm or ESP itself is a lasting refusal. */
+		return xe.code == ENOSYS || xe.code == ENOENT ||
+		    xe.code == EPROTONOSUPPORT || xe.code == EAFNOSUPPORT ?
+		    IKE_INSTALL_UNSUPPORTED : IKE_INSTALL_FAILED;
 	}
-	if (isa == NULL) {
-		log_err(t->name, "out of memory recording CHILD SA %08x", sa->spi_in);
-		return;
-	}
-	if (defer) {
-		*isa->pending_out = *sa;
-		isa->replaces = old_spi_in;
-	}
-	isa->spi_in = sa->spi_in;
-	isa->spi_out = sa->spi_out;
-	isa->local = sa->local;
-	isa->remote = sa->remote;
-	isa->alg = sa->alg;
-	isa->installed = cgwd_now();
-	isa->lifetime_s = sa->hard_life_s;
-	TAILQ_INSERT_HEAD(&t->ipsec->sas, isa, entry);
 	t->ipsec->kernel_error[0] = '\0';
-	if (rekey)
-		log_info(t->name, "CHILD SA %08x/%08x %s installed, replacing %08x",
-		    sa->spi_in, sa->spi_out, sa->alg->name, old_spi_in);
-	else
-		log_info(t->name, "CHILD SA %08x/%08x %s installed%s",
-		    sa->spi_in, sa->spi_out, sa->alg->name,
-		    sa->encap ? " (UDP-encapsulated)" : "");
-	snprintf(reason, sizeof(reason), "CHILD SA %08x/%08x installed",
-	    sa->spi_in, sa->spi_out);
-	tunnel_event(t, TUNNEL_EV_CHILD_UP, reason);
+	log_debug(t->name, "CHILD SA %08x/%08x %s: %s in the kernel",
+	    sa->spi_in, sa->spi_out, sa->alg->name,
+	    dirs == IKE_DIR_BOTH ? "both halves" :
+	    dirs == IKE_DIR_IN ? "inbound" : "outbound");
+	return 0;
 }
 
 static void
 ipsec_child_down(void *arg, struct ike_peer *peer, uint32_t spi_in,
-    uint32_t spi_out, const struct cgw_addr *remote)
+    uint32_t spi_out, const struct cgw_addr *remote, unsigned dirs)
 {
 	struct cgwd *cgwd = arg;
 	struct tunnel *t = ipsec_tunnel_of_peer(peer);
-	struct ipsec_sa *isa, *gone = NULL;
 	struct xfrm_err xe;
 
 	if (t == NULL || t->ipsec == NULL)
 		return;
-	/* Its successor's outbound half first: no moment without one. */
-	TAILQ_FOREACH(isa, &t->ipsec->sas, entry) {
-		if (isa->spi_in == spi_in)
-			gone = isa;
-		else if (isa->pending_out != NULL && isa->replaces == spi_in)
-			ipsec_install_pending_out(cgwd, t, isa);
-	}
-	if (xfrm_sa_delete(cgwd->xfrm, &t->conf->vpn->local, spi_in, &xe) != 0)
-		log_warn(t->name, "cannot delete inbound SA %08x: %s", spi_in, xe.msg);
-	if ((gone == NULL || gone->pending_out == NULL) &&
+	if ((dirs & IKE_DIR_OUT) &&
 	    xfrm_sa_delete(cgwd->xfrm, remote, spi_out, &xe) != 0)
-		log_warn(t->name, "cannot delete outbound SA %08x: %s", spi_out, xe.msg);
-	if (gone != NULL) {
-		TAILQ_REMOVE(&t->ipsec->sas, gone, entry);
-		ipsec_sa_free(gone);
+		log_warn(t->name, "cannot delete outbound SA %08x: %s",
+		    spi_out, xe.msg);
+	if ((dirs & IKE_DIR_IN) &&
+	    xfrm_sa_delete(cgwd->xfrm, &t->conf->vpn->local, spi_in, &xe) != 0)
+		log_warn(t->name, "cannot delete inbound SA %08x: %s",
+		    spi_in, xe.msg);
+	log_debug(t->name, "CHILD SA %08x/%08x: %s removed", spi_in, spi_out,
+	    dirs == IKE_DIR_BOTH ? "both halves" :
+	    dirs == IKE_DIR_IN ? "inbound" : "outbound");
+}
+
+/*
+ * The tunnel follows the authenticated SAs alone: it is up exactly when
+ * the engine has an authenticated IKE SA with a CHILD SA in the kernel.
+ * Events only say when to look, and give the reason; a failed attempt
+ * that never authenticated (a spoofed IKE_SA_INIT, a wrong PSK from
+ * anyone at the peer's address) cannot take a working tunnel down.
+ */
+bool
+ipsec_tunnel_ev(enum ike_peer_event ev, bool usable, bool keeps_up,
+    enum tunnel_ev *tev)
+{
+	if (usable) {
+		*tev = TUNNEL_EV_CHILD_UP;
+		return ev == IKE_EV_CHILD_UP || ev == IKE_EV_UP;
 	}
-	log_info(t->name, "CHILD SA %08x/%08x removed", spi_in, spi_out);
+	if (ev == IKE_EV_UP || ev == IKE_EV_CHILD_UP) {
+		*tev = TUNNEL_EV_START;
+		return true;
+	}
+	/* Down, or still trying: the engine re-initiates when it keeps the
+	 * peer up, and the tunnel says "connecting" meanwhile. */
+	*tev = keeps_up ? TUNNEL_EV_LOST : TUNNEL_EV_DEAD;
+	return true;
 }
 
 static void
@@ -197,22 +155,22 @@ ipsec_peer_state(void *arg, struct ike_peer *peer, enum ike_peer_event ev,
 {
 	struct tunnel *t = ipsec_tunnel_of_peer(peer);
 	char why[TUNNEL_REASON_MAX];
+	enum tunnel_ev tev;
+	bool usable;
 
 	(void)arg;
 	if (t == NULL)
 		return;
 	snprintf(why, sizeof(why), "%s%s%s", ike_peer_event_name(ev),
 	    reason && *reason ? ": " : "", reason ? reason : "");
-	switch (ev) {
-	case IKE_EV_UP:
+	if (ev == IKE_EV_UP)
 		log_info(t->name, "IKE SA up (%s)", reason ? reason : "");
-		break;
-	default:
-		/* Dead, deleted, refused, expired: the tunnel is down and its
-		 * BGP session goes with it; IKE re-initiates on its own. */
-		tunnel_event(t, TUNNEL_EV_DEAD, why);
-		break;
-	}
+	usable = ike_peer_usable(peer);
+	if (ipsec_tunnel_ev(ev, usable, ike_peer_keeps_up(peer), &tev))
+		tunnel_event(t, tev, why);
+	else if (usable && t->state == TUNNEL_S_UP)
+		log_info(t->name, "%s; the tunnel stays up on its "
+		    "authenticated SAs", why);
 }
 
 static int
@@ -400,7 +358,6 @@ ipsec_tunnel_attach(struct tunnel *t, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	TAILQ_INIT(&t->ipsec->sas);
 	ipsec_listen(cgwd, ct->vpn);
 	if (xfrm_iface_create(cgwd->xfrm, t->ifname, if_id, &ct->vpn->local,
 	    ct->mtu, &ct->inside, &t->ipsec->ifindex, &xe) != 0)
@@ -426,7 +383,6 @@ void
 ipsec_tunnel_detach(struct tunnel *t)
 {
 	struct cgwd *cgwd = t->cgwd;
-	struct ipsec_sa *isa;
 	struct xfrm_err xe;
 
 	/*
@@ -444,10 +400,6 @@ ipsec_tunnel_detach(struct tunnel *t)
 	}
 	if (t->ipsec == NULL)
 		return;
-	while ((isa = TAILQ_FIRST(&t->ipsec->sas)) != NULL) {
-		TAILQ_REMOVE(&t->ipsec->sas, isa, entry);
-		ipsec_sa_free(isa);
-	}
 	if (cgwd->xfrm != NULL && t->ipsec->ifindex > 0 &&
 	    xfrm_iface_delete(cgwd->xfrm, t->ifname, &xe) != 0)
 		log_warn(t->name, "cannot remove interface %s: %s", t->ifname,

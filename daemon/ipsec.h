@@ -12,6 +12,8 @@
 #include <time.h>
 #include <sys/queue.h>
 
+#include "daemon/tunnel.h"
+#include "ike/ike.h"
 #include "lib/addr.h"
 
 struct cgwd;
@@ -21,28 +23,9 @@ struct esp_child_sa;
 struct ike_peer_conf;
 struct conf_tunnel;
 
-/* A CHILD SA pair cgwd installed, as the kernel knows it. */
-struct ipsec_sa {
-	TAILQ_ENTRY(ipsec_sa)	 entry;
-	uint32_t		 spi_in;
-	uint32_t		 spi_out;
-	struct cgw_addr		 local;
-	struct cgw_addr		 remote;
-	const struct esp_alg	*alg;
-	time_t			 installed;	/* cgwd_now() */
-	uint32_t		 lifetime_s;
-	/* Rekeyed by the peer: inbound only until the peer deletes the SA
-	 * this one replaces, then the outbound half goes in (the peer can
-	 * decrypt it only once it has processed our response). */
-	struct esp_child_sa	*pending_out;
-	uint32_t		 replaces;	/* spi_in of that SA */
-};
-TAILQ_HEAD(ipsec_sas, ipsec_sa);
-
-/* Per tunnel: its kernel identity and its SAs. */
+/* Per tunnel: its kernel identity. Its SAs belong to the IKE engine. */
 struct ipsec_tunnel {
 	int			 ifindex;	/* 0 while the interface is missing */
-	struct ipsec_sas	 sas;		/* newest first */
 	char			 kernel_error[640];	/* last, for show tunnels */
 };
 
@@ -62,6 +45,13 @@ void	 ipsec_tunnel_detach(struct tunnel *);
 void	 ipsec_tunnel_release(struct tunnel *);
 /* The IKE engine's view of a configured tunnel (daemon/ipsec_conf.c). */
 void	 ipsec_peer_conf(struct ike_peer_conf *, const struct conf_tunnel *);
+/*
+ * The tunnel event an IKE peer event means, judged by whether the peer
+ * has an authenticated IKE SA with a CHILD SA in the kernel (`usable`)
+ * and keeps trying: false when the tunnel must not change.
+ */
+bool	 ipsec_tunnel_ev(enum ike_peer_event, bool usable, bool keeps_up,
+	    enum tunnel_ev *);
 /* XFRM_IFID(n) of the lowest free n, 0 if none; and back. */
 uint32_t ipsec_ifid_alloc(struct cgwd *);
 void	 ipsec_ifid_release(struct cgwd *, uint32_t if_id);

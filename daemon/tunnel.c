@@ -19,6 +19,7 @@ static const char *const tunnel_ev_names[TUNNEL_EV_MAX] = {
 	[TUNNEL_EV_START]	= "start",
 	[TUNNEL_EV_CHILD_UP]	= "child-up",
 	[TUNNEL_EV_DEAD]	= "dead",
+	[TUNNEL_EV_LOST]	= "lost",
 	[TUNNEL_EV_ADMIN_DOWN]	= "admin-down",
 	[TUNNEL_EV_RECONFIG]	= "reconfig",
 };
@@ -33,6 +34,7 @@ static const enum tunnel_state tunnel_next[TUNNEL_S_MAX][TUNNEL_EV_MAX] = {
 		[TUNNEL_EV_START]	= TUNNEL_S_CONNECTING,
 		[TUNNEL_EV_CHILD_UP]	= TUNNEL_S_UP,
 		[TUNNEL_EV_DEAD]	= TUNNEL_S_DOWN,
+		[TUNNEL_EV_LOST]	= TUNNEL_S_CONNECTING,
 		[TUNNEL_EV_ADMIN_DOWN]	= TUNNEL_S_DOWN,
 		[TUNNEL_EV_RECONFIG]	= TUNNEL_S_DOWN,
 	},
@@ -40,6 +42,7 @@ static const enum tunnel_state tunnel_next[TUNNEL_S_MAX][TUNNEL_EV_MAX] = {
 		[TUNNEL_EV_START]	= TUNNEL_S_CONNECTING,
 		[TUNNEL_EV_CHILD_UP]	= TUNNEL_S_UP,
 		[TUNNEL_EV_DEAD]	= TUNNEL_S_DOWN,
+		[TUNNEL_EV_LOST]	= TUNNEL_S_CONNECTING,
 		[TUNNEL_EV_ADMIN_DOWN]	= TUNNEL_S_DOWN,
 		[TUNNEL_EV_RECONFIG]	= TUNNEL_S_DOWN,
 	},
@@ -47,6 +50,7 @@ static const enum tunnel_state tunnel_next[TUNNEL_S_MAX][TUNNEL_EV_MAX] = {
 		[TUNNEL_EV_START]	= TUNNEL_S_UP,
 		[TUNNEL_EV_CHILD_UP]	= TUNNEL_S_UP,
 		[TUNNEL_EV_DEAD]	= TUNNEL_S_DOWN,
+		[TUNNEL_EV_LOST]	= TUNNEL_S_CONNECTING,
 		[TUNNEL_EV_ADMIN_DOWN]	= TUNNEL_S_DOWN,
 		[TUNNEL_EV_RECONFIG]	= TUNNEL_S_DOWN,
 	},
@@ -120,6 +124,13 @@ tunnel_event(struct tunnel *t, enum tunnel_ev ev, const char *reason)
 	if (reason == NULL)
 		reason = tunnel_ev_name(ev);
 	if (next == old) {
+		/* A tunnel that is not up shows why: the latest failure. */
+		if (old != TUNNEL_S_UP && (ev == TUNNEL_EV_DEAD ||
+		    ev == TUNNEL_EV_LOST) && strcmp(t->reason, reason) != 0) {
+			snprintf(t->reason, sizeof(t->reason), "%s", reason);
+			if (t->cgwd != NULL)
+				cgwd_status_update(t->cgwd);
+		}
 		log_debug(t->name, "%s: %s (stays %s)", tunnel_ev_name(ev),
 		    reason, tunnel_state_name(old));
 		return;

@@ -3,8 +3,12 @@
  * orchestration state machine that IKE, kernel and BGP events drive.
  *
  *   down --START--> connecting --CHILD_UP--> up
- *     ^                 |                    |
+ *     ^                 ^    |                |
+ *     |                 +----+-------LOST-----+
  *     +------DEAD / ADMIN_DOWN / RECONFIG----+
+ *
+ * LOST is a failure while IKE keeps trying (it re-initiates, or retries
+ * the CHILD SA): the tunnel says "connecting", with the failure as reason.
  *
  * Every transition is logged with the tunnel's name and a reason:
  *   "aws-prod/t1: down -> connecting (initiating)".
@@ -35,6 +39,7 @@ enum tunnel_ev {
 	TUNNEL_EV_START = 0,	/* IKE negotiation begins (either side) */
 	TUNNEL_EV_CHILD_UP,	/* a CHILD SA is installed (first or rekey) */
 	TUNNEL_EV_DEAD,		/* DPD timeout, DELETE, expiry, failed setup */
+	TUNNEL_EV_LOST,		/* the same, while IKE keeps trying */
 	TUNNEL_EV_ADMIN_DOWN,	/* operator asked for it */
 	TUNNEL_EV_RECONFIG,	/* its configuration changed on reload */
 	TUNNEL_EV_MAX,

@@ -34,31 +34,53 @@ enum ike_peer_event {
 	IKE_EV_TS_UNACCEPTABLE,	/* traffic selectors refused */
 	IKE_EV_EXPIRED,		/* hard lifetime reached without rekey */
 	IKE_EV_ERROR,		/* anything else that failed the SA */
+	IKE_EV_CHILD_UP,	/* a CHILD SA of the peer is in the kernel */
+	IKE_EV_CHILD_DOWN,	/* the last usable CHILD SA is gone; IKE SA kept */
+	IKE_EV_KERNEL,		/* the kernel refused a CHILD SA */
+	IKE_EV_MAX,
 };
 
 const char	*ike_peer_event_name(enum ike_peer_event);
 
+/* Directions of a CHILD SA pair, for install and removal. */
+#define IKE_DIR_IN	0x1
+#define IKE_DIR_OUT	0x2
+#define IKE_DIR_BOTH	(IKE_DIR_IN | IKE_DIR_OUT)
+
+/* What child_up returns when it fails. */
+#define IKE_INSTALL_FAILED	(-1)	/* answered TEMPORARY_FAILURE */
+#define IKE_INSTALL_UNSUPPORTED	(-2)	/* algorithm missing: NO_PROPOSAL_CHOSEN */
+
+/*
+ * The engine owns every CHILD SA and the state of each of its halves in
+ * the kernel; the daemon only translates these calls into kernel
+ * operations and keeps no SA state of its own.
+ */
 struct ike_callbacks {
 	/* Reserve an inbound ESP SPI (host order). 0 on success, -1 fails
 	 * the exchange (it is retried later). */
 	int	(*alloc_spi)(void *cbarg, struct ike_peer *, uint32_t *spi);
 	/*
-	 * A CHILD SA pair is ready. When `rekey` is set it replaces the pair
-	 * whose inbound SPI is `old_spi_in`: install the new one now; the old
-	 * pair is removed by a later child_down (make-before-break). `sa`
+	 * Put the `dirs` halves of a CHILD SA pair into the kernel. 0 on
+	 * success; on failure nothing of the call may remain installed and
+	 * the result is IKE_INSTALL_FAILED or IKE_INSTALL_UNSUPPORTED. `sa`
 	 * holds keys: the engine wipes it after the call returns.
 	 */
-	void	(*child_up)(void *cbarg, struct ike_peer *,
-		    const struct esp_child_sa *sa, bool rekey,
-		    uint32_t old_spi_in);
-	/* Remove a CHILD SA pair from the kernel (both directions). May name
-	 * a pair whose install failed: unknown SPIs are not an error. */
+	int	(*child_up)(void *cbarg, struct ike_peer *,
+		    const struct esp_child_sa *sa, unsigned dirs);
+	/* Remove the `dirs` halves of a CHILD SA pair from the kernel.
+	 * Unknown SPIs are not an error. */
 	void	(*child_down)(void *cbarg, struct ike_peer *, uint32_t spi_in,
-		    uint32_t spi_out, const struct cgw_addr *remote);
+		    uint32_t spi_out, const struct cgw_addr *remote,
+		    unsigned dirs);
 	/* A reserved SPI that never became an SA (negotiation failed). May
 	 * be NULL. */
 	void	(*release_spi)(void *cbarg, struct ike_peer *, uint32_t spi);
-	/* IKE SA state changes an operator or BGP cares about. */
+	/*
+	 * Something an operator or BGP cares about happened. Failures of
+	 * attempts that never authenticated come here too, as hints: the
+	 * daemon judges the tunnel by ike_peer_usable(), not by the event.
+	 */
 	void	(*peer_state)(void *cbarg, struct ike_peer *,
 		    enum ike_peer_event, const char *reason);
 	/*
@@ -114,6 +136,10 @@ struct ike_tunables {
 	unsigned	reinit_max_ms;		/* 0 = 30000 */
 	unsigned	natt_keepalive_s;	/* 0 = 20 */
 	unsigned	cookie_threshold;	/* half-open SAs before cookies; 0 = 64 */
+	unsigned	child_retry_min_ms;	/* refused CHILD SA: first retry; 0 = 2000 */
+	unsigned	child_retry_max_ms;	/* and the cap; 0 = 120000 */
+	unsigned	retire_ms;		/* old inbound SA kept after a rekey; 0 = 5000 */
+	unsigned	dup_settle_ms;		/* two IKE SAs: wait before choosing; 0 = 2000 */
 	bool		cookies_always;		/* demand a cookie from everyone */
 };
 
@@ -148,6 +174,11 @@ int		 ike_peer_initiate(struct ike_peer *);
 int		 ike_peer_terminate(struct ike_peer *);
 int		 ike_peer_rekey_child(struct ike_peer *);
 int		 ike_peer_rekey_ike(struct ike_peer *);
+/* An authenticated IKE SA with a CHILD SA in the kernel: the tunnel can
+ * carry traffic. Only this, never an event, makes a tunnel up. */
+bool		 ike_peer_usable(const struct ike_peer *);
+/* The engine keeps (re-)initiating this peer. */
+bool		 ike_peer_keeps_up(const struct ike_peer *);
 
 struct ike_child_status {
 	uint32_t	spi_in, spi_out;

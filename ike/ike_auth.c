@@ -100,14 +100,6 @@ ike_auth_local_id_fmt(struct ike_sa *sa, char *buf, size_t len)
 	return conf_id_fmt(&cid, buf, len);
 }
 
-static void
-ike_auth_child_ts(struct ike_sa *sa, struct esp_ts *local,
-    struct esp_ts *remote)
-{
-	ike_ts_default(&sa->peer->conf.ts_local, &sa->remote, local);
-	ike_ts_default(&sa->peer->conf.ts_remote, &sa->remote, remote);
-}
-
 int
 ike_auth_start(struct ike_sa *sa)
 {
@@ -132,10 +124,12 @@ ike_auth_start(struct ike_sa *sa)
 	}
 	sa->req_nprops = ike_prop_from_conf(peer->conf.esp, peer->conf.n_esp,
 	    IKEV2_PROTO_ESP, sa->req_spi_in, 4, false, sa->req_props);
-	ike_auth_child_ts(sa, &tl, &tr);
+	ike_child_ts(sa, NULL, &tl, &tr);
 	ike_bld_init(&b, &in, false);
 	ike_bld_id(&b, IKEV2_PLD_IDI, id.p, id.len);
-	if (!peer->contacted)
+	/* 2.4: with nothing else up towards this peer, tell it to drop
+	 * whatever it still holds of us (after our DPD gave up, say). */
+	if (!ike_peer_has_other_sa(sa))
 		ike_bld_notify(&b, 0, 0, 0, IKEV2_N_INITIAL_CONTACT, NULL, 0);
 	ike_bld_auth(&b, IKEV2_AUTH_SHARED_KEY_MIC, auth, alen);
 	ike_bld_sa(&b, sa->req_props, sa->req_nprops);
@@ -148,6 +142,16 @@ out:
 	wbuf_free(&in);
 	wbuf_free(&id);
 	return rc;
+}
+
+static void
+ike_auth_release_spi(struct ike_sa *sa)
+{
+	struct ike_ctx *ctx = sa->peer->ctx;
+
+	if (sa->req_spi_in && ctx->cb.release_spi)
+		ctx->cb.release_spi(ctx->cbarg, sa->peer, sa->req_spi_in);
+	sa->req_spi_in = 0;
 }
 
 static const char *
@@ -229,13 +233,13 @@ ike_auth_recv_resp(struct ike_sa *sa, const struct ike_hdr *h,
 	if (err) {
 		const char *why = ike_child_err_reason(err->type);
 
+		/* The IKE SA is good; only the CHILD SA is retried. */
+		ike_auth_release_spi(sa);
 		ike_req_done(sa);
 		ike_sa_established(sa);
-		ike_info_delete_ike(sa);	/* useless without a CHILD SA */
 		ike_peer_event(peer, ike_child_err_event(err->type),
 		    why ? why : ike_notify_name(err->type));
-		log_warn(peer->conf.name, "CHILD SA refused: %s",
-		    why ? why : ike_notify_name(err->type));
+		ike_child_retry_later(peer, why ? why : ike_notify_name(err->type));
 		return;
 	}
 	if (!IKE_SEEN(pl, IKEV2_PLD_SA) || pl->nprops != 1 ||
@@ -249,7 +253,7 @@ ike_auth_recv_resp(struct ike_sa *sa, const struct ike_hdr *h,
 	}
 	cs.dh = 0;
 	spi_out = (uint32_t)pl->props[0].spi;
-	ike_auth_child_ts(sa, &tl, &tr);
+	ike_child_ts(sa, NULL, &tl, &tr);
 	if (!IKE_SEEN(pl, IKEV2_PLD_TSI) || !IKE_SEEN(pl, IKEV2_PLD_TSR) ||
 	    ike_ts_select(&pl->tsi, &tl, &sl) < 0 ||
 	    ike_ts_select(&pl->tsr, &tr, &sr) < 0) {
@@ -258,20 +262,55 @@ ike_auth_recv_resp(struct ike_sa *sa, const struct ike_hdr *h,
 		return;
 	}
 	ike_req_done(sa);
-	peer->contacted = true;
 	log_info(peer->conf.name, "authenticated peer %s (PSK)",
 	    addr_fmt(&sa->remote, a, sizeof(a)));
 	ike_sa_established(sa);
 	c = ike_child_new(sa, sa->req_spi_in, spi_out, &cs, true);
-	sa->req_spi_in = 0;
-	if (c == NULL)
+	if (c == NULL) {
+		ike_auth_release_spi(sa);
+		ike_child_retry_later(peer, "out of memory");
 		return;
+	}
+	sa->req_spi_in = 0;
 	c->ts_local = sl;
 	c->ts_remote = sr;
 	if (ike_child_install(c, NULL, 0, sa->ni, sa->nilen, sa->nr,
-	    sa->nrlen, NULL) < 0) {
-		ike_child_free(c, false);
-		ike_task_add(sa, IKE_REQ_DELETE_IKE, 0);
+	    sa->nrlen, NULL) != 0) {
+		/* The peer has it: delete it there, keep the IKE SA, and try
+		 * a new CHILD SA later. */
+		ike_child_set_state(c, CHILD_S_DELETING, "kernel refused it");
+		ike_task_add(sa, IKE_REQ_DELETE_CHILD, c->spi_in);
+		ike_peer_event(peer, IKE_EV_KERNEL, "the kernel refused the "
+		    "CHILD SA");
+		ike_child_retry_later(peer, "the kernel refused the CHILD SA");
+	}
+}
+
+/*
+ * INITIAL_CONTACT (2.4) from an authenticated peer: it holds no other SA
+ * with us. Established ones are deleted (one DELETE each, in case it
+ * still has them after all) and dropped; an exchange of ours still in
+ * IKE_AUTH may already have a CHILD SA at the peer, so it stays for the
+ * duplicate check to settle.
+ */
+static void
+ike_auth_initial_contact(struct ike_sa *sa)
+{
+	struct ike_peer *peer = sa->peer;
+	struct ike_sa *o, *next;
+	struct ike_child *c;
+
+	for (o = TAILQ_FIRST(&peer->sas); o; o = next) {
+		next = TAILQ_NEXT(o, entry);
+		if (o == sa || o->state == IKE_S_AUTH_SENT)
+			continue;
+		log_info(peer->conf.name, "INITIAL_CONTACT: dropping old IKE "
+		    "SA %016llx/%016llx", (unsigned long long)o->spi_i,
+		    (unsigned long long)o->spi_r);
+		ike_info_delete_ike_nowait(o);
+		while ((c = TAILQ_FIRST(&o->children)))
+			ike_child_retire(c);
+		ike_sa_free(o);
 	}
 }
 
@@ -286,27 +325,27 @@ ike_auth_recv_req(struct ike_sa *sa, const struct ike_hdr *h,
 	struct ike_prop sel;
 	struct ike_suite cs;
 	struct esp_ts tl, tr, sl, sr;
-	struct ike_sa *o, *onext;
-	struct ike_child *c;
+	struct ike_child *c = NULL;
 	uint8_t auth[IKE_MAX_PRF_LEN];
 	size_t alen = sizeof(auth);
 	uint32_t spi_in = 0;
 	uint16_t child_err = 0;
+	bool kernel_err = false;
+	int rc;
 	char idwhy[2 * CONF_IDSTRLEN + 64];
 
 	wbuf_init(&in);
 	wbuf_init(&id);
 	ike_bld_init(&b, &in, false);
 	if (!IKE_SEEN(pl, IKEV2_PLD_IDI) || !IKE_SEEN(pl, IKEV2_PLD_AUTH)) {
-		ike_bld_notify(&b, 0, 0, 0, IKEV2_N_INVALID_SYNTAX, NULL, 0);
-		ike_send_response(sa, h->exch, h->mid, &b);
+		ike_answer_notify(sa, h, 0, 0, 0, IKEV2_N_INVALID_SYNTAX,
+		    NULL, 0);
 		ike_sa_free(sa);
 		goto out;
 	}
 	if (!ike_auth_verify(sa, true, pl)) {
-		ike_bld_notify(&b, 0, 0, 0, IKEV2_N_AUTHENTICATION_FAILED,
-		    NULL, 0);
-		ike_send_response(sa, h->exch, h->mid, &b);
+		ike_answer_notify(sa, h, 0, 0, 0,
+		    IKEV2_N_AUTHENTICATION_FAILED, NULL, 0);
 		ike_sa_fail(sa, IKE_EV_AUTH_FAILED, "peer's AUTH does not "
 		    "match our PSK (answered AUTHENTICATION_FAILED): %s",
 		    psk_hint);
@@ -314,24 +353,11 @@ ike_auth_recv_req(struct ike_sa *sa, const struct ike_hdr *h,
 	}
 	/* After AUTH: only a PSK holder's claimed ID is worth reporting. */
 	if (!ike_auth_id_ok(sa, &pl->idi, idwhy, sizeof(idwhy))) {
-		ike_bld_notify(&b, 0, 0, 0, IKEV2_N_AUTHENTICATION_FAILED,
-		    NULL, 0);
-		ike_send_response(sa, h->exch, h->mid, &b);
+		ike_answer_notify(sa, h, 0, 0, 0,
+		    IKEV2_N_AUTHENTICATION_FAILED, NULL, 0);
 		ike_sa_fail(sa, IKE_EV_AUTH_FAILED, "%s (answered "
 		    "AUTHENTICATION_FAILED)", idwhy);
 		goto out;
-	}
-	if (ike_pld_notify(pl, IKEV2_N_INITIAL_CONTACT)) {
-		/* The peer forgot everything: our older SAs are stale. */
-		for (o = TAILQ_FIRST(&peer->sas); o; o = onext) {
-			onext = TAILQ_NEXT(o, entry);
-			if (o != sa) {
-				log_info(peer->conf.name, "INITIAL_CONTACT: "
-				    "dropping old IKE SA %016llx",
-				    (unsigned long long)o->spi_i);
-				ike_sa_free(o);
-			}
-		}
 	}
 	ike_sa_id_body(sa, true, &id);
 	if (id.err || ike_auth_calc(sa, false, id.p, id.len, auth, &alen) < 0)
@@ -339,7 +365,7 @@ ike_auth_recv_req(struct ike_sa *sa, const struct ike_hdr *h,
 	ike_bld_id(&b, IKEV2_PLD_IDR, id.p, id.len);
 	ike_bld_auth(&b, IKEV2_AUTH_SHARED_KEY_MIC, auth, alen);
 
-	ike_auth_child_ts(sa, &tl, &tr);
+	ike_child_ts(sa, NULL, &tl, &tr);
 	if (!IKE_SEEN(pl, IKEV2_PLD_SA) || !IKE_SEEN(pl, IKEV2_PLD_TSI) ||
 	    !IKE_SEEN(pl, IKEV2_PLD_TSR))
 		child_err = IKEV2_N_NO_PROPOSAL_CHOSEN;
@@ -352,21 +378,43 @@ ike_auth_recv_req(struct ike_sa *sa, const struct ike_hdr *h,
 	else if (ctx->cb.alloc_spi == NULL ||
 	    ctx->cb.alloc_spi(ctx->cbarg, peer, &spi_in) < 0)
 		child_err = IKEV2_N_TEMPORARY_FAILURE;
+	else if ((c = ike_child_new(sa, spi_in, (uint32_t)sel.spi, &cs,
+	    false)) == NULL) {
+		child_err = IKEV2_N_TEMPORARY_FAILURE;
+	} else {
+		/* Into the kernel before the answer: a refusal goes back as
+		 * an error notify, not as a CHILD SA only the peer has. */
+		c->ts_local = sl;
+		c->ts_remote = sr;
+		if ((rc = ike_child_install(c, NULL, 0, sa->ni, sa->nilen,
+		    sa->nr, sa->nrlen, NULL)) != 0) {
+			ike_child_free(c, false);
+			c = NULL;
+			child_err = ike_child_install_notify(rc);
+			kernel_err = true;
+		}
+	}
 	if (child_err) {
+		if (spi_in && ctx->cb.release_spi)
+			ctx->cb.release_spi(ctx->cbarg, peer, spi_in);
 		ike_bld_notify(&b, 0, 0, 0, child_err, NULL, 0);
 	} else {
-		uint32_t spi_out = (uint32_t)sel.spi;
-
 		sel.spi = spi_in;
 		ike_bld_sa(&b, &sel, 1);
 		ike_bld_ts(&b, IKEV2_PLD_TSI, &sr);
 		ike_bld_ts(&b, IKEV2_PLD_TSR, &sl);
-		sel.spi = spi_out;
 	}
 	if (ike_send_response(sa, h->exch, h->mid, &b) < 0)
 		goto out;
 	ike_sa_established(sa);
-	if (child_err) {
+	/* The peer forgot everything: our older SAs are stale. Dropped only
+	 * now, so the kernel always has a CHILD SA to send on. */
+	if (ike_pld_notify(pl, IKEV2_N_INITIAL_CONTACT))
+		ike_auth_initial_contact(sa);
+	if (kernel_err) {
+		ike_peer_event(peer, IKE_EV_KERNEL, "the kernel refused the "
+		    "peer's CHILD SA");
+	} else if (child_err) {
 		const char *why = ike_child_err_reason(child_err);
 
 		log_warn(peer->conf.name, "refused the peer's CHILD SA: %s",
@@ -375,19 +423,6 @@ ike_auth_recv_req(struct ike_sa *sa, const struct ike_hdr *h,
 		    why ? why : ike_notify_name(child_err));
 		ike_peer_event(peer, ike_child_err_event(child_err),
 		    "CHILD SA refused");
-		goto out;
-	}
-	c = ike_child_new(sa, spi_in, (uint32_t)sel.spi, &cs, false);
-	if (c == NULL)
-		goto out;
-	c->ts_local = sl;
-	c->ts_remote = sr;
-	/* The peer has the SA now; if we cannot install it, deleting it
-	 * tells the peer, and the initiator makes a new one. */
-	if (ike_child_install(c, NULL, 0, sa->ni, sa->nilen, sa->nr,
-	    sa->nrlen, NULL) < 0) {
-		c->state = CHILD_S_DELETING;
-		ike_task_add(sa, IKE_REQ_DELETE_CHILD, spi_in);
 	}
 out:
 	OPENSSL_cleanse(auth, sizeof(auth));

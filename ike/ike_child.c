@@ -13,6 +13,60 @@
 #include "ike/ike_local.h"
 #include "lib/log.h"
 
+static const char *const ike_child_state_names[CHILD_S_MAX] = {
+	[CHILD_S_NEW]		= "new",
+	[CHILD_S_INSTALLED]	= "installed",
+	[CHILD_S_REKEYING]	= "rekeying",
+	[CHILD_S_REKEYED]	= "rekeyed",
+	[CHILD_S_DELETING]	= "deleting",
+	[CHILD_S_RETIRED]	= "retired",
+};
+
+/* Which transitions exist; anything else is a bug, refused and logged. */
+static const uint8_t ike_child_next[CHILD_S_MAX] = {
+	[CHILD_S_NEW]		= 1u << CHILD_S_INSTALLED | 1u << CHILD_S_DELETING |
+				  1u << CHILD_S_RETIRED,
+	[CHILD_S_INSTALLED]	= 1u << CHILD_S_REKEYING | 1u << CHILD_S_REKEYED |
+				  1u << CHILD_S_DELETING | 1u << CHILD_S_RETIRED,
+	[CHILD_S_REKEYING]	= 1u << CHILD_S_INSTALLED | 1u << CHILD_S_REKEYED |
+				  1u << CHILD_S_DELETING | 1u << CHILD_S_RETIRED,
+	[CHILD_S_REKEYED]	= 1u << CHILD_S_DELETING | 1u << CHILD_S_RETIRED,
+	[CHILD_S_DELETING]	= 1u << CHILD_S_RETIRED,
+	[CHILD_S_RETIRED]	= 0,
+};
+
+const char *
+ike_child_state_name(enum ike_child_state s)
+{
+	return (unsigned)s < CHILD_S_MAX ? ike_child_state_names[s] : "?";
+}
+
+void
+ike_child_set_state(struct ike_child *c, enum ike_child_state st,
+    const char *why)
+{
+	if (c->state == st)
+		return;
+	if ((unsigned)st >= CHILD_S_MAX ||
+	    (ike_child_next[c->state] & (1u << st)) == 0) {
+		log_err(c->peer->conf.name, "CHILD SA %08x/%08x: illegal "
+		    "transition %s -> %s refused", c->spi_in, c->spi_out,
+		    ike_child_state_name(c->state), ike_child_state_name(st));
+		return;
+	}
+	log_debug(c->peer->conf.name, "CHILD SA %08x/%08x: %s -> %s%s%s",
+	    c->spi_in, c->spi_out, ike_child_state_name(c->state),
+	    ike_child_state_name(st), why ? ": " : "", why ? why : "");
+	c->state = st;
+}
+
+bool
+ike_child_usable(const struct ike_child *c)
+{
+	return (c->installed & IKE_DIR_IN) && (c->state == CHILD_S_INSTALLED ||
+	    c->state == CHILD_S_REKEYING || c->state == CHILD_S_REKEYED);
+}
+
 struct ike_child *
 ike_child_new(struct ike_sa *sa, uint32_t spi_in, uint32_t spi_out,
     const struct ike_suite *s, bool initiator)
@@ -22,8 +76,11 @@ ike_child_new(struct ike_sa *sa, uint32_t spi_in, uint32_t spi_out,
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return NULL;
 	c->sa = sa;
+	c->peer = sa->peer;
+	c->state = CHILD_S_NEW;
 	c->spi_in = spi_in;
 	c->spi_out = spi_out;
+	c->remote = sa->remote;
 	c->suite = *s;
 	c->initiator = initiator;
 	c->created = ike_now();
@@ -32,27 +89,147 @@ ike_child_new(struct ike_sa *sa, uint32_t spi_in, uint32_t spi_out,
 	return c;
 }
 
+static void
+ike_child_uninstall(struct ike_child *c, unsigned dirs)
+{
+	struct ike_ctx *ctx = c->peer->ctx;
+
+	dirs &= c->installed;
+	if (dirs == 0)
+		return;
+	if (ctx->cb.child_down)
+		ctx->cb.child_down(ctx->cbarg, c->peer, c->spi_in, c->spi_out,
+		    &c->remote, dirs);
+	c->installed &= ~dirs;
+}
+
+static void
+ike_child_drop_pending(struct ike_child *c)
+{
+	if (c->pending_out == NULL)
+		return;
+	esp_child_sa_wipe(c->pending_out);
+	free(c->pending_out);
+	c->pending_out = NULL;
+}
+
+/*
+ * `old` leaves the kernel: a successor waiting for it to go sends from
+ * now on. Its outbound half goes in before old's comes out, so there is
+ * no moment without one.
+ */
+static void
+ike_child_release_successor(struct ike_child *old)
+{
+	struct ike_ctx *ctx = old->peer->ctx;
+	struct ike_child *n;
+	struct ike_sa *sa = old->sa;
+
+	if (sa == NULL)
+		return;
+	TAILQ_FOREACH(n, &sa->children, entry) {
+		if (n->replaces != old)
+			continue;
+		n->replaces = NULL;
+		if (n->pending_out == NULL)
+			continue;
+		if (ctx->cb.child_up(ctx->cbarg, n->peer, n->pending_out,
+		    IKE_DIR_OUT) == 0) {
+			n->installed |= IKE_DIR_OUT;
+			log_info(n->peer->conf.name, "CHILD SA %08x/%08x: "
+			    "outbound in use", n->spi_in, n->spi_out);
+		} else {
+			log_warn(n->peer->conf.name, "CHILD SA %08x/%08x: "
+			    "kernel refused the outbound half", n->spi_in,
+			    n->spi_out);
+		}
+		ike_child_drop_pending(n);
+	}
+}
+
+static void
+ike_child_unlink(struct ike_child *c)
+{
+	struct ike_sa *sa = c->sa;
+	struct ike_child *o;
+
+	if (sa == NULL) {
+		TAILQ_REMOVE(&c->peer->retired, c, entry);
+		return;
+	}
+	TAILQ_FOREACH(o, &sa->children, entry) {
+		if (o->replaced_by_peer == c)
+			o->replaced_by_peer = NULL;
+		if (o->replaces == c)
+			o->replaces = NULL;
+	}
+	if (sa->req_child == c)
+		sa->req_child = NULL;
+	TAILQ_REMOVE(&sa->children, c, entry);
+	c->sa = NULL;
+}
+
 void
 ike_child_free(struct ike_child *c, bool tell_daemon)
 {
-	struct ike_sa *sa = c->sa;
-	struct ike_ctx *ctx = sa->peer->ctx;
-	struct ike_child *o;
-
-	if (tell_daemon && ctx->cb.child_down)
-		ctx->cb.child_down(ctx->cbarg, sa->peer, c->spi_in, c->spi_out,
-		    &sa->remote);
-	TAILQ_FOREACH(o, &sa->children, entry)
-		if (o->replaced_by_peer == c)
-			o->replaced_by_peer = NULL;
-	if (sa->req_child == c)
-		sa->req_child = NULL;
+	ike_child_release_successor(c);
+	if (tell_daemon)
+		ike_child_uninstall(c, IKE_DIR_BOTH);
+	ike_child_unlink(c);
+	ike_child_drop_pending(c);
 	if (c->rekey_ev)
 		event_free(c->rekey_ev);
 	if (c->expire_ev)
 		event_free(c->expire_ev);
-	TAILQ_REMOVE(&sa->children, c, entry);
+	if (c->retire_ev)
+		event_free(c->retire_ev);
+	OPENSSL_cleanse(c, sizeof(*c));
 	free(c);
+}
+
+static void
+ike_child_retire_fire(evutil_socket_t fd, short what, void *arg)
+{
+	struct ike_child *c = arg;
+
+	(void)fd;
+	(void)what;
+	log_debug(c->peer->conf.name, "CHILD SA %08x/%08x: inbound removed",
+	    c->spi_in, c->spi_out);
+	ike_child_free(c, true);
+}
+
+void
+ike_child_retire(struct ike_child *c)
+{
+	struct ike_peer *peer = c->peer;
+	struct event_base *base = peer->ctx->base;
+	unsigned ms = peer->ctx->tun.retire_ms;
+	struct timeval tv = { ms / 1000, (suseconds_t)(ms % 1000) * 1000 };
+	struct ike_sa *sa = c->sa;
+
+	if (c->state == CHILD_S_RETIRED)
+		return;
+	ike_child_release_successor(c);
+	ike_child_uninstall(c, IKE_DIR_OUT);
+	ike_child_set_state(c, CHILD_S_RETIRED, NULL);
+	if (c->rekey_ev)
+		evtimer_del(c->rekey_ev);
+	if (c->expire_ev)
+		evtimer_del(c->expire_ev);
+	if ((c->installed & IKE_DIR_IN) == 0 ||
+	    (c->retire_ev == NULL &&
+	    (c->retire_ev = evtimer_new(base, ike_child_retire_fire, c)) == NULL)) {
+		ike_child_free(c, true);
+		if (sa)
+			ike_sa_children_changed(sa);
+		return;
+	}
+	ike_child_unlink(c);
+	TAILQ_INSERT_TAIL(&peer->retired, c, entry);
+	evtimer_add(c->retire_ev, &tv);
+	if (sa)
+		ike_sa_children_changed(sa);
 }
 
 struct ike_child *
@@ -99,6 +276,7 @@ ike_child_expire_fire(evutil_socket_t fd, short what, void *arg)
 	if (c->state == CHILD_S_REKEYED || c->state == CHILD_S_DELETING) {
 		/* Replaced already; the DELETE got lost. */
 		ike_child_free(c, true);
+		ike_sa_children_changed(sa);
 		return;
 	}
 	ike_info_delete_ike_nowait(sa);
@@ -148,78 +326,149 @@ ike_route_source(const struct cgw_addr *to, struct cgw_addr *src)
 	return rc;
 }
 
-int
-ike_child_install(struct ike_child *c, const uint8_t *gir, size_t girlen,
+uint16_t
+ike_child_install_notify(int rc)
+{
+	return rc == IKE_INSTALL_UNSUPPORTED ? IKEV2_N_NO_PROPOSAL_CHOSEN :
+	    IKEV2_N_TEMPORARY_FAILURE;
+}
+
+static int
+ike_child_esa(struct ike_child *c, const uint8_t *gir, size_t girlen,
     const uint8_t *ni, size_t nilen, const uint8_t *nr, size_t nrlen,
-    struct ike_child *replaces)
+    struct esp_child_sa *esa)
 {
 	struct ike_sa *sa = c->sa;
 	struct ike_peer *peer = sa->peer;
-	struct ike_ctx *ctx = peer->ctx;
-	struct esp_child_sa esa;
 	uint8_t keymat[2 * (ESP_MAX_ENC_KEY + ESP_MAX_AUTH_KEY)];
 	size_t klen;
-	int rc = -1;
+	int rc = IKE_INSTALL_FAILED;
 
-	memset(&esa, 0, sizeof(esa));
-	esa.alg = esp_alg_find(c->suite.encr, c->suite.keybits, c->suite.integ);
-	if (esa.alg == NULL) {
+	memset(esa, 0, sizeof(*esa));
+	esa->alg = esp_alg_find(c->suite.encr, c->suite.keybits, c->suite.integ);
+	if (esa->alg == NULL) {
 		log_warn(peer->conf.name, "ESP suite %s not supported by the "
 		    "kernel side", c->proposal);
-		return -1;
+		return IKE_INSTALL_UNSUPPORTED;
 	}
-	klen = esp_keymat_len(esa.alg);
+	klen = esp_keymat_len(esa->alg);
 	if (klen > sizeof(keymat) ||
 	    ike_child_keymat(sa->suite.prf, sa->keys.sk_d, sa->keys.d_len,
 	    gir, girlen, ni, nilen, nr, nrlen, keymat, klen) < 0 ||
-	    esp_keymat_split(esa.alg, keymat, klen, c->initiator,
-	    &esa.keys_in, &esa.keys_out) < 0)
+	    esp_keymat_split(esa->alg, keymat, klen, c->initiator,
+	    &esa->keys_in, &esa->keys_out) < 0)
 		goto out;
-	esa.spi_in = c->spi_in;
-	esa.spi_out = c->spi_out;
-	esa.remote = sa->remote;
+	esa->spi_in = c->spi_in;
+	esa->spi_out = c->spi_out;
+	esa->remote = sa->remote;
 	if (addr_is_set(&peer->conf.local))
-		esa.local = peer->conf.local;
+		esa->local = peer->conf.local;
 	else if (sa->sock && addr_is_set(&sa->sock->local) &&
 	    memcmp(sa->sock->local.bytes, "\0\0\0\0", 4) != 0)
-		esa.local = sa->sock->local;
-	else if (ike_route_source(&sa->remote, &esa.local) < 0)
+		esa->local = sa->sock->local;
+	else if (ike_route_source(&sa->remote, &esa->local) < 0)
 		goto out;
 	/*
 	 * Encapsulate only when a NAT was detected (RFC 7296 2.23): a peer
 	 * may move IKE to port 4500 without one, and then sends plain ESP.
 	 */
 	if (sa->sock && sa->sock->natt && (sa->nat_local || sa->nat_remote)) {
-		esa.encap = true;
-		esa.local_port = sa->sock->port;
-		esa.remote_port = sa->remote_port;
+		esa->encap = true;
+		esa->local_port = sa->sock->port;
+		esa->remote_port = sa->remote_port;
 	}
-	esa.esn = c->suite.esn;
-	esa.replay_window = peer->conf.replay_window;
+	esa->esn = c->suite.esn;
+	esa->replay_window = peer->conf.replay_window;
 	/* The kernel's lifetimes only back up our own timers. */
-	esa.soft_life_s = peer->conf.esp_lifetime_s + 30;
-	esa.hard_life_s = peer->conf.esp_lifetime_s + 60;
-	esa.ts_local = c->ts_local;
-	esa.ts_remote = c->ts_remote;
-	esa.initiator = c->initiator;
+	esa->soft_life_s = peer->conf.esp_lifetime_s + 30;
+	esa->hard_life_s = peer->conf.esp_lifetime_s + 60;
+	esa->ts_local = c->ts_local;
+	esa->ts_remote = c->ts_remote;
+	esa->initiator = c->initiator;
+	rc = 0;
+out:
+	OPENSSL_cleanse(keymat, sizeof(keymat));
+	return rc;
+}
+
+/*
+ * Make-before-break (RFC 7296 2.8) in both roles. When we initiated the
+ * exchange the peer installed both halves before it answered, so ours go
+ * in whole and the kernel sends on the newest at once. As the responder
+ * of a rekey the peer cannot decrypt the new SA before it has processed
+ * our answer: only the inbound half goes in (before the answer leaves),
+ * the outbound one when the peer lets go of the SA it replaces.
+ */
+int
+ike_child_install(struct ike_child *c, const uint8_t *gir, size_t girlen,
+    const uint8_t *ni, size_t nilen, const uint8_t *nr, size_t nrlen,
+    struct ike_child *replaces)
+{
+	struct ike_peer *peer = c->sa->peer;
+	struct ike_ctx *ctx = peer->ctx;
+	struct esp_child_sa esa;
+	bool defer = replaces != NULL && !c->initiator &&
+	    (replaces->installed & IKE_DIR_OUT);
+	unsigned dirs = defer ? IKE_DIR_IN : IKE_DIR_BOTH;
+	int rc;
+
+	if ((rc = ike_child_esa(c, gir, girlen, ni, nilen, nr, nrlen,
+	    &esa)) != 0)
+		goto out;
+	if (defer && (c->pending_out = malloc(sizeof(*c->pending_out))) == NULL) {
+		rc = IKE_INSTALL_FAILED;
+		goto out;
+	}
+	if ((rc = ctx->cb.child_up(ctx->cbarg, peer, &esa, dirs)) != 0) {
+		if (rc != IKE_INSTALL_UNSUPPORTED)
+			rc = IKE_INSTALL_FAILED;
+		ike_child_drop_pending(c);
+		log_warn(peer->conf.name, "CHILD SA %08x/%08x %s: the kernel "
+		    "refused it", c->spi_in, c->spi_out, c->proposal);
+		goto out;
+	}
+	c->installed = dirs;
+	if (defer) {
+		*c->pending_out = esa;
+		c->replaces = replaces;
+	}
+	ike_child_set_state(c, CHILD_S_INSTALLED, NULL);
 	if (replaces)
-		log_info(peer->conf.name, "CHILD SA %08x/%08x %s up%s, "
+		log_info(peer->conf.name, "CHILD SA %08x/%08x %s up%s%s, "
 		    "replacing %08x/%08x", c->spi_in, c->spi_out, c->proposal,
-		    esa.encap ? " (UDP-encapsulated)" : "", replaces->spi_in,
-		    replaces->spi_out);
+		    esa.encap ? " (UDP-encapsulated)" : "",
+		    defer ? ", inbound only until the peer deletes the old" : "",
+		    replaces->spi_in, replaces->spi_out);
 	else
 		log_info(peer->conf.name, "CHILD SA %08x/%08x %s up%s",
 		    c->spi_in, c->spi_out, c->proposal,
 		    esa.encap ? " (UDP-encapsulated)" : "");
-	if (ctx->cb.child_up)
-		ctx->cb.child_up(ctx->cbarg, peer, &esa, replaces != NULL,
-		    replaces ? replaces->spi_in : 0);
 	ike_child_arm(c);
-	rc = 0;
+	if (peer->child_fails)
+		log_info(peer->conf.name, "CHILD SA up after %u failed "
+		    "attempts", peer->child_fails);
+	peer->child_fails = 0;
+	peer->child_retry_ms = 0;
+	peer->child_fail_why[0] = '\0';
+	if (peer->child_retry_ev)
+		evtimer_del(peer->child_retry_ev);
+	ike_peer_event(peer, IKE_EV_CHILD_UP, c->proposal);
 out:
-	OPENSSL_cleanse(keymat, sizeof(keymat));
 	esp_child_sa_wipe(&esa);
 	return rc;
+}
+
+void
+ike_child_ts(const struct ike_sa *sa, const struct ike_child *old,
+    struct esp_ts *local, struct esp_ts *remote)
+{
+	if (old) {
+		*local = old->ts_local;
+		*remote = old->ts_remote;
+		return;
+	}
+	ike_ts_default(&sa->peer->conf.ts_local, &sa->remote, local);
+	ike_ts_default(&sa->peer->conf.ts_remote, &sa->remote, remote);
 }
 
 static int
@@ -257,7 +506,7 @@ ike_ts_select(const struct ike_ts_list *l, const struct esp_ts *ours,
 	return -1;
 }
 
-static int
+int
 ike_nonce_cmp(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
 {
 	int r = memcmp(a, b, alen < blen ? alen : blen);
@@ -278,4 +527,64 @@ ike_nonce_min(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen,
 		ml = IKE_NONCE_LEN;	/* a prefix decides nearly always */
 	memcpy(out, m, ml);
 	*outlen = ml;
+}
+
+static void
+ike_child_retry_fire(evutil_socket_t fd, short what, void *arg)
+{
+	struct ike_peer *peer = arg;
+	struct ike_sa *sa = TAILQ_FIRST(&peer->sas);
+
+	(void)fd;
+	(void)what;
+	if (!peer->keep_up || sa == NULL || sa->state != IKE_S_ESTABLISHED ||
+	    ike_peer_usable(peer) || sa->req == IKE_REQ_NEW_CHILD)
+		return;
+	ike_task_add(sa, IKE_REQ_NEW_CHILD, 0);
+}
+
+/*
+ * The IKE SA stays (as strongSwan keeps it): only the CHILD SA is tried
+ * again, with exponential backoff, a cap and jitter so a refusing peer
+ * sees a handful of attempts a minute, not one a second. The reason is
+ * logged when it changes, then counted.
+ */
+void
+ike_child_retry_later(struct ike_peer *peer, const char *why)
+{
+	const struct ike_tunables *t = &peer->ctx->tun;
+	uint32_t r = 0;
+	unsigned ms;
+	struct timeval tv;
+
+	peer->child_fails++;
+	snprintf(peer->last_error, sizeof(peer->last_error), "%s", why);
+	if (!peer->keep_up)
+		return;
+	ms = peer->child_retry_ms ? peer->child_retry_ms * 2 :
+	    t->child_retry_min_ms;
+	if (ms > t->child_retry_max_ms)
+		ms = t->child_retry_max_ms;
+	peer->child_retry_ms = ms;
+	ike_random(&r, sizeof(r));
+	ms = (unsigned)((double)ms * (0.8 + 0.4 * ((double)r / 4294967296.0)));
+	if (strcmp(why, peer->child_fail_why) != 0) {
+		snprintf(peer->child_fail_why, sizeof(peer->child_fail_why),
+		    "%s", why);
+		log_warn(peer->conf.name, "CHILD SA failed: %s; retrying with "
+		    "backoff (next in %u ms)", why, ms);
+	} else if (peer->child_fails % 10 == 0) {
+		log_warn(peer->conf.name, "CHILD SA failed %u times: %s; next "
+		    "attempt in %u ms", peer->child_fails, why, ms);
+	} else {
+		log_debug(peer->conf.name, "CHILD SA failed again (%u): next "
+		    "attempt in %u ms", peer->child_fails, ms);
+	}
+	if (peer->child_retry_ev == NULL &&
+	    (peer->child_retry_ev = evtimer_new(peer->ctx->base,
+	    ike_child_retry_fire, peer)) == NULL)
+		return;
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = (suseconds_t)(ms % 1000) * 1000;
+	evtimer_add(peer->child_retry_ev, &tv);
 }

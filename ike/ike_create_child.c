@@ -16,14 +16,6 @@
 #include "lib/log.h"
 
 static int
-ike_nonce_lt(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
-{
-	int r = memcmp(a, b, alen < blen ? alen : blen);
-
-	return r < 0 || (r == 0 && alen < blen);
-}
-
-static int
 ike_shared(struct ike_dh *dh, const uint8_t *ke, size_t kelen, uint8_t *gir,
     size_t *girlen)
 {
@@ -60,13 +52,7 @@ ike_child_rekey_start(struct ike_sa *sa, struct ike_child *c)
 	if (group && ((sa->req_dh = ike_dh_new(group)) == NULL ||
 	    ike_dh_public(sa->req_dh, &ke) < 0))
 		goto out;
-	if (c) {
-		tl = c->ts_local;
-		tr = c->ts_remote;
-	} else {
-		ike_ts_default(&peer->conf.ts_local, &sa->remote, &tl);
-		ike_ts_default(&peer->conf.ts_remote, &sa->remote, &tr);
-	}
+	ike_child_ts(sa, c, &tl, &tr);
 	ike_bld_init(&b, &in, false);
 	if (c)
 		ike_bld_notify(&b, IKEV2_PROTO_ESP, 4, c->spi_in,
@@ -86,7 +72,7 @@ ike_child_rekey_start(struct ike_sa *sa, struct ike_child *c)
 	    IKEV2_EXCH_CREATE_CHILD_SA, &b) < 0)
 		goto out;
 	if (c)
-		c->state = CHILD_S_REKEYING;
+		ike_child_set_state(c, CHILD_S_REKEYING, NULL);
 	sa->req_child = c;
 	rc = 0;
 out:
@@ -98,6 +84,27 @@ out:
 	wbuf_free(&in);
 	wbuf_free(&ke);
 	return rc;
+}
+
+/*
+ * A rekey that failed leaves the old CHILD SA in use: try again a little
+ * later, hard expiry being the backstop. A new CHILD SA that failed is
+ * retried with backoff.
+ */
+static void
+ike_child_rekey_failed(struct ike_sa *sa, struct ike_child *old,
+    const char *why)
+{
+	if (old == NULL) {
+		ike_child_retry_later(sa->peer, why);
+		return;
+	}
+	log_warn(sa->peer->conf.name, "%s; the current CHILD SA stays in use",
+	    why);
+	if (old->rekey_ev) {
+		struct timeval tv = { 10, 0 };
+		evtimer_add(old->rekey_ev, &tv);
+	}
 }
 
 static void
@@ -125,28 +132,27 @@ ike_child_rekey_resp(struct ike_sa *sa, struct ike_payloads *pl)
 		bool retry = want && want != group &&
 		    ike_prop_has_dh(sa->req_props, sa->req_nprops, want);
 
-		log_warn(peer->conf.name, "CHILD SA rekey failed: %s%s",
+		char why[160];
+
+		snprintf(why, sizeof(why), "peer refused the %s: %s",
+		    old ? "CHILD SA rekey" : "new CHILD SA",
 		    err ? ike_notify_name(err->type) :
-		    "invalid CREATE_CHILD_SA response",
-		    retry ? ", retrying with the group the peer wants" : "");
+		    "invalid CREATE_CHILD_SA response");
 		if (ctx->cb.release_spi)
 			ctx->cb.release_spi(ctx->cbarg, peer, sa->req_spi_in);
 		sa->req_spi_in = 0;
 		if (old && old->state == CHILD_S_REKEYING)
-			old->state = CHILD_S_INSTALLED;
+			ike_child_set_state(old, CHILD_S_INSTALLED, "rekey failed");
+		ike_req_done(sa);
 		if (retry) {
+			log_info(peer->conf.name, "%s, retrying with the group "
+			    "the peer wants", why);
 			sa->child_dh = want;
-			ike_req_done(sa);
 			ike_task_add(sa, old ? IKE_REQ_REKEY_CHILD :
 			    IKE_REQ_NEW_CHILD, old ? old->spi_in : 0);
 			return;
 		}
-		/* Try again a little later; hard expiry is the backstop. */
-		if (old && old->rekey_ev) {
-			struct timeval tv = { 10, 0 };
-			evtimer_add(old->rekey_ev, &tv);
-		}
-		ike_req_done(sa);
+		ike_child_rekey_failed(sa, old, why);
 		return;
 	}
 	nc = ike_child_new(sa, sa->req_spi_in, (uint32_t)pl->props[0].spi,
@@ -154,18 +160,21 @@ ike_child_rekey_resp(struct ike_sa *sa, struct ike_payloads *pl)
 	sa->req_spi_in = 0;
 	if (nc == NULL)
 		goto done;
-	if (old) {
-		nc->ts_local = old->ts_local;
-		nc->ts_remote = old->ts_remote;
-	} else {
-		ike_ts_default(&peer->conf.ts_local, &sa->remote, &nc->ts_local);
-		ike_ts_default(&peer->conf.ts_remote, &sa->remote, &nc->ts_remote);
-	}
+	ike_child_ts(sa, old, &nc->ts_local, &nc->ts_remote);
 	ike_nonce_min(sa->req_nonce, IKE_NONCE_LEN, pl->nonce, pl->nonce_len,
 	    nc->nonce_min, &nc->nonce_min_len);
 	if (ike_child_install(nc, group ? gir : NULL, group ? girlen : 0,
-	    sa->req_nonce, IKE_NONCE_LEN, pl->nonce, pl->nonce_len, old) < 0) {
-		ike_child_free(nc, false);
+	    sa->req_nonce, IKE_NONCE_LEN, pl->nonce, pl->nonce_len, old) != 0) {
+		/* The peer has it: tell it, keep the old one, try later. */
+		ike_child_set_state(nc, CHILD_S_DELETING, "kernel refused it");
+		ike_task_add(sa, IKE_REQ_DELETE_CHILD, nc->spi_in);
+		if (old && old->state == CHILD_S_REKEYING)
+			ike_child_set_state(old, CHILD_S_INSTALLED,
+			    "rekey not installed");
+		ike_peer_event(peer, IKE_EV_KERNEL, "the kernel refused the "
+		    "new CHILD SA");
+		ike_child_rekey_failed(sa, old, "the kernel refused the new "
+		    "CHILD SA");
 		goto done;
 	}
 	if (old && old->replaced_by_peer) {
@@ -173,20 +182,22 @@ ike_child_rekey_resp(struct ike_sa *sa, struct ike_payloads *pl)
 
 		memcpy(mn, nc->nonce_min, nc->nonce_min_len);
 		mnlen = nc->nonce_min_len;
-		if (ike_nonce_lt(mn, mnlen, theirs->nonce_min,
-		    theirs->nonce_min_len)) {
+		if (ike_nonce_cmp(mn, mnlen, theirs->nonce_min,
+		    theirs->nonce_min_len) < 0) {
 			log_info(peer->conf.name, "simultaneous CHILD rekey: "
 			    "ours %08x is redundant, deleting it", nc->spi_in);
-			nc->state = CHILD_S_DELETING;
+			ike_child_set_state(nc, CHILD_S_DELETING, "redundant");
 			ike_task_add(sa, IKE_REQ_DELETE_CHILD, nc->spi_in);
-			old->state = CHILD_S_REKEYED;
+			ike_child_set_state(old, CHILD_S_REKEYED, NULL);
 			goto done;
 		}
 		log_info(peer->conf.name, "simultaneous CHILD rekey: peer's "
 		    "%08x is redundant", theirs->spi_in);
+		/* It never sends: the peer deletes it. */
+		theirs->replaces = NULL;
 	}
 	if (old) {
-		old->state = CHILD_S_REKEYED;
+		ike_child_set_state(old, CHILD_S_REKEYED, NULL);
 		ike_task_add(sa, IKE_REQ_DELETE_CHILD, old->spi_in);
 	}
 done:
@@ -349,8 +360,8 @@ ike_ike_rekey_resp(struct ike_sa *sa, struct ike_payloads *pl)
 	}
 	if (theirs && sa->state == IKE_S_REKEYED) {
 		/* Both rekeyed at once (2.8.1). */
-		if (ike_nonce_lt(ns->nonce_min, ns->nonce_min_len,
-		    theirs->nonce_min, theirs->nonce_min_len)) {
+		if (ike_nonce_cmp(ns->nonce_min, ns->nonce_min_len,
+		    theirs->nonce_min, theirs->nonce_min_len) < 0) {
 			log_info(peer->conf.name, "simultaneous IKE rekey: ours "
 			    "is redundant, deleting it");
 			ike_sa_set_state(ns, IKE_S_ESTABLISHED, "redundant");
@@ -381,14 +392,7 @@ static void
 ike_create_error(struct ike_sa *sa, const struct ike_hdr *h, uint16_t type,
     const void *data, size_t len)
 {
-	struct wbuf in;
-	struct ike_bld b;
-
-	wbuf_init(&in);
-	ike_bld_init(&b, &in, false);
-	ike_bld_notify(&b, 0, 0, 0, type, data, len);
-	ike_send_response(sa, h->exch, h->mid, &b);
-	wbuf_free(&in);
+	ike_answer_notify(sa, h, 0, 0, 0, type, data, len);
 	log_info(sa->peer->conf.name, "answered CREATE_CHILD_SA with %s",
 	    ike_notify_name(type));
 }
@@ -488,6 +492,7 @@ ike_create_child_req(struct ike_sa *sa, const struct ike_hdr *h,
 	size_t girlen = sizeof(gir);
 	uint32_t spi_in = 0, spi_out;
 	bool pfs = ike_prop_first_dh(peer->esp_props, peer->n_esp_props) != 0;
+	int rc;
 
 	wbuf_init(&in);
 	wbuf_init(&ke);
@@ -508,13 +513,7 @@ ike_create_child_req(struct ike_sa *sa, const struct ike_hdr *h,
 		ike_create_error(sa, h, IKEV2_N_INVALID_KE_PAYLOAD, g, 2);
 		goto out;
 	}
-	if (old) {
-		tl = old->ts_local;
-		tr = old->ts_remote;
-	} else {
-		ike_ts_default(&peer->conf.ts_local, &sa->remote, &tl);
-		ike_ts_default(&peer->conf.ts_remote, &sa->remote, &tr);
-	}
+	ike_child_ts(sa, old, &tl, &tr);
 	if (ike_ts_select(&pl->tsi, &tr, &sr) < 0 ||
 	    ike_ts_select(&pl->tsr, &tl, &sl) < 0) {
 		ike_create_error(sa, h, IKEV2_N_TS_UNACCEPTABLE, NULL, 0);
@@ -534,6 +533,31 @@ ike_create_child_req(struct ike_sa *sa, const struct ike_hdr *h,
 		goto out;
 	}
 	spi_out = (uint32_t)sel.spi;
+	/*
+	 * Into the kernel before the answer leaves: once the peer has our
+	 * answer it may send on the new SA, and a refusal must reach it as
+	 * an error, not as a CHILD SA only one end has.
+	 */
+	if ((nc = ike_child_new(sa, spi_in, spi_out, &cs, false)) == NULL) {
+		if (ctx->cb.release_spi)
+			ctx->cb.release_spi(ctx->cbarg, peer, spi_in);
+		ike_create_error(sa, h, IKEV2_N_TEMPORARY_FAILURE, NULL, 0);
+		goto out;
+	}
+	nc->ts_local = sl;
+	nc->ts_remote = sr;
+	ike_nonce_min(pl->nonce, pl->nonce_len, nr, sizeof(nr), nc->nonce_min,
+	    &nc->nonce_min_len);
+	if ((rc = ike_child_install(nc, cs.dh ? gir : NULL, cs.dh ? girlen : 0,
+	    pl->nonce, pl->nonce_len, nr, sizeof(nr), old)) != 0) {
+		ike_child_free(nc, false);
+		if (ctx->cb.release_spi)
+			ctx->cb.release_spi(ctx->cbarg, peer, spi_in);
+		ike_create_error(sa, h, ike_child_install_notify(rc), NULL, 0);
+		ike_peer_event(peer, IKE_EV_KERNEL, "the kernel refused the "
+		    "peer's CHILD SA");
+		goto out;
+	}
 	sel.spi = spi_in;
 	ike_bld_init(&b, &in, false);
 	ike_bld_sa(&b, &sel, 1);
@@ -542,27 +566,12 @@ ike_create_child_req(struct ike_sa *sa, const struct ike_hdr *h,
 		ike_bld_ke(&b, cs.dh, ke.p, ke.len);
 	ike_bld_ts(&b, IKEV2_PLD_TSI, &sr);
 	ike_bld_ts(&b, IKEV2_PLD_TSR, &sl);
-	if (ike_send_response(sa, h->exch, h->mid, &b) < 0) {
-		if (ctx->cb.release_spi)
-			ctx->cb.release_spi(ctx->cbarg, peer, spi_in);
-		goto out;
-	}
-	if ((nc = ike_child_new(sa, spi_in, spi_out, &cs, false)) == NULL)
-		goto out;
-	nc->ts_local = sl;
-	nc->ts_remote = sr;
-	ike_nonce_min(pl->nonce, pl->nonce_len, nr, sizeof(nr), nc->nonce_min,
-	    &nc->nonce_min_len);
-	if (ike_child_install(nc, cs.dh ? gir : NULL, cs.dh ? girlen : 0,
-	    pl->nonce, pl->nonce_len, nr, sizeof(nr), old) < 0) {
-		ike_child_free(nc, false);
-		goto out;
-	}
+	ike_send_response(sa, h->exch, h->mid, &b);
 	if (old) {
 		if (old->state == CHILD_S_REKEYING)
 			old->replaced_by_peer = nc;	/* collision */
-		else
-			old->state = CHILD_S_REKEYED;	/* peer deletes it */
+		else	/* the peer deletes it */
+			ike_child_set_state(old, CHILD_S_REKEYED, NULL);
 	}
 out:
 	OPENSSL_cleanse(gir, sizeof(gir));
@@ -592,16 +601,9 @@ ike_create_recv_req(struct ike_sa *sa, const struct ike_hdr *h,
 		if (rk->proto != IKEV2_PROTO_ESP || rk->spi_size != 4 ||
 		    (old = ike_child_by_out(sa, (uint32_t)rk->spi)) == NULL ||
 		    old->state == CHILD_S_DELETING) {
-			uint32_t spi = (uint32_t)rk->spi;
-			struct wbuf in;
-			struct ike_bld b;
-
-			wbuf_init(&in);
-			ike_bld_init(&b, &in, false);
-			ike_bld_notify(&b, IKEV2_PROTO_ESP, 4, spi,
-			    IKEV2_N_CHILD_SA_NOT_FOUND, NULL, 0);
-			ike_send_response(sa, h->exch, h->mid, &b);
-			wbuf_free(&in);
+			ike_answer_notify(sa, h, IKEV2_PROTO_ESP, 4,
+			    (uint32_t)rk->spi, IKEV2_N_CHILD_SA_NOT_FOUND,
+			    NULL, 0);
 			return;
 		}
 		log_info(sa->peer->conf.name, "peer rekeys CHILD SA %08x/%08x",

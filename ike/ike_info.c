@@ -40,7 +40,7 @@ ike_info_delete_child(struct ike_sa *sa, struct ike_child *c)
 	rc = ike_send_request(sa, IKE_REQ_DELETE_CHILD,
 	    IKEV2_EXCH_INFORMATIONAL, &b);
 	if (rc == 0) {
-		c->state = CHILD_S_DELETING;
+		ike_child_set_state(c, CHILD_S_DELETING, NULL);
 		sa->req_child = c;
 	}
 	wbuf_free(&in);
@@ -91,14 +91,24 @@ ike_info_delete_ike_nowait(struct ike_sa *sa)
 	wbuf_free(&msg);
 }
 
-/* Our IKE SA is gone for good: quietly when a successor exists. */
+/*
+ * Our IKE SA is gone for good: quietly when a successor exists (a rekey,
+ * or the survivor when both ends set one up, whose CHILD SAs carry the
+ * traffic while this one's retire).
+ */
 static void
 ike_info_ike_gone(struct ike_sa *sa, const char *why)
 {
-	if (sa->replaced_by) {
-		log_info(sa->peer->conf.name, "old IKE SA %016llx/%016llx "
-		    "deleted", (unsigned long long)sa->spi_i,
+	struct ike_child *c;
+
+	if (sa->replaced_by || sa->redundant) {
+		log_info(sa->peer->conf.name, "%s IKE SA %016llx/%016llx "
+		    "deleted", sa->redundant ? "redundant" : "old",
+		    (unsigned long long)sa->spi_i,
 		    (unsigned long long)sa->spi_r);
+		while ((c = TAILQ_FIRST(&sa->children)))
+			ike_child_retire(c);
+		ike_sa_set_state(sa, IKE_S_DEAD, why);
 		ike_sa_free(sa);
 		return;
 	}
@@ -141,7 +151,7 @@ ike_info_recv_resp(struct ike_sa *sa, const struct ike_hdr *h,
 		c = sa->req_child;
 		ike_req_done(sa);
 		if (c)
-			ike_child_free(c, true);
+			ike_child_retire(c);
 		ike_info_check_children(sa);
 		break;
 	case IKE_REQ_DELETE_IKE:
@@ -193,7 +203,7 @@ ike_info_recv_req(struct ike_sa *sa, const struct ike_hdr *h,
 				ours[nours++] = c->spi_in;
 			if (c->state != CHILD_S_REKEYED)
 				child_deleted = true;
-			ike_child_free(c, true);
+			ike_child_retire(c);
 		}
 	}
 	wbuf_init(&in);

@@ -202,18 +202,35 @@ enum ike_sa_state {
 };
 
 enum ike_child_state {
-	CHILD_S_INSTALLED = 0,
+	CHILD_S_NEW = 0,	/* negotiated, not yet in the kernel */
+	CHILD_S_INSTALLED,
 	CHILD_S_REKEYING,
 	CHILD_S_REKEYED,	/* replaced; waiting for the DELETE */
 	CHILD_S_DELETING,
+	CHILD_S_RETIRED,	/* outbound gone; inbound kept a moment for
+				   packets the peer sent before it switched */
+	CHILD_S_MAX,
 };
 
 struct ike_sa;
 
+/*
+ * A CHILD SA and the one record of its halves in the kernel: `installed`
+ * says which are there. The daemon keeps none of this.
+ */
 struct ike_child {
 	TAILQ_ENTRY(ike_child) entry;
-	struct ike_sa		*sa;
-	enum ike_child_state	 state;
+	struct ike_sa		*sa;		/* NULL once retired */
+	struct ike_peer		*peer;
+	enum ike_child_state	 state;		/* ike_child_set_state() only */
+	unsigned		 installed;	/* IKE_DIR_* in the kernel */
+	/* Rekeyed by the peer: our outbound half waits until the peer lets
+	 * go of `replaces` (it cannot decrypt the new SA before it has our
+	 * response), holding the keys until then. */
+	struct esp_child_sa	*pending_out;
+	struct ike_child	*replaces;
+	struct cgw_addr		 remote;	/* of its SAs, for removal */
+	struct event		*retire_ev;
 	uint32_t		 spi_in, spi_out;
 	struct ike_suite	 suite;
 	char			 proposal[64];
@@ -315,6 +332,7 @@ struct ike_sa {
 	uint8_t			 nonce_min[IKE_NONCE_LEN];
 	size_t			 nonce_min_len;
 	struct ike_sa		*replaced_by;	/* rekeyed into */
+	bool			 redundant;	/* both ends set one up: going */
 };
 TAILQ_HEAD(ike_sas, ike_sa);
 
@@ -329,8 +347,17 @@ struct ike_peer {
 	bool			 keep_up;
 	struct event		*reinit_ev;
 	unsigned		 reinit_ms;
-	bool			 contacted;	/* INITIAL_CONTACT sent once */
 	char			 last_error[128];
+	/* Retired CHILD SAs whose inbound half outlives their IKE SA. */
+	struct ike_children	 retired;
+	/* A refused or uninstallable CHILD SA is retried on the same IKE SA
+	 * with backoff; its reason is logged once, then counted. */
+	struct event		*child_retry_ev;
+	unsigned		 child_retry_ms;
+	unsigned		 child_fails;
+	char			 child_fail_why[160];
+	/* Both ends initiated: pick one IKE SA once things settled. */
+	struct event		*dup_ev;
 	struct ike_prop		 ike_props[CONF_MAX_PROPOSALS];
 	size_t			 n_ike_props;
 	struct ike_prop		 esp_props[CONF_MAX_PROPOSALS];
@@ -376,6 +403,9 @@ int	ike_send_response(struct ike_sa *, uint8_t exch, uint32_t mid,
 void	ike_sk_dirs(const struct ike_sa *, bool out, struct ike_sk_dir *);
 void	ike_task_add(struct ike_sa *, enum ike_req_kind, uint32_t spi_in);
 void	ike_task_run(struct ike_sa *);
+void	ike_answer_notify(struct ike_sa *, const struct ike_hdr *, uint8_t proto,
+	    uint8_t spi_size, uint64_t spi, uint16_t type, const void *data,
+	    size_t len);
 void	ike_send_plain_notify(struct ike_sock *, const struct ike_hdr *,
 	    const struct cgw_addr *, uint16_t port, uint16_t type,
 	    const void *data, size_t len);
@@ -383,7 +413,7 @@ void	ike_send_plain_notify(struct ike_sock *, const struct ike_hdr *,
 /* ike_sa.c */
 struct ike_sa	*ike_sa_new(struct ike_peer *, bool initiator);
 void		 ike_sa_free(struct ike_sa *);
-void		 ike_sa_set_state(struct ike_sa *, enum ike_sa_state, const char *why);
+int		 ike_sa_set_state(struct ike_sa *, enum ike_sa_state, const char *why);
 const char	*ike_sa_state_name(enum ike_sa_state);
 /* The SA failed: tell the daemon, drop its children, maybe re-initiate. */
 void		 ike_sa_fail(struct ike_sa *, enum ike_peer_event, const char *fmt, ...)
@@ -395,6 +425,8 @@ struct ike_sa	*ike_sa_find(struct ike_ctx *, uint64_t spi_i, uint64_t spi_r,
 struct ike_sa	*ike_sa_find_halfopen(struct ike_ctx *, uint64_t spi_i,
 		    const struct cgw_addr *);
 void		 ike_peer_schedule_reinit(struct ike_peer *);
+/* Another IKE SA of the peer is authenticated (no INITIAL_CONTACT). */
+bool		 ike_peer_has_other_sa(const struct ike_sa *);
 void		 ike_peer_event(struct ike_peer *, enum ike_peer_event, const char *);
 void		 ike_sa_id_body(const struct ike_sa *, bool local, struct wbuf *);
 double		 ike_jitter_s(uint32_t lifetime);
@@ -405,18 +437,41 @@ time_t		 ike_now(void);
 /* ike_child.c */
 struct ike_child *ike_child_new(struct ike_sa *, uint32_t spi_in, uint32_t spi_out,
 		    const struct ike_suite *, bool initiator);
+void		 ike_child_set_state(struct ike_child *, enum ike_child_state,
+		    const char *why);
+const char	*ike_child_state_name(enum ike_child_state);
+/* Remove both halves from the kernel at once and free. */
 void		 ike_child_free(struct ike_child *, bool tell_daemon);
+/* Done with it: outbound out of the kernel now, inbound after a grace
+ * (RFC 7296 2.8: the peer may still send on it until it switched). */
+void		 ike_child_retire(struct ike_child *);
+/* Usable: in the kernel and not on its way out. */
+bool		 ike_child_usable(const struct ike_child *);
+/* A CHILD SA was refused or could not be installed: retry later. */
+void		 ike_child_retry_later(struct ike_peer *, const char *why);
+/* After an SA's children changed: tell the daemon when none is left. */
+void		 ike_sa_children_changed(struct ike_sa *);
 struct ike_child *ike_child_by_in(struct ike_sa *, uint32_t);
 struct ike_child *ike_child_by_out(struct ike_sa *, uint32_t);
-/* Derive keys, call child_up. gir NULL without PFS. */
+/* Derive keys, put it into the kernel (as the responder of a rekey
+ * inbound only, see pending_out). gir NULL without PFS. 0, or the
+ * IKE_INSTALL_* the daemon returned. */
 int		 ike_child_install(struct ike_child *, const uint8_t *gir, size_t girlen,
 		    const uint8_t *ni, size_t nilen, const uint8_t *nr, size_t nrlen,
 		    struct ike_child *replaces);
+/* The notify that answers a failed install (responder). */
+uint16_t	 ike_child_install_notify(int rc);
 void		 ike_child_arm(struct ike_child *);
 int		 ike_ts_select(const struct ike_ts_list *, const struct esp_ts *ours,
 		    struct esp_ts *out);
+/* The traffic selectors we want for a CHILD SA: those of the SA it
+ * rekeys, else the configured ones (0.0.0.0/0 when route-based). */
+void		 ike_child_ts(const struct ike_sa *, const struct ike_child *old,
+		    struct esp_ts *local, struct esp_ts *remote);
 void		 ike_nonce_min(const uint8_t *, size_t, const uint8_t *, size_t,
 		    uint8_t *, size_t *);
+/* memcmp order, a shorter prefix first (2.8.1 "lowest nonce"). */
+int		 ike_nonce_cmp(const uint8_t *, size_t, const uint8_t *, size_t);
 
 /* Exchanges. */
 int	ike_init_start(struct ike_sa *);

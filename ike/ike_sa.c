@@ -42,6 +42,9 @@ static const char *ike_event_names[] = {
 	[IKE_EV_TS_UNACCEPTABLE] = "ts-unacceptable",
 	[IKE_EV_EXPIRED] = "expired",
 	[IKE_EV_ERROR] = "error",
+	[IKE_EV_CHILD_UP] = "child-up",
+	[IKE_EV_CHILD_DOWN] = "child-down",
+	[IKE_EV_KERNEL] = "kernel-error",
 };
 
 const char *
@@ -77,18 +80,42 @@ ike_peer_event(struct ike_peer *peer, enum ike_peer_event ev,
 {
 	struct ike_ctx *ctx = peer->ctx;
 
-	if (ev != IKE_EV_UP)
+	if (ev != IKE_EV_UP && ev != IKE_EV_CHILD_UP)
 		snprintf(peer->last_error, sizeof(peer->last_error), "%s",
 		    reason ? reason : ike_peer_event_name(ev));
 	if (ctx->cb.peer_state)
 		ctx->cb.peer_state(ctx->cbarg, peer, ev, reason);
 }
 
-void
+/* Which transitions exist (an SA made by a rekey starts established). */
+static const uint8_t ike_sa_next[] = {
+	[IKE_S_IDLE]		= 1u << IKE_S_INIT_SENT | 1u << IKE_S_INIT_RCVD |
+				  1u << IKE_S_ESTABLISHED | 1u << IKE_S_DEAD,
+	[IKE_S_INIT_SENT]	= 1u << IKE_S_AUTH_SENT | 1u << IKE_S_DEAD,
+	[IKE_S_AUTH_SENT]	= 1u << IKE_S_ESTABLISHED | 1u << IKE_S_DEAD,
+	[IKE_S_INIT_RCVD]	= 1u << IKE_S_ESTABLISHED | 1u << IKE_S_DEAD,
+	[IKE_S_ESTABLISHED]	= 1u << IKE_S_REKEYED | 1u << IKE_S_DELETING |
+				  1u << IKE_S_DEAD,
+	[IKE_S_REKEYED]		= 1u << IKE_S_DELETING | 1u << IKE_S_DEAD,
+	[IKE_S_DELETING]	= 1u << IKE_S_DEAD,
+	[IKE_S_DEAD]		= 0,
+};
+
+/* The one way an IKE SA changes state: illegal transitions are refused
+ * and logged, so a bug shows instead of corrupting the SA. */
+int
 ike_sa_set_state(struct ike_sa *sa, enum ike_sa_state st, const char *why)
 {
 	if (sa->state == st)
-		return;
+		return 0;
+	if ((unsigned)sa->state >= sizeof(ike_sa_next) ||
+	    (ike_sa_next[sa->state] & (1u << st)) == 0) {
+		log_err(sa->peer->conf.name, "IKE SA %016llx/%016llx: illegal "
+		    "transition %s -> %s refused",
+		    (unsigned long long)sa->spi_i, (unsigned long long)sa->spi_r,
+		    ike_sa_state_name(sa->state), ike_sa_state_name(st));
+		return -1;
+	}
 	log_info(sa->peer->conf.name, "IKE SA %016llx/%016llx: %s -> %s%s%s",
 	    (unsigned long long)sa->spi_i, (unsigned long long)sa->spi_r,
 	    ike_sa_state_name(sa->state), ike_sa_state_name(st),
@@ -98,6 +125,7 @@ ike_sa_set_state(struct ike_sa *sa, enum ike_sa_state st, const char *why)
 	if (st == IKE_S_INIT_RCVD)
 		sa->peer->ctx->halfopen++;
 	sa->state = st;
+	return 0;
 }
 
 static void
@@ -251,6 +279,7 @@ ike_sa_fail(struct ike_sa *sa, enum ike_peer_event ev, const char *fmt, ...)
 	va_list ap;
 	bool was_up = sa->state == IKE_S_ESTABLISHED ||
 	    sa->state == IKE_S_REKEYED || sa->state == IKE_S_DELETING;
+	bool tell = sa->replaced_by == NULL || !was_up;
 
 	va_start(ap, fmt);
 	vsnprintf(reason, sizeof(reason), fmt, ap);
@@ -259,13 +288,16 @@ ike_sa_fail(struct ike_sa *sa, enum ike_peer_event ev, const char *fmt, ...)
 		log_info(peer->conf.name, "%s", reason);
 	else
 		log_warn(peer->conf.name, "%s", reason);
+
 	ike_sa_set_state(sa, IKE_S_DEAD, ike_peer_event_name(ev));
-	/* A rekeyed-away SA dying matters to nobody: its successor lives. */
-	if (sa->replaced_by == NULL || !was_up)
-		ike_peer_event(peer, ev, reason);
+	/* Gone from the kernel first, so whoever hears the event sees the
+	 * peer as it now is. A rekeyed-away SA dying matters to nobody: its
+	 * successor lives. */
 	ike_sa_free(sa);
 	if (TAILQ_EMPTY(&peer->sas))
 		ike_peer_schedule_reinit(peer);
+	if (tell)
+		ike_peer_event(peer, ev, reason);
 }
 
 static void ike_sa_arm_dpd(struct ike_sa *);
@@ -384,6 +416,75 @@ ike_sa_arm_timers(struct ike_sa *sa)
 		    sa->peer->ctx->tun.natt_keepalive_s);
 }
 
+/* Established IKE SAs of the peer that are nobody's predecessor. */
+static unsigned
+ike_peer_n_established(const struct ike_peer *peer)
+{
+	const struct ike_sa *sa;
+	unsigned n = 0;
+
+	TAILQ_FOREACH(sa, &peer->sas, entry)
+		if (sa->state == IKE_S_ESTABLISHED)
+			n++;
+	return n;
+}
+
+/*
+ * Both ends initiated (AWS startup action "start", a peer retransmitting
+ * its IKE_SA_INIT while we start): two authenticated IKE SAs, each with
+ * its CHILD SA pair. As for a simultaneous rekey (RFC 7296 2.8.1) the one
+ * whose exchanges hold the lowest nonce is redundant. We wait a moment
+ * first: a peer answering an INITIAL_CONTACT deletes one itself, and two
+ * deletions must not cross. Then we delete the redundant SA whoever made
+ * it, since not every peer deletes its own; its CHILD SAs retire with a
+ * grace for packets in flight, and the kernel already sends on the
+ * survivor's, so no packet is lost.
+ */
+static void
+ike_dup_fire(evutil_socket_t fd, short what, void *arg)
+{
+	struct ike_peer *peer = arg;
+	struct ike_sa *sa, *keep = NULL;
+
+	(void)fd;
+	(void)what;
+	if (ike_peer_n_established(peer) < 2)
+		return;
+	TAILQ_FOREACH(sa, &peer->sas, entry)
+		if (sa->state == IKE_S_ESTABLISHED && (keep == NULL ||
+		    ike_nonce_cmp(sa->nonce_min, sa->nonce_min_len,
+		    keep->nonce_min, keep->nonce_min_len) > 0))
+			keep = sa;
+	TAILQ_REMOVE(&peer->sas, keep, entry);
+	TAILQ_INSERT_HEAD(&peer->sas, keep, entry);
+	TAILQ_FOREACH(sa, &peer->sas, entry) {
+		if (sa == keep || sa->state != IKE_S_ESTABLISHED)
+			continue;
+		log_info(peer->conf.name, "both ends set up an IKE SA: "
+		    "%016llx/%016llx (made by %s) is redundant, deleting it",
+		    (unsigned long long)sa->spi_i, (unsigned long long)sa->spi_r,
+		    sa->initiator ? "us" : "the peer");
+		sa->redundant = true;
+		ike_task_add(sa, IKE_REQ_DELETE_IKE, 0);
+	}
+}
+
+static void
+ike_peer_check_duplicates(struct ike_peer *peer)
+{
+	unsigned ms = peer->ctx->tun.dup_settle_ms;
+	struct timeval tv = { ms / 1000, (suseconds_t)(ms % 1000) * 1000 };
+
+	if (ike_peer_n_established(peer) < 2)
+		return;
+	if (peer->dup_ev == NULL &&
+	    (peer->dup_ev = evtimer_new(peer->ctx->base, ike_dup_fire,
+	    peer)) == NULL)
+		return;
+	if (!evtimer_pending(peer->dup_ev, NULL))
+		evtimer_add(peer->dup_ev, &tv);
+}
+
 void
 ike_sa_established(struct ike_sa *sa)
 {
@@ -397,6 +498,8 @@ ike_sa_established(struct ike_sa *sa)
 	    sa->nat_local ? ", behind NAT" : sa->nat_remote ?
 	    ", peer behind NAT" : "");
 	ike_sa_set_state(sa, IKE_S_ESTABLISHED, why);
+	ike_nonce_min(sa->ni, sa->nilen, sa->nr, sa->nrlen, sa->nonce_min,
+	    &sa->nonce_min_len);
 	/* Current SA first in the list. */
 	TAILQ_REMOVE(&peer->sas, sa, entry);
 	TAILQ_INSERT_HEAD(&peer->sas, sa, entry);
@@ -405,13 +508,58 @@ ike_sa_established(struct ike_sa *sa)
 	ike_peer_event(peer, IKE_EV_UP, why);
 	/* Our own attempt racing with this one is pointless while the peer
 	 * holds only a half-open SA for it (which it expires); once our
-	 * IKE_AUTH is out the peer may have a CHILD SA on it, so it stays. */
+	 * IKE_AUTH is out the peer may have a CHILD SA on it, so it stays
+	 * and the duplicate check settles it. */
 	for (o = TAILQ_FIRST(&peer->sas); o; o = next) {
 		next = TAILQ_NEXT(o, entry);
 		if (o != sa && (o->state == IKE_S_INIT_SENT ||
 		    o->state == IKE_S_IDLE))
 			ike_sa_free(o);
 	}
+	ike_peer_check_duplicates(peer);
+}
+
+bool
+ike_peer_usable(const struct ike_peer *peer)
+{
+	const struct ike_sa *sa;
+	const struct ike_child *c;
+
+	TAILQ_FOREACH(sa, &peer->sas, entry) {
+		if (sa->state != IKE_S_ESTABLISHED)
+			continue;
+		TAILQ_FOREACH(c, &sa->children, entry)
+			if (ike_child_usable(c))
+				return true;
+	}
+	return false;
+}
+
+bool
+ike_peer_has_other_sa(const struct ike_sa *sa)
+{
+	const struct ike_sa *o;
+
+	TAILQ_FOREACH(o, &sa->peer->sas, entry)
+		if (o != sa && (o->state == IKE_S_ESTABLISHED ||
+		    o->state == IKE_S_REKEYED))
+			return true;
+	return false;
+}
+
+bool
+ike_peer_keeps_up(const struct ike_peer *peer)
+{
+	return peer->keep_up;
+}
+
+void
+ike_sa_children_changed(struct ike_sa *sa)
+{
+	struct ike_peer *peer = sa->peer;
+
+	if (!ike_peer_usable(peer))
+		ike_peer_event(peer, IKE_EV_CHILD_DOWN, "no CHILD SA left");
 }
 
 struct ike_sa *
@@ -538,6 +686,14 @@ ike_ctx_set_tunables(struct ike_ctx *ctx, const struct ike_tunables *t)
 		d.natt_keepalive_s = 20;
 	if (!d.cookie_threshold)
 		d.cookie_threshold = 64;
+	if (!d.child_retry_min_ms)
+		d.child_retry_min_ms = 2000;
+	if (!d.child_retry_max_ms)
+		d.child_retry_max_ms = 120000;
+	if (!d.retire_ms)
+		d.retire_ms = 5000;
+	if (!d.dup_settle_ms)
+		d.dup_settle_ms = 2000;
 	ctx->tun = d;
 }
 
@@ -607,6 +763,7 @@ ike_peer_add(struct ike_ctx *ctx, const struct ike_peer_conf *conf,
 		return NULL;
 	}
 	TAILQ_INIT(&peer->sas);
+	TAILQ_INIT(&peer->retired);
 	TAILQ_INSERT_TAIL(&ctx->peers, peer, entry);
 	peer->keep_up = conf->initiate;
 	if (conf->initiate)
@@ -618,14 +775,21 @@ void
 ike_peer_remove(struct ike_peer *peer)
 {
 	struct ike_sa *sa;
+	struct ike_child *c;
 
 	peer->keep_up = false;
 	while ((sa = TAILQ_FIRST(&peer->sas))) {
 		ike_info_delete_ike_nowait(sa);
 		ike_sa_free(sa);
 	}
+	while ((c = TAILQ_FIRST(&peer->retired)))
+		ike_child_free(c, true);
 	if (peer->reinit_ev)
 		event_free(peer->reinit_ev);
+	if (peer->child_retry_ev)
+		event_free(peer->child_retry_ev);
+	if (peer->dup_ev)
+		event_free(peer->dup_ev);
 	TAILQ_REMOVE(&peer->ctx->peers, peer, entry);
 	OPENSSL_cleanse(peer->psk, peer->psk_len);
 	free(peer->psk);

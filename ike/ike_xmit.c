@@ -292,19 +292,25 @@ ike_send_plain_notify(struct ike_sock *s, const struct ike_hdr *h,
 	wbuf_free(&w);
 }
 
-/* Encrypted error answer to a request we could not parse. */
-static void
-ike_send_error_response(struct ike_sa *sa, const struct ike_hdr *h,
-    uint16_t type, const void *data, size_t len)
+/*
+ * The one way to answer a request with a notify alone, encrypted (errors,
+ * CHILD_SA_NOT_FOUND): spi_size 0 when the notify names no SA.
+ */
+void
+ike_answer_notify(struct ike_sa *sa, const struct ike_hdr *h, uint8_t proto,
+    uint8_t spi_size, uint64_t spi, uint16_t type, const void *data,
+    size_t len)
 {
 	struct wbuf in;
 	struct ike_bld b;
 
 	wbuf_init(&in);
 	ike_bld_init(&b, &in, false);
-	ike_bld_notify(&b, 0, 0, 0, type, data, len);
+	ike_bld_notify(&b, proto, spi_size, spi, type, data, len);
 	ike_send_response(sa, h->exch, h->mid, &b);
 	wbuf_free(&in);
+	log_debug(sa->peer->conf.name, "answered %s with %s",
+	    ike_exch_name(h->exch), ike_notify_name(type));
 }
 
 static void
@@ -337,7 +343,7 @@ ike_dispatch(struct ike_sa *sa, const struct ike_hdr *h,
 			ike_create_recv_req(sa, h, pl);
 		else {
 			/* 2.25: an SA being deleted or rekeyed refuses. */
-			ike_send_error_response(sa, h,
+			ike_answer_notify(sa, h, 0, 0, 0,
 			    IKEV2_N_TEMPORARY_FAILURE, NULL, 0);
 		}
 		break;
@@ -360,7 +366,7 @@ ike_recv(struct ike_sock *s, const uint8_t *p, size_t len,
 	struct wbuf inner;
 	struct ike_sk_dir d;
 	enum ike_parse_result pr;
-	bool resp, from_init;
+	bool resp, from_init, retransmit = false;
 	char a[CGW_ADDRSTRLEN];
 
 	if (ike_hdr_parse(p, len, &h) < 0) {
@@ -376,7 +382,10 @@ ike_recv(struct ike_sock *s, const uint8_t *p, size_t len,
 			return;
 		sa = ike_sa_find_halfopen(ctx, h.spi_i, from);
 		if (sa) {
-			if (sa->have_resp)
+			/* Only the very same request is a retransmission;
+			 * anything else under its SPI gets no answer. */
+			if (sa->have_resp && len == sa->init_req.len &&
+			    memcmp(p, sa->init_req.p, len) == 0)
 				ike_sock_send(sa, sa->resp_msg.p, sa->resp_msg.len);
 			return;
 		}
@@ -395,15 +404,13 @@ ike_recv(struct ike_sock *s, const uint8_t *p, size_t len,
 		if (sa->req == IKE_REQ_NONE || h.mid != sa->req_mid)
 			return;
 	} else {
-		if (h.mid + 1 == sa->peer_mid && sa->have_resp) {
-			ike_sock_send(sa, sa->resp_msg.p, sa->resp_msg.len);
-			return;
-		}
-		if (h.mid != sa->peer_mid)
+		retransmit = h.mid + 1 == sa->peer_mid && sa->have_resp;
+		if (h.mid != sa->peer_mid && !retransmit)
 			return;
 	}
 	if (h.exch == IKEV2_EXCH_IKE_SA_INIT) {
-		if (sa->state == IKE_S_INIT_SENT && sa->req == IKE_REQ_INIT)
+		if (resp && sa->state == IKE_S_INIT_SENT &&
+		    sa->req == IKE_REQ_INIT)
 			ike_init_recv_resp(sa, &h, p, len);
 		return;
 	}
@@ -426,6 +433,13 @@ ike_recv(struct ike_sock *s, const uint8_t *p, size_t len,
 		    "dropped", ike_exch_name(h.exch));
 		goto out;
 	}
+	/* A retransmitted request is answered from the cache, but only once
+	 * it proved to come from the peer: a forged one would otherwise buy
+	 * an attacker a larger answer sent wherever it likes. */
+	if (retransmit) {
+		ike_sock_send(sa, sa->resp_msg.p, sa->resp_msg.len);
+		goto out;
+	}
 	uint8_t first = pl->sk_next;
 	memset(pl, 0, sizeof(*pl));
 	pr = ike_pld_parse(first, inner.p, inner.len, 0, pl);
@@ -442,11 +456,11 @@ ike_recv(struct ike_sock *s, const uint8_t *p, size_t len,
 		    pr == IKE_PARSE_CRITICAL ? " (unsupported critical payload)" : "");
 		if (!resp && pr == IKE_PARSE_CRITICAL) {
 			uint8_t t = pl->unsupported_critical;
-			ike_send_error_response(sa, &h,
+			ike_answer_notify(sa, &h, 0, 0, 0,
 			    IKEV2_N_UNSUPPORTED_CRITICAL_PAYLOAD, &t, 1);
 		} else if (!resp) {
-			ike_send_error_response(sa, &h, IKEV2_N_INVALID_SYNTAX,
-			    NULL, 0);
+			ike_answer_notify(sa, &h, 0, 0, 0,
+			    IKEV2_N_INVALID_SYNTAX, NULL, 0);
 		}
 		goto out;
 	}

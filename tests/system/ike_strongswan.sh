@@ -201,7 +201,7 @@ case_initiate() {
 		ci=${s%%|*}; r=${s#*|}; ce=${r%%|*}; r=${r#*|}; si=${r%%|*}; se=${r#*|}
 		start_charon "$si" "$se" none
 		peer_with_sas 4 3 --ike "$ci" --esp "$ce" --status-at 3
-		if [ "$(count '^EVENT .* up')" -ge 1 ] && [ "$(count '^CHILD_UP')" -ge 1 ] &&
+		if [ "$(count '^EVENT [^ ]* up:')" -ge 1 ] && [ "$(count '^CHILD_UP')" -ge 1 ] &&
 		    grep -q ESTABLISHED "$W/sas.txt" &&
 		    grep -q INSTALLED "$W/sas.txt"; then
 			result ok "cgwd initiates, $ci / $ce"
@@ -216,7 +216,7 @@ case_respond() {
 		ci=${s%%|*}; r=${s#*|}; ce=${r%%|*}; r=${r#*|}; si=${r%%|*}; se=${r#*|}
 		start_charon "$si" "$se" start
 		peer_with_sas 4 3 --respond --ike "$ci" --esp "$ce"
-		if [ "$(count '^EVENT .* up')" -ge 1 ] && [ "$(count '^CHILD_UP')" -ge 1 ] &&
+		if [ "$(count '^EVENT [^ ]* up:')" -ge 1 ] && [ "$(count '^CHILD_UP')" -ge 1 ] &&
 		    grep -q INSTALLED "$W/sas.txt"; then
 			result ok "strongSwan initiates, $ci / $ce"
 		else
@@ -278,7 +278,7 @@ case_dpd() {
 	bg=$!
 	run_peer 14 --ike aes128-sha1-modp1024 --esp aes128-sha1-modp1024 --dpd 1,3
 	wait $bg
-	if grep -q 'EVENT .* dead' "$W/peer.out" && [ "$(count '^EVENT .* up')" -ge 2 ]; then
+	if grep -q 'EVENT .* dead' "$W/peer.out" && [ "$(count '^EVENT [^ ]* up:')" -ge 2 ]; then
 		result ok "DPD detects a stopped peer, then re-initiates"
 	else
 		result fail "DPD detects a stopped peer, then re-initiates"
@@ -292,7 +292,7 @@ case_peer_delete() {
 	bg=$!
 	run_peer 6 --ike aes128-sha1-modp1024 --esp aes128-sha1-modp1024
 	wait $bg
-	if grep -q 'EVENT .* deleted' "$W/peer.out" && [ "$(count '^EVENT .* up')" -ge 2 ] &&
+	if grep -q 'EVENT .* deleted' "$W/peer.out" && [ "$(count '^EVENT [^ ]* up:')" -ge 2 ] &&
 	    [ "$(count '^CHILD_DOWN')" -ge 1 ]; then
 		result ok "DELETE from the peer, re-initiated"
 	else
@@ -314,7 +314,7 @@ case_wrong_psk() {
 	run_peer 5 --ike aes128-sha1-modp1024 --esp aes128-sha1-modp1024
 	if grep -q "EVENT .* auth-failed: .*psk" "$W/peer.out" &&
 	    [ "$(count '^EVENT .* auth-failed')" -ge 2 ] &&
-	    [ "$(count '^EVENT .* up')" -eq 0 ]; then
+	    [ "$(count '^EVENT [^ ]* up:')" -eq 0 ]; then
 		result ok "wrong PSK as initiator: clear failure, retried"
 	else
 		result fail "wrong PSK as initiator: clear failure, retried"
@@ -322,7 +322,7 @@ case_wrong_psk() {
 	SS_SECRET=not-the-same-secret start_charon aes128-sha1-modp1024 aes128-sha1-modp1024 start
 	run_peer 4 --respond --ike aes128-sha1-modp1024 --esp aes128-sha1-modp1024
 	if grep -q "EVENT .* auth-failed: .*psk" "$W/peer.out" &&
-	    [ "$(count '^EVENT .* up')" -eq 0 ]; then
+	    [ "$(count '^EVENT [^ ]* up:')" -eq 0 ]; then
 		result ok "wrong PSK as responder: AUTHENTICATION_FAILED"
 	else
 		result fail "wrong PSK as responder: AUTHENTICATION_FAILED"

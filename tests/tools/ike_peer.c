@@ -30,6 +30,8 @@ struct tool {
 	struct ike_ctx		*ctx;
 	struct ike_peer		*peer;
 	unsigned		 ups, child_ups, child_downs;
+	uint32_t		 sa_in[16];
+	size_t			 nsa;
 };
 
 static int
@@ -44,34 +46,54 @@ cb_alloc_spi(void *arg, struct ike_peer *p, uint32_t *spi)
 	return 0;
 }
 
-static void
+/* The tool's "kernel": which inbound SPIs are installed, to tell a
+ * rekey (another pair already in) from a first CHILD SA. */
+#define TOOL_MAX_SA	16
+
+static int
 cb_child_up(void *arg, struct ike_peer *p, const struct esp_child_sa *sa,
-    bool rekey, uint32_t old_spi_in)
+    unsigned dirs)
 {
 	struct tool *t = arg;
 	char l[CGW_ADDRSTRLEN], r[CGW_ADDRSTRLEN];
+	bool rekey = t->nsa > 0;
 
+	if (!(dirs & IKE_DIR_IN)) {
+		printf("CHILD_OUT %s spi_in=%08x spi_out=%08x\n",
+		    ike_peer_name(p), sa->spi_in, sa->spi_out);
+		fflush(stdout);
+		return 0;
+	}
+	if (t->nsa < TOOL_MAX_SA)
+		t->sa_in[t->nsa++] = sa->spi_in;
 	t->child_ups++;
 	printf("CHILD_UP %s spi_in=%08x spi_out=%08x alg=%s local=%s remote=%s "
-	    "encap=%d ports=%u/%u initiator=%d%s",
+	    "encap=%d ports=%u/%u initiator=%d%s%s",
 	    ike_peer_name(p), sa->spi_in, sa->spi_out,
 	    sa->alg ? sa->alg->name : "?", addr_fmt(&sa->local, l, sizeof(l)),
 	    addr_fmt(&sa->remote, r, sizeof(r)), sa->encap, sa->local_port,
-	    sa->remote_port, sa->initiator, rekey ? " rekey" : "");
-	if (rekey)
-		printf(" old_spi_in=%08x", old_spi_in);
+	    sa->remote_port, sa->initiator, rekey ? " rekey" : "",
+	    dirs == IKE_DIR_IN ? " inbound-only" : "");
 	printf(" enc_len=%zu auth_len=%zu\n", sa->keys_in.enc_len,
 	    sa->keys_in.auth_len);
 	fflush(stdout);
+	return 0;
 }
 
 static void
 cb_child_down(void *arg, struct ike_peer *p, uint32_t spi_in, uint32_t spi_out,
-    const struct cgw_addr *remote)
+    const struct cgw_addr *remote, unsigned dirs)
 {
 	struct tool *t = arg;
 
 	(void)remote;
+	if (!(dirs & IKE_DIR_IN))
+		return;
+	for (size_t i = 0; i < t->nsa; i++)
+		if (t->sa_in[i] == spi_in) {
+			t->sa_in[i] = t->sa_in[--t->nsa];
+			break;
+		}
 	t->child_downs++;
 	printf("CHILD_DOWN %s spi_in=%08x spi_out=%08x\n", ike_peer_name(p),
 	    spi_in, spi_out);

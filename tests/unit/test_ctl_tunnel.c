@@ -75,6 +75,14 @@ test_state_machine(void **state)
 	tunnel_event(t, TUNNEL_EV_CHILD_UP, "CHILD rekey");
 	assert_int_equal(t->state, TUNNEL_S_UP);
 	assert_string_equal(t->reason, "CHILD SA installed");
+	/* A failure while IKE keeps trying: connecting, with the why. */
+	tunnel_event(t, TUNNEL_EV_LOST, "peer deleted the CHILD SA");
+	assert_int_equal(t->state, TUNNEL_S_CONNECTING);
+	assert_string_equal(t->reason, "peer deleted the CHILD SA");
+	tunnel_event(t, TUNNEL_EV_LOST, "no-proposal: CHILD SA refused");
+	assert_int_equal(t->state, TUNNEL_S_CONNECTING);
+	assert_string_equal(t->reason, "no-proposal: CHILD SA refused");
+	tunnel_event(t, TUNNEL_EV_CHILD_UP, "CHILD SA installed");
 	tunnel_event(t, TUNNEL_EV_DEAD, "DPD timeout");
 	assert_int_equal(t->state, TUNNEL_S_DOWN);
 	/* Peer-initiated: up straight from down. */

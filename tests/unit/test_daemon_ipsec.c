@@ -39,11 +39,49 @@ test_ifid_alloc_release(void **state)
 	free(cgwd);
 }
 
+/*
+ * Only authenticated SAs make or break a tunnel: a failure reported while
+ * the peer still has an authenticated IKE SA with a CHILD SA in the
+ * kernel (a spoofed IKE_SA_INIT, a wrong PSK from anyone at the peer's
+ * address, a half-open SA timing out) changes nothing.
+ */
+static void
+test_tunnel_follows_authenticated_sas(void **state)
+{
+	static const enum ike_peer_event failures[] = {
+		IKE_EV_DEAD, IKE_EV_DELETED, IKE_EV_AUTH_FAILED,
+		IKE_EV_NO_PROPOSAL, IKE_EV_TS_UNACCEPTABLE, IKE_EV_EXPIRED,
+		IKE_EV_ERROR, IKE_EV_CHILD_DOWN, IKE_EV_KERNEL,
+	};
+	enum tunnel_ev tev;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(failures) / sizeof(failures[0]); i++) {
+		/* Still usable: the failure belonged to another attempt. */
+		assert_false(ipsec_tunnel_ev(failures[i], true, true, &tev));
+		assert_false(ipsec_tunnel_ev(failures[i], true, false, &tev));
+		/* Not usable: down, or connecting while IKE keeps trying. */
+		assert_true(ipsec_tunnel_ev(failures[i], false, true, &tev));
+		assert_int_equal(tev, TUNNEL_EV_LOST);
+		assert_true(ipsec_tunnel_ev(failures[i], false, false, &tev));
+		assert_int_equal(tev, TUNNEL_EV_DEAD);
+	}
+	/* Up only with a CHILD SA in the kernel. */
+	assert_true(ipsec_tunnel_ev(IKE_EV_CHILD_UP, true, true, &tev));
+	assert_int_equal(tev, TUNNEL_EV_CHILD_UP);
+	assert_true(ipsec_tunnel_ev(IKE_EV_UP, false, false, &tev));
+	assert_int_equal(tev, TUNNEL_EV_START);
+	assert_true(ipsec_tunnel_ev(IKE_EV_CHILD_UP, false, true, &tev));
+	assert_int_equal(tev, TUNNEL_EV_START);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ifid_alloc_release),
+		cmocka_unit_test(test_tunnel_follows_authenticated_sas),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -29,11 +29,12 @@ struct side {
 	struct ike_ctx		*ctx;
 	struct ike_peer		*peer;
 	bool			 paused;
-	unsigned		 ev[IKE_EV_ERROR + 1];
+	unsigned		 ev[IKE_EV_MAX];
 	unsigned		 ups, downs, rekeys;
 	/* Installed SAs as the daemon would hold them. */
 	size_t			 nsa;
 	struct esp_child_sa	 sa[MAX_SA];
+	unsigned		 dirs[MAX_SA];	/* IKE_DIR_* in the "kernel" */
 };
 
 static struct side A, B;
@@ -49,33 +50,44 @@ t_alloc_spi(void *arg, struct ike_peer *p, uint32_t *spi)
 	return 0;
 }
 
-static void
+static int
 t_child_up(void *arg, struct ike_peer *p, const struct esp_child_sa *sa,
-    bool rekey, uint32_t old)
+    unsigned dirs)
 {
 	struct side *s = arg;
 
 	(void)p;
-	(void)old;
+	for (size_t i = 0; i < s->nsa; i++)
+		if (s->sa[i].spi_in == sa->spi_in) {
+			s->dirs[i] |= dirs;
+			return 0;
+		}
 	s->ups++;
-	if (rekey)
+	if (s->nsa > 0)
 		s->rekeys++;
 	assert_true(s->nsa < MAX_SA);
+	s->dirs[s->nsa] = dirs;
 	s->sa[s->nsa++] = *sa;
+	return 0;
 }
 
 static void
 t_child_down(void *arg, struct ike_peer *p, uint32_t spi_in, uint32_t spi_out,
-    const struct cgw_addr *remote)
+    const struct cgw_addr *remote, unsigned dirs)
 {
 	struct side *s = arg;
 
 	(void)p;
 	(void)remote;
-	s->downs++;
 	for (size_t i = 0; i < s->nsa; i++)
 		if (s->sa[i].spi_in == spi_in && s->sa[i].spi_out == spi_out) {
-			s->sa[i] = s->sa[--s->nsa];
+			s->dirs[i] &= ~dirs;
+			if (s->dirs[i])
+				return;
+			s->downs++;
+			s->nsa--;
+			s->sa[i] = s->sa[s->nsa];
+			s->dirs[i] = s->dirs[s->nsa];
 			return;
 		}
 }
@@ -128,7 +140,9 @@ side_start(struct side *s, const char *name, bool cookies)
 	struct ike_tunables tun = {
 		.retransmit_base_ms = 100, .retransmit_tries = 4,
 		.halfopen_s = 5, .reinit_min_ms = 100, .reinit_max_ms = 400,
-		.cookies_always = cookies,
+		.cookies_always = cookies, .retire_ms = 20,
+		.child_retry_min_ms = 100, .child_retry_max_ms = 400,
+		.dup_settle_ms = 100,
 	};
 	struct cgw_addr lo;
 	char err[128];

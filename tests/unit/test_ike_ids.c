@@ -31,7 +31,7 @@ struct side {
 	struct ike_ctx		*ctx;
 	struct ike_peer		*peer;
 	struct conf		*conf;
-	unsigned		 ev[IKE_EV_ERROR + 1];
+	unsigned		 ev[IKE_EV_MAX];
 	unsigned		 ups;
 	char			 reason[512];	/* last AUTH_FAILED reason */
 };
@@ -50,28 +50,29 @@ t_alloc_spi(void *arg, struct ike_peer *p, uint32_t *spi)
 	return 0;
 }
 
-static void
+static int
 t_child_up(void *arg, struct ike_peer *p, const struct esp_child_sa *sa,
-    bool rekey, uint32_t old)
+    unsigned dirs)
 {
 	struct side *s = arg;
 
 	(void)p;
 	(void)sa;
-	(void)rekey;
-	(void)old;
-	s->ups++;
+	if (dirs & IKE_DIR_IN)
+		s->ups++;
+	return 0;
 }
 
 static void
 t_child_down(void *arg, struct ike_peer *p, uint32_t spi_in, uint32_t spi_out,
-    const struct cgw_addr *remote)
+    const struct cgw_addr *remote, unsigned dirs)
 {
 	(void)arg;
 	(void)p;
 	(void)spi_in;
 	(void)spi_out;
 	(void)remote;
+	(void)dirs;
 }
 
 static void
