@@ -7,10 +7,10 @@
 #include <unistd.h>
 #include <sys/socket.h>
 
-#include <event2/event.h>
 #include <openssl/crypto.h>
 
 #include "ike/ike_local.h"
+#include "lib/clock.h"
 #include "lib/log.h"
 
 struct ike_child *
@@ -26,7 +26,7 @@ ike_child_new(struct ike_sa *sa, uint32_t spi_in, uint32_t spi_out,
 	c->spi_out = spi_out;
 	c->suite = *s;
 	c->initiator = initiator;
-	c->created = ike_now();
+	c->created = ike_now(sa->peer->ctx);
 	ike_suite_fmt(s, false, c->proposal, sizeof(c->proposal));
 	TAILQ_INSERT_TAIL(&sa->children, c, entry);
 	return c;
@@ -47,10 +47,8 @@ ike_child_free(struct ike_child *c, bool tell_daemon)
 			o->replaced_by_peer = NULL;
 	if (sa->req_child == c)
 		sa->req_child = NULL;
-	if (c->rekey_ev)
-		event_free(c->rekey_ev);
-	if (c->expire_ev)
-		event_free(c->expire_ev);
+	cgw_timer_free(c->rekey_ev);
+	cgw_timer_free(c->expire_ev);
 	TAILQ_REMOVE(&sa->children, c, entry);
 	free(c);
 }
@@ -78,24 +76,20 @@ ike_child_by_out(struct ike_sa *sa, uint32_t spi)
 }
 
 static void
-ike_child_rekey_fire(evutil_socket_t fd, short what, void *arg)
+ike_child_rekey_fire(void *arg)
 {
 	struct ike_child *c = arg;
 
-	(void)fd;
-	(void)what;
 	if (c->state == CHILD_S_INSTALLED)
 		ike_task_add(c->sa, IKE_REQ_REKEY_CHILD, c->spi_in);
 }
 
 static void
-ike_child_expire_fire(evutil_socket_t fd, short what, void *arg)
+ike_child_expire_fire(void *arg)
 {
 	struct ike_child *c = arg;
 	struct ike_sa *sa = c->sa;
 
-	(void)fd;
-	(void)what;
 	if (c->state == CHILD_S_REKEYED || c->state == CHILD_S_DELETING) {
 		/* Replaced already; the DELETE got lost. */
 		ike_child_free(c, true);
@@ -109,22 +103,15 @@ ike_child_expire_fire(evutil_socket_t fd, short what, void *arg)
 void
 ike_child_arm(struct ike_child *c)
 {
-	struct event_base *base = c->sa->peer->ctx->base;
+	struct ike_ctx *ctx = c->sa->peer->ctx;
 	uint32_t life = c->sa->peer->conf.esp_lifetime_s;
 	double soft = ike_jitter_s(life);
-	struct timeval tv = { (time_t)soft,
-	    (suseconds_t)((soft - (double)(time_t)soft) * 1e6) };
-	struct timeval hard = { life, 0 };
 
-	if (c->rekey_ev == NULL)
-		c->rekey_ev = evtimer_new(base, ike_child_rekey_fire, c);
-	if (c->expire_ev == NULL)
-		c->expire_ev = evtimer_new(base, ike_child_expire_fire, c);
-	c->rekey_at = ike_now() + (time_t)soft;
-	if (c->rekey_ev)
-		evtimer_add(c->rekey_ev, &tv);
-	if (c->expire_ev)
-		evtimer_add(c->expire_ev, &hard);
+	c->rekey_at = ike_now(ctx) + (time_t)soft;
+	cgw_timer_set(ctx->clock, &c->rekey_ev, ike_child_rekey_fire, c,
+	    (uint64_t)(soft * 1000));
+	cgw_timer_set(ctx->clock, &c->expire_ev, ike_child_expire_fire, c,
+	    (uint64_t)life * 1000);
 }
 
 /* The source address the kernel would use towards `to`. */

@@ -15,6 +15,8 @@
 #include "lib/ikev2_const.h"
 #include "lib/buf.h"
 
+struct cgw_clock;
+struct cgw_timer;
 struct event;
 
 #define IKE_MAX_PROPS		16	/* parsed from one SA payload */
@@ -221,8 +223,8 @@ struct ike_child {
 	bool			 initiator;
 	time_t			 created;
 	time_t			 rekey_at;
-	struct event		*rekey_ev;	/* soft: start a rekey */
-	struct event		*expire_ev;	/* hard */
+	struct cgw_timer	*rekey_ev;	/* soft: start a rekey */
+	struct cgw_timer	*expire_ev;	/* hard */
 	/* Collision bookkeeping (2.8.1): the lowest nonce of the exchange
 	 * that created this SA. */
 	uint8_t			 nonce_min[IKE_NONCE_LEN];
@@ -281,10 +283,10 @@ struct ike_sa {
 	struct wbuf		 req_msg;
 	uint32_t		 req_mid;
 	unsigned		 req_tries;
-	struct timespec		 req_start;
-	struct event		*rtx_ev;
+	uint64_t		 req_start_ms;
+	struct cgw_timer	*rtx_ev;
 	struct ike_tasks	 tasks;
-	struct event		*task_ev;	/* deferred task start */
+	struct cgw_timer	*task_ev;	/* deferred task start */
 	/* Request context. */
 	struct ike_child	*req_child;	/* being rekeyed / deleted */
 	uint32_t		 req_spi_in;	/* new inbound SPI */
@@ -306,11 +308,11 @@ struct ike_sa {
 	time_t			 last_rx;
 	uint64_t		 dpd_bytes;	/* ESP bytes in at the last check */
 	time_t			 esp_rx;	/* when those bytes last grew */
-	struct event		*rekey_ev;
-	struct event		*expire_ev;
-	struct event		*dpd_ev;
-	struct event		*ka_ev;
-	struct event		*halfopen_ev;
+	struct cgw_timer	*rekey_ev;
+	struct cgw_timer	*expire_ev;
+	struct cgw_timer	*dpd_ev;
+	struct cgw_timer	*ka_ev;
+	struct cgw_timer	*halfopen_ev;
 	/* IKE rekey collision: nonce min of the exchange that made us. */
 	uint8_t			 nonce_min[IKE_NONCE_LEN];
 	size_t			 nonce_min_len;
@@ -327,7 +329,7 @@ struct ike_peer {
 	void			*data;
 	struct ike_sas		 sas;		/* first = current */
 	bool			 keep_up;
-	struct event		*reinit_ev;
+	struct cgw_timer	*reinit_ev;
 	unsigned		 reinit_ms;
 	bool			 contacted;	/* INITIAL_CONTACT sent once */
 	char			 last_error[128];
@@ -340,6 +342,9 @@ TAILQ_HEAD(ike_peers, ike_peer);
 
 struct ike_ctx {
 	struct event_base	*base;
+	struct cgw_clock	*clock;		/* every timer and `now` */
+	bool			 own_clock;
+	struct ike_io		 io;
 	struct ike_callbacks	 cb;
 	void			*cbarg;
 	struct ike_tunables	 tun;
@@ -352,6 +357,7 @@ struct ike_ctx {
 
 /* ike_sock.c */
 int	ike_sock_send(struct ike_sa *, const uint8_t *, size_t);
+void	ike_sock_keepalive(struct ike_sa *);
 struct ike_sock *ike_sock_pick(struct ike_ctx *, const struct cgw_addr *local,
 	    bool natt);
 void	ike_sock_close_all(struct ike_ctx *);
@@ -400,7 +406,7 @@ void		 ike_sa_id_body(const struct ike_sa *, bool local, struct wbuf *);
 double		 ike_jitter_s(uint32_t lifetime);
 void		 ike_ts_default(const struct cgw_prefix *, const struct cgw_addr *,
 		    struct esp_ts *);
-time_t		 ike_now(void);
+time_t		 ike_now(const struct ike_ctx *);
 
 /* ike_child.c */
 struct ike_child *ike_child_new(struct ike_sa *, uint32_t spi_in, uint32_t spi_out,
