@@ -37,7 +37,7 @@ struct pair_side {
 	uint16_t		 port;
 	bool			 paused;
 	unsigned		 ev[IKE_EV_ERROR + 1];	/* peer_state calls */
-	char			 reason[IKE_EV_ERROR + 1][256];	/* last of each */
+	char			 reason[IKE_EV_ERROR + 1][512];	/* last of each */
 	unsigned		 spis;		/* alloc_spi calls */
 	unsigned		 ups, downs, rekeys;
 	/* Installed CHILD SAs as the daemon would hold them. */
