@@ -212,8 +212,8 @@ cgw_timer_free(struct cgw_timer *t)
 {
 	if (t == NULL)
 		return;
+	cgw_timer_cancel(t);
 	if (t->ev)
 		event_free(t->ev);
-	cgw_manual_unlink(t);
 	free(t);
 }

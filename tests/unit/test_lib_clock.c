@@ -51,118 +51,124 @@ probe_fire(void *arg)
 	}
 }
 
+/* Probes numbered from 1, each with its timer. */
 static void
-probe_init(struct probe *p, struct rec *r, int id)
+probes_init(struct probe *p, size_t n, struct rec *r)
 {
-	memset(p, 0, sizeof(*p));
-	p->rec = r;
-	p->id = id;
-	assert_non_null(p->t = cgw_timer_new(r->clock, probe_fire, p));
+	for (size_t i = 0; i < n; i++) {
+		memset(&p[i], 0, sizeof(p[i]));
+		p[i].rec = r;
+		p[i].id = (int)i + 1;
+		assert_non_null(p[i].t = cgw_timer_new(r->clock, probe_fire,
+		    &p[i]));
+	}
+}
+
+static void
+probes_free(struct probe *p, size_t n, struct rec *r)
+{
+	for (size_t i = 0; i < n; i++)
+		cgw_timer_free(p[i].t);
+	cgw_clock_free(r->clock);
+}
+
+/* Which probes fired so far, in order: "231" is 2, then 3, then 1. */
+static void
+assert_fired(const struct rec *r, const char *ids)
+{
+	char got[MAX_LOG + 1];
+
+	for (size_t i = 0; i < r->n; i++)
+		got[i] = (char)('0' + r->who[i]);
+	got[r->n] = '\0';
+	assert_string_equal(got, ids);
 }
 
 static void
 test_manual_order(void **state)
 {
 	struct rec r = { 0 };
-	struct probe a, b, c;
+	struct probe p[3];
 	uint64_t due;
 
 	(void)state;
 	assert_non_null(r.clock = cgw_clock_new_manual(1000));
 	assert_int_equal(cgw_clock_now_ms(r.clock), 1000);
 	assert_false(cgw_clock_next(r.clock, &due));
-	probe_init(&a, &r, 1);
-	probe_init(&b, &r, 2);
-	probe_init(&c, &r, 3);
-	cgw_timer_arm(a.t, 30);
-	cgw_timer_arm(b.t, 10);
-	cgw_timer_arm(c.t, 10);		/* same deadline: after b */
-	assert_true(cgw_timer_pending(a.t));
+	probes_init(p, 3, &r);
+	cgw_timer_arm(p[0].t, 30);
+	cgw_timer_arm(p[1].t, 10);
+	cgw_timer_arm(p[2].t, 10);	/* same deadline: after p[1] */
+	assert_true(cgw_timer_pending(p[0].t));
 	assert_true(cgw_clock_next(r.clock, &due));
 	assert_int_equal(due, 1010);
 
 	cgw_clock_advance(r.clock, 9);
-	assert_int_equal(r.n, 0);
+	assert_fired(&r, "");
 	cgw_clock_advance(r.clock, 100);
-	assert_int_equal(r.n, 3);
-	assert_int_equal(r.who[0], 2);
-	assert_int_equal(r.who[1], 3);
-	assert_int_equal(r.who[2], 1);
+	assert_fired(&r, "231");
 	/* each fired at its own deadline, then time reached the end */
 	assert_int_equal(r.at[0], 1010);
 	assert_int_equal(r.at[2], 1030);
 	assert_int_equal(cgw_clock_now_ms(r.clock), 1109);
-	assert_false(cgw_timer_pending(a.t));
+	assert_false(cgw_timer_pending(p[0].t));
 
 	/* re-arming replaces the deadline */
-	cgw_timer_arm(a.t, 50);
-	cgw_timer_arm(a.t, 5);
+	cgw_timer_arm(p[0].t, 50);
+	cgw_timer_arm(p[0].t, 5);
 	cgw_clock_advance(r.clock, 5);
-	assert_int_equal(r.n, 4);
 	cgw_clock_advance(r.clock, 100);
-	assert_int_equal(r.n, 4);
-
-	cgw_timer_free(a.t);
-	cgw_timer_free(b.t);
-	cgw_timer_free(c.t);
-	cgw_clock_free(r.clock);
+	assert_fired(&r, "2311");
+	probes_free(p, 3, &r);
 }
 
 static void
 test_manual_callbacks(void **state)
 {
 	struct rec r = { 0 };
-	struct probe tick, killer, victim, once;
+	struct probe p[4];
+	struct probe *tick = &p[0], *killer = &p[1], *victim = &p[2];
+	struct probe *once = &p[3];
 	struct cgw_timer *lazy = NULL;
 
 	(void)state;
 	assert_non_null(r.clock = cgw_clock_new_manual(0));
-	probe_init(&tick, &r, 1);
-	probe_init(&killer, &r, 2);
-	probe_init(&victim, &r, 3);
-	probe_init(&once, &r, 4);
-	tick.rearm_ms = 10;
-	tick.times = 3;
-	killer.victim = victim.t;
-	once.free_self = true;
-	cgw_timer_arm(tick.t, 10);
-	cgw_timer_arm(killer.t, 15);
-	cgw_timer_arm(victim.t, 16);
-	cgw_timer_arm(once.t, 0);
+	probes_init(p, 4, &r);
+	tick->rearm_ms = 10;
+	tick->times = 3;
+	killer->victim = victim->t;
+	once->free_self = true;
+	cgw_timer_arm(tick->t, 10);
+	cgw_timer_arm(killer->t, 15);
+	cgw_timer_arm(victim->t, 16);
+	cgw_timer_arm(once->t, 0);
 
 	/* 0 ms waits for the clock to be turned, as on the loop */
-	assert_int_equal(r.n, 0);
+	assert_fired(&r, "");
 	cgw_clock_advance(r.clock, 0);
-	assert_int_equal(r.n, 1);
-	assert_int_equal(r.who[0], 4);
-	assert_null(once.t);
+	assert_fired(&r, "4");
+	assert_null(once->t);
 
-	cgw_clock_advance(r.clock, 1000);
 	/* tick at 10, 20, 30; killer at 15; victim never */
-	assert_int_equal(r.n, 5);
-	assert_int_equal(r.who[1], 1);
-	assert_int_equal(r.who[2], 2);
-	assert_int_equal(r.who[3], 1);
+	cgw_clock_advance(r.clock, 1000);
+	assert_fired(&r, "41211");
 	assert_int_equal(r.at[4], 30);
 
 	/* skip: overdue timers wait for the next advance, then fire late */
-	assert_int_equal(cgw_timer_set(r.clock, &lazy, probe_fire, &tick, 10), 0);
+	assert_int_equal(cgw_timer_set(r.clock, &lazy, probe_fire, tick, 10), 0);
 	assert_non_null(lazy);
-	tick.times = 1;
+	tick->times = 1;
 	cgw_clock_skip(r.clock, 500);
-	assert_int_equal(r.n, 5);
+	assert_fired(&r, "41211");
 	cgw_clock_advance(r.clock, 0);
-	assert_int_equal(r.n, 6);
+	assert_fired(&r, "412111");
 	assert_int_equal(r.at[5], 1500);
 
 	cgw_timer_cancel(NULL);
 	cgw_timer_free(NULL);
 	assert_false(cgw_timer_pending(NULL));
 	cgw_timer_free(lazy);
-	cgw_timer_free(tick.t);
-	cgw_timer_free(killer.t);
-	cgw_timer_free(victim.t);
-	cgw_clock_free(r.clock);
+	probes_free(p, 4, &r);
 }
 
 static void
@@ -170,42 +176,32 @@ test_libevent(void **state)
 {
 	struct event_base *base;
 	struct rec r = { 0 };
-	struct probe a, b, now, gone;
+	struct probe p[4];
 	uint64_t t0, due;
 
 	(void)state;
 	assert_non_null(base = event_base_new());
 	assert_non_null(r.clock = cgw_clock_new_event(base));
 	assert_false(cgw_clock_next(r.clock, &due));
-	probe_init(&a, &r, 1);
-	probe_init(&b, &r, 2);
-	probe_init(&now, &r, 3);
-	probe_init(&gone, &r, 4);
+	probes_init(p, 4, &r);
 	t0 = cgw_clock_now_ms(r.clock);
-	cgw_timer_arm(a.t, 20);
-	cgw_timer_arm(b.t, 5);
-	cgw_timer_arm(now.t, 0);
-	cgw_timer_arm(gone.t, 1);
-	cgw_timer_cancel(gone.t);
-	assert_true(cgw_timer_pending(now.t));
-	assert_false(cgw_timer_pending(gone.t));
+	cgw_timer_arm(p[0].t, 20);
+	cgw_timer_arm(p[1].t, 5);
+	cgw_timer_arm(p[2].t, 0);
+	cgw_timer_arm(p[3].t, 1);
+	cgw_timer_cancel(p[3].t);
+	assert_true(cgw_timer_pending(p[2].t));
+	assert_false(cgw_timer_pending(p[3].t));
 	/* manual-only calls leave a real clock alone */
 	cgw_clock_advance(r.clock, 100000);
-	assert_int_equal(r.n, 0);
+	assert_fired(&r, "");
 
 	event_base_dispatch(base);	/* returns once no timer is left */
-	assert_int_equal(r.n, 3);
-	assert_int_equal(r.who[0], 3);
-	assert_int_equal(r.who[1], 2);
-	assert_int_equal(r.who[2], 1);
+	assert_fired(&r, "321");
 	/* libevent times with CLOCK_MONOTONIC_COARSE: a few ms early */
 	assert_true(r.at[2] >= t0 + 10);
 
-	cgw_timer_free(a.t);
-	cgw_timer_free(b.t);
-	cgw_timer_free(now.t);
-	cgw_timer_free(gone.t);
-	cgw_clock_free(r.clock);
+	probes_free(p, 4, &r);
 	event_base_free(base);
 }
 
