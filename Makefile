@@ -35,6 +35,10 @@ LIB	:= $(B)/libcgw.a
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:%.c=$(B)/%)
+# What the unit tests share (tests/unit/*.c but test_*.c), archived so
+# each test links only what it uses.
+UNIT_HELPER_OBJS := $(patsubst %.c,$(B)/%.o,$(filter-out $(UNIT_SRCS),$(wildcard tests/unit/*.c)))
+UNIT_HELPERS := $(B)/tests/unit/libunit.a
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_REGRESS := $(FUZZ_SRCS:%.c=$(B)/%-regress)
 FUZZ_BINS := $(FUZZ_SRCS:%.c=$(B)/fuzz/%)
@@ -117,9 +121,13 @@ $(B)/%.tab.o: $(B)/%.tab.c $(GEN_H)
 $(B)/%.lex.o: $(B)/%.lex.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(GENFLAGS) -c -o $@ $<
 
-$(B)/tests/unit/%: tests/unit/%.c $(LIB)
+$(UNIT_HELPERS): $(UNIT_HELPER_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(B)/tests/unit/%: tests/unit/%.c $(UNIT_HELPERS) $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIB) $(PKG_LIBS) -lcmocka $(LDFLAGS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(UNIT_HELPERS) $(LIB) $(PKG_LIBS) -lcmocka $(LDFLAGS)
 
 $(B)/tests/tools/%: tests/tools/%.c $(LIB)
 	@mkdir -p $(@D)

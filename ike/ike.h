@@ -17,6 +17,7 @@
 #include "esp/esp.h"
 #include "lib/addr.h"
 
+struct cgw_clock;
 struct event_base;
 struct ike_ctx;
 struct ike_peer;
@@ -143,8 +144,41 @@ struct ike_tunables {
 	bool		cookies_always;		/* demand a cookie from everyone */
 };
 
+/* One datagram as on the wire: on a NAT-T port `p` starts with the
+ * 4-byte non-ESP marker, a NAT keepalive is the single byte 0xff. */
+struct ike_dgram {
+	const struct cgw_addr	*local;
+	uint16_t		 local_port;
+	const struct cgw_addr	*remote;
+	uint16_t		 remote_port;
+	const uint8_t		*p;
+	size_t			 len;
+};
+
+/* Where datagrams leave. A test captures them here and hands the other
+ * engine's answers to ike_ctx_input. */
+struct ike_io {
+	int	(*send)(void *arg, const struct ike_dgram *);	/* 0 or -1 */
+	void	*arg;
+};
+
+/* Timers on the loop's clock, datagrams through UDP sockets. */
 struct ike_ctx	*ike_ctx_new(struct event_base *, const struct ike_callbacks *,
 		    void *cbarg);
+/*
+ * clock NULL: the loop's, as ike_ctx_new (base is then required). io
+ * NULL or without send: UDP sockets. With a send hook, ike_listen opens
+ * no socket: it only names the local address and (non-zero) ports that
+ * ike_ctx_input accepts, and base may be NULL. The clock is not owned.
+ */
+struct ike_ctx	*ike_ctx_new_with(struct event_base *,
+		    const struct ike_callbacks *, void *cbarg,
+		    struct cgw_clock *, const struct ike_io *);
+/* A datagram (as on the wire) arrived at local:local_port, where
+ * ike_listen is listening. -1 when nothing listens there. */
+int		 ike_ctx_input(struct ike_ctx *, const struct cgw_addr *local,
+		    uint16_t local_port, const struct cgw_addr *from,
+		    uint16_t from_port, const uint8_t *, size_t);
 void		 ike_ctx_set_tunables(struct ike_ctx *, const struct ike_tunables *);
 void		 ike_ctx_free(struct ike_ctx *);
 /* Open UDP `port` (IKE) and `natt_port` (IKE + ESP-in-UDP, UDP_ENCAP) on

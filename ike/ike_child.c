@@ -7,10 +7,10 @@
 #include <unistd.h>
 #include <sys/socket.h>
 
-#include <event2/event.h>
 #include <openssl/crypto.h>
 
 #include "ike/ike_local.h"
+#include "lib/clock.h"
 #include "lib/log.h"
 
 static const char *const ike_child_state_names[CHILD_S_MAX] = {
@@ -83,7 +83,7 @@ ike_child_new(struct ike_sa *sa, uint32_t spi_in, uint32_t spi_out,
 	c->remote = sa->remote;
 	c->suite = *s;
 	c->initiator = initiator;
-	c->created = ike_now();
+	c->created = ike_now(sa->peer->ctx);
 	ike_suite_fmt(s, false, c->proposal, sizeof(c->proposal));
 	TAILQ_INSERT_TAIL(&sa->children, c, entry);
 	return c;
@@ -177,23 +177,18 @@ ike_child_free(struct ike_child *c, bool tell_daemon)
 		ike_child_uninstall(c, IKE_DIR_BOTH);
 	ike_child_unlink(c);
 	ike_child_drop_pending(c);
-	if (c->rekey_ev)
-		event_free(c->rekey_ev);
-	if (c->expire_ev)
-		event_free(c->expire_ev);
-	if (c->retire_ev)
-		event_free(c->retire_ev);
+	cgw_timer_free(c->rekey_ev);
+	cgw_timer_free(c->expire_ev);
+	cgw_timer_free(c->retire_ev);
 	OPENSSL_cleanse(c, sizeof(*c));
 	free(c);
 }
 
 static void
-ike_child_retire_fire(evutil_socket_t fd, short what, void *arg)
+ike_child_retire_fire(void *arg)
 {
 	struct ike_child *c = arg;
 
-	(void)fd;
-	(void)what;
 	log_debug(c->peer->conf.name, "CHILD SA %08x/%08x: inbound removed",
 	    c->spi_in, c->spi_out);
 	ike_child_free(c, true);
@@ -203,9 +198,6 @@ void
 ike_child_retire(struct ike_child *c)
 {
 	struct ike_peer *peer = c->peer;
-	struct event_base *base = peer->ctx->base;
-	unsigned ms = peer->ctx->tun.retire_ms;
-	struct timeval tv = { ms / 1000, (suseconds_t)(ms % 1000) * 1000 };
 	struct ike_sa *sa = c->sa;
 
 	if (c->state == CHILD_S_RETIRED)
@@ -213,13 +205,11 @@ ike_child_retire(struct ike_child *c)
 	ike_child_release_successor(c);
 	ike_child_uninstall(c, IKE_DIR_OUT);
 	ike_child_set_state(c, CHILD_S_RETIRED, NULL);
-	if (c->rekey_ev)
-		evtimer_del(c->rekey_ev);
-	if (c->expire_ev)
-		evtimer_del(c->expire_ev);
+	cgw_timer_cancel(c->rekey_ev);
+	cgw_timer_cancel(c->expire_ev);
 	if ((c->installed & IKE_DIR_IN) == 0 ||
-	    (c->retire_ev == NULL &&
-	    (c->retire_ev = evtimer_new(base, ike_child_retire_fire, c)) == NULL)) {
+	    cgw_timer_set(peer->ctx->clock, &c->retire_ev, ike_child_retire_fire,
+	    c, peer->ctx->tun.retire_ms) < 0) {
 		ike_child_free(c, true);
 		if (sa)
 			ike_sa_children_changed(sa);
@@ -227,7 +217,6 @@ ike_child_retire(struct ike_child *c)
 	}
 	ike_child_unlink(c);
 	TAILQ_INSERT_TAIL(&peer->retired, c, entry);
-	evtimer_add(c->retire_ev, &tv);
 	if (sa)
 		ike_sa_children_changed(sa);
 }
@@ -255,24 +244,20 @@ ike_child_by_out(struct ike_sa *sa, uint32_t spi)
 }
 
 static void
-ike_child_rekey_fire(evutil_socket_t fd, short what, void *arg)
+ike_child_rekey_fire(void *arg)
 {
 	struct ike_child *c = arg;
 
-	(void)fd;
-	(void)what;
 	if (c->state == CHILD_S_INSTALLED)
 		ike_task_add(c->sa, IKE_REQ_REKEY_CHILD, c->spi_in);
 }
 
 static void
-ike_child_expire_fire(evutil_socket_t fd, short what, void *arg)
+ike_child_expire_fire(void *arg)
 {
 	struct ike_child *c = arg;
 	struct ike_sa *sa = c->sa;
 
-	(void)fd;
-	(void)what;
 	if (c->state == CHILD_S_REKEYED || c->state == CHILD_S_DELETING) {
 		/* Replaced already; the DELETE got lost. */
 		ike_child_free(c, true);
@@ -287,22 +272,15 @@ ike_child_expire_fire(evutil_socket_t fd, short what, void *arg)
 void
 ike_child_arm(struct ike_child *c)
 {
-	struct event_base *base = c->sa->peer->ctx->base;
+	struct ike_ctx *ctx = c->sa->peer->ctx;
 	uint32_t life = c->sa->peer->conf.esp_lifetime_s;
 	double soft = ike_jitter_s(life);
-	struct timeval tv = { (time_t)soft,
-	    (suseconds_t)((soft - (double)(time_t)soft) * 1e6) };
-	struct timeval hard = { life, 0 };
 
-	if (c->rekey_ev == NULL)
-		c->rekey_ev = evtimer_new(base, ike_child_rekey_fire, c);
-	if (c->expire_ev == NULL)
-		c->expire_ev = evtimer_new(base, ike_child_expire_fire, c);
-	c->rekey_at = ike_now() + (time_t)soft;
-	if (c->rekey_ev)
-		evtimer_add(c->rekey_ev, &tv);
-	if (c->expire_ev)
-		evtimer_add(c->expire_ev, &hard);
+	c->rekey_at = ike_now(ctx) + (time_t)soft;
+	cgw_timer_set(ctx->clock, &c->rekey_ev, ike_child_rekey_fire, c,
+	    (uint64_t)(soft * 1000));
+	cgw_timer_set(ctx->clock, &c->expire_ev, ike_child_expire_fire, c,
+	    (uint64_t)life * 1000);
 }
 
 /* The source address the kernel would use towards `to`. */
@@ -450,8 +428,7 @@ ike_child_install(struct ike_child *c, const uint8_t *gir, size_t girlen,
 	peer->child_fails = 0;
 	peer->child_retry_ms = 0;
 	peer->child_fail_why[0] = '\0';
-	if (peer->child_retry_ev)
-		evtimer_del(peer->child_retry_ev);
+	cgw_timer_cancel(peer->child_retry_ev);
 	ike_peer_event(peer, IKE_EV_CHILD_UP, c->proposal);
 out:
 	esp_child_sa_wipe(&esa);
@@ -530,13 +507,11 @@ ike_nonce_min(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen,
 }
 
 static void
-ike_child_retry_fire(evutil_socket_t fd, short what, void *arg)
+ike_child_retry_fire(void *arg)
 {
 	struct ike_peer *peer = arg;
 	struct ike_sa *sa = TAILQ_FIRST(&peer->sas);
 
-	(void)fd;
-	(void)what;
 	if (!peer->keep_up || sa == NULL || sa->state != IKE_S_ESTABLISHED ||
 	    ike_peer_usable(peer) || sa->req == IKE_REQ_NEW_CHILD)
 		return;
@@ -555,7 +530,6 @@ ike_child_retry_later(struct ike_peer *peer, const char *why)
 	const struct ike_tunables *t = &peer->ctx->tun;
 	uint32_t r = 0;
 	unsigned ms;
-	struct timeval tv;
 
 	peer->child_fails++;
 	snprintf(peer->last_error, sizeof(peer->last_error), "%s", why);
@@ -580,11 +554,6 @@ ike_child_retry_later(struct ike_peer *peer, const char *why)
 		log_debug(peer->conf.name, "CHILD SA failed again (%u): next "
 		    "attempt in %u ms", peer->child_fails, ms);
 	}
-	if (peer->child_retry_ev == NULL &&
-	    (peer->child_retry_ev = evtimer_new(peer->ctx->base,
-	    ike_child_retry_fire, peer)) == NULL)
-		return;
-	tv.tv_sec = ms / 1000;
-	tv.tv_usec = (suseconds_t)(ms % 1000) * 1000;
-	evtimer_add(peer->child_retry_ev, &tv);
+	cgw_timer_set(peer->ctx->clock, &peer->child_retry_ev,
+	    ike_child_retry_fire, peer, ms);
 }

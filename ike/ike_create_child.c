@@ -9,10 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <event2/event.h>
 #include <openssl/crypto.h>
 
 #include "ike/ike_local.h"
+#include "lib/clock.h"
 #include "lib/log.h"
 
 static int
@@ -101,10 +101,8 @@ ike_child_rekey_failed(struct ike_sa *sa, struct ike_child *old,
 	}
 	log_warn(sa->peer->conf.name, "%s; the current CHILD SA stays in use",
 	    why);
-	if (old->rekey_ev) {
-		struct timeval tv = { 10, 0 };
-		evtimer_add(old->rekey_ev, &tv);
-	}
+	if (old->rekey_ev)
+		cgw_timer_arm(old->rekey_ev, 10000);
 }
 
 static void
@@ -280,8 +278,7 @@ ike_rekey_new_sa(struct ike_sa *old, bool initiator, uint64_t spi_i,
 	}
 	OPENSSL_cleanse(skeyseed, sizeof(skeyseed));
 	ns->have_keys = true;
-	if (ns->halfopen_ev)
-		evtimer_del(ns->halfopen_ev);
+	cgw_timer_cancel(ns->halfopen_ev);
 	return ns;
 }
 
@@ -317,10 +314,8 @@ ike_rekey_switch(struct ike_sa *old, struct ike_sa *ns)
 	ike_sa_arm_timers(ns);
 	ike_sa_set_state(old, IKE_S_REKEYED, NULL);
 	old->replaced_by = ns;
-	if (old->rekey_ev)
-		evtimer_del(old->rekey_ev);
-	if (old->dpd_ev)
-		evtimer_del(old->dpd_ev);
+	cgw_timer_cancel(old->rekey_ev);
+	cgw_timer_cancel(old->dpd_ev);
 }
 
 static void
@@ -343,10 +338,8 @@ ike_ike_rekey_resp(struct ike_sa *sa, struct ike_payloads *pl)
 		log_warn(peer->conf.name, "IKE SA rekey failed: %s",
 		    err ? ike_notify_name(err->type) :
 		    "invalid CREATE_CHILD_SA response");
-		if (sa->rekey_ev && sa->state == IKE_S_ESTABLISHED) {
-			struct timeval tv = { 10, 0 };
-			evtimer_add(sa->rekey_ev, &tv);
-		}
+		if (sa->rekey_ev && sa->state == IKE_S_ESTABLISHED)
+			cgw_timer_arm(sa->rekey_ev, 10000);
 		ike_req_done(sa);
 		return;
 	}

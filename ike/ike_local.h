@@ -15,6 +15,8 @@
 #include "lib/ikev2_const.h"
 #include "lib/buf.h"
 
+struct cgw_clock;
+struct cgw_timer;
 struct event;
 
 #define IKE_MAX_PROPS		16	/* parsed from one SA payload */
@@ -230,7 +232,7 @@ struct ike_child {
 	struct esp_child_sa	*pending_out;
 	struct ike_child	*replaces;
 	struct cgw_addr		 remote;	/* of its SAs, for removal */
-	struct event		*retire_ev;
+	struct cgw_timer	*retire_ev;
 	uint32_t		 spi_in, spi_out;
 	struct ike_suite	 suite;
 	char			 proposal[64];
@@ -238,8 +240,8 @@ struct ike_child {
 	bool			 initiator;
 	time_t			 created;
 	time_t			 rekey_at;
-	struct event		*rekey_ev;	/* soft: start a rekey */
-	struct event		*expire_ev;	/* hard */
+	struct cgw_timer	*rekey_ev;	/* soft: start a rekey */
+	struct cgw_timer	*expire_ev;	/* hard */
 	/* Collision bookkeeping (2.8.1): the lowest nonce of the exchange
 	 * that created this SA. */
 	uint8_t			 nonce_min[IKE_NONCE_LEN];
@@ -298,10 +300,10 @@ struct ike_sa {
 	struct wbuf		 req_msg;
 	uint32_t		 req_mid;
 	unsigned		 req_tries;
-	struct timespec		 req_start;
-	struct event		*rtx_ev;
+	uint64_t		 req_start_ms;
+	struct cgw_timer	*rtx_ev;
 	struct ike_tasks	 tasks;
-	struct event		*task_ev;	/* deferred task start */
+	struct cgw_timer	*task_ev;	/* deferred task start */
 	/* Request context. */
 	struct ike_child	*req_child;	/* being rekeyed / deleted */
 	uint32_t		 req_spi_in;	/* new inbound SPI */
@@ -323,11 +325,11 @@ struct ike_sa {
 	time_t			 last_rx;
 	uint64_t		 dpd_bytes;	/* ESP bytes in at the last check */
 	time_t			 esp_rx;	/* when those bytes last grew */
-	struct event		*rekey_ev;
-	struct event		*expire_ev;
-	struct event		*dpd_ev;
-	struct event		*ka_ev;
-	struct event		*halfopen_ev;
+	struct cgw_timer	*rekey_ev;
+	struct cgw_timer	*expire_ev;
+	struct cgw_timer	*dpd_ev;
+	struct cgw_timer	*ka_ev;
+	struct cgw_timer	*halfopen_ev;
 	/* IKE rekey collision: nonce min of the exchange that made us. */
 	uint8_t			 nonce_min[IKE_NONCE_LEN];
 	size_t			 nonce_min_len;
@@ -345,19 +347,19 @@ struct ike_peer {
 	void			*data;
 	struct ike_sas		 sas;		/* first = current */
 	bool			 keep_up;
-	struct event		*reinit_ev;
+	struct cgw_timer	*reinit_ev;
 	unsigned		 reinit_ms;
 	char			 last_error[128];
 	/* Retired CHILD SAs whose inbound half outlives their IKE SA. */
 	struct ike_children	 retired;
 	/* A refused or uninstallable CHILD SA is retried on the same IKE SA
 	 * with backoff; its reason is logged once, then counted. */
-	struct event		*child_retry_ev;
+	struct cgw_timer	*child_retry_ev;
 	unsigned		 child_retry_ms;
 	unsigned		 child_fails;
 	char			 child_fail_why[160];
 	/* Both ends initiated: pick one IKE SA once things settled. */
-	struct event		*dup_ev;
+	struct cgw_timer	*dup_ev;
 	struct ike_prop		 ike_props[CONF_MAX_PROPOSALS];
 	size_t			 n_ike_props;
 	struct ike_prop		 esp_props[CONF_MAX_PROPOSALS];
@@ -367,6 +369,9 @@ TAILQ_HEAD(ike_peers, ike_peer);
 
 struct ike_ctx {
 	struct event_base	*base;
+	struct cgw_clock	*clock;		/* every timer and `now` */
+	bool			 own_clock;
+	struct ike_io		 io;
 	struct ike_callbacks	 cb;
 	void			*cbarg;
 	struct ike_tunables	 tun;
@@ -379,6 +384,7 @@ struct ike_ctx {
 
 /* ike_sock.c */
 int	ike_sock_send(struct ike_sa *, const uint8_t *, size_t);
+void	ike_sock_keepalive(struct ike_sa *);
 struct ike_sock *ike_sock_pick(struct ike_ctx *, const struct cgw_addr *local,
 	    bool natt);
 void	ike_sock_close_all(struct ike_ctx *);
@@ -432,7 +438,7 @@ void		 ike_sa_id_body(const struct ike_sa *, bool local, struct wbuf *);
 double		 ike_jitter_s(uint32_t lifetime);
 void		 ike_ts_default(const struct cgw_prefix *, const struct cgw_addr *,
 		    struct esp_ts *);
-time_t		 ike_now(void);
+time_t		 ike_now(const struct ike_ctx *);
 
 /* ike_child.c */
 struct ike_child *ike_child_new(struct ike_sa *, uint32_t spi_in, uint32_t spi_out,

@@ -9,10 +9,10 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include <event2/event.h>
 #include <openssl/crypto.h>
 
 #include "ike/ike_local.h"
+#include "lib/clock.h"
 #include "lib/log.h"
 
 static const char *ike_state_names[] = {
@@ -55,12 +55,9 @@ ike_peer_event_name(enum ike_peer_event e)
 }
 
 time_t
-ike_now(void)
+ike_now(const struct ike_ctx *ctx)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec;
+	return (time_t)(cgw_clock_now_ms(ctx->clock) / 1000);
 }
 
 /* When to start a rekey: 9 % before the lifetime plus up to 5 % random,
@@ -129,29 +126,18 @@ ike_sa_set_state(struct ike_sa *sa, enum ike_sa_state st, const char *why)
 }
 
 static void
-ike_timer_set(struct ike_sa *sa, struct event **ev, event_callback_fn fn,
+ike_timer_set(struct ike_sa *sa, struct cgw_timer **t, cgw_timer_fn *fn,
     double s)
 {
-	struct timeval tv;
-
-	if (*ev == NULL)
-		*ev = evtimer_new(sa->peer->ctx->base, fn, sa);
-	if (*ev == NULL)
-		return;
-	if (s < 0)
-		s = 0;
-	tv.tv_sec = (time_t)s;
-	tv.tv_usec = (suseconds_t)((s - (double)tv.tv_sec) * 1e6);
-	evtimer_add(*ev, &tv);
+	cgw_timer_set(sa->peer->ctx->clock, t, fn, sa,
+	    s > 0 ? (uint64_t)(s * 1000) : 0);
 }
 
 static void
-ike_halfopen_fire(evutil_socket_t fd, short what, void *arg)
+ike_halfopen_fire(void *arg)
 {
 	struct ike_sa *sa = arg;
 
-	(void)fd;
-	(void)what;
 	if (sa->state == IKE_S_INIT_RCVD || sa->state == IKE_S_INIT_SENT ||
 	    sa->state == IKE_S_AUTH_SENT) {
 		log_info(sa->peer->conf.name, "half-open IKE SA %016llx expired",
@@ -183,7 +169,7 @@ ike_sa_new(struct ike_peer *peer, bool initiator)
 	sa->remote_port = peer->conf.remote_port ? peer->conf.remote_port :
 	    IKEV2_PORT;
 	sa->sock = ike_sock_pick(peer->ctx, &peer->conf.local, false);
-	sa->created = ike_now();
+	sa->created = ike_now(peer->ctx);
 	sa->last_rx = sa->created;
 	TAILQ_INSERT_HEAD(&peer->sas, sa, entry);
 	ike_timer_set(sa, &sa->halfopen_ev, ike_halfopen_fire,
@@ -192,12 +178,10 @@ ike_sa_new(struct ike_peer *peer, bool initiator)
 }
 
 static void
-ike_ev_free(struct event **ev)
+ike_ev_free(struct cgw_timer **t)
 {
-	if (*ev) {
-		event_free(*ev);
-		*ev = NULL;
-	}
+	cgw_timer_free(*t);
+	*t = NULL;
 }
 
 void
@@ -239,12 +223,10 @@ ike_sa_free(struct ike_sa *sa)
 }
 
 static void
-ike_reinit_fire(evutil_socket_t fd, short what, void *arg)
+ike_reinit_fire(void *arg)
 {
 	struct ike_peer *peer = arg;
 
-	(void)fd;
-	(void)what;
 	if (!peer->keep_up)
 		return;
 	/* Only when nothing is up or under way. */
@@ -256,16 +238,13 @@ void
 ike_peer_schedule_reinit(struct ike_peer *peer)
 {
 	const struct ike_tunables *t = &peer->ctx->tun;
-	struct timeval tv;
 
 	if (!peer->keep_up)
 		return;
 	if (peer->reinit_ms == 0)
 		peer->reinit_ms = t->reinit_min_ms;
-	tv.tv_sec = peer->reinit_ms / 1000;
-	tv.tv_usec = (peer->reinit_ms % 1000) * 1000;
 	log_info(peer->conf.name, "re-initiating in %u ms", peer->reinit_ms);
-	evtimer_add(peer->reinit_ev, &tv);
+	cgw_timer_arm(peer->reinit_ev, peer->reinit_ms);
 	peer->reinit_ms *= 2;
 	if (peer->reinit_ms > t->reinit_max_ms)
 		peer->reinit_ms = t->reinit_max_ms;
@@ -303,23 +282,19 @@ ike_sa_fail(struct ike_sa *sa, enum ike_peer_event ev, const char *fmt, ...)
 static void ike_sa_arm_dpd(struct ike_sa *);
 
 static void
-ike_rekey_fire(evutil_socket_t fd, short what, void *arg)
+ike_rekey_fire(void *arg)
 {
 	struct ike_sa *sa = arg;
 
-	(void)fd;
-	(void)what;
 	if (sa->state == IKE_S_ESTABLISHED)
 		ike_task_add(sa, IKE_REQ_REKEY_IKE, 0);
 }
 
 static void
-ike_expire_fire(evutil_socket_t fd, short what, void *arg)
+ike_expire_fire(void *arg)
 {
 	struct ike_sa *sa = arg;
 
-	(void)fd;
-	(void)what;
 	ike_info_delete_ike_nowait(sa);
 	ike_sa_fail(sa, IKE_EV_EXPIRED, "IKE SA reached its hard lifetime "
 	    "without a rekey");
@@ -333,7 +308,7 @@ ike_expire_fire(evutil_socket_t fd, short what, void *arg)
  * phase of the timer when the peer went quiet.
  */
 static void
-ike_dpd_fire(evutil_socket_t fd, short what, void *arg)
+ike_dpd_fire(void *arg)
 {
 	struct ike_sa *sa = arg;
 	struct ike_peer *peer = sa->peer;
@@ -341,10 +316,8 @@ ike_dpd_fire(evutil_socket_t fd, short what, void *arg)
 	uint64_t total = 0, b;
 	bool known = false;
 	struct ike_child *c;
-	time_t now = ike_now(), alive, silent;
+	time_t now = ike_now(ctx), alive, silent;
 
-	(void)fd;
-	(void)what;
 	if (sa->state != IKE_S_ESTABLISHED)
 		return;
 	if (ctx->cb.child_bytes_in) {
@@ -382,20 +355,11 @@ ike_sa_arm_dpd(struct ike_sa *sa)
 }
 
 static void
-ike_ka_fire(evutil_socket_t fd, short what, void *arg)
+ike_ka_fire(void *arg)
 {
 	struct ike_sa *sa = arg;
-	static const uint8_t ka = 0xff;
 
-	(void)fd;
-	(void)what;
-	/* The keepalive goes without the non-ESP marker (RFC 3948 2.3). */
-	if (sa->sock && sa->sock->natt) {
-		struct sockaddr_storage ss;
-		socklen_t sl = addr_to_sockaddr(&sa->remote, sa->remote_port, &ss);
-
-		sendto(sa->sock->fd, &ka, 1, 0, (struct sockaddr *)&ss, sl);
-	}
+	ike_sock_keepalive(sa);
 	ike_timer_set(sa, &sa->ka_ev, ike_ka_fire,
 	    sa->peer->ctx->tun.natt_keepalive_s);
 }
@@ -407,7 +371,7 @@ ike_sa_arm_timers(struct ike_sa *sa)
 
 	double soft = ike_jitter_s(life);
 
-	sa->rekey_at = ike_now() + (time_t)soft;
+	sa->rekey_at = ike_now(sa->peer->ctx) + (time_t)soft;
 	ike_timer_set(sa, &sa->rekey_ev, ike_rekey_fire, soft);
 	ike_timer_set(sa, &sa->expire_ev, ike_expire_fire, life);
 	ike_sa_arm_dpd(sa);
@@ -441,13 +405,11 @@ ike_peer_n_established(const struct ike_peer *peer)
  * survivor's, so no packet is lost.
  */
 static void
-ike_dup_fire(evutil_socket_t fd, short what, void *arg)
+ike_dup_fire(void *arg)
 {
 	struct ike_peer *peer = arg;
 	struct ike_sa *sa, *keep = NULL;
 
-	(void)fd;
-	(void)what;
 	if (ike_peer_n_established(peer) < 2)
 		return;
 	TAILQ_FOREACH(sa, &peer->sas, entry)
@@ -472,17 +434,11 @@ ike_dup_fire(evutil_socket_t fd, short what, void *arg)
 static void
 ike_peer_check_duplicates(struct ike_peer *peer)
 {
-	unsigned ms = peer->ctx->tun.dup_settle_ms;
-	struct timeval tv = { ms / 1000, (suseconds_t)(ms % 1000) * 1000 };
-
-	if (ike_peer_n_established(peer) < 2)
+	if (ike_peer_n_established(peer) < 2 ||
+	    cgw_timer_pending(peer->dup_ev))
 		return;
-	if (peer->dup_ev == NULL &&
-	    (peer->dup_ev = evtimer_new(peer->ctx->base, ike_dup_fire,
-	    peer)) == NULL)
-		return;
-	if (!evtimer_pending(peer->dup_ev, NULL))
-		evtimer_add(peer->dup_ev, &tv);
+	cgw_timer_set(peer->ctx->clock, &peer->dup_ev, ike_dup_fire, peer,
+	    peer->ctx->tun.dup_settle_ms);
 }
 
 void
@@ -492,8 +448,7 @@ ike_sa_established(struct ike_sa *sa)
 	struct ike_sa *o, *next;
 	char why[160];
 
-	if (sa->halfopen_ev)
-		evtimer_del(sa->halfopen_ev);
+	cgw_timer_cancel(sa->halfopen_ev);
 	snprintf(why, sizeof(why), "%s%s", sa->proposal,
 	    sa->nat_local ? ", behind NAT" : sa->nat_remote ?
 	    ", peer behind NAT" : "");
@@ -648,16 +603,33 @@ struct ike_ctx *
 ike_ctx_new(struct event_base *base, const struct ike_callbacks *cb,
     void *cbarg)
 {
+	return ike_ctx_new_with(base, cb, cbarg, NULL, NULL);
+}
+
+struct ike_ctx *
+ike_ctx_new_with(struct event_base *base, const struct ike_callbacks *cb,
+    void *cbarg, struct cgw_clock *clock, const struct ike_io *io)
+{
 	struct ike_ctx *ctx;
 
 	if ((ctx = calloc(1, sizeof(*ctx))) == NULL)
 		return NULL;
 	ctx->base = base;
+	ctx->clock = clock;
+	if (clock == NULL) {
+		ctx->clock = cgw_clock_new_event(base);
+		ctx->own_clock = true;
+	}
+	if (io)
+		ctx->io = *io;
 	ctx->cb = *cb;
 	ctx->cbarg = cbarg;
 	TAILQ_INIT(&ctx->peers);
 	ike_ctx_set_tunables(ctx, NULL);
-	if (ike_random(ctx->cookie_secret, sizeof(ctx->cookie_secret)) < 0) {
+	if (ctx->clock == NULL || (ctx->io.send == NULL && base == NULL) ||
+	    ike_random(ctx->cookie_secret, sizeof(ctx->cookie_secret)) < 0) {
+		if (ctx->own_clock)
+			cgw_clock_free(ctx->clock);
 		free(ctx);
 		return NULL;
 	}
@@ -707,6 +679,8 @@ ike_ctx_free(struct ike_ctx *ctx)
 	while ((peer = TAILQ_FIRST(&ctx->peers)))
 		ike_peer_remove(peer);
 	ike_sock_close_all(ctx);
+	if (ctx->own_clock)
+		cgw_clock_free(ctx->clock);
 	OPENSSL_cleanse(ctx->cookie_secret, sizeof(ctx->cookie_secret));
 	free(ctx);
 }
@@ -753,7 +727,7 @@ ike_peer_add(struct ike_ctx *ctx, const struct ike_peer_conf *conf,
 	if (peer->n_ike_props == 0 || peer->n_esp_props == 0 ||
 	    ike_prop_first_dh(peer->ike_props, peer->n_ike_props) == 0)
 		snprintf(err, errlen, "IKE proposals need a DH group");
-	else if ((peer->reinit_ev = evtimer_new(ctx->base, ike_reinit_fire,
+	else if ((peer->reinit_ev = cgw_timer_new(ctx->clock, ike_reinit_fire,
 	    peer)) == NULL)
 		snprintf(err, errlen, "out of memory");
 	if (peer->reinit_ev == NULL) {
@@ -784,12 +758,9 @@ ike_peer_remove(struct ike_peer *peer)
 	}
 	while ((c = TAILQ_FIRST(&peer->retired)))
 		ike_child_free(c, true);
-	if (peer->reinit_ev)
-		event_free(peer->reinit_ev);
-	if (peer->child_retry_ev)
-		event_free(peer->child_retry_ev);
-	if (peer->dup_ev)
-		event_free(peer->dup_ev);
+	cgw_timer_free(peer->reinit_ev);
+	cgw_timer_free(peer->child_retry_ev);
+	cgw_timer_free(peer->dup_ev);
 	TAILQ_REMOVE(&peer->ctx->peers, peer, entry);
 	OPENSSL_cleanse(peer->psk, peer->psk_len);
 	free(peer->psk);
@@ -852,7 +823,7 @@ ike_peer_terminate(struct ike_peer *peer)
 	struct ike_sa *sa, *next;
 
 	peer->keep_up = false;
-	evtimer_del(peer->reinit_ev);
+	cgw_timer_cancel(peer->reinit_ev);
 	for (sa = TAILQ_FIRST(&peer->sas); sa; sa = next) {
 		next = TAILQ_NEXT(sa, entry);
 		if (sa->state == IKE_S_ESTABLISHED)
@@ -901,7 +872,7 @@ ike_peer_status(const struct ike_peer *peer, struct ike_status *st)
 {
 	const struct ike_sa *sa = TAILQ_FIRST(&peer->sas);
 	const struct ike_child *c;
-	time_t now = ike_now();
+	time_t now = ike_now(peer->ctx);
 
 	memset(st, 0, sizeof(*st));
 	snprintf(st->last_error, sizeof(st->last_error), "%s", peer->last_error);

@@ -6,17 +6,35 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/udp.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 
 #include <event2/event.h>
 
 #include "ike/ike_local.h"
 #include "lib/log.h"
+
+/* One datagram as it came off the wire, from the socket or a test. */
+static void
+ike_sock_input(struct ike_sock *s, const uint8_t *p, size_t n,
+    const struct cgw_addr *from, uint16_t port)
+{
+	if (s->natt) {
+		if (n == 1 && p[0] == 0xff)
+			return;		/* keepalive */
+		if (n < 4 || memcmp(p, "\0\0\0\0", 4) != 0)
+			return;		/* ESP the kernel did not take */
+		ike_recv(s, p + 4, n - 4, from, port);
+	} else {
+		ike_recv(s, p, n, from, port);
+	}
+}
 
 static void
 ike_sock_read(evutil_socket_t fd, short what, void *arg)
@@ -38,18 +56,53 @@ ike_sock_read(evutil_socket_t fd, short what, void *arg)
 				log_warn(NULL, "ike: recvfrom: %s", strerror(errno));
 			return;
 		}
-		if (!addr_from_sockaddr(&from, &port, (struct sockaddr *)&ss))
+		if (addr_from_sockaddr(&from, &port, (struct sockaddr *)&ss))
+			ike_sock_input(s, buf, (size_t)n, &from, port);
+	}
+}
+
+int
+ike_ctx_input(struct ike_ctx *ctx, const struct cgw_addr *local,
+    uint16_t local_port, const struct cgw_addr *from, uint16_t from_port,
+    const uint8_t *p, size_t len)
+{
+	static const uint8_t any[sizeof(local->bytes)];
+
+	for (size_t i = 0; i < ctx->nsocks; i++) {
+		struct ike_sock *s = &ctx->socks[i];
+
+		if (s->port != local_port || s->local.af != local->af)
 			continue;
-		if (s->natt) {
-			if (n == 1 && buf[0] == 0xff)
-				continue;	/* keepalive */
-			if (n < 4 || memcmp(buf, "\0\0\0\0", 4) != 0)
-				continue;	/* ESP the kernel did not take */
-			ike_recv(s, buf + 4, (size_t)n - 4, &from, port);
-		} else {
-			ike_recv(s, buf, (size_t)n, &from, port);
+		/* As the kernel would: the exact address or a wildcard bind. */
+		if (addr_eq(&s->local, local) ||
+		    memcmp(s->local.bytes, any, addr_len(&s->local)) == 0) {
+			ike_sock_input(s, p, len, from, from_port);
+			return 0;
 		}
 	}
+	return -1;
+}
+
+/* With a send hook there is no socket: the address and port are taken as
+ * given, for ike_ctx_input to match. */
+static int
+ike_sock_open_hooked(struct ike_ctx *ctx, const struct cgw_addr *local,
+    uint16_t port, bool natt, char *err, size_t errlen)
+{
+	struct ike_sock *s;
+
+	if (port == 0) {
+		snprintf(err, errlen, "a send hook needs explicit ports");
+		return -1;
+	}
+	s = &ctx->socks[ctx->nsocks++];
+	memset(s, 0, sizeof(*s));
+	s->fd = -1;
+	s->natt = natt;
+	s->ctx = ctx;
+	s->local = *local;
+	s->port = port;
+	return 0;
 }
 
 static int
@@ -71,6 +124,8 @@ ike_sock_open(struct ike_ctx *ctx, const struct cgw_addr *local, uint16_t port,
 		any.af = AF_INET;
 		local = &any;
 	}
+	if (ctx->io.send)
+		return ike_sock_open_hooked(ctx, local, port, natt, err, errlen);
 	fd = socket(local->af, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
 		snprintf(err, errlen, "socket: %s", strerror(errno));
@@ -159,25 +214,41 @@ ike_sock_pick(struct ike_ctx *ctx, const struct cgw_addr *local, bool natt)
 	return fallback;
 }
 
-int
-ike_sock_sendto(struct ike_sock *s, const struct cgw_addr *to, uint16_t port,
-    const uint8_t *p, size_t len)
+/* A test's hook sees the datagram whole, marker included. */
+static int
+ike_sock_hook(struct ike_sock *s, const struct cgw_addr *to, uint16_t port,
+    const struct iovec *iov, size_t n)
+{
+	struct ike_dgram d = { &s->local, s->port, to, port, NULL, 0 };
+	uint8_t *p;
+	int rc;
+
+	for (size_t i = 0; i < n; i++)
+		d.len += iov[i].iov_len;
+	if ((p = malloc(d.len)) == NULL)
+		return -1;
+	d.p = p;
+	for (size_t i = 0, off = 0; i < n; off += iov[i++].iov_len)
+		memcpy(p + off, iov[i].iov_base, iov[i].iov_len);
+	rc = s->ctx->io.send(s->ctx->io.arg, &d);
+	free(p);
+	return rc;
+}
+
+static int
+ike_sock_xmit(struct ike_sock *s, const struct cgw_addr *to, uint16_t port,
+    struct iovec *iov, size_t n)
 {
 	struct sockaddr_storage ss;
-	socklen_t sl = addr_to_sockaddr(to, port, &ss);
-	struct iovec iov[2];
 	struct msghdr mh;
-	static const uint8_t marker[4];
 
+	if (s->ctx->io.send)
+		return ike_sock_hook(s, to, port, iov, n);
 	memset(&mh, 0, sizeof(mh));
 	mh.msg_name = &ss;
-	mh.msg_namelen = sl;
-	iov[0].iov_base = (void *)marker;
-	iov[0].iov_len = 4;
-	iov[1].iov_base = (void *)p;
-	iov[1].iov_len = len;
-	mh.msg_iov = s->natt ? iov : iov + 1;
-	mh.msg_iovlen = s->natt ? 2 : 1;
+	mh.msg_namelen = addr_to_sockaddr(to, port, &ss);
+	mh.msg_iov = iov;
+	mh.msg_iovlen = n;
 	if (sendmsg(s->fd, &mh, 0) < 0) {
 		char a[CGW_ADDRSTRLEN];
 
@@ -186,6 +257,31 @@ ike_sock_sendto(struct ike_sock *s, const struct cgw_addr *to, uint16_t port,
 		return -1;
 	}
 	return 0;
+}
+
+int
+ike_sock_sendto(struct ike_sock *s, const struct cgw_addr *to, uint16_t port,
+    const uint8_t *p, size_t len)
+{
+	static const uint8_t marker[4];
+	struct iovec iov[2] = {
+		{ (void *)marker, sizeof(marker) },
+		{ (void *)p, len },
+	};
+
+	return s->natt ? ike_sock_xmit(s, to, port, iov, 2) :
+	    ike_sock_xmit(s, to, port, iov + 1, 1);
+}
+
+/* The keepalive goes without the non-ESP marker (RFC 3948 2.3). */
+void
+ike_sock_keepalive(struct ike_sa *sa)
+{
+	static const uint8_t ka = 0xff;
+	struct iovec iov = { (void *)&ka, 1 };
+
+	if (sa->sock && sa->sock->natt)
+		ike_sock_xmit(sa->sock, &sa->remote, sa->remote_port, &iov, 1);
 }
 
 int
@@ -202,7 +298,8 @@ ike_sock_close_all(struct ike_ctx *ctx)
 	for (size_t i = 0; i < ctx->nsocks; i++) {
 		if (ctx->socks[i].ev)
 			event_free(ctx->socks[i].ev);
-		close(ctx->socks[i].fd);
+		if (ctx->socks[i].fd >= 0)
+			close(ctx->socks[i].fd);
 	}
 	ctx->nsocks = 0;
 }

@@ -7,9 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <event2/event.h>
-
 #include "ike/ike_local.h"
+#include "lib/clock.h"
 #include "lib/log.h"
 
 static const char *
@@ -59,14 +58,12 @@ ike_msg_seal(struct ike_sa *sa, struct wbuf *out, uint8_t exch,
 	return ike_sk_seal(&d, out, sk_off, inner->w->p, inner->w->len);
 }
 
+/* Seconds since our current request first went out. */
 static double
-ike_elapsed(const struct timespec *since)
+ike_elapsed(const struct ike_sa *sa)
 {
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (double)(now.tv_sec - since->tv_sec) +
-	    (double)(now.tv_nsec - since->tv_nsec) / 1e9;
+	return (double)(cgw_clock_now_ms(sa->peer->ctx->clock) -
+	    sa->req_start_ms) / 1000.0;
 }
 
 static void
@@ -76,31 +73,26 @@ ike_rtx_arm(struct ike_sa *sa)
 	uint32_t dpd_timeout = sa->peer->conf.dpd_timeout_s;
 	double s = (double)(t->retransmit_base_ms << (sa->req_tries < 10 ?
 	    sa->req_tries : 10)) / 1000.0;
-	struct timeval tv;
 
 	/* On an established SA the DPD timeout bounds the whole exchange:
 	 * wake up at that deadline rather than after the next backoff. */
 	if (sa->state == IKE_S_ESTABLISHED && dpd_timeout) {
-		double left = (double)dpd_timeout - ike_elapsed(&sa->req_start);
+		double left = (double)dpd_timeout - ike_elapsed(sa);
 
 		if (left < s)
 			s = left > 0 ? left + 0.001 : 0.001;
 	}
-	tv.tv_sec = (time_t)s;
-	tv.tv_usec = (suseconds_t)((s - (double)tv.tv_sec) * 1e6);
-	evtimer_add(sa->rtx_ev, &tv);
+	cgw_timer_arm(sa->rtx_ev, (uint64_t)(s * 1000));
 }
 
 static void
-ike_rtx_fire(evutil_socket_t fd, short what, void *arg)
+ike_rtx_fire(void *arg)
 {
 	struct ike_sa *sa = arg;
 	struct ike_peer *peer = sa->peer;
 	const struct ike_tunables *t = &peer->ctx->tun;
-	double el = ike_elapsed(&sa->req_start);
+	double el = ike_elapsed(sa);
 
-	(void)fd;
-	(void)what;
 	if (sa->req == IKE_REQ_NONE)
 		return;
 	sa->req_tries++;
@@ -124,14 +116,14 @@ ike_req_send(struct ike_sa *sa, enum ike_req_kind kind, struct wbuf *msg)
 	if (msg->err)
 		return -1;
 	if (sa->rtx_ev == NULL)
-		sa->rtx_ev = evtimer_new(sa->peer->ctx->base, ike_rtx_fire, sa);
+		sa->rtx_ev = cgw_timer_new(sa->peer->ctx->clock, ike_rtx_fire, sa);
 	wbuf_free(&sa->req_msg);
 	sa->req_msg = *msg;
 	wbuf_init(msg);
 	sa->req = kind;
 	sa->req_mid = sa->mid_next;
 	sa->req_tries = 0;
-	clock_gettime(CLOCK_MONOTONIC, &sa->req_start);
+	sa->req_start_ms = cgw_clock_now_ms(sa->peer->ctx->clock);
 	log_debug(sa->peer->conf.name, "sending %s request (mid %u, %zu bytes)",
 	    ike_req_name(kind), sa->req_mid, sa->req_msg.len);
 	ike_sock_send(sa, sa->req_msg.p, sa->req_msg.len);
@@ -140,28 +132,22 @@ ike_req_send(struct ike_sa *sa, enum ike_req_kind kind, struct wbuf *msg)
 }
 
 static void
-ike_task_fire(evutil_socket_t fd, short what, void *arg)
+ike_task_fire(void *arg)
 {
-	(void)fd;
-	(void)what;
 	ike_task_run(arg);
 }
 
 static void
 ike_task_kick(struct ike_sa *sa)
 {
-	if (sa->task_ev == NULL)
-		sa->task_ev = evtimer_new(sa->peer->ctx->base, ike_task_fire, sa);
-	if (sa->task_ev)
-		event_active(sa->task_ev, EV_TIMEOUT, 0);
+	cgw_timer_set(sa->peer->ctx->clock, &sa->task_ev, ike_task_fire, sa, 0);
 }
 
 void
 ike_req_done(struct ike_sa *sa)
 {
 	sa->req = IKE_REQ_NONE;
-	if (sa->rtx_ev)
-		evtimer_del(sa->rtx_ev);
+	cgw_timer_cancel(sa->rtx_ev);
 	wbuf_free(&sa->req_msg);
 	wbuf_init(&sa->req_msg);
 	sa->mid_next++;
@@ -444,7 +430,7 @@ ike_recv(struct ike_sock *s, const uint8_t *p, size_t len,
 	memset(pl, 0, sizeof(*pl));
 	pr = ike_pld_parse(first, inner.p, inner.len, 0, pl);
 	/* Authenticated: the peer is alive, and may have moved (NAT). */
-	sa->last_rx = ike_now();
+	sa->last_rx = ike_now(ctx);
 	if ((sa->nat_local || sa->nat_remote || s->natt) &&
 	    (port != sa->remote_port || s != sa->sock)) {
 		sa->remote_port = port;
