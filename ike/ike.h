@@ -229,6 +229,7 @@ struct ike_status {
 	int32_t			rekey_in_s;
 	bool			nat_local, nat_remote;	/* NAT in front of us / them */
 	bool			initiator;
+	unsigned		n_ike;		/* established IKE SAs: 1 when all is well */
 	size_t			n_child;
 	struct ike_child_status	child[IKE_STATUS_MAX_CHILD];
 	char			last_error[128];

@@ -177,16 +177,6 @@ ike_child_err_reason(uint16_t type)
 	}
 }
 
-static enum ike_peer_event
-ike_child_err_event(uint16_t type)
-{
-	switch (type) {
-	case IKEV2_N_NO_PROPOSAL_CHOSEN:	return IKE_EV_NO_PROPOSAL;
-	case IKEV2_N_TS_UNACCEPTABLE:		return IKE_EV_TS_UNACCEPTABLE;
-	default:				return IKE_EV_ERROR;
-	}
-}
-
 void
 ike_auth_recv_resp(struct ike_sa *sa, const struct ike_hdr *h,
     struct ike_payloads *pl)

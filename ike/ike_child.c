@@ -304,6 +304,16 @@ ike_route_source(const struct cgw_addr *to, struct cgw_addr *src)
 	return rc;
 }
 
+enum ike_peer_event
+ike_child_err_event(uint16_t type)
+{
+	switch (type) {
+	case IKEV2_N_NO_PROPOSAL_CHOSEN:	return IKE_EV_NO_PROPOSAL;
+	case IKEV2_N_TS_UNACCEPTABLE:		return IKE_EV_TS_UNACCEPTABLE;
+	default:				return IKE_EV_ERROR;
+	}
+}
+
 uint16_t
 ike_child_install_notify(int rc)
 {

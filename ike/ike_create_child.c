@@ -93,9 +93,10 @@ out:
  */
 static void
 ike_child_rekey_failed(struct ike_sa *sa, struct ike_child *old,
-    const char *why)
+    enum ike_peer_event ev, const char *why)
 {
 	if (old == NULL) {
+		ike_peer_event(sa->peer, ev, why);
 		ike_child_retry_later(sa->peer, why);
 		return;
 	}
@@ -150,7 +151,8 @@ ike_child_rekey_resp(struct ike_sa *sa, struct ike_payloads *pl)
 			    IKE_REQ_NEW_CHILD, old ? old->spi_in : 0);
 			return;
 		}
-		ike_child_rekey_failed(sa, old, why);
+		ike_child_rekey_failed(sa, old, err ?
+		    ike_child_err_event(err->type) : IKE_EV_ERROR, why);
 		return;
 	}
 	nc = ike_child_new(sa, sa->req_spi_in, (uint32_t)pl->props[0].spi,
@@ -169,10 +171,8 @@ ike_child_rekey_resp(struct ike_sa *sa, struct ike_payloads *pl)
 		if (old && old->state == CHILD_S_REKEYING)
 			ike_child_set_state(old, CHILD_S_INSTALLED,
 			    "rekey not installed");
-		ike_peer_event(peer, IKE_EV_KERNEL, "the kernel refused the "
-		    "new CHILD SA");
-		ike_child_rekey_failed(sa, old, "the kernel refused the new "
-		    "CHILD SA");
+		ike_child_rekey_failed(sa, old, IKE_EV_KERNEL, "the kernel "
+		    "refused the new CHILD SA");
 		goto done;
 	}
 	if (old && old->replaced_by_peer) {

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ike/ike_local.h"
+#include "lib/clock.h"
 #include "lib/log.h"
 
 int
@@ -127,6 +128,9 @@ ike_info_check_children(struct ike_sa *sa)
 
 	if (sa->state != IKE_S_ESTABLISHED || !sa->peer->keep_up ||
 	    !sa->initiator)
+		return;
+	/* A CHILD SA that just failed is retried on its backoff timer. */
+	if (cgw_timer_pending(sa->peer->child_retry_ev))
 		return;
 	TAILQ_FOREACH(c, &sa->children, entry)
 		if (c->state == CHILD_S_INSTALLED || c->state == CHILD_S_REKEYING)

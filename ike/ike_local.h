@@ -465,6 +465,8 @@ struct ike_child *ike_child_by_out(struct ike_sa *, uint32_t);
 int		 ike_child_install(struct ike_child *, const uint8_t *gir, size_t girlen,
 		    const uint8_t *ni, size_t nilen, const uint8_t *nr, size_t nrlen,
 		    struct ike_child *replaces);
+/* What a CHILD SA error notify from the peer means to the daemon. */
+enum ike_peer_event ike_child_err_event(uint16_t notify);
 /* The notify that answers a failed install (responder). */
 uint16_t	 ike_child_install_notify(int rc);
 void		 ike_child_arm(struct ike_child *);

@@ -876,6 +876,7 @@ ike_peer_status(const struct ike_peer *peer, struct ike_status *st)
 
 	memset(st, 0, sizeof(*st));
 	snprintf(st->last_error, sizeof(st->last_error), "%s", peer->last_error);
+	st->n_ike = ike_peer_n_established(peer);
 	if (sa == NULL) {
 		snprintf(st->state, sizeof(st->state), "%s",
 		    peer->keep_up ? "connecting" : "down");

@@ -272,6 +272,21 @@ pair_peer_add(struct pair_side *s, struct ike_peer_conf *pc, bool initiate)
 	return s->peer;
 }
 
+void
+pair_proposal(struct conf_proposal *p, const char *text, uint16_t encr,
+    uint16_t keybits, uint16_t integ, uint16_t prf, uint16_t dh)
+{
+	memset(p, 0, sizeof(*p));
+	snprintf(p->text, sizeof(p->text), "%s", text);
+	p->xf[p->nxf++] = (struct conf_xform){ IKEV2_XFORM_ENCR, encr, keybits };
+	if (integ)
+		p->xf[p->nxf++] = (struct conf_xform){ IKEV2_XFORM_INTEG, integ, 0 };
+	if (prf)
+		p->xf[p->nxf++] = (struct conf_xform){ IKEV2_XFORM_PRF, prf, 0 };
+	if (dh)
+		p->xf[p->nxf++] = (struct conf_xform){ IKEV2_XFORM_DH, dh, 0 };
+}
+
 /* ---- stepping ----------------------------------------------------------- */
 
 bool

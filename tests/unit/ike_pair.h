@@ -86,6 +86,10 @@ int	pair_sa_find(const struct pair_side *, uint32_t spi_in);
 struct ike_peer *pair_peer_add(struct pair_side *, struct ike_peer_conf *pc,
 	    bool initiate);
 
+/* A proposal of IANA transforms (0 = transform left out). */
+void	pair_proposal(struct conf_proposal *, const char *text, uint16_t encr,
+	    uint16_t keybits, uint16_t integ, uint16_t prf, uint16_t dh);
+
 /* Runs what is due now on the running sides; delivers nothing. */
 void	pair_kick(struct ike_pair *);
 /* Delivers the first datagram whose receiver runs, after anything due

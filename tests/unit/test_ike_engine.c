@@ -19,21 +19,6 @@
 
 static struct ike_pair P;
 
-static void
-conf_proposal(struct conf_proposal *p, const char *text, uint16_t encr,
-    uint16_t keybits, uint16_t integ, uint16_t prf, uint16_t dh)
-{
-	memset(p, 0, sizeof(*p));
-	snprintf(p->text, sizeof(p->text), "%s", text);
-	p->xf[p->nxf++] = (struct conf_xform){ IKEV2_XFORM_ENCR, encr, keybits };
-	if (integ)
-		p->xf[p->nxf++] = (struct conf_xform){ IKEV2_XFORM_INTEG, integ, 0 };
-	if (prf)
-		p->xf[p->nxf++] = (struct conf_xform){ IKEV2_XFORM_PRF, prf, 0 };
-	if (dh)
-		p->xf[p->nxf++] = (struct conf_xform){ IKEV2_XFORM_DH, dh, 0 };
-}
-
 struct opts {
 	const char	*psk_a, *psk_b;
 	uint32_t	 ike_life, esp_life;
@@ -53,14 +38,14 @@ side_peer(struct pair_side *s, bool initiate, const char *psk,
 	pc.psk = psk;
 	pc.psk_len = strlen(psk);
 	pc.n_ike = 2;
-	conf_proposal(&pc.ike[0], "aes128-sha256-ecp256", IKEV2_ENCR_AES_CBC,
+	pair_proposal(&pc.ike[0], "aes128-sha256-ecp256", IKEV2_ENCR_AES_CBC,
 	    128, IKEV2_INTEG_HMAC_SHA2_256_128, IKEV2_PRF_HMAC_SHA2_256,
 	    IKEV2_DH_ECP256);
-	conf_proposal(&pc.ike[1], "aes256gcm16-prfsha256-modp2048",
+	pair_proposal(&pc.ike[1], "aes256gcm16-prfsha256-modp2048",
 	    IKEV2_ENCR_AES_GCM_16, 256, 0, IKEV2_PRF_HMAC_SHA2_256,
 	    IKEV2_DH_MODP2048);
 	pc.n_esp = 1;
-	conf_proposal(&pc.esp[0], "aes256gcm16-ecp256", IKEV2_ENCR_AES_GCM_16,
+	pair_proposal(&pc.esp[0], "aes256gcm16-ecp256", IKEV2_ENCR_AES_GCM_16,
 	    256, 0, 0, IKEV2_DH_ECP256);
 	if (o->pfs_mismatch && s == &P.a)
 		pc.esp[0].xf[pc.esp[0].nxf++] = (struct conf_xform){

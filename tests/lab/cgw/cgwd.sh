@@ -131,6 +131,16 @@ xfrm_sa_count() {
 # `cgwctl --json show sas` match the kernel's (`ip -s xfrm state`, read
 # just after) within TOLERANCE bytes (default 300: a keepalive or two).
 cgw_counters_check() {
+	local try
+	# A rekey between the two reads replaces an SA: read both again.
+	for try in 1 2 3; do
+		cgw_counters_once "$@" && return 0
+		sleep 2
+	done
+	return 1
+}
+
+cgw_counters_once() {
 	local tol=${1:-300} bad=0 tun spi dir jb kb rows
 	rows=$(cgwctl_ --json show sas | jq -r '.sas[] | .tunnel as $t | .child_sas[] |
 		"\($t) \(.spi_in) in \(.bytes_in)", "\($t) \(.spi_out) out \(.bytes_out)"') || return 1

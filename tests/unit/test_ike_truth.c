@@ -1,0 +1,400 @@
+/*
+ * What the engine tells the daemon is what the kernel and the peer hold:
+ * kernel refusals in both roles, a refused CHILD SA retried with backoff
+ * on the same IKE SA, both ends initiating, INITIAL_CONTACT after DPD,
+ * make-before-break ordering of the halves, forged retransmissions and
+ * unauthenticated attempts that must not touch a working tunnel. Two
+ * engines stepped message by message (ike_pair.h).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "ike/ike.h"
+#include "lib/ikev2_const.h"
+#include "tests/unit/ike_pair.h"
+
+static struct ike_pair P;
+
+struct conf_opts {
+	const char	*psk;
+	bool		 initiate;
+	bool		 other_esp;	/* an ESP proposal the other end lacks */
+	bool		 other_ike;	/* an IKE proposal the other end lacks */
+	uint32_t	 dpd_interval, dpd_timeout;
+};
+
+static struct ike_peer *
+add_peer(struct pair_side *s, const struct conf_opts *o)
+{
+	struct ike_peer_conf pc;
+	const char *psk = o->psk ? o->psk : "a-shared-secret";
+
+	memset(&pc, 0, sizeof(pc));
+	pc.psk = psk;
+	pc.psk_len = strlen(psk);
+	pc.n_ike = 1;
+	if (o->other_ike)
+		pair_proposal(&pc.ike[0], "aes128-sha1-modp1024",
+		    IKEV2_ENCR_AES_CBC, 128, IKEV2_INTEG_HMAC_SHA1_96,
+		    IKEV2_PRF_HMAC_SHA1, IKEV2_DH_MODP1024);
+	else
+		pair_proposal(&pc.ike[0], "aes256gcm16-prfsha256-ecp256",
+		    IKEV2_ENCR_AES_GCM_16, 256, 0, IKEV2_PRF_HMAC_SHA2_256,
+		    IKEV2_DH_ECP256);
+	pc.n_esp = 1;
+	if (o->other_esp)
+		pair_proposal(&pc.esp[0], "aes128-sha1-modp1024",
+		    IKEV2_ENCR_AES_CBC, 128, IKEV2_INTEG_HMAC_SHA1_96, 0,
+		    IKEV2_DH_MODP1024);
+	else
+		pair_proposal(&pc.esp[0], "aes256gcm16-ecp256",
+		    IKEV2_ENCR_AES_GCM_16, 256, 0, 0, IKEV2_DH_ECP256);
+	pc.dpd_interval_s = o->dpd_interval;
+	pc.dpd_timeout_s = o->dpd_timeout;
+	return pair_peer_add(s, &pc, o->initiate);
+}
+
+static unsigned
+n_ike(struct pair_side *s)
+{
+	struct ike_status st;
+
+	ike_peer_status(s->peer, &st);
+	return st.n_ike;
+}
+
+static bool
+both_up(struct ike_pair *p)
+{
+	return p->a.nsa == 1 && p->b.nsa == 1 && ike_peer_usable(p->a.peer) &&
+	    ike_peer_usable(p->b.peer);
+}
+
+static void
+setup_ab(const struct conf_opts *a, const struct conf_opts *b)
+{
+	pair_init(&P);
+	add_peer(&P.b, b);
+	add_peer(&P.a, a);
+}
+
+/* Everything of the one CHILD SA pair in both "kernels", both halves. */
+static void
+assert_one_pair(void)
+{
+	assert_int_equal(n_ike(&P.a), 1);
+	assert_int_equal(n_ike(&P.b), 1);
+	assert_int_equal(P.a.nsa, 1);
+	assert_int_equal(P.b.nsa, 1);
+	assert_int_equal(P.a.dirs[0], IKE_DIR_BOTH);
+	assert_int_equal(P.b.dirs[0], IKE_DIR_BOTH);
+	pair_assert_child_match(&P);
+}
+
+/*
+ * The responder's kernel refuses the CHILD SA (an algorithm it lacks):
+ * the refusal reaches the initiator as NO_PROPOSAL_CHOSEN instead of a
+ * CHILD SA only one end has; the IKE SA stays, the initiator retries the
+ * CHILD SA alone, and it comes up once the kernel takes it.
+ */
+static void
+test_responder_kernel_refusal(void **state)
+{
+	struct conf_opts a = { .initiate = true }, b = { 0 };
+
+	(void)state;
+	setup_ab(&a, &b);
+	P.b.refuse_install = IKE_INSTALL_UNSUPPORTED;
+	pair_advance(&P, 1000);
+	assert_true(P.b.refused >= 1);
+	assert_int_equal(P.a.nsa, 0);
+	assert_int_equal(P.b.nsa, 0);
+	assert_false(ike_peer_usable(P.a.peer));
+	assert_false(ike_peer_usable(P.b.peer));
+	assert_true(P.a.ev[IKE_EV_NO_PROPOSAL] >= 1);
+	assert_true(P.b.ev[IKE_EV_KERNEL] >= 1);
+	assert_int_equal(P.a.ev[IKE_EV_UP], 1);	/* the IKE SA is kept */
+	assert_int_equal(n_ike(&P.a), 1);
+
+	P.b.refuse_install = 0;
+	assert_true(pair_run_until(&P, both_up, 5000));
+	assert_one_pair();
+	assert_int_equal(P.a.ev[IKE_EV_UP], 1);
+	pair_free(&P);
+}
+
+/*
+ * Our own kernel refuses the CHILD SA we negotiated as initiator: the
+ * peer, which installed it, is told (DELETE), the IKE SA stays, and the
+ * CHILD SA is retried until the kernel takes it. Never a phantom.
+ */
+static void
+test_initiator_kernel_refusal(void **state)
+{
+	struct conf_opts a = { .initiate = true }, b = { 0 };
+
+	(void)state;
+	setup_ab(&a, &b);
+	P.a.refuse_install = IKE_INSTALL_FAILED;
+	pair_advance(&P, 50);
+	assert_true(P.a.refused >= 1);
+	assert_int_equal(P.a.nsa, 0);
+	assert_false(ike_peer_usable(P.a.peer));
+	assert_true(P.a.ev[IKE_EV_KERNEL] >= 1);
+	/* The peer deleted the half-made pair it holds. */
+	assert_int_equal(P.b.nsa, 0);
+	assert_false(ike_peer_usable(P.b.peer));
+	assert_int_equal(n_ike(&P.a), 1);
+
+	P.a.refuse_install = 0;
+	assert_true(pair_run_until(&P, both_up, 5000));
+	assert_one_pair();
+	assert_int_equal(P.a.ev[IKE_EV_UP], 1);
+	pair_free(&P);
+}
+
+/*
+ * A CHILD SA the peer refuses (NO_PROPOSAL_CHOSEN in IKE_AUTH) used to
+ * tear the IKE SA down and start over every second. Now the IKE SA stays
+ * and the CHILD SA is retried with exponential backoff up to the cap.
+ */
+static void
+test_refused_child_backs_off(void **state)
+{
+	struct conf_opts a = { .initiate = true }, b = { .other_esp = true };
+	struct ike_tunables t;
+
+	(void)state;
+	pair_init(&P);
+	pair_tunables(&t);
+	t.child_retry_min_ms = 1000;
+	t.child_retry_max_ms = 8000;
+	ike_ctx_set_tunables(P.a.ctx, &t);
+	add_peer(&P.b, &b);
+	add_peer(&P.a, &a);
+	pair_advance(&P, 34000);
+	/* 1, 2, 4, 8, 8, 8 s (±20 %): at most 7 tries in 34 s, not 31. */
+	assert_true(P.a.ev[IKE_EV_NO_PROPOSAL] >= 4);
+	assert_true(P.a.ev[IKE_EV_NO_PROPOSAL] <= 7);
+	assert_int_equal(P.a.ev[IKE_EV_UP], 1);
+	assert_int_equal(n_ike(&P.a), 1);
+	assert_int_equal(n_ike(&P.b), 1);
+	assert_int_equal(P.a.nsa, 0);
+	pair_free(&P);
+}
+
+static bool
+settled(struct ike_pair *p)
+{
+	return both_up(p) && n_ike(&p->a) == 1 && n_ike(&p->b) == 1;
+}
+
+/*
+ * Both ends initiate at the same moment (AWS startup action "start"):
+ * exactly one IKE SA and one CHILD SA pair survive at both ends.
+ */
+static void
+test_both_initiate(void **state)
+{
+	struct conf_opts a = { .initiate = true }, b = { .initiate = true };
+
+	(void)state;
+	setup_ab(&a, &b);
+	pair_advance(&P, 3000);
+	assert_true(settled(&P));
+	assert_one_pair();
+	pair_free(&P);
+}
+
+/* The same when the peer's first IKE_SA_INIT was lost and is being
+ * retransmitted when we start. */
+static void
+test_both_initiate_peer_first(void **state)
+{
+	struct conf_opts a = { .initiate = true }, b = { .initiate = true };
+
+	(void)state;
+	pair_init(&P);
+	add_peer(&P.b, &b);
+	pair_kick(&P);
+	assert_true(pair_queued(&P) >= 1);
+	pair_drop(&P, 0);		/* nobody was listening yet */
+	pair_advance(&P, 60);		/* its retransmission is close */
+	add_peer(&P.a, &a);
+	pair_advance(&P, 3000);
+	assert_true(settled(&P));
+	assert_one_pair();
+	pair_free(&P);
+}
+
+/*
+ * Our DPD gave the peer up while it still held the SAs (a path that went
+ * away and came back): the new IKE_AUTH carries INITIAL_CONTACT, so the
+ * peer drops its stale IKE SA and CHILD SAs (RFC 7296 2.4).
+ */
+static void
+test_initial_contact_after_dpd(void **state)
+{
+	struct conf_opts a = { .initiate = true, .dpd_interval = 1,
+	    .dpd_timeout = 3 }, b = { 0 };
+
+	(void)state;
+	setup_ab(&a, &b);
+	assert_true(pair_run_until(&P, both_up, 2000));
+	pair_pause(&P.b);
+	pair_advance(&P, 5000);
+	assert_true(P.a.ev[IKE_EV_DEAD] >= 1);
+	assert_int_equal(P.a.nsa, 0);
+	assert_int_equal(P.b.nsa, 1);		/* stale at the peer */
+	pair_resume(&P.b);
+	assert_true(pair_run_until(&P, settled, 5000));
+	pair_advance(&P, 1000);
+	assert_one_pair();
+	pair_free(&P);
+}
+
+static bool
+b_has_two(struct ike_pair *p)
+{
+	return p->b.nsa == 2;
+}
+
+/*
+ * Make-before-break in both roles. The responder of a rekey puts the new
+ * inbound half in before it answers and its outbound half only once the
+ * initiator deleted the old SA; both keep the old inbound half a while
+ * after the DELETE, for packets the other end sent before it switched.
+ */
+static void
+test_rekey_halves_order(void **state)
+{
+	struct conf_opts a = { .initiate = true }, b = { 0 };
+	uint32_t old_a, old_b, new_b;
+	int i;
+
+	(void)state;
+	setup_ab(&a, &b);
+	assert_true(pair_run_until(&P, both_up, 2000));
+	old_a = P.a.sa[0].spi_in;
+	old_b = P.b.sa[0].spi_in;
+	assert_int_equal(ike_peer_rekey_child(P.a.peer), 0);
+	/* The CREATE_CHILD_SA request reaches B: new inbound only. */
+	assert_true(pair_run_until(&P, b_has_two, 100));
+	new_b = P.b.sa[P.b.sa[0].spi_in == old_b ? 1 : 0].spi_in;
+	assert_int_equal(P.b.dirs[pair_sa_find(&P.b, new_b)], IKE_DIR_IN);
+	assert_int_equal(P.b.dirs[pair_sa_find(&P.b, old_b)], IKE_DIR_BOTH);
+	/* Answer, then our DELETE of the old pair and its answer. */
+	pair_run(&P);
+	assert_int_equal(P.b.dirs[pair_sa_find(&P.b, new_b)], IKE_DIR_BOTH);
+	i = pair_sa_find(&P.b, old_b);
+	assert_true(i >= 0);
+	assert_int_equal(P.b.dirs[i], IKE_DIR_IN);	/* retired */
+	i = pair_sa_find(&P.a, old_a);
+	assert_true(i >= 0);
+	assert_int_equal(P.a.dirs[i], IKE_DIR_IN);	/* retired */
+	/* After the grace only the new pair is left. */
+	pair_advance(&P, 100);
+	assert_int_equal(pair_sa_find(&P.a, old_a), -1);
+	assert_int_equal(pair_sa_find(&P.b, old_b), -1);
+	assert_one_pair();
+	assert_true(ike_peer_usable(P.a.peer));
+	pair_free(&P);
+}
+
+/*
+ * A request that looks like a retransmission (known SPIs, the last
+ * message ID) but fails the integrity check gets no answer: the cached
+ * response is not an amplifier for forged packets.
+ */
+static void
+test_forged_retransmission(void **state)
+{
+	struct conf_opts a = { .initiate = true }, b = { 0 };
+	struct pair_dgram *d;
+	size_t before;
+
+	(void)state;
+	setup_ab(&a, &b);
+	assert_true(pair_run_until(&P, both_up, 2000));
+	assert_int_equal(ike_peer_rekey_child(P.a.peer), 0);
+	pair_kick(&P);
+	assert_int_equal(pair_queued(&P), 1);
+	assert_false(pair_is_response(pair_peek(&P, 0)));
+	pair_dup(&P, 0);
+	d = &P.q[1];
+	d->p[d->len - 1] ^= 0x5a;	/* the ICV no longer matches */
+	before = P.sent;
+	assert_true(pair_step(&P));	/* the genuine request: answered */
+	assert_int_equal(P.sent, before + 1);
+	assert_true(pair_step(&P));	/* the forged copy: nothing goes back */
+	assert_int_equal(P.sent, before + 1);
+	assert_int_equal(pair_queued(&P), 1);
+	assert_true(pair_is_response(pair_peek(&P, 0)));
+	pair_free(&P);
+}
+
+/*
+ * Nothing unauthenticated touches an established tunnel: an IKE_SA_INIT
+ * from the peer's address with no acceptable proposal, then an IKE_AUTH
+ * with a wrong PSK, leave A's IKE SA and CHILD SA as they were.
+ */
+static void
+test_unauthenticated_attempts_change_nothing(void **state)
+{
+	struct conf_opts a = { .initiate = true }, b = { 0 };
+	struct conf_opts spoof_prop = { .initiate = true, .other_ike = true };
+	struct conf_opts spoof_psk = { .initiate = true, .psk = "not-the-psk" };
+	uint32_t spi;
+
+	(void)state;
+	setup_ab(&a, &b);
+	assert_true(pair_run_until(&P, both_up, 2000));
+	spi = P.a.sa[0].spi_in;
+
+	/* B's engine stands in for the attacker: a new peer, new SAs. */
+	ike_peer_remove(P.b.peer);
+	while (pair_queued(&P))
+		pair_drop(&P, 0);		/* its DELETE never leaves */
+	add_peer(&P.b, &spoof_prop);
+	pair_advance(&P, 300);
+	assert_true(P.a.ev[IKE_EV_NO_PROPOSAL] >= 1);
+	assert_true(ike_peer_usable(P.a.peer));
+	assert_int_equal(P.a.nsa, 1);
+	assert_int_equal(P.a.sa[0].spi_in, spi);
+
+	ike_peer_remove(P.b.peer);
+	while (pair_queued(&P))
+		pair_drop(&P, 0);
+	add_peer(&P.b, &spoof_psk);
+	pair_advance(&P, 300);
+	assert_true(P.a.ev[IKE_EV_AUTH_FAILED] >= 1);
+	assert_true(ike_peer_usable(P.a.peer));
+	assert_int_equal(P.a.nsa, 1);
+	assert_int_equal(P.a.sa[0].spi_in, spi);
+	assert_int_equal(P.a.dirs[0], IKE_DIR_BOTH);
+	assert_int_equal(n_ike(&P.a), 1);
+	pair_free(&P);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_responder_kernel_refusal),
+		cmocka_unit_test(test_initiator_kernel_refusal),
+		cmocka_unit_test(test_refused_child_backs_off),
+		cmocka_unit_test(test_both_initiate),
+		cmocka_unit_test(test_both_initiate_peer_first),
+		cmocka_unit_test(test_initial_contact_after_dpd),
+		cmocka_unit_test(test_rekey_halves_order),
+		cmocka_unit_test(test_forged_retransmission),
+		cmocka_unit_test(test_unauthenticated_attempts_change_nothing),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
