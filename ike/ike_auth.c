@@ -118,12 +118,12 @@ ike_auth_start(struct ike_sa *sa)
 	if (id.err || ike_auth_calc(sa, true, id.p, id.len, auth, &alen) < 0)
 		goto out;
 	if (ctx->cb.alloc_spi == NULL ||
-	    ctx->cb.alloc_spi(ctx->cbarg, peer, &sa->req_spi_in) < 0) {
+	    ctx->cb.alloc_spi(ctx->cbarg, peer, &sa->x.spi_in) < 0) {
 		log_warn(peer->conf.name, "no inbound SPI for the CHILD SA");
 		goto out;
 	}
-	sa->req_nprops = ike_prop_from_conf(peer->conf.esp, peer->conf.n_esp,
-	    IKEV2_PROTO_ESP, sa->req_spi_in, 4, false, sa->req_props);
+	sa->x.nprops = ike_prop_from_conf(peer->conf.esp, peer->conf.n_esp,
+	    IKEV2_PROTO_ESP, sa->x.spi_in, 4, false, sa->x.props);
 	ike_child_ts(sa, NULL, &tl, &tr);
 	ike_bld_init(&b, &in, false);
 	ike_bld_id(&b, IKEV2_PLD_IDI, id.p, id.len);
@@ -132,7 +132,7 @@ ike_auth_start(struct ike_sa *sa)
 	if (!ike_peer_has_other_sa(sa))
 		ike_bld_notify(&b, 0, 0, 0, IKEV2_N_INITIAL_CONTACT, NULL, 0);
 	ike_bld_auth(&b, IKEV2_AUTH_SHARED_KEY_MIC, auth, alen);
-	ike_bld_sa(&b, sa->req_props, sa->req_nprops);
+	ike_bld_sa(&b, sa->x.props, sa->x.nprops);
 	ike_bld_ts(&b, IKEV2_PLD_TSI, &tl);
 	ike_bld_ts(&b, IKEV2_PLD_TSR, &tr);
 	ike_sa_set_state(sa, IKE_S_AUTH_SENT, NULL);
@@ -142,16 +142,6 @@ out:
 	wbuf_free(&in);
 	wbuf_free(&id);
 	return rc;
-}
-
-static void
-ike_auth_release_spi(struct ike_sa *sa)
-{
-	struct ike_ctx *ctx = sa->peer->ctx;
-
-	if (sa->req_spi_in && ctx->cb.release_spi)
-		ctx->cb.release_spi(ctx->cbarg, sa->peer, sa->req_spi_in);
-	sa->req_spi_in = 0;
 }
 
 static const char *
@@ -191,7 +181,7 @@ ike_auth_recv_resp(struct ike_sa *sa, const struct ike_hdr *h,
 	char idbuf[CONF_IDSTRLEN];
 
 	(void)h;
-	if (sa->req != IKE_REQ_AUTH)
+	if (sa->x.kind != IKE_REQ_AUTH)
 		return;
 	if (err && err->type == IKEV2_N_AUTHENTICATION_FAILED) {
 		/* The peer cannot say which: the PSK or the ID we sent. */
@@ -224,7 +214,6 @@ ike_auth_recv_resp(struct ike_sa *sa, const struct ike_hdr *h,
 		const char *why = ike_child_err_reason(err->type);
 
 		/* The IKE SA is good; only the CHILD SA is retried. */
-		ike_auth_release_spi(sa);
 		ike_req_done(sa);
 		ike_sa_established(sa);
 		ike_peer_event(peer, ike_child_err_event(err->type),
@@ -235,7 +224,7 @@ ike_auth_recv_resp(struct ike_sa *sa, const struct ike_hdr *h,
 	if (!IKE_SEEN(pl, IKEV2_PLD_SA) || pl->nprops != 1 ||
 	    pl->props[0].proto != IKEV2_PROTO_ESP ||
 	    pl->props[0].spi_size != 4 ||
-	    ike_prop_check_reply(&pl->props[0], sa->req_props, sa->req_nprops,
+	    ike_prop_check_reply(&pl->props[0], sa->x.props, sa->x.nprops,
 	    true, &cs) < 0) {
 		ike_sa_fail(sa, IKE_EV_NO_PROPOSAL, "peer chose an ESP "
 		    "proposal we did not offer");
@@ -251,17 +240,18 @@ ike_auth_recv_resp(struct ike_sa *sa, const struct ike_hdr *h,
 		    "selectors outside ours");
 		return;
 	}
+	/* The CHILD SA takes the SPI the exchange reserved. */
+	c = ike_child_new(sa, sa->x.spi_in, spi_out, &cs, true);
+	if (c != NULL)
+		sa->x.spi_in = 0;
 	ike_req_done(sa);
 	log_info(peer->conf.name, "authenticated peer %s (PSK)",
 	    addr_fmt(&sa->remote, a, sizeof(a)));
 	ike_sa_established(sa);
-	c = ike_child_new(sa, sa->req_spi_in, spi_out, &cs, true);
 	if (c == NULL) {
-		ike_auth_release_spi(sa);
 		ike_child_retry_later(peer, "out of memory");
 		return;
 	}
-	sa->req_spi_in = 0;
 	c->ts_local = sl;
 	c->ts_remote = sr;
 	if (ike_child_install(c, NULL, 0, sa->ni, sa->nilen, sa->nr,
@@ -385,8 +375,7 @@ ike_auth_recv_req(struct ike_sa *sa, const struct ike_hdr *h,
 		}
 	}
 	if (child_err) {
-		if (spi_in && ctx->cb.release_spi)
-			ctx->cb.release_spi(ctx->cbarg, peer, spi_in);
+		ike_spi_release(peer, &spi_in);
 		ike_bld_notify(&b, 0, 0, 0, child_err, NULL, 0);
 	} else {
 		sel.spi = spi_in;

@@ -163,8 +163,8 @@ ike_child_unlink(struct ike_child *c)
 		if (o->replaces == c)
 			o->replaces = NULL;
 	}
-	if (sa->req_child == c)
-		sa->req_child = NULL;
+	if (sa->x.child == c)
+		sa->x.child = NULL;
 	TAILQ_REMOVE(&sa->children, c, entry);
 	c->sa = NULL;
 }
@@ -523,7 +523,7 @@ ike_child_retry_fire(void *arg)
 	struct ike_sa *sa = TAILQ_FIRST(&peer->sas);
 
 	if (!peer->keep_up || sa == NULL || sa->state != IKE_S_ESTABLISHED ||
-	    ike_peer_usable(peer) || sa->req == IKE_REQ_NEW_CHILD)
+	    ike_peer_usable(peer) || sa->x.kind == IKE_REQ_NEW_CHILD)
 		return;
 	ike_task_add(sa, IKE_REQ_NEW_CHILD, 0);
 }

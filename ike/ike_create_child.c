@@ -39,26 +39,26 @@ ike_child_rekey_start(struct ike_sa *sa, struct ike_child *c)
 
 	wbuf_init(&in);
 	wbuf_init(&ke);
-	if (ctx->cb.alloc_spi(ctx->cbarg, peer, &sa->req_spi_in) < 0)
+	if (ctx->cb.alloc_spi(ctx->cbarg, peer, &sa->x.spi_in) < 0)
 		goto out;
-	sa->req_nprops = ike_prop_from_conf(peer->conf.esp, peer->conf.n_esp,
-	    IKEV2_PROTO_ESP, sa->req_spi_in, 4, true, sa->req_props);
-	group = ike_prop_first_dh(sa->req_props, sa->req_nprops);
-	if (sa->child_dh && ike_prop_has_dh(sa->req_props, sa->req_nprops,
+	sa->x.nprops = ike_prop_from_conf(peer->conf.esp, peer->conf.n_esp,
+	    IKEV2_PROTO_ESP, sa->x.spi_in, 4, true, sa->x.props);
+	group = ike_prop_first_dh(sa->x.props, sa->x.nprops);
+	if (sa->child_dh && ike_prop_has_dh(sa->x.props, sa->x.nprops,
 	    sa->child_dh))
 		group = sa->child_dh;
-	if (ike_random(sa->req_nonce, IKE_NONCE_LEN) < 0)
+	if (ike_random(sa->x.nonce, IKE_NONCE_LEN) < 0)
 		goto out;
-	if (group && ((sa->req_dh = ike_dh_new(group)) == NULL ||
-	    ike_dh_public(sa->req_dh, &ke) < 0))
+	if (group && ((sa->x.dh = ike_dh_new(group)) == NULL ||
+	    ike_dh_public(sa->x.dh, &ke) < 0))
 		goto out;
 	ike_child_ts(sa, c, &tl, &tr);
 	ike_bld_init(&b, &in, false);
 	if (c)
 		ike_bld_notify(&b, IKEV2_PROTO_ESP, 4, c->spi_in,
 		    IKEV2_N_REKEY_SA, NULL, 0);
-	ike_bld_sa(&b, sa->req_props, sa->req_nprops);
-	ike_bld_nonce(&b, sa->req_nonce, IKE_NONCE_LEN);
+	ike_bld_sa(&b, sa->x.props, sa->x.nprops);
+	ike_bld_nonce(&b, sa->x.nonce, IKE_NONCE_LEN);
 	if (group)
 		ike_bld_ke(&b, group, ke.p, ke.len);
 	ike_bld_ts(&b, IKEV2_PLD_TSI, &tl);
@@ -73,14 +73,11 @@ ike_child_rekey_start(struct ike_sa *sa, struct ike_child *c)
 		goto out;
 	if (c)
 		ike_child_set_state(c, CHILD_S_REKEYING, NULL);
-	sa->req_child = c;
+	sa->x.child = c;
 	rc = 0;
 out:
-	if (rc < 0 && sa->req_spi_in) {
-		if (ctx->cb.release_spi)
-			ctx->cb.release_spi(ctx->cbarg, peer, sa->req_spi_in);
-		sa->req_spi_in = 0;
-	}
+	if (rc < 0)
+		ike_xchg_end(sa);
 	wbuf_free(&in);
 	wbuf_free(&ke);
 	return rc;
@@ -110,26 +107,25 @@ static void
 ike_child_rekey_resp(struct ike_sa *sa, struct ike_payloads *pl)
 {
 	struct ike_peer *peer = sa->peer;
-	struct ike_ctx *ctx = peer->ctx;
-	struct ike_child *old = sa->req_child, *nc;
+	struct ike_child *old = sa->x.child, *nc;
 	const struct ike_notify *err = ike_pld_error(pl);
 	struct ike_suite cs;
 	uint8_t gir[1024];
 	size_t girlen = sizeof(gir);
-	uint16_t group = sa->req_dh ? ike_dh_group(sa->req_dh) : 0;
+	uint16_t group = sa->x.dh ? ike_dh_group(sa->x.dh) : 0;
 	uint8_t mn[IKE_NONCE_LEN];
 	size_t mnlen;
 
 	if (err || !IKE_SEEN(pl, IKEV2_PLD_SA) || pl->nprops != 1 ||
 	    !IKE_SEEN(pl, IKEV2_PLD_NONCE) ||
-	    ike_prop_check_reply(&pl->props[0], sa->req_props, sa->req_nprops,
+	    ike_prop_check_reply(&pl->props[0], sa->x.props, sa->x.nprops,
 	    false, &cs) < 0 || cs.dh != group ||
 	    (group && (!IKE_SEEN(pl, IKEV2_PLD_KE) || pl->ke_group != group ||
-	    ike_shared(sa->req_dh, pl->ke, pl->ke_len, gir, &girlen) < 0))) {
+	    ike_shared(sa->x.dh, pl->ke, pl->ke_len, gir, &girlen) < 0))) {
 		uint16_t want = err && err->type == IKEV2_N_INVALID_KE_PAYLOAD &&
 		    err->len == 2 ? (uint16_t)(err->data[0] << 8 | err->data[1]) : 0;
 		bool retry = want && want != group &&
-		    ike_prop_has_dh(sa->req_props, sa->req_nprops, want);
+		    ike_prop_has_dh(sa->x.props, sa->x.nprops, want);
 
 		char why[160];
 
@@ -137,9 +133,6 @@ ike_child_rekey_resp(struct ike_sa *sa, struct ike_payloads *pl)
 		    old ? "CHILD SA rekey" : "new CHILD SA",
 		    err ? ike_notify_name(err->type) :
 		    "invalid CREATE_CHILD_SA response");
-		if (ctx->cb.release_spi)
-			ctx->cb.release_spi(ctx->cbarg, peer, sa->req_spi_in);
-		sa->req_spi_in = 0;
 		if (old && old->state == CHILD_S_REKEYING)
 			ike_child_set_state(old, CHILD_S_INSTALLED, "rekey failed");
 		ike_req_done(sa);
@@ -155,16 +148,16 @@ ike_child_rekey_resp(struct ike_sa *sa, struct ike_payloads *pl)
 		    ike_child_err_event(err->type) : IKE_EV_ERROR, why);
 		return;
 	}
-	nc = ike_child_new(sa, sa->req_spi_in, (uint32_t)pl->props[0].spi,
+	nc = ike_child_new(sa, sa->x.spi_in, (uint32_t)pl->props[0].spi,
 	    &cs, true);
-	sa->req_spi_in = 0;
+	sa->x.spi_in = 0;
 	if (nc == NULL)
 		goto done;
 	ike_child_ts(sa, old, &nc->ts_local, &nc->ts_remote);
-	ike_nonce_min(sa->req_nonce, IKE_NONCE_LEN, pl->nonce, pl->nonce_len,
+	ike_nonce_min(sa->x.nonce, IKE_NONCE_LEN, pl->nonce, pl->nonce_len,
 	    nc->nonce_min, &nc->nonce_min_len);
 	if (ike_child_install(nc, group ? gir : NULL, group ? girlen : 0,
-	    sa->req_nonce, IKE_NONCE_LEN, pl->nonce, pl->nonce_len, old) != 0) {
+	    sa->x.nonce, IKE_NONCE_LEN, pl->nonce, pl->nonce_len, old) != 0) {
 		/* The peer has it: tell it, keep the old one, try later. */
 		ike_child_set_state(nc, CHILD_S_DELETING, "kernel refused it");
 		ike_task_add(sa, IKE_REQ_DELETE_CHILD, nc->spi_in);
@@ -217,20 +210,20 @@ ike_ike_rekey_start(struct ike_sa *sa)
 	wbuf_init(&in);
 	wbuf_init(&ke);
 	do {
-		if (ike_random(&sa->req_new_spi, 8) < 0)
+		if (ike_random(&sa->x.new_spi, 8) < 0)
 			goto out;
-	} while (sa->req_new_spi == 0);
-	sa->req_nprops = ike_prop_from_conf(peer->conf.ike, peer->conf.n_ike,
-	    IKEV2_PROTO_IKE, sa->req_new_spi, 8, true, sa->req_props);
+	} while (sa->x.new_spi == 0);
+	sa->x.nprops = ike_prop_from_conf(peer->conf.ike, peer->conf.n_ike,
+	    IKEV2_PROTO_IKE, sa->x.new_spi, 8, true, sa->x.props);
 	/* Keep the group that works with this peer. */
 	group = sa->suite.dh;
-	if (ike_random(sa->req_nonce, IKE_NONCE_LEN) < 0 ||
-	    (sa->req_dh = ike_dh_new(group)) == NULL ||
-	    ike_dh_public(sa->req_dh, &ke) < 0)
+	if (ike_random(sa->x.nonce, IKE_NONCE_LEN) < 0 ||
+	    (sa->x.dh = ike_dh_new(group)) == NULL ||
+	    ike_dh_public(sa->x.dh, &ke) < 0)
 		goto out;
 	ike_bld_init(&b, &in, false);
-	ike_bld_sa(&b, sa->req_props, sa->req_nprops);
-	ike_bld_nonce(&b, sa->req_nonce, IKE_NONCE_LEN);
+	ike_bld_sa(&b, sa->x.props, sa->x.nprops);
+	ike_bld_nonce(&b, sa->x.nonce, IKE_NONCE_LEN);
 	ike_bld_ke(&b, group, ke.p, ke.len);
 	log_info(peer->conf.name, "rekeying IKE SA %016llx/%016llx",
 	    (unsigned long long)sa->spi_i, (unsigned long long)sa->spi_r);
@@ -326,15 +319,15 @@ ike_ike_rekey_resp(struct ike_sa *sa, struct ike_payloads *pl)
 	struct ike_suite s;
 	uint8_t gir[1024];
 	size_t girlen = sizeof(gir);
-	uint16_t group = ike_dh_group(sa->req_dh);
+	uint16_t group = ike_dh_group(sa->x.dh);
 	struct ike_sa *ns, *theirs = sa->replaced_by;
 
 	if (err || !IKE_SEEN(pl, IKEV2_PLD_SA) || pl->nprops != 1 ||
 	    !IKE_SEEN(pl, IKEV2_PLD_NONCE) || !IKE_SEEN(pl, IKEV2_PLD_KE) ||
 	    pl->props[0].spi_size != 8 || pl->props[0].spi == 0 ||
-	    ike_prop_check_reply(&pl->props[0], sa->req_props, sa->req_nprops,
+	    ike_prop_check_reply(&pl->props[0], sa->x.props, sa->x.nprops,
 	    false, &s) < 0 || s.dh != group || pl->ke_group != group ||
-	    ike_shared(sa->req_dh, pl->ke, pl->ke_len, gir, &girlen) < 0) {
+	    ike_shared(sa->x.dh, pl->ke, pl->ke_len, gir, &girlen) < 0) {
 		log_warn(peer->conf.name, "IKE SA rekey failed: %s",
 		    err ? ike_notify_name(err->type) :
 		    "invalid CREATE_CHILD_SA response");
@@ -343,8 +336,8 @@ ike_ike_rekey_resp(struct ike_sa *sa, struct ike_payloads *pl)
 		ike_req_done(sa);
 		return;
 	}
-	ns = ike_rekey_new_sa(sa, true, sa->req_new_spi, pl->props[0].spi, &s,
-	    sa->req_nonce, IKE_NONCE_LEN, pl->nonce, pl->nonce_len, gir, girlen);
+	ns = ike_rekey_new_sa(sa, true, sa->x.new_spi, pl->props[0].spi, &s,
+	    sa->x.nonce, IKE_NONCE_LEN, pl->nonce, pl->nonce_len, gir, girlen);
 	OPENSSL_cleanse(gir, sizeof(gir));
 	ike_req_done(sa);
 	if (ns == NULL) {
@@ -408,7 +401,7 @@ ike_create_ike_req(struct ike_sa *sa, const struct ike_hdr *h,
 
 	wbuf_init(&in);
 	wbuf_init(&ke);
-	if (sa->req != IKE_REQ_NONE && sa->req != IKE_REQ_REKEY_IKE) {
+	if (sa->x.kind != IKE_REQ_NONE && sa->x.kind != IKE_REQ_REKEY_IKE) {
 		ike_create_error(sa, h, IKEV2_N_TEMPORARY_FAILURE, NULL, 0);
 		goto out;
 	}
@@ -449,7 +442,7 @@ ike_create_ike_req(struct ike_sa *sa, const struct ike_hdr *h,
 	ike_send_response(sa, h->exch, h->mid, &b);
 	log_info(peer->conf.name, "peer rekeyed IKE SA into %016llx/%016llx",
 	    (unsigned long long)spi_i, (unsigned long long)spi_r);
-	if (sa->req == IKE_REQ_REKEY_IKE) {
+	if (sa->x.kind == IKE_REQ_REKEY_IKE) {
 		/* Ours is in flight too: decided when its answer comes. */
 		sa->replaced_by = ns;
 		ike_move_children(sa, ns);
@@ -520,8 +513,7 @@ ike_create_child_req(struct ike_sa *sa, const struct ike_hdr *h,
 	    (cs.dh && ((dh = ike_dh_new(cs.dh)) == NULL ||
 	    ike_dh_public(dh, &ke) < 0 ||
 	    ike_shared(dh, pl->ke, pl->ke_len, gir, &girlen) < 0))) {
-		if (ctx->cb.release_spi)
-			ctx->cb.release_spi(ctx->cbarg, peer, spi_in);
+		ike_spi_release(peer, &spi_in);
 		ike_create_error(sa, h, IKEV2_N_NO_PROPOSAL_CHOSEN, NULL, 0);
 		goto out;
 	}
@@ -532,8 +524,7 @@ ike_create_child_req(struct ike_sa *sa, const struct ike_hdr *h,
 	 * an error, not as a CHILD SA only one end has.
 	 */
 	if ((nc = ike_child_new(sa, spi_in, spi_out, &cs, false)) == NULL) {
-		if (ctx->cb.release_spi)
-			ctx->cb.release_spi(ctx->cbarg, peer, spi_in);
+		ike_spi_release(peer, &spi_in);
 		ike_create_error(sa, h, IKEV2_N_TEMPORARY_FAILURE, NULL, 0);
 		goto out;
 	}
@@ -544,8 +535,7 @@ ike_create_child_req(struct ike_sa *sa, const struct ike_hdr *h,
 	if ((rc = ike_child_install(nc, cs.dh ? gir : NULL, cs.dh ? girlen : 0,
 	    pl->nonce, pl->nonce_len, nr, sizeof(nr), old)) != 0) {
 		ike_child_free(nc, false);
-		if (ctx->cb.release_spi)
-			ctx->cb.release_spi(ctx->cbarg, peer, spi_in);
+		ike_spi_release(peer, &spi_in);
 		ike_create_error(sa, h, ike_child_install_notify(rc), NULL, 0);
 		ike_peer_event(peer, IKE_EV_KERNEL, "the kernel refused the "
 		    "peer's CHILD SA");
@@ -610,8 +600,8 @@ ike_create_recv_resp(struct ike_sa *sa, const struct ike_hdr *h,
     struct ike_payloads *pl)
 {
 	(void)h;
-	if (sa->req == IKE_REQ_REKEY_CHILD || sa->req == IKE_REQ_NEW_CHILD)
+	if (sa->x.kind == IKE_REQ_REKEY_CHILD || sa->x.kind == IKE_REQ_NEW_CHILD)
 		ike_child_rekey_resp(sa, pl);
-	else if (sa->req == IKE_REQ_REKEY_IKE)
+	else if (sa->x.kind == IKE_REQ_REKEY_IKE)
 		ike_ike_rekey_resp(sa, pl);
 }

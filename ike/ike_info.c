@@ -42,7 +42,7 @@ ike_info_delete_child(struct ike_sa *sa, struct ike_child *c)
 	    IKEV2_EXCH_INFORMATIONAL, &b);
 	if (rc == 0) {
 		ike_child_set_state(c, CHILD_S_DELETING, NULL);
-		sa->req_child = c;
+		sa->x.child = c;
 	}
 	wbuf_free(&in);
 	return rc;
@@ -78,7 +78,7 @@ ike_info_delete_ike_nowait(struct ike_sa *sa)
 	struct wbuf in, msg;
 	struct ike_bld b;
 
-	if (!sa->have_keys || sa->req != IKE_REQ_NONE ||
+	if (!sa->have_keys || sa->x.kind != IKE_REQ_NONE ||
 	    (sa->state != IKE_S_ESTABLISHED && sa->state != IKE_S_REKEYED))
 		return;
 	wbuf_init(&in);
@@ -147,12 +147,12 @@ ike_info_recv_resp(struct ike_sa *sa, const struct ike_hdr *h,
 
 	(void)h;
 	(void)pl;
-	switch (sa->req) {
+	switch (sa->x.kind) {
 	case IKE_REQ_DPD:
 		ike_req_done(sa);
 		break;
 	case IKE_REQ_DELETE_CHILD:
-		c = sa->req_child;
+		c = sa->x.child;
 		ike_req_done(sa);
 		if (c)
 			ike_child_retire(c);

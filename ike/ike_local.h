@@ -270,6 +270,27 @@ struct ike_task {
 };
 TAILQ_HEAD(ike_tasks, ike_task);
 
+/*
+ * One exchange we started, from the moment its request is being built
+ * until its answer was handled or it failed: everything it reserved
+ * (the inbound SPI, the DH key, the message for retransmission) is
+ * released in one place, ike_xchg_end(), unless a CHILD SA took it.
+ */
+struct ike_xchg {
+	enum ike_req_kind	 kind;		/* IKE_REQ_NONE: no request */
+	uint32_t		 mid;
+	struct wbuf		 msg;		/* as sent, for retransmission */
+	unsigned		 tries;
+	uint64_t		 start_ms;
+	struct ike_child	*child;		/* being rekeyed / deleted */
+	uint32_t		 spi_in;	/* reserved inbound SPI; 0 once taken */
+	uint8_t			 nonce[IKE_NONCE_LEN];
+	struct ike_dh		*dh;
+	uint64_t		 new_spi;	/* IKE rekey: our new SPI */
+	struct ike_prop		 props[CONF_MAX_PROPOSALS];
+	size_t			 nprops;
+};
+
 struct ike_sa {
 	TAILQ_ENTRY(ike_sa)	 entry;
 	struct ike_peer		*peer;
@@ -294,25 +315,13 @@ struct ike_sa {
 	uint16_t		 remote_port;
 	bool			 nat_local, nat_remote;
 
-	/* Our requests (window 1). */
+	/* Our request in flight (window 1) and what it reserved. */
 	uint32_t		 mid_next;
-	enum ike_req_kind	 req;
-	struct wbuf		 req_msg;
-	uint32_t		 req_mid;
-	unsigned		 req_tries;
-	uint64_t		 req_start_ms;
-	struct cgw_timer	*rtx_ev;
+	struct ike_xchg		 x;
+	struct cgw_timer	*rtx_ev;	/* retransmits x.msg */
 	struct ike_tasks	 tasks;
 	struct cgw_timer	*task_ev;	/* deferred task start */
-	/* Request context. */
-	struct ike_child	*req_child;	/* being rekeyed / deleted */
-	uint32_t		 req_spi_in;	/* new inbound SPI */
-	uint8_t			 req_nonce[IKE_NONCE_LEN];
-	struct ike_dh		*req_dh;
-	uint64_t		 req_new_spi;	/* IKE rekey: our new SPI */
 	uint16_t		 child_dh;	/* PFS group the peer asked for */
-	struct ike_prop		 req_props[CONF_MAX_PROPOSALS];
-	size_t			 req_nprops;
 
 	/* Peer's requests. */
 	uint32_t		 peer_mid;	/* next expected */
@@ -397,7 +406,12 @@ void	ike_recv(struct ike_sock *, const uint8_t *, size_t,
 
 /* ike_xmit.c */
 int	ike_req_send(struct ike_sa *, enum ike_req_kind, struct wbuf *msg);
+/* The exchange is over: release what it holds, start the next task. */
 void	ike_req_done(struct ike_sa *);
+/* A reserved inbound SPI that no CHILD SA took: back to the kernel; 0. */
+void	ike_spi_release(struct ike_peer *, uint32_t *spi);
+/* Release what the exchange holds (SPI, DH, message); no task kick. */
+void	ike_xchg_end(struct ike_sa *);
 int	ike_resp_send(struct ike_sa *, struct wbuf *msg);
 /* Build and send an encrypted message from inner payloads. */
 int	ike_msg_seal(struct ike_sa *, struct wbuf *out, uint8_t exch,

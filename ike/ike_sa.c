@@ -161,7 +161,7 @@ ike_sa_new(struct ike_peer *peer, bool initiator)
 	sa->state = IKE_S_IDLE;
 	wbuf_init(&sa->init_req);
 	wbuf_init(&sa->init_resp);
-	wbuf_init(&sa->req_msg);
+	wbuf_init(&sa->x.msg);	/* x.kind is IKE_REQ_NONE */
 	wbuf_init(&sa->resp_msg);
 	TAILQ_INIT(&sa->tasks);
 	TAILQ_INIT(&sa->children);
@@ -199,8 +199,7 @@ ike_sa_free(struct ike_sa *sa)
 		TAILQ_REMOVE(&sa->tasks, t, entry);
 		free(t);
 	}
-	if (sa->req_spi_in && peer->ctx->cb.release_spi)
-		peer->ctx->cb.release_spi(peer->ctx->cbarg, peer, sa->req_spi_in);
+	ike_xchg_end(sa);
 	ike_ev_free(&sa->rtx_ev);
 	ike_ev_free(&sa->task_ev);
 	ike_ev_free(&sa->rekey_ev);
@@ -210,12 +209,9 @@ ike_sa_free(struct ike_sa *sa)
 	ike_ev_free(&sa->halfopen_ev);
 	if (sa->dh)
 		ike_dh_free(sa->dh);
-	if (sa->req_dh)
-		ike_dh_free(sa->req_dh);
 	ike_keys_wipe(&sa->keys);
 	wbuf_free(&sa->init_req);
 	wbuf_free(&sa->init_resp);
-	wbuf_free(&sa->req_msg);
 	wbuf_free(&sa->resp_msg);
 	TAILQ_REMOVE(&peer->sas, sa, entry);
 	OPENSSL_cleanse(sa, sizeof(*sa));
@@ -342,7 +338,7 @@ ike_dpd_fire(void *arg)
 		return;
 	}
 	if (silent >= (time_t)peer->conf.dpd_interval_s &&
-	    sa->req == IKE_REQ_NONE)
+	    sa->x.kind == IKE_REQ_NONE)
 		ike_task_add(sa, IKE_REQ_DPD, 0);
 	ike_sa_arm_dpd(sa);
 }

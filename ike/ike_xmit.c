@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "ike/ike_local.h"
 #include "lib/clock.h"
 #include "lib/log.h"
@@ -63,7 +65,7 @@ static double
 ike_elapsed(const struct ike_sa *sa)
 {
 	return (double)(cgw_clock_now_ms(sa->peer->ctx->clock) -
-	    sa->req_start_ms) / 1000.0;
+	    sa->x.start_ms) / 1000.0;
 }
 
 static void
@@ -71,8 +73,8 @@ ike_rtx_arm(struct ike_sa *sa)
 {
 	const struct ike_tunables *t = &sa->peer->ctx->tun;
 	uint32_t dpd_timeout = sa->peer->conf.dpd_timeout_s;
-	double s = (double)(t->retransmit_base_ms << (sa->req_tries < 10 ?
-	    sa->req_tries : 10)) / 1000.0;
+	double s = (double)(t->retransmit_base_ms << (sa->x.tries < 10 ?
+	    sa->x.tries : 10)) / 1000.0;
 
 	/* On an established SA the DPD timeout bounds the whole exchange:
 	 * wake up at that deadline rather than after the next backoff. */
@@ -93,20 +95,20 @@ ike_rtx_fire(void *arg)
 	const struct ike_tunables *t = &peer->ctx->tun;
 	double el = ike_elapsed(sa);
 
-	if (sa->req == IKE_REQ_NONE)
+	if (sa->x.kind == IKE_REQ_NONE)
 		return;
-	sa->req_tries++;
-	if (sa->req_tries > t->retransmit_tries ||
+	sa->x.tries++;
+	if (sa->x.tries > t->retransmit_tries ||
 	    (sa->state == IKE_S_ESTABLISHED && peer->conf.dpd_timeout_s &&
 	    el >= peer->conf.dpd_timeout_s)) {
 		ike_sa_fail(sa, IKE_EV_DEAD,
 		    "peer not answering: no reply to %s after %u tries in %.0f s",
-		    ike_req_name(sa->req), sa->req_tries, el);
+		    ike_req_name(sa->x.kind), sa->x.tries, el);
 		return;
 	}
 	log_debug(peer->conf.name, "retransmitting %s (mid %u, try %u)",
-	    ike_req_name(sa->req), sa->req_mid, sa->req_tries + 1);
-	ike_sock_send(sa, sa->req_msg.p, sa->req_msg.len);
+	    ike_req_name(sa->x.kind), sa->x.mid, sa->x.tries + 1);
+	ike_sock_send(sa, sa->x.msg.p, sa->x.msg.len);
 	ike_rtx_arm(sa);
 }
 
@@ -117,16 +119,16 @@ ike_req_send(struct ike_sa *sa, enum ike_req_kind kind, struct wbuf *msg)
 		return -1;
 	if (sa->rtx_ev == NULL)
 		sa->rtx_ev = cgw_timer_new(sa->peer->ctx->clock, ike_rtx_fire, sa);
-	wbuf_free(&sa->req_msg);
-	sa->req_msg = *msg;
+	wbuf_free(&sa->x.msg);
+	sa->x.msg = *msg;
 	wbuf_init(msg);
-	sa->req = kind;
-	sa->req_mid = sa->mid_next;
-	sa->req_tries = 0;
-	sa->req_start_ms = cgw_clock_now_ms(sa->peer->ctx->clock);
+	sa->x.kind = kind;
+	sa->x.mid = sa->mid_next;
+	sa->x.tries = 0;
+	sa->x.start_ms = cgw_clock_now_ms(sa->peer->ctx->clock);
 	log_debug(sa->peer->conf.name, "sending %s request (mid %u, %zu bytes)",
-	    ike_req_name(kind), sa->req_mid, sa->req_msg.len);
-	ike_sock_send(sa, sa->req_msg.p, sa->req_msg.len);
+	    ike_req_name(kind), sa->x.mid, sa->x.msg.len);
+	ike_sock_send(sa, sa->x.msg.p, sa->x.msg.len);
 	ike_rtx_arm(sa);
 	return 0;
 }
@@ -144,18 +146,35 @@ ike_task_kick(struct ike_sa *sa)
 }
 
 void
+ike_spi_release(struct ike_peer *peer, uint32_t *spi)
+{
+	struct ike_ctx *ctx = peer->ctx;
+
+	if (*spi && ctx->cb.release_spi)
+		ctx->cb.release_spi(ctx->cbarg, peer, *spi);
+	*spi = 0;
+}
+
+void
+ike_xchg_end(struct ike_sa *sa)
+{
+	struct ike_xchg *x = &sa->x;
+
+	cgw_timer_cancel(sa->rtx_ev);
+	ike_spi_release(sa->peer, &x->spi_in);
+	if (x->dh)
+		ike_dh_free(x->dh);
+	wbuf_free(&x->msg);
+	OPENSSL_cleanse(x, sizeof(*x));
+	x->kind = IKE_REQ_NONE;
+	wbuf_init(&x->msg);
+}
+
+void
 ike_req_done(struct ike_sa *sa)
 {
-	sa->req = IKE_REQ_NONE;
-	cgw_timer_cancel(sa->rtx_ev);
-	wbuf_free(&sa->req_msg);
-	wbuf_init(&sa->req_msg);
+	ike_xchg_end(sa);
 	sa->mid_next++;
-	sa->req_child = NULL;
-	if (sa->req_dh) {
-		ike_dh_free(sa->req_dh);
-		sa->req_dh = NULL;
-	}
 	ike_task_kick(sa);
 }
 
@@ -222,7 +241,7 @@ ike_task_run(struct ike_sa *sa)
 	struct ike_task *t;
 	struct ike_child *c;
 
-	while (sa->req == IKE_REQ_NONE && (t = TAILQ_FIRST(&sa->tasks))) {
+	while (sa->x.kind == IKE_REQ_NONE && (t = TAILQ_FIRST(&sa->tasks))) {
 		if (sa->state != IKE_S_ESTABLISHED &&
 		    !(t->kind == IKE_REQ_DELETE_IKE && sa->state == IKE_S_REKEYED))
 			return;
@@ -387,7 +406,7 @@ ike_recv(struct ike_sock *s, const uint8_t *p, size_t len,
 		return;
 	}
 	if (resp) {
-		if (sa->req == IKE_REQ_NONE || h.mid != sa->req_mid)
+		if (sa->x.kind == IKE_REQ_NONE || h.mid != sa->x.mid)
 			return;
 	} else {
 		retransmit = h.mid + 1 == sa->peer_mid && sa->have_resp;
@@ -396,7 +415,7 @@ ike_recv(struct ike_sock *s, const uint8_t *p, size_t len,
 	}
 	if (h.exch == IKEV2_EXCH_IKE_SA_INIT) {
 		if (resp && sa->state == IKE_S_INIT_SENT &&
-		    sa->req == IKE_REQ_INIT)
+		    sa->x.kind == IKE_REQ_INIT)
 			ike_init_recv_resp(sa, &h, p, len);
 		return;
 	}
