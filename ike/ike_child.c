@@ -133,8 +133,8 @@ ike_child_release_successor(struct ike_child *old)
 		n->replaces = NULL;
 		if (n->pending_out == NULL)
 			continue;
-		if (ctx->cb.child_up(ctx->cbarg, n->peer, n->pending_out,
-		    IKE_DIR_OUT) == 0) {
+		if (ctx->cb.child_up == NULL || ctx->cb.child_up(ctx->cbarg,
+		    n->peer, n->pending_out, IKE_DIR_OUT) == 0) {
 			n->installed |= IKE_DIR_OUT;
 			log_info(n->peer->conf.name, "CHILD SA %08x/%08x: "
 			    "outbound in use", n->spi_in, n->spi_out);
@@ -407,7 +407,8 @@ ike_child_install(struct ike_child *c, const uint8_t *gir, size_t girlen,
 		rc = IKE_INSTALL_FAILED;
 		goto out;
 	}
-	if ((rc = ctx->cb.child_up(ctx->cbarg, peer, &esa, dirs)) != 0) {
+	if (ctx->cb.child_up != NULL &&
+	    (rc = ctx->cb.child_up(ctx->cbarg, peer, &esa, dirs)) != 0) {
 		if (rc != IKE_INSTALL_UNSUPPORTED)
 			rc = IKE_INSTALL_FAILED;
 		ike_child_drop_pending(c);
