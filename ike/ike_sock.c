@@ -18,6 +18,8 @@
 #include "ike/ike_local.h"
 #include "lib/log.h"
 
+static void	ike_sock_close(struct ike_sock *);
+
 static void
 ike_sock_read(evutil_socket_t fd, short what, void *arg)
 {
@@ -52,20 +54,36 @@ ike_sock_read(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
-static int
+/*
+ * A slot for a socket on `local`: the closed one that address had before
+ * (ike_unlisten keeps it, so IKE SAs holding it find it open again), else
+ * a new one.
+ */
+static struct ike_sock *
+ike_sock_slot(struct ike_ctx *ctx, const struct cgw_addr *local, bool natt)
+{
+	for (size_t i = 0; i < ctx->nsocks; i++) {
+		struct ike_sock *s = &ctx->socks[i];
+
+		if (s->fd < 0 && s->natt == natt && addr_eq(&s->local, local))
+			return s;
+	}
+	if (ctx->nsocks >= IKE_MAX_SOCKS)
+		return NULL;
+	return &ctx->socks[ctx->nsocks++];
+}
+
+static struct ike_sock *
 ike_sock_open(struct ike_ctx *ctx, const struct cgw_addr *local, uint16_t port,
     bool natt, char *err, size_t errlen)
 {
 	struct ike_sock *s;
 	struct sockaddr_storage ss;
 	socklen_t sl;
-	struct cgw_addr any;
+	struct cgw_addr any, bound;
+	uint16_t bport;
 	int fd, on = 1;
 
-	if (ctx->nsocks >= IKE_MAX_SOCKS) {
-		snprintf(err, errlen, "too many IKE sockets");
-		return -1;
-	}
 	if (!addr_is_set(local)) {
 		memset(&any, 0, sizeof(any));
 		any.af = AF_INET;
@@ -74,7 +92,7 @@ ike_sock_open(struct ike_ctx *ctx, const struct cgw_addr *local, uint16_t port,
 	fd = socket(local->af, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
 		snprintf(err, errlen, "socket: %s", strerror(errno));
-		return -1;
+		return NULL;
 	}
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
 	sl = addr_to_sockaddr(local, port, &ss);
@@ -84,7 +102,7 @@ ike_sock_open(struct ike_ctx *ctx, const struct cgw_addr *local, uint16_t port,
 		snprintf(err, errlen, "bind %s port %u: %s",
 		    addr_fmt(local, a, sizeof(a)), port, strerror(errno));
 		close(fd);
-		return -1;
+		return NULL;
 	}
 	if (natt) {
 		int encap = UDP_ENCAP_ESPINUDP;
@@ -93,46 +111,86 @@ ike_sock_open(struct ike_ctx *ctx, const struct cgw_addr *local, uint16_t port,
 		    sizeof(encap)) < 0) {
 			snprintf(err, errlen, "UDP_ENCAP: %s", strerror(errno));
 			close(fd);
-			return -1;
+			return NULL;
 		}
 	}
 	sl = sizeof(ss);
 	getsockname(fd, (struct sockaddr *)&ss, &sl);
-	s = &ctx->socks[ctx->nsocks];
+	addr_from_sockaddr(&bound, &bport, (struct sockaddr *)&ss);
+	if ((s = ike_sock_slot(ctx, &bound, natt)) == NULL) {
+		snprintf(err, errlen, "too many IKE sockets (at most %d)",
+		    IKE_MAX_SOCKS);
+		close(fd);
+		return NULL;
+	}
 	memset(s, 0, sizeof(*s));
 	s->fd = fd;
 	s->natt = natt;
 	s->ctx = ctx;
-	addr_from_sockaddr(&s->local, &s->port, (struct sockaddr *)&ss);
+	s->local = bound;
+	s->port = bport;
 	s->ev = event_new(ctx->base, fd, EV_READ | EV_PERSIST, ike_sock_read, s);
 	if (s->ev == NULL || event_add(s->ev, NULL) < 0) {
 		snprintf(err, errlen, "event_new failed");
-		if (s->ev)
-			event_free(s->ev);
-		close(fd);
-		return -1;
+		ike_sock_close(s);
+		return NULL;
 	}
-	ctx->nsocks++;
-	return 0;
+	return s;
+}
+
+/* The slot stays, closed: IKE SAs may still point at it. */
+static void
+ike_sock_close(struct ike_sock *s)
+{
+	if (s->ev)
+		event_free(s->ev);
+	s->ev = NULL;
+	if (s->fd >= 0)
+		close(s->fd);
+	s->fd = -1;
 }
 
 int
 ike_listen(struct ike_ctx *ctx, const struct cgw_addr *local, uint16_t port,
     uint16_t natt_port, char *err, size_t errlen)
 {
-	if (ike_sock_open(ctx, local, port, false, err, errlen) < 0)
+	struct ike_sock *s;
+
+	if ((s = ike_sock_open(ctx, local, port, false, err, errlen)) == NULL)
 		return -1;
+	/* Both or neither: a later try must not find half of them bound. */
 	if (natt_port &&
-	    ike_sock_open(ctx, local, natt_port, true, err, errlen) < 0)
+	    ike_sock_open(ctx, local, natt_port, true, err, errlen) == NULL) {
+		ike_sock_close(s);
 		return -1;
+	}
 	return 0;
+}
+
+void
+ike_unlisten(struct ike_ctx *ctx, const struct cgw_addr *local)
+{
+	for (size_t i = 0; i < ctx->nsocks; i++)
+		if (ctx->socks[i].fd >= 0 &&
+		    addr_eq(&ctx->socks[i].local, local))
+			ike_sock_close(&ctx->socks[i]);
+}
+
+bool
+ike_listening(struct ike_ctx *ctx, const struct cgw_addr *local)
+{
+	for (size_t i = 0; i < ctx->nsocks; i++)
+		if (ctx->socks[i].fd >= 0 &&
+		    addr_eq(&ctx->socks[i].local, local))
+			return true;
+	return false;
 }
 
 uint16_t
 ike_local_port(struct ike_ctx *ctx, bool natt)
 {
 	for (size_t i = 0; i < ctx->nsocks; i++)
-		if (ctx->socks[i].natt == natt)
+		if (ctx->socks[i].fd >= 0 && ctx->socks[i].natt == natt)
 			return ctx->socks[i].port;
 	return 0;
 }
@@ -145,7 +203,7 @@ ike_sock_pick(struct ike_ctx *ctx, const struct cgw_addr *local, bool natt)
 	for (size_t i = 0; i < ctx->nsocks; i++) {
 		struct ike_sock *s = &ctx->socks[i];
 
-		if (s->natt != natt)
+		if (s->natt != natt || s->fd < 0)
 			continue;
 		if (local && addr_is_set(local) && addr_eq(&s->local, local))
 			return s;
@@ -172,6 +230,8 @@ ike_sock_sendto(struct ike_sock *s, const struct cgw_addr *to, uint16_t port,
 	memset(&mh, 0, sizeof(mh));
 	mh.msg_name = &ss;
 	mh.msg_namelen = sl;
+	if (s->fd < 0)
+		return -1;	/* its address went away */
 	iov[0].iov_base = (void *)marker;
 	iov[0].iov_len = 4;
 	iov[1].iov_base = (void *)p;
@@ -199,10 +259,7 @@ ike_sock_send(struct ike_sa *sa, const uint8_t *p, size_t len)
 void
 ike_sock_close_all(struct ike_ctx *ctx)
 {
-	for (size_t i = 0; i < ctx->nsocks; i++) {
-		if (ctx->socks[i].ev)
-			event_free(ctx->socks[i].ev);
-		close(ctx->socks[i].fd);
-	}
+	for (size_t i = 0; i < ctx->nsocks; i++)
+		ike_sock_close(&ctx->socks[i]);
 	ctx->nsocks = 0;
 }
