@@ -6,12 +6,8 @@
 #   CGWD=/path/cgwd CGWCTL=/path/cgwctl   test other binaries
 set -u
 cd "$(dirname "$0")/../.."
-CGWD=${CGWD:-./cgwd}
-CGWCTL=${CGWCTL:-./cgwctl}
-for tool in jq socat ip; do
-	command -v $tool >/dev/null || { echo "FAIL: $tool not installed"; exit 1; }
-done
-[ -x "$CGWD" ] && [ -x "$CGWCTL" ] || { echo "FAIL: build cgwd and cgwctl first"; exit 1; }
+. tests/system/checks.inc
+need jq socat ip
 
 tmp=$(mktemp -d /tmp/cgw-ctl.XXXXXX)
 ns=cgwctl$$
@@ -22,7 +18,6 @@ NOTIFY=$tmp/notify
 pid=""
 idle_pids=""
 notify_pid=""
-failed=0
 
 cleanup() {
 	for p in $idle_pids $notify_pid; do kill "$p" 2>/dev/null; done
@@ -33,12 +28,6 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-ok() { echo "ok   $*"; }
-bad() { echo "FAIL $*"; failed=$((failed + 1)); }
-check() {	# description command...
-	d=$1; shift
-	if "$@"; then ok "$d"; else bad "$d"; fi
-}
 ctl() { "$CGWCTL" -s "$S" "$@"; }
 raw() {	# send stdin to the socket, print the replies; -t: wait after EOF
 	socat -t 3 - "UNIX-CONNECT:$S" 2>/dev/null

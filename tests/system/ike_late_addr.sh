@@ -7,64 +7,23 @@
 #   CGWD=/path/cgwd CGWCTL=/path/cgwctl   test other binaries
 set -u
 cd "$(dirname "$0")/../.."
-CGWD=${CGWD:-./cgwd}
-CGWCTL=${CGWCTL:-./cgwctl}
-for tool in ip ss socat; do
-	command -v $tool >/dev/null || { echo "FAIL: $tool not installed"; exit 1; }
-done
-[ -x "$CGWD" ] && [ -x "$CGWCTL" ] || { echo "FAIL: build cgwd and cgwctl first"; exit 1; }
+. tests/system/checks.inc
+need ip ss socat
 
-tmp=$(mktemp -d /tmp/cgw-addr.XXXXXX)
+tmp=$(mktemp -d /tmp/cgw-test.XXXXXX)
 ns=cgwaddr$$
 peer=cgwaddrp$$
 S=$tmp/cgwd.sock
 LOG=$tmp/cgwd.log
-pid=""
-rx_pid=""
-failed=0
-
-cleanup() {
-	for p in $pid $rx_pid; do kill "$p" 2>/dev/null; done
-	for p in $pid $rx_pid; do wait "$p" 2>/dev/null; done
-	ip netns del "$ns" 2>/dev/null
-	ip netns del "$peer" 2>/dev/null
-	rm -rf "$tmp"
-}
 trap cleanup EXIT INT TERM
 
-ok() { echo "ok   $*"; }
-bad() { echo "FAIL $*"; failed=$((failed + 1)); }
-check() {	# description command...
-	d=$1; shift
-	if "$@"; then ok "$d"; else bad "$d"; fi
-}
-until_true() {	# tenths command...: poll until the command succeeds
-	n=$1; shift
-	i=0
-	while ! "$@" >/dev/null 2>&1; do
-		i=$((i + 1))
-		[ $i -ge "$n" ] && return 1
-		sleep 0.1
-	done
-}
 bound() { ip netns exec "$ns" ss -uln | grep -q "192.0.2.10:$1 "; }
 unbound() { ! bound "$1"; }
 received() { [ "$(wc -c < "$tmp/rx")" -gt "$1" ]; }
 
-cat > "$tmp/cgwd.conf" <<EOC
-asn 65000
-router-id 192.0.2.10
-vpn "v" {
-    local 192.0.2.10
-    peer-asn 64512
-    tunnel "t1" { remote 198.51.100.1 inside 169.254.21.2/30 psk "Tunnel1Secret_abc" }
-}
-EOC
-
-ip netns add "$ns" || { echo "FAIL: cannot create a network namespace"; exit 1; }
-ip netns add "$peer"
-ip -n "$ns" link set lo up
-ip -n "$peer" link set lo up
+conf_one_tunnel "$tmp/cgwd.conf"
+netns_add "$ns"
+netns_add "$peer"
 ip -n "$ns" link add e0 type veth peer name p0 netns "$peer"
 ip -n "$ns" link set e0 up
 ip -n "$peer" link set p0 up
@@ -76,10 +35,10 @@ ip -n "$ns" route add 198.51.100.0/24 dev e0
 : > "$tmp/rx"
 ip netns exec "$peer" socat -u UDP-RECV:500,bind=198.51.100.1 \
     "OPEN:$tmp/rx,append" 2>/dev/null &
-rx_pid=$!
+pids="$pids $!"
 
 ip netns exec "$ns" "$CGWD" -f "$tmp/cgwd.conf" -s "$S" -v >"$LOG" 2>&1 &
-pid=$!
+pids="$pids $!"
 check "cgwd starts without its local address" until_true 100 \
 	"$CGWCTL" -s "$S" status
 check "... and says it waits for 192.0.2.10" until_true 30 \

@@ -6,46 +6,17 @@
 #   CGWD=/path/cgwd CGWCTL=/path/cgwctl   test other binaries
 set -u
 cd "$(dirname "$0")/../.."
-CGWD=${CGWD:-./cgwd}
-CGWCTL=${CGWCTL:-./cgwctl}
-command -v ip >/dev/null || { echo "FAIL: ip not installed"; exit 1; }
-[ -x "$CGWD" ] && [ -x "$CGWCTL" ] || { echo "FAIL: build cgwd and cgwctl first"; exit 1; }
+. tests/system/checks.inc
+need ip
 
-tmp=$(mktemp -d /tmp/cgw-lock.XXXXXX)
+tmp=$(mktemp -d /tmp/cgw-test.XXXXXX)
 nsa=cgwlocka$$
 nsb=cgwlockb$$
-pids=""
-failed=0
-
-cleanup() {
-	for p in $pids; do kill "$p" 2>/dev/null; done
-	for p in $pids; do wait "$p" 2>/dev/null; done
-	ip netns del "$nsa" 2>/dev/null
-	ip netns del "$nsb" 2>/dev/null
-	rm -rf "$tmp"
-}
 trap cleanup EXIT INT TERM
-
-ok() { echo "ok   $*"; }
-bad() { echo "FAIL $*"; failed=$((failed + 1)); }
-check() {	# description command...
-	d=$1; shift
-	if "$@"; then ok "$d"; else bad "$d"; fi
-}
-
-cat > "$tmp/cgwd.conf" <<EOC
-asn 65000
-router-id 192.0.2.10
-vpn "v" {
-    local 192.0.2.10
-    peer-asn 64512
-    tunnel "t1" { remote 198.51.100.1 inside 169.254.21.2/30 psk "Tunnel1Secret_abc" }
-}
-EOC
+conf_one_tunnel "$tmp/cgwd.conf"
 
 netns() {	# NAME: a namespace holding the local address
-	ip netns add "$1" || { echo "FAIL: cannot create a network namespace"; exit 1; }
-	ip -n "$1" link set lo up
+	netns_add "$1"
 	ip -n "$1" link add e0 type veth peer name e1
 	ip -n "$1" link set e0 up
 	ip -n "$1" link set e1 up
@@ -57,12 +28,7 @@ start() {	# NS SOCKET LOG: a cgwd that answers, its pid in $started
 	ip netns exec "$1" "$CGWD" -f "$tmp/cgwd.conf" -s "$2" -v >"$3" 2>&1 &
 	started=$!
 	pids="$pids $started"
-	i=0
-	while ! alive "$2" && [ $i -lt 100 ]; do
-		kill -0 "$started" 2>/dev/null || return 1
-		sleep 0.1; i=$((i + 1))
-	done
-	alive "$2"
+	until_true 100 alive "$2"
 }
 alive() { "$CGWCTL" -s "$1" status >/dev/null 2>&1; }
 policies() { ip -n "$1" xfrm policy | grep -c "if_id 0x4347"; }
