@@ -20,8 +20,7 @@ json_t	*ctl_json_tunnels(struct cgwd *);
 json_t	*ctl_json_tunnel(const struct tunnel *);
 json_t	*ctl_json_routes(struct cgwd *);
 json_t	*ctl_json_sas(struct cgwd *);
+/* routing's "show bgp", with no uptime for sessions not established. */
 json_t	*ctl_json_bgp_peers(struct cgwd *);
-/* Null the uptime of a BGP peer object that is not established; peer. */
-json_t	*ctl_json_bgp_truth(json_t *peer);
 
 #endif

@@ -39,7 +39,7 @@ ctl_json_prefix(const struct cgw_prefix *p)
  * An uptime belongs to an established session: anything else gets null,
  * not the 0 the speaker reports, which reads as "just came up".
  */
-json_t *
+static json_t *
 ctl_json_bgp_truth(json_t *peer)
 {
 	const char *state = json_string_value(json_object_get(peer, "state"));
