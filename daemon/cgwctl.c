@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 
 #include "conf/aws_import.h"
 #include "daemon/cgwctl.h"
+#include "daemon/cgwctl_table.h"
 #include "daemon/ctl_proto.h"
 
 #define CGWCTL_MAX_NETWORKS	64
@@ -175,85 +177,6 @@ out:
 
 /* --- tables ------------------------------------------------------------ */
 
-#define TBL_MAXCOL	12
-
-struct tbl {
-	size_t	 ncol;
-	size_t	 nrow;
-	size_t	 cap;
-	char	**cell;		/* nrow * ncol, row 0 the header */
-};
-
-static int
-tbl_add(struct tbl *t, const char *const cols[])
-{
-	char **ncell;
-	size_t i;
-
-	if (t->nrow == t->cap) {
-		t->cap = t->cap ? t->cap * 2 : 16;
-		ncell = realloc(t->cell, t->cap * t->ncol * sizeof(*ncell));
-		if (ncell == NULL)
-			return -1;
-		t->cell = ncell;
-	}
-	for (i = 0; i < t->ncol; i++)
-		t->cell[t->nrow * t->ncol + i] = strdup(cols[i] ? cols[i] : "-");
-	t->nrow++;
-	return 0;
-}
-
-static void
-tbl_print(FILE *f, struct tbl *t)
-{
-	size_t w[TBL_MAXCOL] = { 0 }, r, c, l;
-	const char *s;
-
-	for (r = 0; r < t->nrow; r++)
-		for (c = 0; c < t->ncol; c++) {
-			s = t->cell[r * t->ncol + c];
-			l = s ? strlen(s) : 1;
-			if (l > w[c])
-				w[c] = l;
-		}
-	for (r = 0; r < t->nrow; r++) {
-		for (c = 0; c < t->ncol; c++) {
-			s = t->cell[r * t->ncol + c];
-			if (c + 1 == t->ncol)
-				fprintf(f, "%s\n", s ? s : "?");
-			else
-				fprintf(f, "%-*s  ", (int)w[c], s ? s : "?");
-		}
-	}
-}
-
-static void
-tbl_free(struct tbl *t)
-{
-	size_t i;
-
-	for (i = 0; i < t->nrow * t->ncol; i++)
-		free(t->cell[i]);
-	free(t->cell);
-}
-
-/* A cell from any JSON scalar; "-" when absent or null. */
-static const char *
-jcell(const json_t *obj, const char *key, char *buf, size_t len)
-{
-	const json_t *v = json_object_get(obj, key);
-
-	if (json_is_string(v))
-		return json_string_value(v);
-	if (json_is_integer(v)) {
-		snprintf(buf, len, "%lld", (long long)json_integer_value(v));
-		return buf;
-	}
-	if (json_is_boolean(v))
-		return json_is_true(v) ? "yes" : "no";
-	return "-";
-}
-
 void
 ctl_fmt_age(const json_t *v, char *buf, size_t len)
 {
@@ -274,129 +197,109 @@ ctl_fmt_age(const json_t *v, char *buf, size_t len)
 		snprintf(buf, len, "%lldd%02lldh", s / 86400, (s % 86400) / 3600);
 }
 
-static const json_t *
-jarray(const json_t *result, const char *key)
-{
-	const json_t *a = json_object_get(result, key);
-
-	return json_is_array(a) ? a : NULL;
-}
+#define CTL_NCOL(cols)	(sizeof(cols) / sizeof((cols)[0]))
 
 int
 ctl_print_status(FILE *f, const json_t *result)
 {
-	static const char *const hdr[] =
-	    { "NAME", "STATE", "IKE-AGE", "CHILD-AGE", "BGP", "ROUTES" };
-	struct tbl t = { .ncol = 6 };
-	const json_t *arr, *row;
-	char b[6][32];
-	size_t i;
+	static const struct ctl_col cols[] = {
+		{ "NAME",	"name",		CTL_CELL_TEXT,	NULL },
+		{ "STATE",	"state",	CTL_CELL_TEXT,	NULL },
+		{ "IKE-AGE",	"ike_age_s",	CTL_CELL_AGE,	NULL },
+		{ "CHILD-AGE",	"child_age_s",	CTL_CELL_AGE,	NULL },
+		{ "BGP",	"bgp",		CTL_CELL_TEXT,	NULL },
+		{ "ROUTES",	"routes",	CTL_CELL_TEXT,	NULL },
+	};
 
-	if ((arr = jarray(result, "tunnels")) == NULL)
-		return -1;
-	tbl_add(&t, hdr);
-	json_array_foreach(arr, i, row) {
-		const char *cols[6];
-
-		cols[0] = jcell(row, "name", b[0], sizeof(b[0]));
-		cols[1] = jcell(row, "state", b[1], sizeof(b[1]));
-		ctl_fmt_age(json_object_get(row, "ike_age_s"), b[2], sizeof(b[2]));
-		cols[2] = b[2];
-		ctl_fmt_age(json_object_get(row, "child_age_s"), b[3], sizeof(b[3]));
-		cols[3] = b[3];
-		cols[4] = jcell(row, "bgp", b[4], sizeof(b[4]));
-		cols[5] = jcell(row, "routes", b[5], sizeof(b[5]));
-		tbl_add(&t, cols);
-	}
-	tbl_print(f, &t);
-	tbl_free(&t);
-	return 0;
+	return ctl_table_print(f, cols, CTL_NCOL(cols),
+	    json_object_get(result, "tunnels"));
 }
 
 int
 ctl_print_tunnels(FILE *f, const json_t *result)
 {
-	static const char *const hdr[] = { "NAME", "STATE", "INTERFACE",
-	    "LOCAL", "REMOTE", "INSIDE", "PEER-INSIDE", "IKE", "CHILD-SAS", "BGP" };
-	struct tbl t = { .ncol = 10 };
-	const json_t *arr, *row, *ike, *bgp;
-	char b[10][48];
-	size_t i;
+	static const struct ctl_col cols[] = {
+		{ "NAME",	 "name",	CTL_CELL_TEXT,	NULL },
+		{ "STATE",	 "state",	CTL_CELL_TEXT,	NULL },
+		{ "INTERFACE",	 "interface",	CTL_CELL_TEXT,	NULL },
+		{ "LOCAL",	 "local",	CTL_CELL_TEXT,	NULL },
+		{ "REMOTE",	 "remote",	CTL_CELL_TEXT,	NULL },
+		{ "INSIDE",	 "inside",	CTL_CELL_TEXT,	NULL },
+		{ "PEER-INSIDE", "peer_inside",	CTL_CELL_TEXT,	NULL },
+		{ "IKE",	 "ike.state",	CTL_CELL_TEXT,	NULL },
+		{ "CHILD-SAS",	 "child_sas",	CTL_CELL_COUNT,	NULL },
+		{ "BGP",	 "bgp.state",	CTL_CELL_TEXT,	NULL },
+	};
 
-	if ((arr = jarray(result, "tunnels")) == NULL)
-		return -1;
-	tbl_add(&t, hdr);
-	json_array_foreach(arr, i, row) {
-		const char *cols[10];
+	return ctl_table_print(f, cols, CTL_NCOL(cols),
+	    json_object_get(result, "tunnels"));
+}
 
+/*
+ * One line per SA: the IKE SA of each tunnel ("none" without one), then
+ * its CHILD SAs. A rekey time belongs to an established IKE SA only.
+ */
+static json_t *
+ctl_sas_lines(const json_t *sas)
+{
+	const json_t *row, *ike, *child, *tunnel, *state;
+	json_t *lines = json_array(), *l;
+	size_t i, j;
+	bool up;
+
+	if (lines == NULL)
+		return NULL;
+	json_array_foreach(sas, i, row) {
+		tunnel = json_object_get(row, "tunnel");
 		ike = json_object_get(row, "ike");
-		bgp = json_object_get(row, "bgp");
-		cols[0] = jcell(row, "name", b[0], sizeof(b[0]));
-		cols[1] = jcell(row, "state", b[1], sizeof(b[1]));
-		cols[2] = jcell(row, "interface", b[2], sizeof(b[2]));
-		cols[3] = jcell(row, "local", b[3], sizeof(b[3]));
-		cols[4] = jcell(row, "remote", b[4], sizeof(b[4]));
-		cols[5] = jcell(row, "inside", b[5], sizeof(b[5]));
-		cols[6] = jcell(row, "peer_inside", b[6], sizeof(b[6]));
-		cols[7] = json_is_object(ike) ? jcell(ike, "state", b[7],
-		    sizeof(b[7])) : "-";
-		snprintf(b[8], sizeof(b[8]), "%zu",
-		    json_array_size(json_object_get(row, "child_sas")));
-		cols[8] = b[8];
-		cols[9] = json_is_object(bgp) ? jcell(bgp, "state", b[9],
-		    sizeof(b[9])) : "-";
-		tbl_add(&t, cols);
+		state = json_object_get(ike, "state");
+		up = json_is_string(state) &&
+		    strcmp(json_string_value(state), "established") == 0;
+		l = json_pack("{s:O?, s:s, s:O?, s:O?, s:O?, s:O?}",
+		    "tunnel", tunnel, "sa", "ike",
+		    "state", json_is_object(ike) ? state : NULL,
+		    "proposal", json_object_get(ike, "proposal"),
+		    "age_s", json_object_get(ike, "age_s"),
+		    "rekey_in_s", up ? json_object_get(ike, "rekey_in_s") : NULL);
+		if (!json_is_object(ike))
+			json_object_set_new(l, "state", json_string("none"));
+		json_array_append_new(lines, l);
+		json_array_foreach(json_object_get(row, "child_sas"), j, child) {
+			l = json_deep_copy(child);
+			json_object_set_new(l, "tunnel", json_deep_copy(tunnel));
+			json_object_set_new(l, "sa", json_string("child"));
+			json_object_set_new(l, "state", json_string("installed"));
+			json_array_append_new(lines, l);
+		}
 	}
-	tbl_print(f, &t);
-	tbl_free(&t);
-	return 0;
+	return lines;
 }
 
 /* {"sas": [{"tunnel", "ike": {...}|null, "child_sas": [...]}]} */
 int
 ctl_print_sas(FILE *f, const json_t *result)
 {
-	static const char *const hdr[] = { "TUNNEL", "SA", "STATE", "SPI-IN",
-	    "SPI-OUT", "PROPOSAL", "AGE", "REKEY-IN", "BYTES-IN", "BYTES-OUT" };
-	struct tbl t = { .ncol = 10 };
-	const json_t *arr, *row, *ike, *child;
-	char b[10][64];
-	size_t i, j;
+	static const struct ctl_col cols[] = {
+		{ "TUNNEL",	"tunnel",	CTL_CELL_TEXT,	NULL },
+		{ "SA",		"sa",		CTL_CELL_TEXT,	NULL },
+		{ "STATE",	"state",	CTL_CELL_TEXT,	NULL },
+		{ "SPI-IN",	"spi_in",	CTL_CELL_TEXT,	NULL },
+		{ "SPI-OUT",	"spi_out",	CTL_CELL_TEXT,	NULL },
+		{ "PROPOSAL",	"proposal",	CTL_CELL_TEXT,	NULL },
+		{ "AGE",	"age_s",	CTL_CELL_AGE,	NULL },
+		{ "REKEY-IN",	"rekey_in_s",	CTL_CELL_AGE,	NULL },
+		{ "BYTES-IN",	"bytes_in",	CTL_CELL_TEXT,	NULL },
+		{ "BYTES-OUT",	"bytes_out",	CTL_CELL_TEXT,	NULL },
+	};
+	const json_t *sas = json_object_get(result, "sas");
+	json_t *lines;
+	int rc;
 
-	if ((arr = jarray(result, "sas")) == NULL)
+	if (!json_is_array(sas) || (lines = ctl_sas_lines(sas)) == NULL)
 		return -1;
-	tbl_add(&t, hdr);
-	json_array_foreach(arr, i, row) {
-		const char *cols[10];
-
-		ike = json_object_get(row, "ike");
-		cols[0] = jcell(row, "tunnel", b[0], sizeof(b[0]));
-		cols[1] = "ike";
-		cols[2] = json_is_object(ike) ? jcell(ike, "state", b[2], sizeof(b[2])) : "none";
-		cols[3] = cols[4] = "-";
-		cols[5] = json_is_object(ike) ? jcell(ike, "proposal", b[5], sizeof(b[5])) : "-";
-		ctl_fmt_age(json_object_get(ike, "age_s"), b[6], sizeof(b[6]));
-		ctl_fmt_age(json_object_get(ike, "rekey_in_s"), b[7], sizeof(b[7]));
-		cols[6] = b[6];
-		cols[7] = b[7];
-		cols[8] = cols[9] = "-";
-		tbl_add(&t, cols);
-		json_array_foreach(json_object_get(row, "child_sas"), j, child) {
-			cols[1] = "child";
-			cols[2] = "installed";
-			cols[3] = jcell(child, "spi_in", b[3], sizeof(b[3]));
-			cols[4] = jcell(child, "spi_out", b[4], sizeof(b[4]));
-			cols[5] = jcell(child, "proposal", b[5], sizeof(b[5]));
-			ctl_fmt_age(json_object_get(child, "age_s"), b[6], sizeof(b[6]));
-			ctl_fmt_age(json_object_get(child, "rekey_in_s"), b[7], sizeof(b[7]));
-			cols[8] = jcell(child, "bytes_in", b[8], sizeof(b[8]));
-			cols[9] = jcell(child, "bytes_out", b[9], sizeof(b[9]));
-			tbl_add(&t, cols);
-		}
-	}
-	tbl_print(f, &t);
-	tbl_free(&t);
-	return 0;
+	rc = ctl_table_print(f, cols, CTL_NCOL(cols), lines);
+	json_decref(lines);
+	return rc;
 }
 
 /* {"bgp": [{"name", "peer", "peer_asn", "state", "uptime_s",
@@ -404,68 +307,35 @@ ctl_print_sas(FILE *f, const json_t *result)
 int
 ctl_print_bgp(FILE *f, const json_t *result)
 {
-	static const char *const hdr[] = { "NAME", "PEER", "ASN", "STATE",
-	    "UPTIME", "RECEIVED", "ADVERTISED" };
-	struct tbl t = { .ncol = 7 };
-	const json_t *arr, *row;
-	char b[7][64];
-	size_t i;
+	static const struct ctl_col cols[] = {
+		{ "NAME",	"name",		CTL_CELL_TEXT,	NULL },
+		{ "PEER",	"peer",		CTL_CELL_TEXT,	NULL },
+		{ "ASN",	"peer_asn",	CTL_CELL_TEXT,	NULL },
+		{ "STATE",	"state",	CTL_CELL_TEXT,	NULL },
+		{ "UPTIME",	"uptime_s",	CTL_CELL_AGE,	"established" },
+		{ "RECEIVED",	"prefixes_received", CTL_CELL_TEXT, NULL },
+		{ "ADVERTISED",	"prefixes_advertised", CTL_CELL_TEXT, NULL },
+	};
 
-	if ((arr = jarray(result, "bgp")) == NULL)
-		return -1;
-	tbl_add(&t, hdr);
-	json_array_foreach(arr, i, row) {
-		const char *cols[7];
-
-		cols[0] = jcell(row, "name", b[0], sizeof(b[0]));
-		cols[1] = jcell(row, "peer", b[1], sizeof(b[1]));
-		cols[2] = jcell(row, "peer_asn", b[2], sizeof(b[2]));
-		cols[3] = jcell(row, "state", b[3], sizeof(b[3]));
-		ctl_fmt_age(json_object_get(row, "uptime_s"), b[4], sizeof(b[4]));
-		cols[4] = b[4];
-		cols[5] = jcell(row, "prefixes_received", b[5], sizeof(b[5]));
-		cols[6] = jcell(row, "prefixes_advertised", b[6], sizeof(b[6]));
-		tbl_add(&t, cols);
-	}
-	tbl_print(f, &t);
-	tbl_free(&t);
-	return 0;
+	return ctl_table_print(f, cols, CTL_NCOL(cols),
+	    json_object_get(result, "bgp"));
 }
 
 int
 ctl_print_routes(FILE *f, const json_t *result)
 {
-	static const char *const hdr[] = { "PREFIX", "NEXT-HOP", "INTERFACE",
-	    "TUNNEL", "AS-PATH", "BEST", "INSTALLED" };
-	struct tbl t = { .ncol = 7 };
-	const json_t *arr, *row, *asn;
-	char b[7][64], path[256];
-	size_t i, j, n;
+	static const struct ctl_col cols[] = {
+		{ "PREFIX",	"prefix",	CTL_CELL_TEXT,	NULL },
+		{ "NEXT-HOP",	"next_hop",	CTL_CELL_TEXT,	NULL },
+		{ "INTERFACE",	"interface",	CTL_CELL_TEXT,	NULL },
+		{ "TUNNEL",	"tunnel",	CTL_CELL_TEXT,	NULL },
+		{ "AS-PATH",	"as_path",	CTL_CELL_LIST,	NULL },
+		{ "BEST",	"best",		CTL_CELL_TEXT,	NULL },
+		{ "INSTALLED",	"installed",	CTL_CELL_TEXT,	NULL },
+	};
 
-	if ((arr = jarray(result, "routes")) == NULL)
-		return -1;
-	tbl_add(&t, hdr);
-	json_array_foreach(arr, i, row) {
-		const char *cols[7];
-
-		path[0] = '\0';
-		json_array_foreach(json_object_get(row, "as_path"), j, asn) {
-			n = strlen(path);
-			snprintf(path + n, sizeof(path) - n, "%s%lld", j ? " " : "",
-			    (long long)json_integer_value(asn));
-		}
-		cols[0] = jcell(row, "prefix", b[0], sizeof(b[0]));
-		cols[1] = jcell(row, "next_hop", b[1], sizeof(b[1]));
-		cols[2] = jcell(row, "interface", b[2], sizeof(b[2]));
-		cols[3] = jcell(row, "tunnel", b[3], sizeof(b[3]));
-		cols[4] = path[0] ? path : "-";
-		cols[5] = jcell(row, "best", b[5], sizeof(b[5]));
-		cols[6] = jcell(row, "installed", b[6], sizeof(b[6]));
-		tbl_add(&t, cols);
-	}
-	tbl_print(f, &t);
-	tbl_free(&t);
-	return 0;
+	return ctl_table_print(f, cols, CTL_NCOL(cols),
+	    json_object_get(result, "routes"));
 }
 
 /* --- the program --------------------------------------------------------- */
@@ -559,8 +429,8 @@ cgwctl_print(const char *cmd, int argc, char *argv[], const json_t *res)
 		char b1[32], b2[32];
 
 		printf("%s: %s requested, now %s\n",
-		    jcell(res, "tunnel", b1, sizeof(b1)), what,
-		    jcell(res, "state", b2, sizeof(b2)));
+		    ctl_cell_text(res, "tunnel", b1, sizeof(b1)), what,
+		    ctl_cell_text(res, "state", b2, sizeof(b2)));
 		rc = 0;
 	}
 	if (rc == 0)

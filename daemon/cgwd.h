@@ -41,6 +41,8 @@ struct cgwd {
 	struct event		*ev_sigterm;
 	struct event		*ev_sigint;
 	struct event		*ev_sighup;
+	int			 lock_fd;	/* nslock: one cgwd per netns */
+	struct event		*ev_lock;
 	time_t			 started;	/* monotonic seconds */
 	unsigned		 reloads;	/* successful reloads */
 	bool			 stopping;	/* STOPPING=1 sent: no more STATUS */

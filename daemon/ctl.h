@@ -20,5 +20,7 @@ json_t	*ctl_json_tunnels(struct cgwd *);
 json_t	*ctl_json_tunnel(const struct tunnel *);
 json_t	*ctl_json_routes(struct cgwd *);
 json_t	*ctl_json_sas(struct cgwd *);
+/* routing's "show bgp", with no uptime for sessions not established. */
+json_t	*ctl_json_bgp_peers(struct cgwd *);
 
 #endif

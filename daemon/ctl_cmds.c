@@ -7,7 +7,6 @@
 
 #include "daemon/cgwd.h"
 #include "daemon/ctl.h"
-#include "daemon/routing.h"
 #include "daemon/tunnel.h"
 #include "lib/log.h"
 
@@ -43,7 +42,7 @@ ctl_cmd_show(struct cgwd *cgwd, const struct ctl_request *req, char *err,
 	if (strcmp(what, "sas") == 0)
 		return ctl_json_sas(cgwd);
 	if (strcmp(what, "bgp") == 0)
-		return routing_json_peers(cgwd);
+		return ctl_json_bgp_peers(cgwd);
 	snprintf(err, errlen, "usage: show tunnels|sas|bgp|routes");
 	return NULL;
 }

@@ -3,6 +3,7 @@
  * of SPEC section 5: add keys, never rename or remove them. Nothing here
  * may reach a PSK: tunnels are described from addresses and names only.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -34,6 +35,21 @@ ctl_json_prefix(const struct cgw_prefix *p)
 	return json_string(prefix_fmt(p, buf, sizeof(buf)));
 }
 
+/*
+ * An uptime belongs to an established session: anything else gets null,
+ * not the 0 the speaker reports, which reads as "just came up".
+ */
+static json_t *
+ctl_json_bgp_truth(json_t *peer)
+{
+	const char *state = json_string_value(json_object_get(peer, "state"));
+
+	if (json_is_object(peer) &&
+	    (state == NULL || strcmp(state, "established") != 0))
+		json_object_set_new(peer, "uptime_s", json_null());
+	return peer;
+}
+
 /* The tunnel's BGP session; "idle" while BGP is not running. */
 static json_t *
 ctl_json_bgp(const struct tunnel *t)
@@ -41,27 +57,40 @@ ctl_json_bgp(const struct tunnel *t)
 	const struct conf_vpn *v = t->conf->vpn;
 
 	if (t->bgp != NULL)
-		return routing_json_tunnel(t);
-	return json_pack("{s:s, s:I, s:I, s:I, s:I}",
+		return ctl_json_bgp_truth(routing_json_tunnel(t));
+	return json_pack("{s:s, s:I, s:n, s:I, s:I}",
 	    "state", "idle",
 	    "peer_asn", (json_int_t)(v ? v->peer_asn : 0),
-	    "uptime_s", (json_int_t)0,
+	    "uptime_s",
 	    "prefixes_received", (json_int_t)0,
 	    "prefixes_advertised", (json_int_t)0);
 }
 
+/* An integer, or null when it describes nothing (no SA, no rekey due). */
+static json_t *
+ctl_json_int_if(bool real, json_int_t v)
+{
+	return real ? json_integer(v) : json_null();
+}
+
+/*
+ * Without an SA (the peer waits to re-initiate) there is no age; only an
+ * established SA has a rekey ahead of it.
+ */
 static json_t *
 ctl_json_ike(const struct ike_status *st)
 {
 	char spi_i[17], spi_r[17];
+	bool sa = st->spi_i != 0 || st->spi_r != 0;
+	bool up = strcmp(st->state, "established") == 0;
 
 	snprintf(spi_i, sizeof(spi_i), "%016llx", (unsigned long long)st->spi_i);
 	snprintf(spi_r, sizeof(spi_r), "%016llx", (unsigned long long)st->spi_r);
-	return json_pack("{s:s, s:s, s:I, s:I, s:b, s:b, s:b, s:s, s:s, s:s}",
+	return json_pack("{s:s, s:s, s:o, s:o, s:b, s:b, s:b, s:s, s:s, s:s}",
 	    "state", st->state,
 	    "proposal", st->proposal,
-	    "age_s", (json_int_t)st->age_s,
-	    "rekey_in_s", (json_int_t)st->rekey_in_s,
+	    "age_s", ctl_json_int_if(sa, st->age_s),
+	    "rekey_in_s", ctl_json_int_if(up, st->rekey_in_s),
 	    "nat", st->nat_local || st->nat_remote,
 	    "nat_local", st->nat_local,
 	    "initiator", st->initiator,
@@ -130,6 +159,17 @@ ctl_json_sas(struct cgwd *cgwd)
 	return json_pack("{s:o}", "sas", arr);
 }
 
+/* The interface's name only while it exists: the configured name of an
+ * interface the kernel refused is no interface (kernel_error says why;
+ * interface_name is the name it has or would have). */
+static json_t *
+ctl_json_iface(const struct tunnel *t)
+{
+	if (t->ipsec == NULL || t->ipsec->ifindex <= 0)
+		return json_null();
+	return json_string(t->ifname);
+}
+
 json_t *
 ctl_json_tunnel(const struct tunnel *t)
 {
@@ -141,13 +181,14 @@ ctl_json_tunnel(const struct tunnel *t)
 	peer_inside = tunnel_peer_inside(t, &peer) ? ctl_json_addr(&peer) :
 	    json_null();
 	ctl_json_tunnel_sas(t, &ike, &children);
-	return json_pack("{s:s, s:s, s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:o,"
-	    " s:I, s:s, s:b, s:s}",
+	return json_pack("{s:s, s:s, s:o, s:o, s:o, s:s, s:o, s:o, s:o, s:o,"
+	    " s:o, s:I, s:s, s:b, s:s}",
 	    "name", t->name,
 	    "state", tunnel_state_name(t->state),
 	    "local", ct->vpn ? ctl_json_addr(&ct->vpn->local) : json_null(),
 	    "remote", ctl_json_addr(&ct->remote),
-	    "interface", t->ifname,
+	    "interface", ctl_json_iface(t),
+	    "interface_name", t->ifname,
 	    "inside", ctl_json_prefix(&ct->inside),
 	    "peer_inside", peer_inside,
 	    "ike", ike,
@@ -218,6 +259,17 @@ ctl_json_status(struct cgwd *cgwd)
 	    "uptime_s", (json_int_t)(cgwd_now() - cgwd->started),
 	    "reloads", (json_int_t)cgwd->reloads,
 	    "tunnels", arr);
+}
+
+json_t *
+ctl_json_bgp_peers(struct cgwd *cgwd)
+{
+	json_t *res = routing_json_peers(cgwd), *peer;
+	size_t i;
+
+	json_array_foreach(json_object_get(res, "bgp"), i, peer)
+		ctl_json_bgp_truth(peer);
+	return res;
 }
 
 json_t *

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <event2/event.h>
 #include <systemd/sd-daemon.h>
@@ -19,6 +20,7 @@
 #include "daemon/ctl.h"
 #include "daemon/tunnel.h"
 #include "lib/log.h"
+#include "lib/nslock.h"
 
 static void	cgwd_notify_status(struct cgwd *, const char *);
 
@@ -136,6 +138,34 @@ cgwd_tunnel_add(struct cgwd *cgwd, struct tunnels *list,
 	return 0;
 }
 
+/* A second cgwd asked who holds the lock: it has its answer already. */
+static void
+cgwd_lock_probe(evutil_socket_t fd, short what, void *arg)
+{
+	(void)what;
+	(void)arg;
+	nslock_answer(fd);
+}
+
+/*
+ * Before anything touches the kernel: IPsec starts by removing objects
+ * with cgwd's marks, which would be another running cgwd's policies if
+ * one shared this network namespace (and it would share UDP 500 too).
+ */
+static int
+cgwd_lock(struct cgwd *cgwd, char *err, size_t errlen)
+{
+	if ((cgwd->lock_fd = nslock_take(NSLOCK_CGWD, NULL, err, errlen)) < 0)
+		return -1;
+	cgwd->ev_lock = event_new(cgwd->base, cgwd->lock_fd,
+	    EV_READ | EV_PERSIST, cgwd_lock_probe, cgwd);
+	if (cgwd->ev_lock == NULL || event_add(cgwd->ev_lock, NULL) < 0) {
+		snprintf(err, errlen, "cannot watch the instance lock");
+		return -1;
+	}
+	return 0;
+}
+
 static void
 cgwd_signal(evutil_socket_t sig, short what, void *arg)
 {
@@ -164,6 +194,7 @@ cgwd_start(const struct cgwd_opts *opts, char *err, size_t errlen)
 		return NULL;
 	}
 	TAILQ_INIT(&cgwd->tunnels);
+	cgwd->lock_fd = -1;
 	cgwd->started = cgwd_now();
 	cgwd->conf_path = strdup(opts->conf_path ? opts->conf_path :
 	    CGWD_DEFAULT_CONF);
@@ -186,6 +217,8 @@ cgwd_start(const struct cgwd_opts *opts, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot install signal handlers");
 		goto fail;
 	}
+	if (cgwd_lock(cgwd, err, errlen) != 0)
+		goto fail;
 
 	if ((cgwd->conf = cgwd_conf_load(cgwd->conf_path, err, errlen)) == NULL) {
 		/* The problems are logged already, one per line. */
@@ -204,10 +237,8 @@ cgwd_start(const struct cgwd_opts *opts, char *err, size_t errlen)
 	    ctl_dispatch, cgwd, err, errlen);
 	if (cgwd->ctl == NULL)
 		goto fail;
-	/*
-	 * Only now that the socket proved no other cgwd runs: IPsec starts by
-	 * removing the kernel objects a previous cgwd left behind.
-	 */
+	/* The lock proved no other cgwd runs here: IPsec may now remove
+	 * the kernel objects a previous cgwd left behind. */
 	if (ipsec_open(cgwd, err, errlen) != 0 ||
 	    routing_open(cgwd, err, errlen) != 0)
 		goto fail;
@@ -259,6 +290,11 @@ cgwd_free(struct cgwd *cgwd)
 		event_free(cgwd->ev_sigint);
 	if (cgwd->ev_sighup)
 		event_free(cgwd->ev_sighup);
+	/* Last: the namespace is free only once our kernel objects are gone. */
+	if (cgwd->ev_lock)
+		event_free(cgwd->ev_lock);
+	if (cgwd->lock_fd >= 0)
+		close(cgwd->lock_fd);
 	if (cgwd->base)
 		event_base_free(cgwd->base);
 	free(cgwd->conf_path);

@@ -230,19 +230,66 @@ ipsec_link_change(void *arg, int ifindex, const char *ifname, bool up)
 	log_debug(NULL, "link %s is %s", ifname ? ifname : "?", up ? "up" : "down");
 }
 
+static int	ipsec_listen(struct cgwd *, const struct conf_vpn *);
+
+/*
+ * A vpn's local address arrived late (DHCP, a floating HA address): listen
+ * on it and start the tunnels that initiate now rather than at their next
+ * retry. When it goes, its sockets close so that it can be bound again.
+ */
+static void
+ipsec_addr_change(void *arg, const struct cgw_addr *a, int ifindex,
+    bool added)
+{
+	struct cgwd *cgwd = arg;
+	struct tunnel *t;
+	char b[CGW_ADDRSTRLEN];
+	size_t i;
+	bool bound = false;
+
+	(void)ifindex;
+	if (cgwd->ike == NULL)
+		return;
+	if (!added) {
+		for (i = 0; i < cgwd->n_ike_addrs; i++)
+			if (addr_eq(&cgwd->ike_addrs[i], a))
+				break;
+		if (i == cgwd->n_ike_addrs)
+			return;
+		cgwd->ike_addrs[i] = cgwd->ike_addrs[--cgwd->n_ike_addrs];
+		ike_unlisten(cgwd->ike, a);
+		log_warn(NULL, "local address %s is gone: no IKE on it until it "
+		    "comes back", addr_fmt(a, b, sizeof(b)));
+		return;
+	}
+	TAILQ_FOREACH(t, &cgwd->tunnels, entry) {
+		if (t->ipsec == NULL || !addr_eq(&t->conf->vpn->local, a))
+			continue;
+		if (!bound && ipsec_listen(cgwd, t->conf->vpn) <= 0)
+			return;
+		bound = true;
+		if (t->ike != NULL && !t->admin_down &&
+		    t->conf->vpn->startup == CONF_START_INITIATE)
+			ike_peer_initiate(t->ike);
+	}
+}
+
 static const struct xfrm_callbacks ipsec_xfrm_cb = {
 	.sa_rekey	= ipsec_sa_rekey,
 	.sa_gone	= ipsec_sa_gone,
 	.link_change	= ipsec_link_change,
+	.addr_change	= ipsec_addr_change,
 };
 
 /* ---- setup and teardown ------------------------------------------- */
 
 /*
  * Listen for IKE on a vpn's local address once; a vpn whose address is
- * missing is logged and must not stop the others.
+ * missing is logged and must not stop the others: ipsec_addr_change
+ * listens when the address arrives. 1 when it listens now, 0 when it
+ * did already, -1 when it cannot.
  */
-static void
+static int
 ipsec_listen(struct cgwd *cgwd, const struct conf_vpn *v)
 {
 	char a[CGW_ADDRSTRLEN], lerr[256];
@@ -250,19 +297,27 @@ ipsec_listen(struct cgwd *cgwd, const struct conf_vpn *v)
 
 	for (i = 0; i < cgwd->n_ike_addrs; i++)
 		if (addr_eq(&cgwd->ike_addrs[i], &v->local))
-			return;
+			return 0;
 	if (cgwd->n_ike_addrs == CGWD_MAX_IKE_ADDRS) {
 		log_err(v->name, "too many local addresses (at most %d)",
 		    CGWD_MAX_IKE_ADDRS);
-		return;
+		return -1;
+	}
+	addr_fmt(&v->local, a, sizeof(a));
+	if (addr_is_set(&v->local) &&
+	    xfrm_ifindex_of_addr(cgwd->xfrm, &v->local, NULL) < 0) {
+		log_warn(v->name, "local address %s is not on this host: IKE "
+		    "waits for it to appear", a);
+		return -1;
 	}
 	if (ike_listen(cgwd->ike, &v->local, IKEV2_PORT, IKEV2_NATT_PORT,
 	    lerr, sizeof(lerr)) != 0) {
-		log_err(v->name, "cannot listen for IKE on %s: %s",
-		    addr_fmt(&v->local, a, sizeof(a)), lerr);
-		return;
+		log_err(v->name, "cannot listen for IKE on %s: %s", a, lerr);
+		return -1;
 	}
+	log_info(v->name, "listening for IKE on %s", a);
 	cgwd->ike_addrs[cgwd->n_ike_addrs++] = v->local;
+	return 1;
 }
 
 int

@@ -186,6 +186,12 @@ void		 ike_ctx_free(struct ike_ctx *);
  * called once per local address. */
 int		 ike_listen(struct ike_ctx *, const struct cgw_addr *local,
 		    uint16_t port, uint16_t natt_port, char *err, size_t errlen);
+/* Close the sockets on `local` (its address went away); a later
+ * ike_listen on it opens them again, and IKE SAs that used them send
+ * through the new ones. */
+void		 ike_unlisten(struct ike_ctx *, const struct cgw_addr *local);
+/* Whether IKE sockets are open on `local`. */
+bool		 ike_listening(struct ike_ctx *, const struct cgw_addr *local);
 /* The port actually bound (useful with port 0 in tests). */
 uint16_t	 ike_local_port(struct ike_ctx *, bool natt);
 

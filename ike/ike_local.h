@@ -23,7 +23,7 @@ struct event;
 #define IKE_MAX_NOTIFY		16
 #define IKE_MAX_DELETE		4
 #define IKE_MAX_TS		4
-#define IKE_MAX_SOCKS		4
+#define IKE_MAX_SOCKS		32	/* 500 + 4500 for each of CGWD_MAX_IKE_ADDRS */
 #define IKE_MAX_MSG		65535
 #define IKE_COOKIE_LEN		(1 + 32)
 
@@ -184,7 +184,8 @@ bool	ike_prop_has_dh(const struct ike_prop *, size_t, uint16_t group);
 
 /* ---- the engine ---------------------------------------------------- */
 struct ike_sock {
-	int		 fd;
+	int		 fd;		/* -1 with a send hook */
+	bool		 open;		/* false once its address went away */
 	struct event	*ev;
 	bool		 natt;		/* 4500: non-ESP marker */
 	struct cgw_addr	 local;

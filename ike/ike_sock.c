@@ -36,6 +36,8 @@ ike_sock_input(struct ike_sock *s, const uint8_t *p, size_t n,
 	}
 }
 
+static void	ike_sock_close(struct ike_sock *);
+
 static void
 ike_sock_read(evutil_socket_t fd, short what, void *arg)
 {
@@ -83,9 +85,28 @@ ike_ctx_input(struct ike_ctx *ctx, const struct cgw_addr *local,
 	return -1;
 }
 
+/*
+ * A slot for a socket on `local`: the closed one that address had before
+ * (ike_unlisten keeps it, so IKE SAs holding it find it open again), else
+ * a new one.
+ */
+static struct ike_sock *
+ike_sock_slot(struct ike_ctx *ctx, const struct cgw_addr *local, bool natt)
+{
+	for (size_t i = 0; i < ctx->nsocks; i++) {
+		struct ike_sock *s = &ctx->socks[i];
+
+		if (!s->open && s->natt == natt && addr_eq(&s->local, local))
+			return s;
+	}
+	if (ctx->nsocks >= IKE_MAX_SOCKS)
+		return NULL;
+	return &ctx->socks[ctx->nsocks++];
+}
+
 /* With a send hook there is no socket: the address and port are taken as
  * given, for ike_ctx_input to match. */
-static int
+static struct ike_sock *
 ike_sock_open_hooked(struct ike_ctx *ctx, const struct cgw_addr *local,
     uint16_t port, bool natt, char *err, size_t errlen)
 {
@@ -93,32 +114,34 @@ ike_sock_open_hooked(struct ike_ctx *ctx, const struct cgw_addr *local,
 
 	if (port == 0) {
 		snprintf(err, errlen, "a send hook needs explicit ports");
-		return -1;
+		return NULL;
 	}
-	s = &ctx->socks[ctx->nsocks++];
+	if ((s = ike_sock_slot(ctx, local, natt)) == NULL) {
+		snprintf(err, errlen, "too many IKE sockets (at most %d)",
+		    IKE_MAX_SOCKS);
+		return NULL;
+	}
 	memset(s, 0, sizeof(*s));
 	s->fd = -1;
+	s->open = true;
 	s->natt = natt;
 	s->ctx = ctx;
 	s->local = *local;
 	s->port = port;
-	return 0;
+	return s;
 }
 
-static int
+static struct ike_sock *
 ike_sock_open(struct ike_ctx *ctx, const struct cgw_addr *local, uint16_t port,
     bool natt, char *err, size_t errlen)
 {
 	struct ike_sock *s;
 	struct sockaddr_storage ss;
 	socklen_t sl;
-	struct cgw_addr any;
+	struct cgw_addr any, bound;
+	uint16_t bport;
 	int fd, on = 1;
 
-	if (ctx->nsocks >= IKE_MAX_SOCKS) {
-		snprintf(err, errlen, "too many IKE sockets");
-		return -1;
-	}
 	if (!addr_is_set(local)) {
 		memset(&any, 0, sizeof(any));
 		any.af = AF_INET;
@@ -129,7 +152,7 @@ ike_sock_open(struct ike_ctx *ctx, const struct cgw_addr *local, uint16_t port,
 	fd = socket(local->af, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
 		snprintf(err, errlen, "socket: %s", strerror(errno));
-		return -1;
+		return NULL;
 	}
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
 	sl = addr_to_sockaddr(local, port, &ss);
@@ -139,7 +162,7 @@ ike_sock_open(struct ike_ctx *ctx, const struct cgw_addr *local, uint16_t port,
 		snprintf(err, errlen, "bind %s port %u: %s",
 		    addr_fmt(local, a, sizeof(a)), port, strerror(errno));
 		close(fd);
-		return -1;
+		return NULL;
 	}
 	if (natt) {
 		int encap = UDP_ENCAP_ESPINUDP;
@@ -148,46 +171,88 @@ ike_sock_open(struct ike_ctx *ctx, const struct cgw_addr *local, uint16_t port,
 		    sizeof(encap)) < 0) {
 			snprintf(err, errlen, "UDP_ENCAP: %s", strerror(errno));
 			close(fd);
-			return -1;
+			return NULL;
 		}
 	}
 	sl = sizeof(ss);
 	getsockname(fd, (struct sockaddr *)&ss, &sl);
-	s = &ctx->socks[ctx->nsocks];
+	addr_from_sockaddr(&bound, &bport, (struct sockaddr *)&ss);
+	if ((s = ike_sock_slot(ctx, &bound, natt)) == NULL) {
+		snprintf(err, errlen, "too many IKE sockets (at most %d)",
+		    IKE_MAX_SOCKS);
+		close(fd);
+		return NULL;
+	}
 	memset(s, 0, sizeof(*s));
 	s->fd = fd;
+	s->open = true;
 	s->natt = natt;
 	s->ctx = ctx;
-	addr_from_sockaddr(&s->local, &s->port, (struct sockaddr *)&ss);
+	s->local = bound;
+	s->port = bport;
 	s->ev = event_new(ctx->base, fd, EV_READ | EV_PERSIST, ike_sock_read, s);
 	if (s->ev == NULL || event_add(s->ev, NULL) < 0) {
 		snprintf(err, errlen, "event_new failed");
-		if (s->ev)
-			event_free(s->ev);
-		close(fd);
-		return -1;
+		ike_sock_close(s);
+		return NULL;
 	}
-	ctx->nsocks++;
-	return 0;
+	return s;
+}
+
+/* The slot stays, closed: IKE SAs may still point at it. */
+static void
+ike_sock_close(struct ike_sock *s)
+{
+	if (s->ev)
+		event_free(s->ev);
+	s->ev = NULL;
+	if (s->fd >= 0)
+		close(s->fd);
+	s->fd = -1;
+	s->open = false;
 }
 
 int
 ike_listen(struct ike_ctx *ctx, const struct cgw_addr *local, uint16_t port,
     uint16_t natt_port, char *err, size_t errlen)
 {
-	if (ike_sock_open(ctx, local, port, false, err, errlen) < 0)
+	struct ike_sock *s;
+
+	if ((s = ike_sock_open(ctx, local, port, false, err, errlen)) == NULL)
 		return -1;
+	/* Both or neither: a later try must not find half of them bound. */
 	if (natt_port &&
-	    ike_sock_open(ctx, local, natt_port, true, err, errlen) < 0)
+	    ike_sock_open(ctx, local, natt_port, true, err, errlen) == NULL) {
+		ike_sock_close(s);
 		return -1;
+	}
 	return 0;
+}
+
+void
+ike_unlisten(struct ike_ctx *ctx, const struct cgw_addr *local)
+{
+	for (size_t i = 0; i < ctx->nsocks; i++)
+		if (ctx->socks[i].open &&
+		    addr_eq(&ctx->socks[i].local, local))
+			ike_sock_close(&ctx->socks[i]);
+}
+
+bool
+ike_listening(struct ike_ctx *ctx, const struct cgw_addr *local)
+{
+	for (size_t i = 0; i < ctx->nsocks; i++)
+		if (ctx->socks[i].open &&
+		    addr_eq(&ctx->socks[i].local, local))
+			return true;
+	return false;
 }
 
 uint16_t
 ike_local_port(struct ike_ctx *ctx, bool natt)
 {
 	for (size_t i = 0; i < ctx->nsocks; i++)
-		if (ctx->socks[i].natt == natt)
+		if (ctx->socks[i].open && ctx->socks[i].natt == natt)
 			return ctx->socks[i].port;
 	return 0;
 }
@@ -200,7 +265,7 @@ ike_sock_pick(struct ike_ctx *ctx, const struct cgw_addr *local, bool natt)
 	for (size_t i = 0; i < ctx->nsocks; i++) {
 		struct ike_sock *s = &ctx->socks[i];
 
-		if (s->natt != natt)
+		if (s->natt != natt || !s->open)
 			continue;
 		if (local && addr_is_set(local) && addr_eq(&s->local, local))
 			return s;
@@ -249,6 +314,8 @@ ike_sock_xmit(struct ike_sock *s, const struct cgw_addr *to, uint16_t port,
 	mh.msg_namelen = addr_to_sockaddr(to, port, &ss);
 	mh.msg_iov = iov;
 	mh.msg_iovlen = n;
+	if (!s->open)
+		return -1;	/* its address went away */
 	if (sendmsg(s->fd, &mh, 0) < 0) {
 		char a[CGW_ADDRSTRLEN];
 
@@ -295,11 +362,7 @@ ike_sock_send(struct ike_sa *sa, const uint8_t *p, size_t len)
 void
 ike_sock_close_all(struct ike_ctx *ctx)
 {
-	for (size_t i = 0; i < ctx->nsocks; i++) {
-		if (ctx->socks[i].ev)
-			event_free(ctx->socks[i].ev);
-		if (ctx->socks[i].fd >= 0)
-			close(ctx->socks[i].fd);
-	}
+	for (size_t i = 0; i < ctx->nsocks; i++)
+		ike_sock_close(&ctx->socks[i]);
 	ctx->nsocks = 0;
 }

@@ -86,11 +86,15 @@ struct xfrm_callbacks {
 	 * went down or disappeared. */
 	void	(*link_change)(void *arg, int ifindex, const char *ifname,
 		    bool up);
+	/* A local address can be bound now (added; IPv6 once duplicate
+	 * address detection passed), or went away. May repeat. */
+	void	(*addr_change)(void *arg, const struct cgw_addr *addr,
+		    int ifindex, bool added);
 };
 
 /*
- * Open netlink sockets and subscribe to XFRM expire/acquire and link
- * events, read from `base`. `cb` (copied) may be NULL; any callback may
+ * Open netlink sockets and subscribe to XFRM expire/acquire, link and
+ * address events, read from `base`. `cb` (copied) may be NULL; any callback may
  * be NULL. NULL on failure with `err` filled.
  */
 struct xfrm_ctx	*xfrm_open(struct event_base *base,

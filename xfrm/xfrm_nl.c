@@ -13,6 +13,7 @@
 #include <event2/event.h>
 #include <libmnl/libmnl.h>
 #include <linux/if.h>
+#include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
 #include <linux/xfrm.h>
 
@@ -322,6 +323,87 @@ ev_link_attr(const struct nlattr *a, void *data)
 	return MNL_CB_OK;
 }
 
+struct ev_addr {
+	const struct nlattr	*local;		/* IFA_LOCAL */
+	const struct nlattr	*address;	/* IFA_ADDRESS */
+	uint32_t		 flags;		/* IFA_FLAGS */
+	bool			 has_flags;
+};
+
+static int
+ev_addr_attr(const struct nlattr *a, void *data)
+{
+	struct ev_addr	*x = data;
+
+	switch (mnl_attr_get_type(a)) {
+	case IFA_LOCAL:
+		x->local = a;
+		break;
+	case IFA_ADDRESS:
+		x->address = a;
+		break;
+	case IFA_FLAGS:
+		if (mnl_attr_validate(a, MNL_TYPE_U32) == 0) {
+			x->flags = mnl_attr_get_u32(a);
+			x->has_flags = true;
+		}
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+bool
+xfrm_nl_parse_addr(const struct nlmsghdr *nlh, struct cgw_addr *addr,
+    int *ifindex, bool *added)
+{
+	const struct ifaddrmsg	*ifa;
+	const struct nlattr	*a;
+	struct ev_addr		 x = { .local = NULL };
+	size_t			 alen;
+
+	memset(addr, 0, sizeof(*addr));
+	if ((nlh->nlmsg_type != RTM_NEWADDR && nlh->nlmsg_type != RTM_DELADDR) ||
+	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifa))
+		return false;
+	ifa = mnl_nlmsg_get_payload(nlh);
+	if (ifa->ifa_family != AF_INET && ifa->ifa_family != AF_INET6)
+		return false;
+	mnl_attr_parse(nlh, sizeof(*ifa), ev_addr_attr, &x);
+	/* On a point-to-point link IFA_ADDRESS is the peer's: ours is
+	 * IFA_LOCAL when present. */
+	a = x.local != NULL ? x.local : x.address;
+	alen = ifa->ifa_family == AF_INET ? 4 : 16;
+	if (a == NULL || mnl_attr_get_payload_len(a) != alen)
+		return false;
+	addr->af = ifa->ifa_family;
+	memcpy(addr->bytes, mnl_attr_get_payload(a), alen);
+	*ifindex = (int)ifa->ifa_index;
+	/* A tentative IPv6 address cannot be bound until DAD is done; the
+	 * kernel sends RTM_NEWADDR again then. */
+	*added = nlh->nlmsg_type == RTM_NEWADDR &&
+	    !((x.has_flags ? x.flags : ifa->ifa_flags) &
+	    (IFA_F_TENTATIVE | IFA_F_DADFAILED));
+	return true;
+}
+
+static void
+ev_addr(struct xfrm_ctx *ctx, const struct nlmsghdr *nlh)
+{
+	struct cgw_addr	 a;
+	char		 b[CGW_ADDRSTRLEN];
+	int		 ifindex;
+	bool		 added;
+
+	if (!xfrm_nl_parse_addr(nlh, &a, &ifindex, &added))
+		return;
+	log_debug("xfrm", "address %s on %d: %s", addr_fmt(&a, b, sizeof(b)),
+	    ifindex, added ? "usable" : nlh->nlmsg_type == RTM_NEWADDR ?
+	    "tentative" : "gone");
+	if (ctx->cb.addr_change != NULL &&
+	    (added || nlh->nlmsg_type == RTM_DELADDR))
+		ctx->cb.addr_change(ctx->cb_arg, &a, ifindex, added);
+}
+
 static int
 ev_rt_msg(const struct nlmsghdr *nlh, void *data)
 {
@@ -330,6 +412,10 @@ ev_rt_msg(const struct nlmsghdr *nlh, void *data)
 	const char		*name = "";
 	bool			 up;
 
+	if (nlh->nlmsg_type == RTM_NEWADDR || nlh->nlmsg_type == RTM_DELADDR) {
+		ev_addr(ctx, nlh);
+		return MNL_CB_OK;
+	}
 	if (nlh->nlmsg_type != RTM_NEWLINK && nlh->nlmsg_type != RTM_DELLINK)
 		return MNL_CB_OK;
 	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifi))
@@ -391,7 +477,7 @@ ev_rt_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	ev_read(ctx, ctx->rt_ev, ev_rt_msg, "link");
+	ev_read(ctx, ctx->rt_ev, ev_rt_msg, "link and address");
 }
 
 /* ---- open/close ---- */
@@ -449,7 +535,8 @@ xfrm_open(struct event_base *base, const struct xfrm_callbacks *cb,
 {
 	static const unsigned	 xgroups[] = { XFRMNLGRP_EXPIRE,
 				    XFRMNLGRP_ACQUIRE };
-	static const unsigned	 rgroups[] = { RTNLGRP_LINK };
+	static const unsigned	 rgroups[] = { RTNLGRP_LINK,
+				    RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR };
 	struct xfrm_ctx		*ctx;
 
 	if ((ctx = calloc(1, sizeof(*ctx))) == NULL) {
@@ -472,7 +559,8 @@ xfrm_open(struct event_base *base, const struct xfrm_callbacks *cb,
 		return ctx;
 	if ((ctx->xfrm_ev = nl_open(NETLINK_XFRM, xgroups, 2, true, err,
 	    "XFRM event")) == NULL ||
-	    (ctx->rt_ev = nl_open(NETLINK_ROUTE, rgroups, 1, true, err,
+	    (ctx->rt_ev = nl_open(NETLINK_ROUTE, rgroups,
+	    sizeof(rgroups) / sizeof(rgroups[0]), true, err,
 	    "link event")) == NULL)
 		goto fail;
 	ctx->xfrm_ev_event = event_new(base, mnl_socket_get_fd(ctx->xfrm_ev),

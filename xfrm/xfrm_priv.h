@@ -106,6 +106,10 @@ int		 xfrm_nl_parse_ack(const struct nlmsghdr *, int *code,
 		    char *ext, size_t extlen);
 bool		 xfrm_nl_parse_expire(const struct nlmsghdr *,
 		    struct xfrm_sa_event *);
+/* RTM_NEWADDR/DELADDR: false unless an IPv4/IPv6 address; *added is
+ * false for a deletion and for an address not usable yet (tentative). */
+bool		 xfrm_nl_parse_addr(const struct nlmsghdr *, struct cgw_addr *,
+		    int *ifindex, bool *added);
 
 /* ---- tracking (xfrm_clean.c) ---- */
 struct xfrm_obj	*xfrm_obj_add(struct xfrm_ctx *, enum xfrm_obj_kind);

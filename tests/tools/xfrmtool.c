@@ -338,7 +338,8 @@ run(struct xfrm_ctx *ctx, int argc, char **argv)
 int
 main(int argc, char **argv)
 {
-	struct xfrm_callbacks	 cb = { ev_rekey, ev_gone, ev_link };
+	struct xfrm_callbacks	 cb = { .sa_rekey = ev_rekey, .sa_gone = ev_gone,
+	    .link_change = ev_link };
 	struct xfrm_ctx		*ctx;
 	struct xfrm_err		 err;
 	struct event		*sigterm, *sigint;

@@ -12,7 +12,11 @@
 #include "daemon/cgwctl.h"
 #include "daemon/cgwd.h"
 #include "daemon/ctl.h"
+#include "daemon/ipsec.h"
 #include "daemon/tunnel.h"
+#include "ike/ike.h"
+
+#include <event2/event.h>
 
 #define CONF_HEAD \
 	"asn 65000\nrouter-id 192.0.2.10\nnetwork 10.224.0.0/12\n" \
@@ -125,7 +129,8 @@ test_show_tunnels_shape(void **state)
 	assert_string_equal(json_string_value(json_object_get(t, "state")), "down");
 	assert_string_equal(json_string_value(json_object_get(t, "local")), "192.0.2.10");
 	assert_string_equal(json_string_value(json_object_get(t, "remote")), "198.51.100.1");
-	assert_string_equal(json_string_value(json_object_get(t, "interface")), "cgw0");
+	/* No IPsec, so no interface: its configured name would be a lie. */
+	assert_true(json_is_null(json_object_get(t, "interface")));
 	assert_string_equal(json_string_value(json_object_get(t, "inside")), "169.254.21.2/30");
 	assert_string_equal(json_string_value(json_object_get(t, "peer_inside")), "169.254.21.1");
 	assert_true(json_is_null(json_object_get(t, "ike")));
@@ -138,6 +143,76 @@ test_show_tunnels_shape(void **state)
 	assert_null(strstr(dump, "Secret"));
 	free(dump);
 	json_decref(res);
+}
+
+/* The first tunnel of a "show tunnels" answer. */
+static json_t *
+first_tunnel(struct fixture *f)
+{
+	json_t *res, *t;
+	char err[512];
+
+	res = run(f, err, sizeof(err), "show", "tunnels", NULL);
+	assert_non_null(res);
+	t = json_incref(json_array_get(json_object_get(res, "tunnels"), 0));
+	json_decref(res);
+	assert_non_null(t);
+	return t;
+}
+
+/*
+ * Nothing is reported that does not exist: an interface the kernel never
+ * made, an uptime of a session that is not established, the age and rekey
+ * time of an IKE SA there is none of.
+ */
+static void
+test_show_no_lies(void **state)
+{
+	struct fixture *f = *state;
+	struct tunnel *t1 = TAILQ_FIRST(&f->cgwd.tunnels);
+	struct ike_callbacks cb = { .alloc_spi = NULL };
+	struct ike_peer_conf pc;
+	struct event_base *base = event_base_new();
+	json_t *t, *ike;
+	char err[256];
+
+	t = first_tunnel(f);
+	assert_true(json_is_null(json_object_get(t, "interface")));
+	assert_true(json_is_null(json_object_get(json_object_get(t, "bgp"),
+	    "uptime_s")));
+	json_decref(t);
+
+	/* IPsec running, the interface refused (this host has none). */
+	t1->ipsec = calloc(1, sizeof(*t1->ipsec));
+	assert_non_null(t1->ipsec);
+	t = first_tunnel(f);
+	assert_true(json_is_null(json_object_get(t, "interface")));
+	json_decref(t);
+	t1->ipsec->ifindex = 7;
+	t = first_tunnel(f);
+	assert_string_equal(json_string_value(json_object_get(t, "interface")),
+	    "cgw0");
+	json_decref(t);
+
+	/* An IKE peer that has no SA yet: no age, no rekey. */
+	assert_non_null(base);
+	f->cgwd.ike = ike_ctx_new(base, &cb, &f->cgwd);
+	assert_non_null(f->cgwd.ike);
+	ipsec_peer_conf(&pc, t1->conf);
+	pc.initiate = false;
+	t1->ike = ike_peer_add(f->cgwd.ike, &pc, err, sizeof(err));
+	assert_non_null(t1->ike);
+	t = first_tunnel(f);
+	ike = json_object_get(t, "ike");
+	assert_true(json_is_object(ike));
+	assert_true(json_is_null(json_object_get(ike, "age_s")));
+	assert_true(json_is_null(json_object_get(ike, "rekey_in_s")));
+	json_decref(t);
+
+	ipsec_tunnel_detach(t1);
+	ike_ctx_free(f->cgwd.ike);
+	f->cgwd.ike = NULL;
+	event_base_free(base);
 }
 
 static void
@@ -324,6 +399,36 @@ test_tables(void **state)
 	assert_non_null(strstr(out, "7h46m"));
 	free(out);
 
+	/* What does not exist is "-": no rekey of an IKE SA not established,
+	 * no uptime of a session not established, no interface. */
+	out = printed(ctl_print_sas,
+	    "{\"sas\":[{\"tunnel\":\"aws-prod/t1\",\"ike\":{\"state\":\"connecting\","
+	    "\"proposal\":\"\",\"age_s\":3,\"rekey_in_s\":0},\"child_sas\":[]}]}", &rc);
+	assert_int_equal(rc, 0);
+	assert_string_equal(out,
+	    "TUNNEL       SA   STATE       SPI-IN  SPI-OUT  PROPOSAL  AGE  REKEY-IN  BYTES-IN  BYTES-OUT\n"
+	    "aws-prod/t1  ike  connecting  -       -        -         3s   -         -         -\n");
+	free(out);
+	out = printed(ctl_print_bgp,
+	    "{\"bgp\":[{\"name\":\"aws-prod/t1\",\"peer\":\"169.254.21.1\",\"peer_asn\":64512,"
+	    "\"state\":\"active\",\"uptime_s\":0,\"prefixes_received\":0,"
+	    "\"prefixes_advertised\":0}]}", &rc);
+	assert_int_equal(rc, 0);
+	assert_string_equal(out,
+	    "NAME         PEER          ASN    STATE   UPTIME  RECEIVED  ADVERTISED\n"
+	    "aws-prod/t1  169.254.21.1  64512  active  -       0         0\n");
+	free(out);
+	out = printed(ctl_print_tunnels,
+	    "{\"tunnels\":[{\"name\":\"aws-prod/t1\",\"state\":\"down\",\"interface\":null,"
+	    "\"local\":\"192.0.2.10\",\"remote\":\"198.51.100.1\",\"inside\":\"169.254.21.2/30\","
+	    "\"peer_inside\":\"169.254.21.1\",\"ike\":null,\"child_sas\":[],"
+	    "\"bgp\":{\"state\":\"idle\"}}]}", &rc);
+	assert_int_equal(rc, 0);
+	assert_string_equal(out,
+	    "NAME         STATE  INTERFACE  LOCAL       REMOTE        INSIDE           PEER-INSIDE   IKE  CHILD-SAS  BGP\n"
+	    "aws-prod/t1  down   -          192.0.2.10  198.51.100.1  169.254.21.2/30  169.254.21.1  -    0          idle\n");
+	free(out);
+
 	/* Wrong shape: refused, so cgwctl falls back to raw JSON. */
 	out = printed(ctl_print_tunnels, "{\"something\":[]}", &rc);
 	assert_int_equal(rc, -1);
@@ -361,6 +466,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_show_tunnels_shape, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_show_no_lies, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_commands_and_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reload, setup, teardown),
 		cmocka_unit_test(test_tables),
