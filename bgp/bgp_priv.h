@@ -246,6 +246,7 @@ TAILQ_HEAD(bgp_paths, bgp_path);
 struct bgp_fib_nh {
 	struct cgw_addr		 gateway;
 	struct bgp_peer		*peer;
+	bool			 installed;	/* as fib_change said */
 };
 
 struct bgp_rib_entry {
@@ -257,6 +258,9 @@ struct bgp_rib_entry {
 	struct bgp_fib_nh	 fib[BGP_MAX_MULTIPATH];
 	size_t			 nfib;
 	bool			 fib_dirty;
+	/* The kernel may hold the prefix: a removal must reach it. */
+	bool			 in_kernel;
+	bool			 fib_failed;	/* bgp_fib_sync retries */
 	bool			 export_dirty;
 	TAILQ_ENTRY(bgp_rib_entry) dirty;
 	bool			 on_dirty;

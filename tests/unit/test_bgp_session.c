@@ -36,17 +36,22 @@ struct fx {
 	uint16_t		 port;
 };
 
-static void
-fib_cb(void *arg, const struct cgw_prefix *p, const struct bgp_nexthop *nhs,
-    size_t n)
+static int
+fib_cb(void *arg, const struct cgw_prefix *p, struct bgp_nexthop *nhs,
+    size_t n, bool in_kernel)
 {
 	struct side *s = arg;
 
+	(void)in_kernel;
 	s->fib_calls++;
 	s->last_prefix = *p;
 	s->last_n = n;
 	if (n > 0)
 		s->last_gw = nhs[0].gateway;
+	/* A kernel that takes everything. */
+	while (n-- > 0)
+		nhs[n].installed = true;
+	return 0;
 }
 
 static void

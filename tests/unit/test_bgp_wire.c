@@ -35,16 +35,20 @@ struct fx {
 	size_t			 inlen;
 };
 
-static void
-fib_cb(void *arg, const struct cgw_prefix *p, const struct bgp_nexthop *nhs,
-    size_t n)
+static int
+fib_cb(void *arg, const struct cgw_prefix *p, struct bgp_nexthop *nhs,
+    size_t n, bool in_kernel)
 {
 	struct fx *f = arg;
 
 	(void)p;
-	(void)nhs;
+	(void)in_kernel;
 	f->fib_calls++;
 	f->last_n = n;
+	/* A kernel that takes everything. */
+	while (n-- > 0)
+		nhs[n].installed = true;
+	return 0;
 }
 
 static void
