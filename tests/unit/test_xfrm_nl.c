@@ -206,6 +206,17 @@ route_msg(const char *prefix, const struct xfrm_nexthop *nh, size_t n)
 	return nlh;
 }
 
+/* Over two tunnels, as ECMP would install them. */
+static void
+two_nexthops(struct xfrm_nexthop *nh)
+{
+	memset(nh, 0, 2 * sizeof(*nh));
+	assert_true(addr_parse("169.254.21.1", &nh[0].gw));
+	nh[0].ifindex = 7;
+	assert_true(addr_parse("169.254.22.1", &nh[1].gw));
+	nh[1].ifindex = 8;
+}
+
 static void
 test_route_parse(void **state)
 {
@@ -216,11 +227,7 @@ test_route_parse(void **state)
 	struct rtmsg		*rtm;
 
 	(void)state;
-	memset(nh, 0, sizeof(nh));
-	assert_true(addr_parse("169.254.21.1", &nh[0].gw));
-	nh[0].ifindex = 7;
-	assert_true(addr_parse("169.254.22.1", &nh[1].gw));
-	nh[1].ifindex = 8;
+	two_nexthops(nh);
 	swapped[0] = nh[1];
 	swapped[1] = nh[0];
 	assert_true(prefix_parse("172.31.0.0/16", &want));
@@ -262,11 +269,7 @@ test_route_parse_hostile(void **state)
 	size_t			 off;
 
 	(void)state;
-	memset(nh, 0, sizeof(nh));
-	assert_true(addr_parse("169.254.21.1", &nh[0].gw));
-	nh[0].ifindex = 7;
-	assert_true(addr_parse("169.254.22.1", &nh[1].gw));
-	nh[1].ifindex = 8;
+	two_nexthops(nh);
 
 	/* a next hop claiming more than RTA_MULTIPATH holds */
 	nlh = route_msg("172.31.0.0/16", nh, 2);
