@@ -240,6 +240,13 @@ test_session_routes_and_teardown(void **state)
 	assert_int_equal(bgp_peer_start(f->cgw.peer), 0);
 	assert_true(run_until(f, both_established));
 	assert_int_equal(f->cgw.established, 2);
+	/* Established again: the error is history, not the present. */
+	bgp_peer_status(f->cgw.peer, &st);
+	assert_string_equal(st.last_error, "");
+	assert_string_equal(st.prev_error, "DPD: peer dead");
+	assert_true(st.uptime_s < 5);
+	bgp_peer_status(f->vgw.peer, &st);
+	assert_string_equal(st.last_error, "");
 }
 
 static void
