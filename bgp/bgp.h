@@ -125,8 +125,9 @@ void		*bgp_cbarg(const struct bgp_ctx *);
 /*
  * Reconcile the kernel with the FIB (BIRD's krt scan): first the pending
  * batch is delivered, then `intact` is asked about every prefix the FIB
- * holds; where it says the kernel differs, or an earlier fib_change
- * failed, fib_change runs again at once (in_kernel true: whatever is
+ * holds (each once, so the caller can tell strays from wanted routes);
+ * where it says the kernel differs, or an earlier fib_change failed,
+ * fib_change runs again at once (in_kernel true: whatever is
  * there is replaced or removed) and the installed flags follow it.
  */
 void		 bgp_fib_sync(struct bgp_ctx *,

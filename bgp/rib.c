@@ -608,7 +608,9 @@ bgp_fib_sync(struct bgp_ctx *ctx,
 		if (e->nfib == 0)
 			continue;
 		bgp_fib_nhs(e, nhs);
-		if (!e->fib_failed && intact(arg, &e->prefix, nhs, e->nfib))
+		/* Asked even after a failure: the caller learns which
+		 * kernel routes are wanted from these calls. */
+		if (intact(arg, &e->prefix, nhs, e->nfib) && !e->fib_failed)
 			continue;
 		e->in_kernel = true;
 		bgp_fib_emit(ctx, e);
