@@ -50,6 +50,12 @@ bgp_free(struct bgp_ctx *ctx)
 	free(ctx);
 }
 
+void *
+bgp_cbarg(const struct bgp_ctx *ctx)
+{
+	return ctx->cbarg;
+}
+
 void
 bgp_set_multipath(struct bgp_ctx *ctx, bool on)
 {

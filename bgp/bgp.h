@@ -11,8 +11,9 @@
  * - BGP_ROLE_NEIGHBOR (a LAN router, eBGP or iBGP): the routes learned
  *   from tunnel peers.
  *
- * Every learned best route (both roles) goes to fib_change; our own
- * networks never do. IPv4 unicast only for now: IPv6 prefixes are refused
+ * Every learned best route (both roles) goes to fib_change, which says
+ * which of its next hops the kernel took (the daemon keeps a LAN
+ * neighbor's out); our own networks never go there. IPv4 unicast only for now: IPv6 prefixes are refused
  * with EAFNOSUPPORT.
  *
  * Functions that can fail return 0 (or a pointer) on success and -1 (or
@@ -85,18 +86,25 @@ struct bgp_nexthop {
 	struct bgp_peer	*peer;		/* learned from; the daemon maps it to
 					   an interface via bgp_peer_arg() */
 	const char	*peer_name;
+	bool		 installed;	/* out: set by fib_change */
 };
 
 struct bgp_callbacks {
 	/*
 	 * The best path (or, with multipath on, the set of equal best paths)
 	 * of a prefix changed: install nhs[0..n-1], replacing whatever was
-	 * there; n == 0: delete the prefix. Changes are batched and delivered
-	 * once per event-loop turn, never from inside a bgp_* call. May be
-	 * NULL.
+	 * there; n == 0, or no next hop the daemon puts in the kernel:
+	 * remove the prefix, but only if `in_kernel` (an earlier call, or a
+	 * reconcile, may have left it there): a route never installed is
+	 * not deleted. The callback sets nhs[i].installed for each next hop
+	 * the kernel now holds; `installed` in bgp_rib_walk comes from that
+	 * alone. Returns 0, or -1 when the kernel refused: nothing counts as
+	 * installed and bgp_fib_sync tries again. Changes are batched and
+	 * delivered once per event-loop turn, never from inside a bgp_*
+	 * call other than bgp_fib_sync. May be NULL: nothing is installed.
 	 */
-	void	(*fib_change)(void *cbarg, const struct cgw_prefix *,
-		    const struct bgp_nexthop *nhs, size_t n);
+	int	(*fib_change)(void *cbarg, const struct cgw_prefix *,
+		    struct bgp_nexthop *nhs, size_t n, bool in_kernel);
 	/* Every FSM transition, after it is logged; also from inside
 	 * bgp_peer_start/down, so it must not remove the peer. May be
 	 * NULL. */
@@ -111,6 +119,20 @@ struct bgp_ctx	*bgp_new(struct event_base *, uint32_t local_asn,
 /* Closes every session (Cease) and frees everything, without calling
  * fib_change: the daemon flushes its routes on its own (xfrm). */
 void		 bgp_free(struct bgp_ctx *);
+/* The cbarg given to bgp_new. */
+void		*bgp_cbarg(const struct bgp_ctx *);
+
+/*
+ * Reconcile the kernel with the FIB (BIRD's krt scan): first the pending
+ * batch is delivered, then `intact` is asked about every prefix the FIB
+ * holds (each once, so the caller can tell strays from wanted routes);
+ * where it says the kernel differs, or an earlier fib_change failed,
+ * fib_change runs again at once (in_kernel true: whatever is
+ * there is replaced or removed) and the installed flags follow it.
+ */
+void		 bgp_fib_sync(struct bgp_ctx *,
+		    bool (*intact)(void *arg, const struct cgw_prefix *,
+		    const struct bgp_nexthop *nhs, size_t n), void *arg);
 
 /*
  * Install equal best paths from several peers together (RFC 4271 best path
@@ -155,11 +177,15 @@ struct bgp_peer_status {
 	uint32_t	 peer_asn;	/* configured; the peer's once it said */
 	struct in_addr	 peer_id;	/* 0.0.0.0 until an OPEN came */
 	uint16_t	 hold_time;	/* negotiated, 0 unless Established */
-	uint64_t	 uptime_s;	/* time in Established, 0 otherwise */
+	uint64_t	 uptime_s;	/* time in Established; meaningless
+					   (0) in any other state */
 	uint32_t	 prefixes_received;	/* accepted in Adj-RIB-In */
 	uint32_t	 prefixes_advertised;	/* in Adj-RIB-Out */
 	uint32_t	 established_count;
-	char		 last_error[BGP_ERR_MAX];	/* "" = none yet */
+	/* Why the last session failed; "" once Established again. */
+	char		 last_error[BGP_ERR_MAX];
+	/* What last_error said before the session came up ("" = none). */
+	char		 prev_error[BGP_ERR_MAX];
 };
 void		 bgp_peer_status(const struct bgp_peer *, struct bgp_peer_status *);
 
@@ -180,7 +206,8 @@ struct bgp_route_info {
 	uint32_t		 local_pref;
 	uint32_t		 med;
 	bool			 best;
-	bool			 installed;	/* handed to fib_change */
+	bool			 installed;	/* fib_change says the kernel
+						   holds this next hop */
 };
 /* Prefixes in order; our network first, then each peer's path. */
 void		 bgp_rib_walk(struct bgp_ctx *,

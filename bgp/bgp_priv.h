@@ -59,6 +59,9 @@ enum bgp_msg_type {
 #define  BGP_ERR_UPD_ASPATH	 11
 #define BGP_ERR_HOLD		4
 #define BGP_ERR_FSM		5
+#define  BGP_FSM_UNEXP_OPENSENT	 1	/* RFC 6608 */
+#define  BGP_FSM_UNEXP_OPENCONFIRM 2
+#define  BGP_FSM_UNEXP_ESTABLISHED 3
 #define BGP_ERR_CEASE		6
 #define  BGP_CEASE_MAXPFX	 1
 #define  BGP_CEASE_SHUTDOWN	 2
@@ -246,6 +249,7 @@ TAILQ_HEAD(bgp_paths, bgp_path);
 struct bgp_fib_nh {
 	struct cgw_addr		 gateway;
 	struct bgp_peer		*peer;
+	bool			 installed;	/* as fib_change said */
 };
 
 struct bgp_rib_entry {
@@ -257,6 +261,9 @@ struct bgp_rib_entry {
 	struct bgp_fib_nh	 fib[BGP_MAX_MULTIPATH];
 	size_t			 nfib;
 	bool			 fib_dirty;
+	/* The kernel may hold the prefix: a removal must reach it. */
+	bool			 in_kernel;
+	bool			 fib_failed;	/* bgp_fib_sync retries */
 	bool			 export_dirty;
 	TAILQ_ENTRY(bgp_rib_entry) dirty;
 	bool			 on_dirty;
@@ -278,6 +285,34 @@ RB_HEAD(bgp_outs, bgp_out);
 int		 bgp_prefix_cmp(const struct cgw_prefix *, const struct cgw_prefix *);
 
 /* ---- session.c ---- */
+
+/* RFC 4271 8.1 events as this speaker meets them (numbers in the RFC). */
+enum bgp_fsm_event {
+	BGP_EV_START = 0,		/* 1 ManualStart, 3 AutomaticStart */
+	BGP_EV_STOP,			/* 2 ManualStop: bgp_peer_down */
+	BGP_EV_CONNECT_RETRY_EXPIRES,	/* 9 */
+	BGP_EV_HOLD_EXPIRES,		/* 10 */
+	BGP_EV_KEEPALIVE_EXPIRES,	/* 11 */
+	BGP_EV_TCP_CONNECTED,		/* 16/17: ours connected, or accepted */
+	BGP_EV_TCP_FAILS,		/* 18 */
+	BGP_EV_OPEN,			/* 19 BGPOpen */
+	BGP_EV_MSG_ERROR,		/* 21 BGPHeaderErr: fsm_in.notify */
+	BGP_EV_OPEN_COLLISION_DUMP,	/* 23: the session moves to coll */
+	BGP_EV_NOTIFICATION,		/* 24/25 NotifMsg(VerErr) */
+	BGP_EV_KEEPALIVE,		/* 26 KeepAliveMsg */
+	BGP_EV_UPDATE,			/* 27 UpdateMsg */
+	BGP_EV_ROUTE_REFRESH,		/* RFC 2918 */
+	BGP_EV_MAX
+};
+
+/* What an event came with; set just before bgp_fsm(), read once by it. */
+struct bgp_fsm_in {
+	const uint8_t		*body;	/* a message's, after the header */
+	size_t			 len;
+	const struct bgp_notify	*notify;	/* BGP_EV_MSG_ERROR */
+	const char		*why;	/* logged with the transition */
+};
+
 struct bgp_conn {
 	struct bgp_peer		*peer;
 	struct bufferevent	*bev;
@@ -314,6 +349,8 @@ struct bgp_peer {
 	struct bgp_outs		 out;
 	bool			 out_pending;
 	char			 last_error[BGP_ERR_MAX];
+	char			 prev_error[BGP_ERR_MAX];
+	struct bgp_fsm_in	 fsm_in;
 };
 TAILQ_HEAD(bgp_peers, bgp_peer);
 
@@ -358,6 +395,14 @@ const struct bgp_attrs *bgp_rib_out_lookup(struct bgp_peer *,
 void		 bgp_schedule_flush(struct bgp_ctx *);
 
 /* session.c */
+/*
+ * The FSM: every state change happens here, from one switch over the
+ * state and the event; an event a state does not expect is an FSM error
+ * (RFC 6608 subcodes for messages). Returns -1 when the connection the
+ * event came on is gone (the session closed, or lost a collision).
+ */
+int		 bgp_fsm(struct bgp_peer *, enum bgp_fsm_event);
+const char	*bgp_fsm_event_name(enum bgp_fsm_event);
 /* Queue a message on the peer's session; false if no session. */
 bool		 bgp_peer_send(struct bgp_peer *, const struct wbuf *);
 void		 bgp_listen_close(struct bgp_ctx *);

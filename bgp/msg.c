@@ -52,6 +52,11 @@ static const char *const bgp_update_sub[] = {
 	[8] = "Invalid NEXT_HOP Attribute", [9] = "Optional Attribute Error",
 	[10] = "Invalid Network Field", [11] = "Malformed AS_PATH",
 };
+static const char *const bgp_fsm_sub[] = {
+	[1] = "Receive Unexpected Message in OpenSent State",
+	[2] = "Receive Unexpected Message in OpenConfirm State",
+	[3] = "Receive Unexpected Message in Established State",
+};
 static const char *const bgp_cease_sub[] = {
 	[1] = "Maximum Number of Prefixes Reached",
 	[2] = "Administrative Shutdown", [3] = "Peer De-configured",
@@ -84,6 +89,9 @@ bgp_notify_name(uint8_t code, uint8_t sub, char *buf, size_t len)
 		break;
 	case BGP_ERR_UPDATE:
 		s = bgp_sub_name(bgp_update_sub, NELEM(bgp_update_sub), sub);
+		break;
+	case BGP_ERR_FSM:
+		s = bgp_sub_name(bgp_fsm_sub, NELEM(bgp_fsm_sub), sub);
 		break;
 	case BGP_ERR_CEASE:
 		s = bgp_sub_name(bgp_cease_sub, NELEM(bgp_cease_sub), sub);

@@ -131,6 +131,25 @@ bgp_fib_has(const struct bgp_rib_entry *e, const struct bgp_fib_nh *nh)
 	return false;
 }
 
+/* A path is installed when the kernel took its next hop (fib_change). */
+static void
+bgp_rib_mark_installed(struct bgp_rib_entry *e)
+{
+	struct bgp_path *p;
+	size_t i;
+
+	TAILQ_FOREACH(p, &e->paths, entry) {
+		p->installed = false;
+		if (p->peer == NULL)
+			continue;
+		for (i = 0; i < e->nfib; i++)
+			if (e->fib[i].installed && e->fib[i].peer == p->peer &&
+			    e->fib[i].gateway.v4.s_addr ==
+			    p->attrs.nexthop.s_addr)
+				p->installed = true;
+	}
+}
+
 /* Decide the best path and the FIB set of one prefix. */
 static void
 bgp_rib_decide(struct bgp_ctx *ctx, struct bgp_rib_entry *e)
@@ -142,7 +161,7 @@ bgp_rib_decide(struct bgp_ctx *ctx, struct bgp_rib_entry *e)
 
 	memset(set, 0, sizeof(set));
 	TAILQ_FOREACH(p, &e->paths, entry) {
-		p->best = p->installed = false;
+		p->best = false;
 		if (best == NULL || bgp_decide_cmp(p, best, false) < 0)
 			best = p;
 	}
@@ -153,7 +172,6 @@ bgp_rib_decide(struct bgp_ctx *ctx, struct bgp_rib_entry *e)
 			set[n].gateway.af = AF_INET;
 			set[n].gateway.v4 = best->attrs.nexthop;
 			set[n++].peer = best->peer;
-			best->installed = true;
 		}
 	}
 	if (ctx->multipath && n == 1) {
@@ -165,7 +183,6 @@ bgp_rib_decide(struct bgp_ctx *ctx, struct bgp_rib_entry *e)
 			set[n].gateway.af = AF_INET;
 			set[n].gateway.v4 = p->attrs.nexthop;
 			set[n++].peer = p->peer;
-			p->installed = true;
 		}
 	}
 	same = n == e->nfib;
@@ -176,6 +193,7 @@ bgp_rib_decide(struct bgp_ctx *ctx, struct bgp_rib_entry *e)
 		e->nfib = n;
 		e->fib_dirty = true;
 	}
+	bgp_rib_mark_installed(e);
 	bgp_entry_dirty(ctx, e);
 }
 
@@ -531,20 +549,72 @@ bgp_send_announcements(struct bgp_peer *peer)
 }
 
 static void
-bgp_fib_emit(struct bgp_ctx *ctx, struct bgp_rib_entry *e)
+bgp_fib_nhs(const struct bgp_rib_entry *e, struct bgp_nexthop *nhs)
 {
-	struct bgp_nexthop nhs[BGP_MAX_MULTIPATH];
 	size_t i;
 
-	e->fib_dirty = false;
-	if (ctx->cb.fib_change == NULL)
-		return;
 	for (i = 0; i < e->nfib; i++) {
+		memset(&nhs[i], 0, sizeof(nhs[i]));
 		nhs[i].gateway = e->fib[i].gateway;
 		nhs[i].peer = e->fib[i].peer;
 		nhs[i].peer_name = e->fib[i].peer->conf.name;
 	}
-	ctx->cb.fib_change(ctx->cbarg, &e->prefix, nhs, e->nfib);
+}
+
+/* Hand the FIB set to the daemon and believe only what it answers. */
+static void
+bgp_fib_emit(struct bgp_ctx *ctx, struct bgp_rib_entry *e)
+{
+	struct bgp_nexthop nhs[BGP_MAX_MULTIPATH];
+	size_t i;
+	bool any = false;
+
+	e->fib_dirty = false;
+	for (i = 0; i < e->nfib; i++)
+		e->fib[i].installed = false;
+	if (ctx->cb.fib_change == NULL ||
+	    (e->nfib == 0 && !e->in_kernel)) {
+		e->fib_failed = false;
+		bgp_rib_mark_installed(e);
+		return;
+	}
+	bgp_fib_nhs(e, nhs);
+	if (ctx->cb.fib_change(ctx->cbarg, &e->prefix, nhs, e->nfib,
+	    e->in_kernel) != 0) {
+		/* What is left in the kernel is unknown: a removal must
+		 * still be tried later. */
+		e->fib_failed = true;
+		e->in_kernel = true;
+	} else {
+		e->fib_failed = false;
+		for (i = 0; i < e->nfib; i++)
+			any |= e->fib[i].installed = nhs[i].installed;
+		e->in_kernel = any;
+	}
+	bgp_rib_mark_installed(e);
+}
+
+void
+bgp_fib_sync(struct bgp_ctx *ctx,
+    bool (*intact)(void *, const struct cgw_prefix *,
+    const struct bgp_nexthop *, size_t), void *arg)
+{
+	struct bgp_nexthop nhs[BGP_MAX_MULTIPATH];
+	struct bgp_rib_entry *e;
+
+	/* Judge the kernel against the FIB as it is after this turn. */
+	bgp_rib_flush(ctx);
+	RB_FOREACH(e, bgp_rib, &ctx->rib) {
+		if (e->nfib == 0)
+			continue;
+		bgp_fib_nhs(e, nhs);
+		/* Asked even after a failure: the caller learns which
+		 * kernel routes are wanted from these calls. */
+		if (intact(arg, &e->prefix, nhs, e->nfib) && !e->fib_failed)
+			continue;
+		e->in_kernel = true;
+		bgp_fib_emit(ctx, e);
+	}
 }
 
 void

@@ -7,6 +7,10 @@
  * A peer has one FSM connection (conn) and, during a collision, a second
  * one (coll) that gets our OPEN and waits for the peer's; whichever the
  * BGP identifiers say to keep becomes conn.
+ *
+ * Everything that happens to a session is an event (enum bgp_fsm_event)
+ * handed to bgp_fsm(), the only function that changes its state; the
+ * helpers below it send, parse and arm timers, and say what went wrong.
  */
 #include <sys/socket.h>
 #include <arpa/inet.h>
@@ -69,9 +73,7 @@ bgp_set_error(struct bgp_peer *p, const char *why)
 
 static void	bgp_conn_read(struct bufferevent *, void *);
 static void	bgp_conn_event(struct bufferevent *, short, void *);
-static void	bgp_fsm_start(struct bgp_peer *);
-static void	bgp_session_close(struct bgp_peer *, const struct bgp_notify *,
-		    const char *why);
+static void	bgp_listen_ensure(struct bgp_ctx *);
 
 static void
 bgp_timer_set(struct event *ev, unsigned secs)
@@ -90,8 +92,9 @@ bgp_timer_stop(struct event *ev)
 }
 
 /*
- * The one place the state changes. Entering Established exports the
- * Loc-RIB; leaving it drops the peer's routes and its Adj-RIB-Out.
+ * Entry and exit actions, called by bgp_fsm() alone. Entering Established
+ * exports the Loc-RIB and ends the last error (kept as prev_error);
+ * leaving it drops the peer's routes and its Adj-RIB-Out.
  */
 static void
 bgp_fsm_change(struct bgp_peer *p, enum bgp_state next, const char *why)
@@ -109,6 +112,10 @@ bgp_fsm_change(struct bgp_peer *p, enum bgp_state next, const char *why)
 		bgp_rib_peer_out_clear(p);
 	}
 	if (next == BGP_ST_ESTABLISHED) {
+		if (p->last_error[0] != '\0')
+			memcpy(p->prev_error, p->last_error,
+			    sizeof(p->prev_error));
+		p->last_error[0] = '\0';
 		p->established_at = bgp_now();
 		p->established_count++;
 		bgp_rib_peer_export_all(p->ctx, p);
@@ -227,6 +234,10 @@ bgp_send_keepalive(struct bgp_peer *p)
 	wbuf_free(&w);
 }
 
+/*
+ * Start connecting. A failure now is BGP_EV_TCP_FAILS, like one the
+ * socket reports later.
+ */
 static void
 bgp_connect(struct bgp_peer *p)
 {
@@ -266,27 +277,29 @@ bgp_connect(struct bgp_peer *p)
 	return;
 fail:
 	snprintf(why, sizeof(why), "connect: %s", strerror(errno));
-	bgp_set_error(p, why);
-	bgp_fsm_change(p, BGP_ST_ACTIVE, why);
-	bgp_timer_set(p->ev_retry, p->conf.connect_retry);
+	p->fsm_in = (struct bgp_fsm_in){ .why = why };
+	bgp_fsm(p, BGP_EV_TCP_FAILS);
 }
 
-/* Our OPEN is out on p->conn: wait for theirs. */
-static void
-bgp_conn_opened(struct bgp_peer *p, const char *why)
+/* Our OPEN goes out on p->conn, to wait for theirs. */
+static bool
+bgp_conn_opened(struct bgp_peer *p)
 {
 	bgp_timer_stop(p->ev_retry);
 	bgp_conn_local_addr(p, p->conn);
-	if (!bgp_conn_send_open(p, p->conn)) {
-		bgp_session_close(p, NULL, "cannot send OPEN");
-		return;
-	}
+	if (!bgp_conn_send_open(p, p->conn))
+		return false;
 	bgp_timer_set(p->ev_hold, BGP_OPEN_HOLD_TIME);
-	bgp_fsm_change(p, BGP_ST_OPENSENT, why);
+	return true;
 }
 
 /* ---- Session teardown and restart ---- */
 
+/*
+ * Close both connections (NOTIFICATION first when n) and stop the
+ * timers; the caller, bgp_fsm(), then goes Idle. An enabled peer starts
+ * again when ConnectRetryTimer expires (RFC 4271 8.1.1 automatic start).
+ */
 static void
 bgp_session_close(struct bgp_peer *p, const struct bgp_notify *n,
     const char *why)
@@ -306,28 +319,15 @@ bgp_session_close(struct bgp_peer *p, const struct bgp_notify *n,
 	bgp_timer_stop(p->ev_keepalive);
 	bgp_timer_stop(p->ev_retry);
 	p->hold_time = 0;
-	bgp_fsm_change(p, BGP_ST_IDLE, why);
-	/* Flushing a peer that never reached Established is a no-op. */
-	bgp_rib_peer_flush(p->ctx, p);
 	if (!p->enabled)
 		return;
-	/* RFC 4271 8.1.1 automatic start; after a prefix-limit reset, not
-	 * so soon that the peer floods us every few seconds (RFC 4486 4). */
+	/* After a prefix-limit reset, not so soon that the peer floods us
+	 * every few seconds (RFC 4486 4). */
 	if (n != NULL && n->code == BGP_ERR_CEASE &&
 	    n->subcode == BGP_CEASE_MAXPFX)
 		bgp_timer_set(p->ev_retry, BGP_MAXPFX_RESTART);
 	else
 		bgp_timer_set(p->ev_retry, p->conf.connect_retry);
-}
-
-static void
-bgp_session_error(struct bgp_peer *p, uint8_t code, uint8_t sub,
-    const char *why)
-{
-	struct bgp_notify n;
-
-	bgp_notify_set(&n, code, sub, NULL, 0);
-	bgp_session_close(p, &n, why);
 }
 
 /* ---- Messages ---- */
@@ -351,10 +351,10 @@ bgp_collision_close(struct bgp_conn *c)
 	bgp_conn_free(c, &n);
 }
 
-static int	bgp_open_accept(struct bgp_peer *, struct bgp_conn *);
-
 /*
  * Both connections exist and the peer's identifier is known: keep one.
+ * What that means for the session goes to the FSM: the winner's OPEN,
+ * if it came first, or the dump of the connection it was confirming.
  * Returns -1 if `self` was closed.
  */
 static int
@@ -374,21 +374,19 @@ bgp_collision_resolve(struct bgp_peer *p, struct in_addr remote_id,
 	p->coll = NULL;
 	bgp_collision_close(loser);
 	if (winner->got_open && p->state != BGP_ST_OPENCONFIRM) {
-		/* The winner's OPEN came first: confirm it now. */
-		bgp_open_accept(p, winner);
+		p->fsm_in = (struct bgp_fsm_in){ .why = "collision: the kept "
+		    "connection's OPEN" };
+		bgp_fsm(p, BGP_EV_OPEN);
 	} else if (!winner->got_open && p->state == BGP_ST_OPENCONFIRM) {
-		/* Our OPEN is already out on the winner: wait for theirs. */
-		bgp_timer_stop(p->ev_keepalive);
-		bgp_timer_set(p->ev_hold, BGP_OPEN_HOLD_TIME);
-		bgp_conn_local_addr(p, winner);
-		bgp_fsm_change(p, BGP_ST_OPENSENT, "collision: kept the "
-		    "other connection");
+		p->fsm_in = (struct bgp_fsm_in){ .why = "collision: kept the "
+		    "other connection" };
+		bgp_fsm(p, BGP_EV_OPEN_COLLISION_DUMP);
 	}
 	return loser == self ? -1 : 0;
 }
 
-/* The peer's OPEN on p->conn is valid: negotiate and confirm. */
-static int
+/* The peer's OPEN on c is valid: negotiate and confirm it. */
+static void
 bgp_open_accept(struct bgp_peer *p, struct bgp_conn *c)
 {
 	const struct bgp_open *o = &c->open;
@@ -410,70 +408,68 @@ bgp_open_accept(struct bgp_peer *p, struct bgp_conn *c)
 		bgp_timer_stop(p->ev_hold);
 		bgp_timer_stop(p->ev_keepalive);
 	}
-	if (p->state != BGP_ST_OPENCONFIRM)
-		bgp_fsm_change(p, BGP_ST_OPENCONFIRM, "OPEN received");
-	if (p->coll != NULL)
-		return bgp_collision_resolve(p, o->bgp_id, c);
-	return 0;
 }
 
-/* Returns -1 if c was closed. */
+/* Parse and check an OPEN on c; -1 with n and why set to refuse it. */
 static int
 bgp_recv_open(struct bgp_peer *p, struct bgp_conn *c, const uint8_t *body,
-    size_t len)
+    size_t len, struct bgp_notify *n, char *why, size_t whylen)
 {
-	struct bgp_notify n;
 	struct bgp_open *o = &c->open;
-	char why[160];
 
-	if (bgp_open_parse(body, len, o, &n) == -1)
-		goto reject;
+	snprintf(why, whylen, "bad OPEN");
+	if (bgp_open_parse(body, len, o, n) == -1)
+		return -1;
 	if (o->asn != p->conf.remote_asn) {
-		snprintf(why, sizeof(why), "OPEN: peer AS %u, expected %u",
+		snprintf(why, whylen, "OPEN: peer AS %u, expected %u",
 		    o->asn, p->conf.remote_asn);
-		bgp_notify_set(&n, BGP_ERR_OPEN, BGP_ERR_OPEN_AS, NULL, 0);
-		goto reject_why;
+		bgp_notify_set(n, BGP_ERR_OPEN, BGP_ERR_OPEN_AS, NULL, 0);
+		return -1;
 	}
 	if (!p->ebgp && o->bgp_id.s_addr == p->ctx->router_id.s_addr) {
-		bgp_notify_set(&n, BGP_ERR_OPEN, BGP_ERR_OPEN_BGPID, NULL, 0);
-		goto reject;
+		bgp_notify_set(n, BGP_ERR_OPEN, BGP_ERR_OPEN_BGPID, NULL, 0);
+		return -1;
 	}
 	if (!o->mp_ipv4)
 		log_warn(p->conf.name, "peer does not announce IPv4 unicast");
 	c->got_open = true;
-	if (c == p->coll)
-		return bgp_collision_resolve(p, o->bgp_id, c);
-	return bgp_open_accept(p, c);
-reject:
-	snprintf(why, sizeof(why), "bad OPEN");
-reject_why:
-	if (c == p->coll) {
+	return 0;
+}
+
+/* An OPEN on the collision connection: not the FSM's until it wins. */
+static int
+bgp_coll_open(struct bgp_peer *p, struct bgp_conn *c, const uint8_t *body,
+    size_t len)
+{
+	struct bgp_notify n;
+	char why[160];
+
+	if (bgp_recv_open(p, c, body, len, &n, why, sizeof(why)) == -1) {
 		p->coll = NULL;
 		bgp_conn_free(c, &n);
 		log_info(p->conf.name, "%s on the second connection", why);
 		return -1;
 	}
-	bgp_session_close(p, &n, why);
-	return -1;
+	return bgp_collision_resolve(p, c->open.bgp_id, c);
 }
 
+/* -1 with n and why set: the session must be reset. */
 static int
-bgp_recv_update(struct bgp_peer *p, const uint8_t *body, size_t len)
+bgp_recv_update(struct bgp_peer *p, const uint8_t *body, size_t len,
+    struct bgp_notify *n, char *why, size_t whylen)
 {
 	struct bgp_parse_ctx pc;
 	struct bgp_update u;
-	struct bgp_notify n;
 	struct bgp_attrs a;
 	size_t i;
 	bool drop;
-	char why[192];
 
 	memset(&pc, 0, sizeof(pc));
 	pc.as4 = p->as4;
 	pc.ebgp = p->ebgp;
 	pc.peer_as = p->peer_asn;
-	if (bgp_update_parse(body, len, &pc, &u, &n) == -1) {
-		bgp_session_close(p, &n, "malformed UPDATE");
+	if (bgp_update_parse(body, len, &pc, &u, n) == -1) {
+		snprintf(why, whylen, "malformed UPDATE");
 		return -1;
 	}
 	if (pc.why[0] != '\0')
@@ -492,8 +488,9 @@ bgp_recv_update(struct bgp_peer *p, const uint8_t *body, size_t len)
 		    bgp_rib_update(p->ctx, p, &u.nlri[i], &a) == -1) {
 			bgp_attrs_clear(&a);
 			bgp_update_free(&u);
-			bgp_session_error(p, BGP_ERR_CEASE, BGP_CEASE_RESOURCES,
-			    "out of memory");
+			bgp_notify_set(n, BGP_ERR_CEASE, BGP_CEASE_RESOURCES,
+			    NULL, 0);
+			snprintf(why, whylen, "out of memory");
 			return -1;
 		}
 	}
@@ -503,14 +500,281 @@ bgp_recv_update(struct bgp_peer *p, const uint8_t *body, size_t len)
 		    p->conf.max_prefixes >> 24, p->conf.max_prefixes >> 16,
 		    p->conf.max_prefixes >> 8, p->conf.max_prefixes };
 
-		snprintf(why, sizeof(why), "more than %u prefixes received",
+		snprintf(why, whylen, "more than %u prefixes received",
 		    p->conf.max_prefixes);
-		bgp_notify_set(&n, BGP_ERR_CEASE, BGP_CEASE_MAXPFX, data,
+		bgp_notify_set(n, BGP_ERR_CEASE, BGP_CEASE_MAXPFX, data,
 		    sizeof(data));
-		bgp_session_close(p, &n, why);
 		return -1;
 	}
 	return 0;
+}
+
+static void
+bgp_recv_rrefresh(struct bgp_peer *p, const uint8_t *body, size_t len)
+{
+	uint16_t afi;
+	uint8_t safi;
+
+	if (bgp_rrefresh_parse(body, len, &afi, &safi) == 0 &&
+	    afi == BGP_AFI_IPV4 && safi == BGP_SAFI_UNICAST) {
+		log_info(p->conf.name, "ROUTE-REFRESH: re-sending %u prefixes",
+		    p->n_advertised);
+		bgp_rib_peer_resend(p->ctx, p);
+	}
+}
+
+/* ---- The FSM ---- */
+
+static const char *const bgp_event_names[BGP_EV_MAX] = {
+	[BGP_EV_START] = "start",
+	[BGP_EV_STOP] = "stop",
+	[BGP_EV_CONNECT_RETRY_EXPIRES] = "connect retry timer",
+	[BGP_EV_HOLD_EXPIRES] = "hold timer expired",
+	[BGP_EV_KEEPALIVE_EXPIRES] = "keepalive timer",
+	[BGP_EV_TCP_CONNECTED] = "connected",
+	[BGP_EV_TCP_FAILS] = "connection failed",
+	[BGP_EV_OPEN] = "OPEN",
+	[BGP_EV_MSG_ERROR] = "bad message",
+	[BGP_EV_OPEN_COLLISION_DUMP] = "collision dump",
+	[BGP_EV_NOTIFICATION] = "NOTIFICATION",
+	[BGP_EV_KEEPALIVE] = "KEEPALIVE",
+	[BGP_EV_UPDATE] = "UPDATE",
+	[BGP_EV_ROUTE_REFRESH] = "ROUTE-REFRESH",
+};
+
+const char *
+bgp_fsm_event_name(enum bgp_fsm_event ev)
+{
+	if ((unsigned)ev < BGP_EV_MAX && bgp_event_names[ev] != NULL)
+		return bgp_event_names[ev];
+	return "unknown event";
+}
+
+static bool
+bgp_fsm_is_msg(enum bgp_fsm_event ev)
+{
+	return ev == BGP_EV_OPEN || ev == BGP_EV_NOTIFICATION ||
+	    ev == BGP_EV_KEEPALIVE || ev == BGP_EV_UPDATE ||
+	    ev == BGP_EV_ROUTE_REFRESH;
+}
+
+/* RFC 4271 8.2.2 "any other event", with RFC 6608's subcodes. */
+static void
+bgp_fsm_error(struct bgp_peer *p, enum bgp_fsm_event ev, char *why,
+    size_t whylen)
+{
+	struct bgp_notify n;
+	uint8_t sub = 0;
+
+	if (bgp_fsm_is_msg(ev)) {
+		if (p->state == BGP_ST_OPENSENT)
+			sub = BGP_FSM_UNEXP_OPENSENT;
+		else if (p->state == BGP_ST_OPENCONFIRM)
+			sub = BGP_FSM_UNEXP_OPENCONFIRM;
+		else if (p->state == BGP_ST_ESTABLISHED)
+			sub = BGP_FSM_UNEXP_ESTABLISHED;
+	}
+	snprintf(why, whylen, "unexpected %s in %s", bgp_fsm_event_name(ev),
+	    bgp_state_name(p->state));
+	bgp_notify_set(&n, BGP_ERR_FSM, sub, NULL, 0);
+	bgp_session_close(p, &n, why);
+}
+
+int
+bgp_fsm(struct bgp_peer *p, enum bgp_fsm_event ev)
+{
+	const struct bgp_fsm_in in = p->fsm_in;
+	enum bgp_state old = p->state, next = p->state;
+	struct bgp_conn *c = p->conn;
+	struct bgp_notify n;
+	char why[192], name[96];
+	bool connect = false, collide = false;
+	int rc = 0;
+
+	memset(&p->fsm_in, 0, sizeof(p->fsm_in));
+	snprintf(why, sizeof(why), "%s", in.why != NULL ? in.why :
+	    bgp_fsm_event_name(ev));
+	/* Events every state with a session treats alike. */
+	if (old != BGP_ST_IDLE) {
+		switch (ev) {
+		case BGP_EV_START:
+			goto change;
+		case BGP_EV_STOP:
+			bgp_notify_set(&n, BGP_ERR_CEASE, BGP_CEASE_SHUTDOWN,
+			    NULL, 0);
+			goto close;
+		case BGP_EV_MSG_ERROR:
+			n = *in.notify;
+			goto close;
+		case BGP_EV_NOTIFICATION:
+			if (bgp_notify_parse(in.body, in.len, &n) == -1)
+				memset(&n, 0, sizeof(n));
+			snprintf(why, sizeof(why), "received NOTIFICATION %s",
+			    bgp_notify_name(n.code, n.subcode, name,
+			    sizeof(name)));
+			goto close_silently;
+		default:
+			break;
+		}
+	}
+	/* ... and those with a connection past connecting. */
+	if (old >= BGP_ST_OPENSENT) {
+		switch (ev) {
+		case BGP_EV_HOLD_EXPIRES:
+			bgp_notify_set(&n, BGP_ERR_HOLD, 0, NULL, 0);
+			goto close;
+		case BGP_EV_TCP_FAILS:
+			goto close_silently;
+		case BGP_EV_KEEPALIVE_EXPIRES:
+			if (old == BGP_ST_OPENSENT)
+				goto unexpected;
+			bgp_send_keepalive(p);
+			bgp_timer_set(p->ev_keepalive, p->hold_time / 3 > 0 ?
+			    p->hold_time / 3 : 1);
+			goto change;
+		default:
+			break;
+		}
+	}
+	switch (old) {
+	case BGP_ST_IDLE:
+		switch (ev) {
+		case BGP_EV_START:
+		case BGP_EV_CONNECT_RETRY_EXPIRES:	/* automatic start */
+			if (!p->enabled)
+				break;
+			bgp_listen_ensure(p->ctx);
+			if (p->conf.passive) {
+				next = BGP_ST_ACTIVE;
+				snprintf(why, sizeof(why), "start, passive");
+			} else {
+				next = BGP_ST_CONNECT;
+				snprintf(why, sizeof(why), "start");
+				connect = true;
+			}
+			break;
+		case BGP_EV_STOP:
+			bgp_set_error(p, why);
+			break;
+		default:
+			/* RFC 4271 8.2.2: Idle refuses all other events. */
+			log_debug(p->conf.name, "Idle: %s ignored",
+			    bgp_fsm_event_name(ev));
+			break;
+		}
+		break;
+	case BGP_ST_CONNECT:
+	case BGP_ST_ACTIVE:
+		switch (ev) {
+		case BGP_EV_CONNECT_RETRY_EXPIRES:
+			if (old == BGP_ST_CONNECT) {
+				bgp_conn_free(p->conn, NULL);
+				p->conn = NULL;
+				log_debug(p->conf.name, "connect timed out; "
+				    "retrying");
+				connect = true;
+			} else if (p->conf.passive)
+				bgp_timer_set(p->ev_retry,
+				    p->conf.connect_retry);
+			else {
+				next = BGP_ST_CONNECT;
+				connect = true;
+			}
+			break;
+		case BGP_EV_TCP_CONNECTED:
+			if (!bgp_conn_opened(p)) {
+				snprintf(why, sizeof(why), "cannot send OPEN");
+				goto close_silently;
+			}
+			next = BGP_ST_OPENSENT;
+			break;
+		case BGP_EV_TCP_FAILS:
+			/* RFC 4271 8.2.2: connect failed -> Active, retry. */
+			bgp_conn_free(p->conn, NULL);
+			p->conn = NULL;
+			bgp_set_error(p, why);
+			bgp_timer_set(p->ev_retry, p->conf.connect_retry);
+			next = BGP_ST_ACTIVE;
+			rc = -1;
+			break;
+		default:
+			goto unexpected;
+		}
+		break;
+	case BGP_ST_OPENSENT:
+		if (ev != BGP_EV_OPEN)
+			goto unexpected;
+		if (!c->got_open && bgp_recv_open(p, c, in.body, in.len, &n,
+		    why, sizeof(why)) == -1)
+			goto close;
+		bgp_open_accept(p, c);
+		if (in.why == NULL)
+			snprintf(why, sizeof(why), "OPEN received");
+		next = BGP_ST_OPENCONFIRM;
+		collide = p->coll != NULL;
+		break;
+	case BGP_ST_OPENCONFIRM:
+		switch (ev) {
+		case BGP_EV_KEEPALIVE:
+			if (p->hold_time > 0)
+				bgp_timer_set(p->ev_hold, p->hold_time);
+			snprintf(why, sizeof(why), "KEEPALIVE received");
+			next = BGP_ST_ESTABLISHED;
+			break;
+		case BGP_EV_OPEN_COLLISION_DUMP:
+			/* Our OPEN is already out on the kept connection:
+			 * wait for theirs. */
+			bgp_timer_stop(p->ev_keepalive);
+			bgp_timer_set(p->ev_hold, BGP_OPEN_HOLD_TIME);
+			bgp_conn_local_addr(p, c);
+			next = BGP_ST_OPENSENT;
+			break;
+		default:
+			goto unexpected;
+		}
+		break;
+	case BGP_ST_ESTABLISHED:
+		if (bgp_fsm_is_msg(ev) && p->hold_time > 0)
+			bgp_timer_set(p->ev_hold, p->hold_time);
+		switch (ev) {
+		case BGP_EV_KEEPALIVE:
+			break;
+		case BGP_EV_UPDATE:
+			if (bgp_recv_update(p, in.body, in.len, &n, why,
+			    sizeof(why)) == -1)
+				goto close;
+			break;
+		case BGP_EV_ROUTE_REFRESH:
+			bgp_recv_rrefresh(p, in.body, in.len);
+			break;
+		default:
+			goto unexpected;
+		}
+		break;
+	}
+	goto change;
+unexpected:
+	bgp_fsm_error(p, ev, why, sizeof(why));
+	next = BGP_ST_IDLE;
+	goto change;
+close:
+	bgp_session_close(p, &n, why);
+	next = BGP_ST_IDLE;
+	goto change;
+close_silently:
+	bgp_session_close(p, NULL, why);
+	next = BGP_ST_IDLE;
+change:
+	if (next == BGP_ST_IDLE && old != BGP_ST_IDLE)
+		rc = -1;
+	if (next != old)
+		bgp_fsm_change(p, next, why);
+	/* Follow-ups that are events of their own, after the transition. */
+	if (connect)
+		bgp_connect(p);
+	if (collide && p->coll != NULL)
+		rc = bgp_collision_resolve(p, c->open.bgp_id, c);
+	return rc;
 }
 
 /* One whole message on c. Returns -1 if c was closed. */
@@ -518,72 +782,31 @@ static int
 bgp_conn_msg(struct bgp_conn *c, uint8_t type, const uint8_t *body,
     size_t len)
 {
+	static const enum bgp_fsm_event ev_of[] = {
+		[BGP_MSG_OPEN] = BGP_EV_OPEN,
+		[BGP_MSG_UPDATE] = BGP_EV_UPDATE,
+		[BGP_MSG_NOTIFICATION] = BGP_EV_NOTIFICATION,
+		[BGP_MSG_KEEPALIVE] = BGP_EV_KEEPALIVE,
+		[BGP_MSG_ROUTE_REFRESH] = BGP_EV_ROUTE_REFRESH,
+	};
 	struct bgp_peer *p = c->peer;
-	struct bgp_notify n;
-	char name[96], why[160];
-	uint16_t afi;
-	uint8_t safi;
 
-	if (type == BGP_MSG_NOTIFICATION) {
-		if (bgp_notify_parse(body, len, &n) == -1)
-			memset(&n, 0, sizeof(n));
-		snprintf(why, sizeof(why), "received NOTIFICATION %s",
-		    bgp_notify_name(n.code, n.subcode, name, sizeof(name)));
-		if (c == p->coll) {
-			log_info(p->conf.name, "%s on the second connection",
-			    why);
-			p->coll = NULL;
-			bgp_conn_free(c, NULL);
-		} else
-			bgp_session_close(p, NULL, why);
-		return -1;
-	}
 	if (c == p->coll) {
+		/* Only its OPEN matters; anything else ends it. */
 		if (type == BGP_MSG_OPEN && !c->got_open)
-			return bgp_recv_open(p, c, body, len);
+			return bgp_coll_open(p, c, body, len);
+		if (type == BGP_MSG_NOTIFICATION)
+			log_info(p->conf.name, "received NOTIFICATION on the "
+			    "second connection");
 		p->coll = NULL;
 		bgp_conn_free(c, NULL);
 		return -1;
 	}
-	switch (p->state) {
-	case BGP_ST_OPENSENT:
-		if (type == BGP_MSG_OPEN)
-			return bgp_recv_open(p, c, body, len);
-		break;
-	case BGP_ST_OPENCONFIRM:
-		if (type == BGP_MSG_KEEPALIVE) {
-			if (p->hold_time > 0)
-				bgp_timer_set(p->ev_hold, p->hold_time);
-			bgp_fsm_change(p, BGP_ST_ESTABLISHED, "KEEPALIVE "
-			    "received");
-			return 0;
-		}
-		break;
-	case BGP_ST_ESTABLISHED:
-		if (p->hold_time > 0)
-			bgp_timer_set(p->ev_hold, p->hold_time);
-		switch (type) {
-		case BGP_MSG_KEEPALIVE:
-			return 0;
-		case BGP_MSG_UPDATE:
-			return bgp_recv_update(p, body, len);
-		case BGP_MSG_ROUTE_REFRESH:
-			if (bgp_rrefresh_parse(body, len, &afi, &safi) == 0 &&
-			    afi == BGP_AFI_IPV4 && safi == BGP_SAFI_UNICAST) {
-				log_info(p->conf.name, "ROUTE-REFRESH: "
-				    "re-sending %u prefixes", p->n_advertised);
-				bgp_rib_peer_resend(p->ctx, p);
-			}
-			return 0;
-		}
-		break;
-	default:
-		break;
-	}
-	snprintf(why, sizeof(why), "unexpected %s in %s",
-	    bgp_msg_type_name(type), bgp_state_name(p->state));
-	bgp_session_error(p, BGP_ERR_FSM, 0, why);
-	return -1;
+	/* bgp_hdr_parse let only these types through. */
+	if (type == 0 || type >= sizeof(ev_of) / sizeof(ev_of[0]))
+		return -1;
+	p->fsm_in = (struct bgp_fsm_in){ .body = body, .len = len };
+	return bgp_fsm(p, ev_of[type]);
 }
 
 static void
@@ -604,8 +827,11 @@ bgp_conn_read(struct bufferevent *bev, void *arg)
 			if (c == p->coll) {
 				p->coll = NULL;
 				bgp_conn_free(c, &n);
-			} else
-				bgp_session_close(p, &n, "bad message header");
+			} else {
+				p->fsm_in = (struct bgp_fsm_in){ .notify = &n,
+				    .why = "bad message header" };
+				bgp_fsm(p, BGP_EV_MSG_ERROR);
+			}
 			return;
 		}
 		if (avail < ml)
@@ -631,8 +857,8 @@ bgp_conn_event(struct bufferevent *bev, short what, void *arg)
 	(void)bev;
 	if (what & BEV_EVENT_CONNECTED) {
 		c->connected = true;
-		if (c == p->conn && p->state == BGP_ST_CONNECT)
-			bgp_conn_opened(p, "connected");
+		if (c == p->conn)
+			bgp_fsm(p, BGP_EV_TCP_CONNECTED);
 		return;
 	}
 	if (!(what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)))
@@ -647,16 +873,8 @@ bgp_conn_event(struct bufferevent *bev, short what, void *arg)
 		bgp_conn_free(c, NULL);
 		return;
 	}
-	if (p->state == BGP_ST_CONNECT && !c->connected) {
-		/* RFC 4271 8.2.2: connect failed -> Active, retry later. */
-		bgp_conn_free(c, NULL);
-		p->conn = NULL;
-		bgp_set_error(p, why);
-		bgp_fsm_change(p, BGP_ST_ACTIVE, why);
-		bgp_timer_set(p->ev_retry, p->conf.connect_retry);
-		return;
-	}
-	bgp_session_close(p, NULL, why);
+	p->fsm_in = (struct bgp_fsm_in){ .why = why };
+	bgp_fsm(p, BGP_EV_TCP_FAILS);
 }
 
 /* ---- Timers ---- */
@@ -668,47 +886,24 @@ bgp_retry_cb(evutil_socket_t fd, short ev, void *arg)
 
 	(void)fd;
 	(void)ev;
-	if (!p->enabled)
-		return;
-	if (p->state == BGP_ST_IDLE) {
-		bgp_fsm_start(p);
-	} else if (p->state == BGP_ST_CONNECT) {
-		bgp_conn_free(p->conn, NULL);
-		p->conn = NULL;
-		log_debug(p->conf.name, "connect timed out; retrying");
-		bgp_connect(p);
-	} else if (p->state == BGP_ST_ACTIVE) {
-		if (p->conf.passive) {
-			bgp_timer_set(p->ev_retry, p->conf.connect_retry);
-			return;
-		}
-		bgp_fsm_change(p, BGP_ST_CONNECT, "connect retry timer");
-		bgp_connect(p);
-	}
+	if (p->enabled)
+		bgp_fsm(p, BGP_EV_CONNECT_RETRY_EXPIRES);
 }
 
 static void
 bgp_hold_cb(evutil_socket_t fd, short ev, void *arg)
 {
-	struct bgp_peer *p = arg;
-
 	(void)fd;
 	(void)ev;
-	bgp_session_error(p, BGP_ERR_HOLD, 0, "hold timer expired");
+	bgp_fsm(arg, BGP_EV_HOLD_EXPIRES);
 }
 
 static void
 bgp_keepalive_cb(evutil_socket_t fd, short ev, void *arg)
 {
-	struct bgp_peer *p = arg;
-
 	(void)fd;
 	(void)ev;
-	if (p->state != BGP_ST_OPENCONFIRM && p->state != BGP_ST_ESTABLISHED)
-		return;
-	bgp_send_keepalive(p);
-	bgp_timer_set(p->ev_keepalive, p->hold_time / 3 > 0 ?
-	    p->hold_time / 3 : 1);
+	bgp_fsm(arg, BGP_EV_KEEPALIVE_EXPIRES);
 }
 
 /* ---- Listening ---- */
@@ -761,7 +956,8 @@ bgp_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 		/* Our own attempt, if any, is not past connecting. */
 		bgp_conn_free(p->conn, NULL);
 		p->conn = c;
-		bgp_conn_opened(p, "connection accepted");
+		p->fsm_in = (struct bgp_fsm_in){ .why = "connection accepted" };
+		bgp_fsm(p, BGP_EV_TCP_CONNECTED);
 		return;
 	case BGP_ST_OPENSENT:
 	case BGP_ST_OPENCONFIRM:
@@ -816,18 +1012,6 @@ bgp_listen_close(struct bgp_ctx *ctx)
 }
 
 /* ---- Peer API ---- */
-
-static void
-bgp_fsm_start(struct bgp_peer *p)
-{
-	bgp_listen_ensure(p->ctx);
-	if (p->conf.passive) {
-		bgp_fsm_change(p, BGP_ST_ACTIVE, "start, passive");
-		return;
-	}
-	bgp_fsm_change(p, BGP_ST_CONNECT, "start");
-	bgp_connect(p);
-}
 
 void
 bgp_peer_conf_defaults(struct bgp_peer_conf *c)
@@ -889,7 +1073,7 @@ bgp_peer_start(struct bgp_peer *p)
 	p->enabled = true;
 	if (p->state == BGP_ST_IDLE) {
 		bgp_timer_stop(p->ev_retry);
-		bgp_fsm_start(p);
+		bgp_fsm(p, BGP_EV_START);
 	}
 	return 0;
 }
@@ -897,16 +1081,10 @@ bgp_peer_start(struct bgp_peer *p)
 void
 bgp_peer_down(struct bgp_peer *p, const char *reason)
 {
-	struct bgp_notify n;
-
 	p->enabled = false;
 	bgp_timer_stop(p->ev_retry);
-	if (p->state == BGP_ST_IDLE) {
-		bgp_set_error(p, reason);
-		return;
-	}
-	bgp_notify_set(&n, BGP_ERR_CEASE, BGP_CEASE_SHUTDOWN, NULL, 0);
-	bgp_session_close(p, &n, reason);
+	p->fsm_in = (struct bgp_fsm_in){ .why = reason };
+	bgp_fsm(p, BGP_EV_STOP);
 }
 
 void
@@ -968,6 +1146,7 @@ bgp_peer_status(const struct bgp_peer *p, struct bgp_peer_status *st)
 	st->prefixes_advertised = p->n_advertised;
 	st->established_count = p->established_count;
 	snprintf(st->last_error, sizeof(st->last_error), "%s", p->last_error);
+	snprintf(st->prev_error, sizeof(st->prev_error), "%s", p->prev_error);
 }
 
 void

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <event2/event.h>
+
 #include "bgp/bgp.h"
 #include "daemon/cgwd.h"
 #include "daemon/ipsec.h"
@@ -15,61 +17,188 @@
 /* Equal paths cgwd installs together at most (one per tunnel in practice). */
 #define ROUTING_MAX_NH	16
 
+/* What routing keeps beside struct cgwd; bgp/'s cbarg. */
+struct routing {
+	struct cgwd	*cgwd;
+	struct event	*ev_reconcile;
+};
+
 /* ---- kernel routes ------------------------------------------------- */
 
-static void
-routing_fib_change(void *arg, const struct cgw_prefix *prefix,
-    const struct bgp_nexthop *nhs, size_t n)
+/* The next hops bound for the kernel; idx[j] is xnh[j]'s index in nhs. */
+static size_t
+routing_kernel_nhs(routing_oif_fn oif, void *arg,
+    const struct bgp_nexthop *nhs, size_t n, struct xfrm_nexthop *xnh,
+    size_t *idx)
 {
-	struct cgwd *cgwd = arg;
-	struct xfrm_nexthop xnh[ROUTING_MAX_NH];
-	struct xfrm_err xe;
-	char p[CGW_PREFIXSTRLEN];
 	size_t i, k = 0;
+	int ifindex;
 
-	if (cgwd->xfrm == NULL)
-		return;
-	prefix_fmt(prefix, p, sizeof(p));
 	for (i = 0; i < n && k < ROUTING_MAX_NH; i++) {
-		struct tunnel *t = bgp_peer_arg(nhs[i].peer);
-
-		/*
-		 * Only routes learned over a tunnel go into the kernel: the
-		 * LAN's own prefixes are reachable through the host's routes
-		 * already, and a LAN neighbor's next hop has no tunnel.
-		 */
-		if (t == NULL || t->ipsec == NULL || t->ipsec->ifindex <= 0)
+		if ((ifindex = oif(&nhs[i], arg)) <= 0)
 			continue;
 		memset(&xnh[k], 0, sizeof(xnh[k]));
 		xnh[k].gw = nhs[i].gateway;
-		xnh[k].ifindex = t->ipsec->ifindex;
-		k++;
+		xnh[k].ifindex = ifindex;
+		idx[k++] = i;
 	}
+	return k;
+}
+
+int
+routing_kernel_change(struct xfrm_ctx *xfrm, routing_oif_fn oif, void *arg,
+    const struct cgw_prefix *prefix, struct bgp_nexthop *nhs, size_t n,
+    bool in_kernel)
+{
+	struct xfrm_nexthop xnh[ROUTING_MAX_NH];
+	struct xfrm_err xe;
+	char p[CGW_PREFIXSTRLEN];
+	size_t idx[ROUTING_MAX_NH], i, k;
+
+	prefix_fmt(prefix, p, sizeof(p));
+	k = routing_kernel_nhs(oif, arg, nhs, n, xnh, idx);
 	if (k == 0) {
-		if (xfrm_route_delete(cgwd->xfrm, prefix, 0, &xe) != 0)
+		if (!in_kernel)
+			return 0;
+		if (xfrm_route_delete(xfrm, prefix, 0, &xe) != 0) {
 			log_warn(NULL, "route %s: cannot delete: %s", p, xe.msg);
-		else
-			log_info(NULL, "route %s removed", p);
-		return;
+			return -1;
+		}
+		log_info(NULL, "route %s removed", p);
+		return 0;
 	}
-	if (xfrm_route_replace(cgwd->xfrm, prefix, xnh, k, 0, &xe) != 0) {
+	if (xfrm_route_replace(xfrm, prefix, xnh, k, 0, &xe) != 0) {
 		log_err(NULL, "route %s: cannot install: %s", p, xe.msg);
-		return;
+		return -1;
 	}
-	log_info(NULL, "route %s via %s%s", p, nhs[0].peer_name,
+	for (i = 0; i < k; i++)
+		nhs[idx[i]].installed = true;
+	log_info(NULL, "route %s via %s%s", p, nhs[idx[0]].peer_name,
 	    k > 1 ? " (ECMP)" : "");
+	return 0;
+}
+
+struct routing_sync {
+	struct xfrm_routes	 kr;
+	routing_oif_fn		 oif;
+	void			*arg;
+};
+
+static bool
+routing_sync_intact(void *arg, const struct cgw_prefix *prefix,
+    const struct bgp_nexthop *nhs, size_t n)
+{
+	struct routing_sync *s = arg;
+	struct xfrm_nexthop xnh[ROUTING_MAX_NH];
+	struct xfrm_route *r;
+	char p[CGW_PREFIXSTRLEN];
+	size_t idx[ROUTING_MAX_NH], k;
+
+	/* Nothing for the kernel: a leftover there is a stray. */
+	if ((k = routing_kernel_nhs(s->oif, s->arg, nhs, n, xnh, idx)) == 0)
+		return true;
+	prefix_fmt(prefix, p, sizeof(p));
+	if ((r = xfrm_routes_find(&s->kr, prefix, XFRM_TABLE_MAIN)) == NULL) {
+		log_warn(NULL, "route %s is missing from the kernel: adding "
+		    "it again", p);
+		return false;
+	}
+	r->wanted = true;
+	if (!xfrm_route_same(r, xnh, k)) {
+		log_warn(NULL, "route %s differs in the kernel: replacing it",
+		    p);
+		return false;
+	}
+	return true;
+}
+
+int
+routing_kernel_sync(struct bgp_ctx *bgp, struct xfrm_ctx *xfrm,
+    routing_oif_fn oif, void *arg)
+{
+	struct routing_sync s = { .oif = oif, .arg = arg };
+	struct xfrm_err xe;
+	char p[CGW_PREFIXSTRLEN];
+	size_t i;
+	int rc = 0;
+
+	if (xfrm_route_list(xfrm, &s.kr, &xe) != 0) {
+		log_warn(NULL, "reconcile: %s", xe.msg);
+		return -1;
+	}
+	bgp_fib_sync(bgp, routing_sync_intact, &s);
+	for (i = 0; i < s.kr.n; i++) {
+		const struct xfrm_route *r = &s.kr.v[i];
+
+		if (r->wanted)
+			continue;
+		prefix_fmt(&r->prefix, p, sizeof(p));
+		if (xfrm_route_delete(xfrm, &r->prefix, r->table, &xe) != 0) {
+			log_warn(NULL, "route %s table %u: cannot remove: %s",
+			    p, r->table, xe.msg);
+			rc = -1;
+		} else
+			log_warn(NULL, "route %s table %u is not in the FIB: "
+			    "removed", p, r->table);
+	}
+	xfrm_routes_free(&s.kr);
+	return rc;
+}
+
+/* A tunnel's XFRM interface, once it exists; anything else stays out. */
+static int
+routing_oif(const struct bgp_nexthop *nh, void *arg)
+{
+	struct tunnel *t = bgp_peer_arg(nh->peer);
+
+	(void)arg;
+	if (t == NULL || t->ipsec == NULL || t->ipsec->ifindex <= 0)
+		return 0;
+	return t->ipsec->ifindex;
+}
+
+static int
+routing_fib_change(void *arg, const struct cgw_prefix *prefix,
+    struct bgp_nexthop *nhs, size_t n, bool in_kernel)
+{
+	struct routing *r = arg;
+
+	if (r->cgwd->xfrm == NULL)
+		return 0;
+	return routing_kernel_change(r->cgwd->xfrm, routing_oif, NULL, prefix,
+	    nhs, n, in_kernel);
+}
+
+void
+routing_reconcile(struct cgwd *cgwd)
+{
+	if (cgwd->bgp == NULL || cgwd->xfrm == NULL)
+		return;
+	(void)routing_kernel_sync(cgwd->bgp, cgwd->xfrm, routing_oif, NULL);
+}
+
+static void
+routing_reconcile_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct routing *r = arg;
+	struct timeval tv = { .tv_sec = ROUTING_RECONCILE_S };
+
+	(void)fd;
+	(void)what;
+	routing_reconcile(r->cgwd);
+	evtimer_add(r->ev_reconcile, &tv);
 }
 
 static void
 routing_peer_state(void *arg, struct bgp_peer *peer, enum bgp_state old,
     enum bgp_state new_state)
 {
-	struct cgwd *cgwd = arg;
+	struct routing *r = arg;
 
 	(void)peer;
 	(void)old;
 	(void)new_state;
-	cgwd_status_update(cgwd);
+	cgwd_status_update(r->cgwd);
 }
 
 static const struct bgp_callbacks routing_bgp_cb = {
@@ -115,6 +244,8 @@ routing_open(struct cgwd *cgwd, char *err, size_t errlen)
 	const struct conf_network *n;
 	const struct conf_neighbor *nb;
 	const struct conf_vpn *v;
+	struct routing *r;
+	struct timeval tv = { .tv_sec = ROUTING_RECONCILE_S };
 	char p[CGW_PREFIXSTRLEN];
 	bool ecmp = false;
 
@@ -122,12 +253,19 @@ routing_open(struct cgwd *cgwd, char *err, size_t errlen)
 		snprintf(err, errlen, "BGP needs an IPv4 router-id");
 		return -1;
 	}
-	cgwd->bgp = bgp_new(cgwd->base, c->asn, c->router_id.v4,
-	    &routing_bgp_cb, cgwd);
-	if (cgwd->bgp == NULL) {
+	if ((r = calloc(1, sizeof(*r))) == NULL ||
+	    (r->ev_reconcile = evtimer_new(cgwd->base, routing_reconcile_cb,
+	    r)) == NULL ||
+	    (cgwd->bgp = bgp_new(cgwd->base, c->asn, c->router_id.v4,
+	    &routing_bgp_cb, r)) == NULL) {
 		snprintf(err, errlen, "cannot start BGP: %s", strerror(errno));
+		if (r != NULL && r->ev_reconcile != NULL)
+			event_free(r->ev_reconcile);
+		free(r);
 		return -1;
 	}
+	r->cgwd = cgwd;
+	evtimer_add(r->ev_reconcile, &tv);
 	TAILQ_FOREACH(v, &c->vpns, entry)
 		if (v->steering == CONF_STEER_ECMP)
 			ecmp = true;
@@ -144,12 +282,16 @@ routing_open(struct cgwd *cgwd, char *err, size_t errlen)
 void
 routing_close(struct cgwd *cgwd)
 {
+	struct routing *r;
 	struct xfrm_err xe;
 
 	if (cgwd->bgp == NULL)
 		return;
+	r = bgp_cbarg(cgwd->bgp);
 	bgp_free(cgwd->bgp);
 	cgwd->bgp = NULL;
+	event_free(r->ev_reconcile);
+	free(r);
 	/* bgp_free does not call fib_change: the routes are ours to flush. */
 	if (cgwd->xfrm != NULL && xfrm_route_flush_ours(cgwd->xfrm, &xe) != 0)
 		log_warn(NULL, "removing routes: %s", xe.msg);
@@ -316,17 +458,21 @@ routing_json_status(const struct bgp_peer_status *st)
 	char state[16], a[CGW_ADDRSTRLEN], id[CGW_ADDRSTRLEN];
 	struct cgw_addr rid = { .af = AF_INET, .v4 = st->peer_id };
 
-	return json_pack("{s:s, s:s, s:I, s:s, s:s, s:I, s:I, s:I, s:I, s:s}",
+	/* No session, no uptime: null, not 0 s. */
+	return json_pack("{s:s, s:s, s:I, s:s, s:s, s:o, s:I, s:I, s:I, s:s, "
+	    "s:s}",
 	    "name", st->name,
 	    "peer", addr_fmt(&st->remote, a, sizeof(a)),
 	    "peer_asn", (json_int_t)st->peer_asn,
 	    "peer_id", addr_fmt(&rid, id, sizeof(id)),
 	    "state", routing_state_lc(st->state, state, sizeof(state)),
-	    "uptime_s", (json_int_t)st->uptime_s,
+	    "uptime_s", st->state == BGP_ST_ESTABLISHED ?
+		json_integer((json_int_t)st->uptime_s) : json_null(),
 	    "hold_time_s", (json_int_t)st->hold_time,
 	    "prefixes_received", (json_int_t)st->prefixes_received,
 	    "prefixes_advertised", (json_int_t)st->prefixes_advertised,
-	    "last_error", st->last_error);
+	    "last_error", st->last_error,
+	    "previous_error", st->prev_error);
 }
 
 json_t *

@@ -7,17 +7,24 @@
 #ifndef CGW_DAEMON_ROUTING_H
 #define CGW_DAEMON_ROUTING_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <jansson.h>
 
+struct bgp_ctx;
+struct bgp_nexthop;
+struct cgw_prefix;
 struct cgwd;
 struct tunnel;
+struct xfrm_ctx;
 
 /* Local preference of routes learned over the preferred (first) tunnel
  * and over the others, in active/standby steering. */
 #define ROUTING_LPREF_ACTIVE	200
 #define ROUTING_LPREF_STANDBY	100
+/* Seconds between two reconciles of the kernel's routes with the FIB. */
+#define ROUTING_RECONCILE_S	30
 
 int	 routing_open(struct cgwd *, char *err, size_t errlen);
 void	 routing_close(struct cgwd *);
@@ -31,6 +38,28 @@ void	 routing_tunnel_detach(struct tunnel *);
 void	 routing_tunnel_up(struct tunnel *);
 /* The tunnel died: close the session and withdraw its routes now. */
 void	 routing_tunnel_down(struct tunnel *, const char *reason);
+
+/*
+ * Make the kernel's routes (protocol 201) match the FIB now: re-add what
+ * is missing or different, remove what the FIB does not hold, and let
+ * the RIB's `installed` flags follow. Runs every ROUTING_RECONCILE_S on
+ * its own; the daemon calls it too when a tunnel's interface comes up
+ * (the kernel drops routes through an interface that goes down).
+ */
+void	 routing_reconcile(struct cgwd *);
+
+/*
+ * The kernel side of fib_change and of reconciling, free of the daemon's
+ * structures so test drivers run the same code. `oif` says which
+ * interface a next hop leaves by, 0 to keep it out of the kernel (a LAN
+ * neighbor's routes: the LAN reaches them without us).
+ */
+typedef int	(*routing_oif_fn)(const struct bgp_nexthop *, void *arg);
+int	 routing_kernel_change(struct xfrm_ctx *, routing_oif_fn, void *arg,
+	    const struct cgw_prefix *, struct bgp_nexthop *nhs, size_t n,
+	    bool in_kernel);
+int	 routing_kernel_sync(struct bgp_ctx *, struct xfrm_ctx *,
+	    routing_oif_fn, void *arg);
 
 /* Control socket views. */
 json_t	*routing_json_tunnel(const struct tunnel *);

@@ -183,10 +183,26 @@ int		 xfrm_ifindex_of_addr(struct xfrm_ctx *, const struct cgw_addr *,
 
 /* ---- Routes ---- */
 
+#define XFRM_MAX_NEXTHOPS	16
+
 struct xfrm_nexthop {
 	struct cgw_addr	gw;		/* peer inside address; unset = onlink */
 	int		ifindex;	/* tunnel interface */
 	uint8_t		weight;		/* ECMP weight, 0 or 1 = equal */
+};
+
+/* One route of ours as the kernel holds it. */
+struct xfrm_route {
+	struct cgw_prefix	prefix;
+	uint32_t		table;
+	struct xfrm_nexthop	nh[XFRM_MAX_NEXTHOPS];
+	size_t			n;
+	bool			wanted;		/* the caller's, for reconciling */
+};
+struct xfrm_routes {
+	struct xfrm_route	*v;
+	size_t			 n, cap;
+	bool			 oom;
 };
 
 /* Install or replace `prefix` via one nexthop or ECMP over several, in
@@ -201,5 +217,15 @@ int		 xfrm_route_delete(struct xfrm_ctx *,
 		    struct xfrm_err *);
 /* Every route with protocol XFRM_RTPROT_CGWD, all tables, both families. */
 int		 xfrm_route_flush_ours(struct xfrm_ctx *, struct xfrm_err *);
+/* Those routes with their next hops, into `out` (freed by the caller
+ * with xfrm_routes_free, also on failure). */
+int		 xfrm_route_list(struct xfrm_ctx *, struct xfrm_routes *out,
+		    struct xfrm_err *);
+void		 xfrm_routes_free(struct xfrm_routes *);
+struct xfrm_route *xfrm_routes_find(struct xfrm_routes *,
+		    const struct cgw_prefix *, uint32_t table);
+/* The kernel's route has exactly these next hops (in any order). */
+bool		 xfrm_route_same(const struct xfrm_route *,
+		    const struct xfrm_nexthop *, size_t n);
 
 #endif

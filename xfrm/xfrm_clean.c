@@ -320,17 +320,8 @@ stale_dump(struct xfrm_ctx *ctx, struct mnl_socket *nl, uint16_t type,
     size_t hdrlen, xfrm_msg_cb cb, struct stale_list *l, struct xfrm_err *err,
     const char *what)
 {
-	_Alignas(8) uint8_t		 buf[XFRM_MSG_BUFSZ];
-	struct nlmsghdr	*nlh;
-
-	memset(buf, 0, sizeof(buf));
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	if (hdrlen > 0)
-		mnl_nlmsg_put_extra_header(nlh, hdrlen);
 	memset(l, 0, sizeof(*l));
-	if (xfrm_nl_talk(ctx, nl, nlh, cb, l, err, what) < 0)
+	if (xfrm_nl_dump(ctx, nl, type, hdrlen, cb, l, err, what) < 0)
 		return -1;
 	if (l->oom)
 		return xfrm_err_set(err, ENOMEM, "%s: out of memory", what);
@@ -351,7 +342,6 @@ xfrm_cleanup_stale(struct xfrm_ctx *ctx, struct xfrm_err *err)
 {
 	_Alignas(8) uint8_t			 buf[XFRM_MSG_BUFSZ];
 	struct stale_list	 l;
-	struct nlmsghdr		*nlh;
 	struct xfrm_err		 e;
 	char			 d[CGW_ADDRSTRLEN], what[96];
 	size_t			 i;
@@ -366,10 +356,9 @@ xfrm_cleanup_stale(struct xfrm_ctx *ctx, struct xfrm_err *err)
 	for (i = 0; i < l.n; i++) {
 		snprintf(what, sizeof(what), "delete stale policy index %u "
 		    "if_id 0x%x", l.v[i].index, l.v[i].if_id);
-		if ((nlh = xfrm_msg_delpolicy(buf, l.v[i].dir, l.v[i].if_id,
-		    AF_UNSPEC, l.v[i].index, &e)) == NULL ||
-		    (xfrm_nl_talk(ctx, ctx->xfrm_nl, nlh, NULL, NULL, &e,
-		    what) < 0 && e.code != ENOENT))
+		if (xfrm_nl_cmd(ctx, ctx->xfrm_nl, xfrm_msg_delpolicy(buf,
+		    l.v[i].dir, l.v[i].if_id, AF_UNSPEC, l.v[i].index, &e),
+		    ENOENT, &e, what) < 0)
 			stale_fail(&rc, err, &e);
 		else
 			log_info("xfrm", "%s: done", what);
@@ -383,10 +372,9 @@ xfrm_cleanup_stale(struct xfrm_ctx *ctx, struct xfrm_err *err)
 		snprintf(what, sizeof(what), "delete stale SA spi 0x%08x dst "
 		    "%s if_id 0x%x", l.v[i].spi,
 		    addr_fmt(&l.v[i].dst, d, sizeof(d)), l.v[i].if_id);
-		if ((nlh = xfrm_msg_sa_id(buf, XFRM_MSG_DELSA, &l.v[i].dst,
-		    l.v[i].spi, l.v[i].proto, &e)) == NULL ||
-		    (xfrm_nl_talk(ctx, ctx->xfrm_nl, nlh, NULL, NULL, &e,
-		    what) < 0 && e.code != ESRCH))
+		if (xfrm_nl_cmd(ctx, ctx->xfrm_nl, xfrm_msg_sa_id(buf,
+		    XFRM_MSG_DELSA, &l.v[i].dst, l.v[i].spi, l.v[i].proto, &e),
+		    ESRCH, &e, what) < 0)
 			stale_fail(&rc, err, &e);
 		else
 			log_info("xfrm", "%s: done", what);
@@ -399,10 +387,8 @@ xfrm_cleanup_stale(struct xfrm_ctx *ctx, struct xfrm_err *err)
 	for (i = 0; i < l.n; i++) {
 		snprintf(what, sizeof(what), "delete stale XFRM interface %s "
 		    "if_id 0x%x", l.v[i].ifname, l.v[i].if_id);
-		if ((nlh = xfrm_msg_dellink(buf, NULL, l.v[i].ifindex,
-		    &e)) == NULL ||
-		    (xfrm_nl_talk(ctx, ctx->rt_nl, nlh, NULL, NULL, &e,
-		    what) < 0 && e.code != ENODEV))
+		if (xfrm_nl_cmd(ctx, ctx->rt_nl, xfrm_msg_dellink(buf, NULL,
+		    l.v[i].ifindex, &e), ENODEV, &e, what) < 0)
 			stale_fail(&rc, err, &e);
 		else
 			log_info("xfrm", "%s: done", what);

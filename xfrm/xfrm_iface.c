@@ -97,7 +97,7 @@ xfrm_iface_create(struct xfrm_ctx *ctx, const char *name, uint32_t if_id,
 	snprintf(what, sizeof(what), "create XFRM interface %s", name);
 	if ((nlh = xfrm_msg_newlink(buf, name, if_id, link, mtu, err)) == NULL)
 		return -1;
-	if (xfrm_nl_talk(ctx, ctx->rt_nl, nlh, NULL, NULL, err, what) < 0) {
+	if (xfrm_nl_cmd(ctx, ctx->rt_nl, nlh, 0, err, what) < 0) {
 		if (err != NULL && (err->code == EOPNOTSUPP ||
 		    strstr(err->msg, "Unknown device type") != NULL))
 			xfrm_err_hint(err, "this kernel has no XFRM "
@@ -114,9 +114,8 @@ xfrm_iface_create(struct xfrm_ctx *ctx, const char *name, uint32_t if_id,
 	if (inside != NULL && addr_is_set(&inside->addr)) {
 		snprintf(what, sizeof(what), "add address %s to %s",
 		    prefix_fmt(inside, ib, sizeof(ib)), name);
-		if ((nlh = xfrm_msg_newaddr(buf, *ifindex, inside, err)) ==
-		    NULL || xfrm_nl_talk(ctx, ctx->rt_nl, nlh, NULL, NULL, err,
-		    what) < 0)
+		if (xfrm_nl_cmd(ctx, ctx->rt_nl, xfrm_msg_newaddr(buf,
+		    *ifindex, inside, err), 0, err, what) < 0)
 			goto fail;
 	}
 	log_info(name, "XFRM interface up: index %d if_id 0x%x link %d "
@@ -135,18 +134,12 @@ xfrm_iface_delete(struct xfrm_ctx *ctx, const char *name,
     struct xfrm_err *err)
 {
 	_Alignas(8) uint8_t		 buf[XFRM_MSG_BUFSZ];
-	struct nlmsghdr	*nlh;
 	struct xfrm_obj	*o;
-	struct xfrm_err	 e;
 	char		 what[64];
 
-	if (err == NULL)
-		err = &e;
 	snprintf(what, sizeof(what), "delete interface %s", name);
-	if ((nlh = xfrm_msg_dellink(buf, name, 0, err)) == NULL)
-		return -1;
-	if (xfrm_nl_talk(ctx, ctx->rt_nl, nlh, NULL, NULL, err, what) < 0 &&
-	    err->code != ENODEV)
+	if (xfrm_nl_cmd(ctx, ctx->rt_nl, xfrm_msg_dellink(buf, name, 0, err),
+	    ENODEV, err, what) < 0)
 		return -1;
 	if ((o = xfrm_obj_find_iface(ctx, name)) != NULL)
 		xfrm_obj_del(ctx, o);

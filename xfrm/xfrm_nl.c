@@ -216,6 +216,38 @@ xfrm_nl_talk(struct xfrm_ctx *ctx, struct mnl_socket *nl,
 	return 0;
 }
 
+int
+xfrm_nl_cmd(struct xfrm_ctx *ctx, struct mnl_socket *nl, struct nlmsghdr *nlh,
+    int gone, struct xfrm_err *err, const char *what)
+{
+	struct xfrm_err	e;
+
+	if (nlh == NULL)
+		return -1;
+	if (err == NULL)
+		err = &e;
+	if (xfrm_nl_talk(ctx, nl, nlh, NULL, NULL, err, what) == 0)
+		return 0;
+	return gone != 0 && err->code == gone ? 0 : -1;
+}
+
+int
+xfrm_nl_dump(struct xfrm_ctx *ctx, struct mnl_socket *nl, uint16_t type,
+    size_t hdrlen, xfrm_msg_cb cb, void *data, struct xfrm_err *err,
+    const char *what)
+{
+	_Alignas(8) uint8_t	 buf[XFRM_MSG_BUFSZ];
+	struct nlmsghdr		*nlh;
+
+	memset(buf, 0, sizeof(buf));
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	if (hdrlen > 0)
+		mnl_nlmsg_put_extra_header(nlh, hdrlen);
+	return xfrm_nl_talk(ctx, nl, nlh, cb, data, err, what);
+}
+
 /* ---- events ---- */
 
 static int

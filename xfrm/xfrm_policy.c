@@ -24,20 +24,12 @@ policy_del(struct xfrm_ctx *ctx, uint8_t dir, uint32_t if_id, int af,
     struct xfrm_err *err)
 {
 	_Alignas(8) uint8_t		 buf[XFRM_MSG_BUFSZ];
-	struct nlmsghdr	*nlh;
-	struct xfrm_err	 e;
 	char		 what[80];
 
-	if (err == NULL)
-		err = &e;
 	snprintf(what, sizeof(what), "delete %s policy if_id 0x%x %s",
 	    dir_name(dir), if_id, af == AF_INET6 ? "IPv6" : "IPv4");
-	if ((nlh = xfrm_msg_delpolicy(buf, dir, if_id, af, 0, err)) == NULL)
-		return -1;
-	if (xfrm_nl_talk(ctx, ctx->xfrm_nl, nlh, NULL, NULL, err, what) < 0 &&
-	    err->code != ENOENT)
-		return -1;
-	return 0;
+	return xfrm_nl_cmd(ctx, ctx->xfrm_nl, xfrm_msg_delpolicy(buf, dir,
+	    if_id, af, 0, err), ENOENT, err, what);
 }
 
 int
@@ -46,7 +38,6 @@ xfrm_policy_install(struct xfrm_ctx *ctx, uint32_t if_id, uint32_t reqid,
     struct xfrm_err *err)
 {
 	_Alignas(8) uint8_t		 buf[XFRM_MSG_BUFSZ];
-	struct nlmsghdr	*nlh;
 	struct xfrm_obj	*o;
 	struct xfrm_err	 e2;
 	char		 what[80];
@@ -59,10 +50,9 @@ xfrm_policy_install(struct xfrm_ctx *ctx, uint32_t if_id, uint32_t reqid,
 		snprintf(what, sizeof(what), "%s policy if_id 0x%x %s",
 		    dir_name(policy_dirs[i]), if_id,
 		    af == AF_INET6 ? "IPv6" : "IPv4");
-		if ((nlh = xfrm_msg_policy(buf, policy_dirs[i], if_id, reqid,
-		    local, remote, af, err)) == NULL ||
-		    xfrm_nl_talk(ctx, ctx->xfrm_nl, nlh, NULL, NULL, err,
-		    what) < 0) {
+		if (xfrm_nl_cmd(ctx, ctx->xfrm_nl, xfrm_msg_policy(buf,
+		    policy_dirs[i], if_id, reqid, local, remote, af, err), 0,
+		    err, what) < 0) {
 			for (j = 0; j < i; j++)
 				policy_del(ctx, policy_dirs[j], if_id, af, &e2);
 			return -1;

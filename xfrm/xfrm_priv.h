@@ -18,7 +18,6 @@
 /* Big enough for the largest message we build: NEWSA with a 4096-bit
  * replay bitmap (512 bytes) and keys, or a route with 16 nexthops. */
 #define XFRM_MSG_BUFSZ		4096
-#define XFRM_MAX_NEXTHOPS	16
 #define XFRM_MAX_REPLAY		4096	/* XFRMA_REPLAY_ESN_MAX, bits */
 
 struct event;
@@ -97,6 +96,21 @@ int		 xfrm_nl_talk(struct xfrm_ctx *, struct mnl_socket *nl,
 		    struct xfrm_err *, const char *what);
 
 /*
+ * One command: send the request and wait for its ack. `nlh` NULL means
+ * its builder failed and filled `err` already. The kernel answering
+ * `gone` (ESRCH, ENOENT, ENODEV: the object is not there) counts as done
+ * for a delete; 0 for none.
+ */
+int		 xfrm_nl_cmd(struct xfrm_ctx *, struct mnl_socket *nl,
+		    struct nlmsghdr *nlh, int gone, struct xfrm_err *,
+		    const char *what);
+/* A dump of `type` (hdrlen bytes of zeroed family header), every
+ * message to `cb`. */
+int		 xfrm_nl_dump(struct xfrm_ctx *, struct mnl_socket *nl,
+		    uint16_t type, size_t hdrlen, xfrm_msg_cb cb, void *data,
+		    struct xfrm_err *, const char *what);
+
+/*
  * Parsers of kernel messages (xfrm_nl.c; the callers have checked
  * nlmsg_len against what was received). parse_ack: 0 for an ack, 1 for an
  * error with *code = errno and ext = the extended ack text ("" if none),
@@ -110,6 +124,10 @@ bool		 xfrm_nl_parse_expire(const struct nlmsghdr *,
  * false for a deletion and for an address not usable yet (tentative). */
 bool		 xfrm_nl_parse_addr(const struct nlmsghdr *, struct cgw_addr *,
 		    int *ifindex, bool *added);
+/* An RTM_NEWROUTE with protocol XFRM_RTPROT_CGWD (xfrm_route.c); false
+ * for any other message or one that does not add up. */
+bool		 xfrm_nl_parse_route(const struct nlmsghdr *,
+		    struct xfrm_route *);
 
 /* ---- tracking (xfrm_clean.c) ---- */
 struct xfrm_obj	*xfrm_obj_add(struct xfrm_ctx *, enum xfrm_obj_kind);

@@ -27,16 +27,14 @@ xfrm_route_replace(struct xfrm_ctx *ctx, const struct cgw_prefix *prefix,
     struct xfrm_err *err)
 {
 	_Alignas(8) uint8_t		 buf[XFRM_MSG_BUFSZ];
-	struct nlmsghdr	*nlh;
 	struct xfrm_obj	*o;
 	char		 what[96];
 
 	if (table == 0)
 		table = XFRM_TABLE_MAIN;
 	route_what(what, sizeof(what), "replace", prefix, table);
-	if ((nlh = xfrm_msg_route(buf, RTM_NEWROUTE, prefix, nh, n, table,
-	    err)) == NULL ||
-	    xfrm_nl_talk(ctx, ctx->rt_nl, nlh, NULL, NULL, err, what) < 0)
+	if (xfrm_nl_cmd(ctx, ctx->rt_nl, xfrm_msg_route(buf, RTM_NEWROUTE,
+	    prefix, nh, n, table, err), 0, err, what) < 0)
 		return -1;
 	log_debug("xfrm", "%s: %zu nexthop(s)", what, n);
 	if (xfrm_obj_find_route(ctx, prefix, table) == NULL &&
@@ -52,21 +50,14 @@ xfrm_route_delete(struct xfrm_ctx *ctx, const struct cgw_prefix *prefix,
     uint32_t table, struct xfrm_err *err)
 {
 	_Alignas(8) uint8_t		 buf[XFRM_MSG_BUFSZ];
-	struct nlmsghdr	*nlh;
 	struct xfrm_obj	*o;
-	struct xfrm_err	 e;
 	char		 what[96];
 
-	if (err == NULL)
-		err = &e;
 	if (table == 0)
 		table = XFRM_TABLE_MAIN;
 	route_what(what, sizeof(what), "delete", prefix, table);
-	if ((nlh = xfrm_msg_route(buf, RTM_DELROUTE, prefix, NULL, 0, table,
-	    err)) == NULL)
-		return -1;
-	if (xfrm_nl_talk(ctx, ctx->rt_nl, nlh, NULL, NULL, err, what) < 0 &&
-	    err->code != ESRCH)
+	if (xfrm_nl_cmd(ctx, ctx->rt_nl, xfrm_msg_route(buf, RTM_DELROUTE,
+	    prefix, NULL, 0, table, err), ESRCH, err, what) < 0)
 		return -1;
 	log_debug("xfrm", "%s: done", what);
 	if ((o = xfrm_obj_find_route(ctx, prefix, table)) != NULL)
@@ -74,16 +65,15 @@ xfrm_route_delete(struct xfrm_ctx *ctx, const struct cgw_prefix *prefix,
 	return 0;
 }
 
-struct route_list {
-	struct cgw_prefix	*p;
-	uint32_t		*table;
-	size_t			 n, cap;
-	bool			 oom;
-};
+/* ---- reading routes back ---- */
 
 struct route_attrs {
 	const struct nlattr	*dst;
+	const struct nlattr	*gw;
+	const struct nlattr	*via;
+	const struct nlattr	*mp;
 	uint32_t		 table;
+	uint32_t		 oif;
 };
 
 static int
@@ -95,108 +85,259 @@ route_attr(const struct nlattr *a, void *data)
 	case RTA_DST:
 		ra->dst = a;
 		break;
+	case RTA_GATEWAY:
+		ra->gw = a;
+		break;
+	case RTA_VIA:
+		ra->via = a;
+		break;
+	case RTA_MULTIPATH:
+		ra->mp = a;
+		break;
 	case RTA_TABLE:
 		if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
 			ra->table = mnl_attr_get_u32(a);
+		break;
+	case RTA_OIF:
+		if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+			ra->oif = mnl_attr_get_u32(a);
 		break;
 	}
 	return MNL_CB_OK;
 }
 
-static int
-route_collect(const struct nlmsghdr *nlh, void *data)
+/* RTA_GATEWAY of the route's family, or RTA_VIA with its own. */
+static bool
+route_gateway(int af, const struct nlattr *gw, const struct nlattr *via,
+    struct cgw_addr *out)
 {
-	struct route_list	*l = data;
+	const struct rtvia	*v;
+	size_t			 len;
+
+	memset(out, 0, sizeof(*out));
+	if (gw != NULL) {
+		out->af = af;
+		if (mnl_attr_get_payload_len(gw) != addr_len(out))
+			return false;
+		memcpy(out->bytes, mnl_attr_get_payload(gw), addr_len(out));
+	} else if (via != NULL) {
+		len = mnl_attr_get_payload_len(via);
+		if (len < sizeof(*v))
+			return false;
+		v = mnl_attr_get_payload(via);
+		if (v->rtvia_family != AF_INET && v->rtvia_family != AF_INET6)
+			return false;
+		out->af = v->rtvia_family;
+		if (len - sizeof(*v) != addr_len(out))
+			return false;
+		memcpy(out->bytes, (const uint8_t *)v + sizeof(*v),
+		    addr_len(out));
+	}
+	return true;
+}
+
+static int
+route_nh_attr(const struct nlattr *a, void *data)
+{
+	struct route_attrs	*ra = data;
+
+	if (mnl_attr_get_type(a) == RTA_GATEWAY)
+		ra->gw = a;
+	else if (mnl_attr_get_type(a) == RTA_VIA)
+		ra->via = a;
+	return MNL_CB_OK;
+}
+
+/* RTA_MULTIPATH: rtnexthops, each with its own attributes. */
+static bool
+route_multipath(int af, const struct nlattr *mp, struct xfrm_route *r)
+{
+	const uint8_t		*p = mnl_attr_get_payload(mp);
+	size_t			 left = mnl_attr_get_payload_len(mp);
+	const struct rtnexthop	*rtnh;
+	struct route_attrs	 ra;
+	size_t			 step;
+
+	while (left >= sizeof(*rtnh)) {
+		rtnh = (const struct rtnexthop *)p;
+		if (rtnh->rtnh_len < sizeof(*rtnh) || rtnh->rtnh_len > left ||
+		    r->n == XFRM_MAX_NEXTHOPS)
+			return false;
+		memset(&ra, 0, sizeof(ra));
+		if (rtnh->rtnh_len > MNL_ALIGN(sizeof(*rtnh)) &&
+		    mnl_attr_parse_payload(p + MNL_ALIGN(sizeof(*rtnh)),
+		    rtnh->rtnh_len - MNL_ALIGN(sizeof(*rtnh)), route_nh_attr,
+		    &ra) < 0)
+			return false;
+		if (!route_gateway(af, ra.gw, ra.via, &r->nh[r->n].gw))
+			return false;
+		r->nh[r->n].ifindex = rtnh->rtnh_ifindex;
+		r->nh[r->n].weight = (uint8_t)(rtnh->rtnh_hops + 1);
+		r->n++;
+		step = MNL_ALIGN(rtnh->rtnh_len);
+		if (step >= left)
+			break;
+		left -= step;
+		p += step;
+	}
+	return true;
+}
+
+bool
+xfrm_nl_parse_route(const struct nlmsghdr *nlh, struct xfrm_route *r)
+{
 	const struct rtmsg	*rtm;
 	struct route_attrs	 ra;
-	struct cgw_prefix	 p;
 	size_t			 alen;
 
+	memset(r, 0, sizeof(*r));
 	if (nlh->nlmsg_type != RTM_NEWROUTE ||
 	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*rtm))
-		return MNL_CB_OK;
+		return false;
 	rtm = mnl_nlmsg_get_payload(nlh);
 	if (rtm->rtm_protocol != XFRM_RTPROT_CGWD ||
 	    (rtm->rtm_family != AF_INET && rtm->rtm_family != AF_INET6))
-		return MNL_CB_OK;
+		return false;
 	memset(&ra, 0, sizeof(ra));
 	ra.table = rtm->rtm_table;
-	mnl_attr_parse(nlh, sizeof(*rtm), route_attr, &ra);
-	memset(&p, 0, sizeof(p));
-	p.addr.af = rtm->rtm_family;
-	alen = addr_len(&p.addr);
-	p.len = rtm->rtm_dst_len;
-	if (p.len > alen * 8)
-		return MNL_CB_OK;
+	if (mnl_attr_parse(nlh, sizeof(*rtm), route_attr, &ra) < 0)
+		return false;
+	r->prefix.addr.af = rtm->rtm_family;
+	alen = addr_len(&r->prefix.addr);
+	r->prefix.len = rtm->rtm_dst_len;
+	r->table = ra.table;
+	if (r->prefix.len > alen * 8)
+		return false;
 	if (ra.dst != NULL) {
 		if (mnl_attr_get_payload_len(ra.dst) != alen)
-			return MNL_CB_OK;
-		memcpy(p.addr.bytes, mnl_attr_get_payload(ra.dst), alen);
+			return false;
+		memcpy(r->prefix.addr.bytes, mnl_attr_get_payload(ra.dst),
+		    alen);
 	}
-	if (l->n == l->cap) {
-		size_t			 cap = l->cap ? l->cap * 2 : 16;
-		struct cgw_prefix	*np;
-		uint32_t		*nt;
+	if (ra.mp != NULL)
+		return route_multipath(rtm->rtm_family, ra.mp, r);
+	if (ra.oif != 0) {
+		if (!route_gateway(rtm->rtm_family, ra.gw, ra.via,
+		    &r->nh[0].gw))
+			return false;
+		r->nh[0].ifindex = (int)ra.oif;
+		r->nh[0].weight = 1;
+		r->n = 1;
+	}
+	return true;
+}
 
-		if ((np = reallocarray(l->p, cap, sizeof(*np))) == NULL) {
+static int
+route_collect(const struct nlmsghdr *nlh, void *data)
+{
+	struct xfrm_routes	*l = data;
+	struct xfrm_route	 r;
+	struct xfrm_route	*nv;
+
+	if (!xfrm_nl_parse_route(nlh, &r))
+		return MNL_CB_OK;
+	if (l->n == l->cap) {
+		size_t	cap = l->cap ? l->cap * 2 : 16;
+
+		if ((nv = reallocarray(l->v, cap, sizeof(*nv))) == NULL) {
 			l->oom = true;
 			return MNL_CB_OK;
 		}
-		l->p = np;
-		if ((nt = reallocarray(l->table, cap, sizeof(*nt))) == NULL) {
-			l->oom = true;
-			return MNL_CB_OK;
-		}
-		l->table = nt;
+		l->v = nv;
 		l->cap = cap;
 	}
-	l->p[l->n] = p;
-	l->table[l->n++] = ra.table;
+	l->v[l->n++] = r;
 	return MNL_CB_OK;
+}
+
+int
+xfrm_route_list(struct xfrm_ctx *ctx, struct xfrm_routes *l,
+    struct xfrm_err *err)
+{
+	memset(l, 0, sizeof(*l));
+	/* Collect first: a netlink socket cannot take requests mid-dump. */
+	if (xfrm_nl_dump(ctx, ctx->rt_nl, RTM_GETROUTE, sizeof(struct rtmsg),
+	    route_collect, l, err, "list routes") < 0)
+		return -1;
+	if (l->oom)
+		return xfrm_err_set(err, ENOMEM, "list routes: out of memory");
+	return 0;
+}
+
+void
+xfrm_routes_free(struct xfrm_routes *l)
+{
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+struct xfrm_route *
+xfrm_routes_find(struct xfrm_routes *l, const struct cgw_prefix *prefix,
+    uint32_t table)
+{
+	struct cgw_prefix	net;
+	size_t			i;
+
+	memset(&net, 0, sizeof(net));
+	prefix_network(prefix, &net);
+	for (i = 0; i < l->n; i++)
+		if (l->v[i].table == table && prefix_eq(&l->v[i].prefix, &net))
+			return &l->v[i];
+	return NULL;
+}
+
+static bool
+route_nh_eq(const struct xfrm_nexthop *a, const struct xfrm_nexthop *b)
+{
+	return a->ifindex == b->ifindex &&
+	    (a->weight > 1 ? a->weight : 1) == (b->weight > 1 ? b->weight : 1) &&
+	    (addr_is_set(&a->gw) ? addr_eq(&a->gw, &b->gw) :
+	    !addr_is_set(&b->gw));
+}
+
+bool
+xfrm_route_same(const struct xfrm_route *r, const struct xfrm_nexthop *nh,
+    size_t n)
+{
+	size_t	i, j;
+
+	if (r->n != n)
+		return false;
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < r->n; j++)
+			if (route_nh_eq(&nh[i], &r->nh[j]))
+				break;
+		if (j == r->n)
+			return false;
+	}
+	return true;
 }
 
 int
 xfrm_route_flush_ours(struct xfrm_ctx *ctx, struct xfrm_err *err)
 {
-	_Alignas(8) uint8_t			 buf[XFRM_MSG_BUFSZ];
-	struct nlmsghdr		*nlh;
-	struct rtmsg		*rtm;
-	struct route_list	 l;
+	struct xfrm_routes	 l;
 	struct xfrm_err		 e;
 	char			 b[CGW_PREFIXSTRLEN];
 	size_t			 i;
 	int			 rc = 0;
 
-	memset(&l, 0, sizeof(l));
-	memset(buf, 0, sizeof(buf));
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_GETROUTE;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
-	rtm->rtm_family = AF_UNSPEC;
-	/* Collect first: a netlink socket cannot take requests mid-dump. */
-	if (xfrm_nl_talk(ctx, ctx->rt_nl, nlh, route_collect, &l, err,
-	    "list routes") < 0) {
-		rc = -1;
-		goto out;
-	}
-	if (l.oom) {
-		rc = xfrm_err_set(err, ENOMEM, "list routes: out of memory");
-		goto out;
+	if (xfrm_route_list(ctx, &l, err) < 0) {
+		xfrm_routes_free(&l);
+		return -1;
 	}
 	for (i = 0; i < l.n; i++) {
-		if (xfrm_route_delete(ctx, &l.p[i], l.table[i], &e) < 0) {
+		if (xfrm_route_delete(ctx, &l.v[i].prefix, l.v[i].table,
+		    &e) < 0) {
 			if (rc == 0 && err != NULL)
 				*err = e;
 			rc = -1;
 			continue;
 		}
 		log_info("xfrm", "removed route %s table %u (proto %d)",
-		    prefix_fmt(&l.p[i], b, sizeof(b)), l.table[i],
+		    prefix_fmt(&l.v[i].prefix, b, sizeof(b)), l.v[i].table,
 		    XFRM_RTPROT_CGWD);
 	}
-out:
-	free(l.p);
-	free(l.table);
-	return l.oom || rc < 0 ? -1 : 0;
+	xfrm_routes_free(&l);
+	return rc;
 }

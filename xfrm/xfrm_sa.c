@@ -98,15 +98,14 @@ sa_send(struct xfrm_ctx *ctx, const struct xfrm_sa_spec *s, bool inbound,
 	if (inbound) {
 		if ((nlh = xfrm_msg_newsa(buf, s, true, err)) == NULL)
 			return -1;
-		rc = xfrm_nl_talk(ctx, ctx->xfrm_nl, nlh, NULL, NULL, err,
-		    what);
+		rc = xfrm_nl_cmd(ctx, ctx->xfrm_nl, nlh, 0, err, what);
 		explicit_bzero(buf, sizeof(buf));
 		if (rc == 0 || err == NULL || err->code != ESRCH)
 			goto done;
 	}
 	if ((nlh = xfrm_msg_newsa(buf, s, false, err)) == NULL)
 		return -1;
-	rc = xfrm_nl_talk(ctx, ctx->xfrm_nl, nlh, NULL, NULL, err, what);
+	rc = xfrm_nl_cmd(ctx, ctx->xfrm_nl, nlh, 0, err, what);
 	explicit_bzero(buf, sizeof(buf));
 done:
 	if (rc < 0) {
@@ -160,20 +159,13 @@ xfrm_sa_delete(struct xfrm_ctx *ctx, const struct cgw_addr *dst,
     uint32_t spi, struct xfrm_err *err)
 {
 	_Alignas(8) uint8_t		 buf[XFRM_MSG_BUFSZ];
-	struct nlmsghdr	*nlh;
 	struct xfrm_obj	*o;
-	struct xfrm_err	 e;
 	char		 what[80], d[CGW_ADDRSTRLEN];
 
-	if (err == NULL)
-		err = &e;
 	snprintf(what, sizeof(what), "delete SA spi 0x%08x dst %s", spi,
 	    addr_fmt(dst, d, sizeof(d)));
-	if ((nlh = xfrm_msg_sa_id(buf, XFRM_MSG_DELSA, dst, spi, IPPROTO_ESP,
-	    err)) == NULL)
-		return -1;
-	if (xfrm_nl_talk(ctx, ctx->xfrm_nl, nlh, NULL, NULL, err, what) < 0 &&
-	    err->code != ESRCH)
+	if (xfrm_nl_cmd(ctx, ctx->xfrm_nl, xfrm_msg_sa_id(buf, XFRM_MSG_DELSA,
+	    dst, spi, IPPROTO_ESP, err), ESRCH, err, what) < 0)
 		return -1;
 	if ((o = xfrm_obj_find_sa(ctx, dst, spi)) != NULL)
 		xfrm_obj_del(ctx, o);

@@ -10,7 +10,10 @@
 # Checked: sessions Established; active/standby (t1 preferred by local-pref,
 # t2 prepended); 172.31.0.0/16 installed in the cgw kernel via t1; BIRD sees
 # our 10.224.0.0/12 with [65000] on t1 and [65000 65000] on t2 and the LAN
-# prefix; the LAN router (a 2-octet-AS speaker) gets 172.31.0.0/16; bgp_peer_down on t1 moves the
+# prefix; the LAN router (a 2-octet-AS speaker) gets 172.31.0.0/16; its own
+# 10.230.0.0/16 is best but not installed (kept out of the kernel); a
+# reconcile puts back a kernel route deleted or changed behind our back and
+# removes a stray of protocol 201; bgp_peer_down on t1 moves the
 # route to t2 at once; t1's BIRD frozen (SIGSTOP) -> hold timer expiry ->
 # failover; ROUTE-REFRESH; loop prevention; max-prefix -> Cease/Maximum
 # Number of Prefixes Reached; ecmp.
@@ -197,6 +200,35 @@ if grep -q "172.31.0.0/16 nh=169.254.21.1 peer=aws/t1 lp=200 path=\[64512\] best
 else
 	fail "RIB walk: $(cat "$T/routes.out")"
 fi
+if grep -q "10.230.0.0/16 nh=10.224.0.1 peer=neighbor 10.224.0.1 lp=100 path=\[65010\] best\$" "$T/routes.out" &&
+    ! ip -n $NC route show proto 201 | grep -q 10.230.0.0/16; then
+	ok "LAN route: best, not installed, not in the kernel"
+else
+	fail "LAN route: $(grep 10.230 "$T/routes.out"); kernel: $(ip -n $NC route show proto 201)"
+fi
+
+# ---- reconcile: the kernel's routes of protocol 201 follow the FIB ----
+ip -n $NC route del 172.31.0.0/16 proto 201
+ip -n $NC route add 10.99.0.0/16 via 169.254.21.1 proto 201	# not in the FIB
+cmd reconcile
+if wait_for 5 out_has "^RECONCILED" &&
+    ip -n $NC route show 172.31.0.0/16 proto 201 | grep -q "via 169.254.21.1 dev t1"; then
+	ok "reconcile: a route deleted behind our back is back"
+else
+	fail "reconcile: 172.31.0.0/16 not back: $(kroute 172.31.0.0/16)"
+fi
+if ip -n $NC route show proto 201 | grep -q 10.99.0.0/16; then
+	fail "reconcile: a stray route of protocol 201 is left"
+else
+	ok "reconcile: a stray route of protocol 201 is removed"
+fi
+ip -n $NC route replace 172.31.0.0/16 via 169.254.22.1 dev t2 proto 201
+cmd reconcile
+sleep 0.5
+ip -n $NC route show 172.31.0.0/16 proto 201 | grep -q "via 169.254.21.1 dev t1" &&
+    ok "reconcile: a route changed behind our back is put right" ||
+    fail "reconcile: 172.31.0.0/16 left as $(kroute 172.31.0.0/16)"
+
 if grep -q 172.29.0.0 "$T/routes.out"; then
 	fail "a path with our own ASN was accepted"
 else

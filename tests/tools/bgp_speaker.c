@@ -11,7 +11,8 @@
  *   STATE <peer> <old> <new>
  *   FIB <prefix> via <gw> <peer>[ via <gw> <peer>]...   |   FIB <prefix> delete
  * Commands on stdin, one per line: "down NAME", "start NAME", "status",
- * "routes", "network add|del PREFIX", "quit".
+ * "routes", "network add|del PREFIX", "reconcile" (the kernel's routes
+ * with the FIB, as cgwd does on its timer; prints "RECONCILED"), "quit".
  */
 #include <errno.h>
 #include <signal.h>
@@ -23,6 +24,7 @@
 #include <event2/event.h>
 
 #include "bgp/bgp.h"
+#include "daemon/routing.h"
 #include "lib/addr.h"
 #include "lib/log.h"
 #include "xfrm/xfrm.h"
@@ -45,13 +47,26 @@ usage(void)
 	exit(2);
 }
 
-static void
-fib_change(void *arg, const struct cgw_prefix *prefix,
-    const struct bgp_nexthop *nhs, size_t n)
+/* As cgwd: a tunnel peer's routes leave by the interface holding our end
+ * of its session, a LAN neighbor's stay out of the kernel. */
+static int
+speaker_oif(const struct bgp_nexthop *nh, void *arg)
 {
 	struct speaker *s = arg;
-	struct xfrm_nexthop xnh[8];
+	struct bgp_peer_status st;
 	struct xfrm_err err;
+
+	bgp_peer_status(nh->peer, &st);
+	if (st.role != BGP_ROLE_TUNNEL)
+		return 0;
+	return xfrm_ifindex_of_addr(s->xfrm, &st.local, &err);
+}
+
+static int
+fib_change(void *arg, const struct cgw_prefix *prefix,
+    struct bgp_nexthop *nhs, size_t n, bool in_kernel)
+{
+	struct speaker *s = arg;
 	char pbuf[CGW_PREFIXSTRLEN], abuf[CGW_ADDRSTRLEN];
 	size_t i;
 
@@ -64,23 +79,9 @@ fib_change(void *arg, const struct cgw_prefix *prefix,
 	printf("\n");
 	fflush(stdout);
 	if (s->xfrm == NULL)
-		return;
-	if (n == 0) {
-		if (xfrm_route_delete(s->xfrm, prefix, 0, &err) == -1)
-			fprintf(stderr, "route delete: %s\n", err.msg);
-		return;
-	}
-	for (i = 0; i < n && i < 8; i++) {
-		struct bgp_peer_status st;
-
-		bgp_peer_status(nhs[i].peer, &st);
-		memset(&xnh[i], 0, sizeof(xnh[i]));
-		xnh[i].gw = nhs[i].gateway;
-		xnh[i].ifindex = xfrm_ifindex_of_addr(s->xfrm, &st.local, &err);
-		xnh[i].weight = 1;
-	}
-	if (xfrm_route_replace(s->xfrm, prefix, xnh, i, 0, &err) == -1)
-		fprintf(stderr, "route replace: %s\n", err.msg);
+		return 0;
+	return routing_kernel_change(s->xfrm, speaker_oif, s, prefix, nhs, n,
+	    in_kernel);
 }
 
 static void
@@ -139,6 +140,10 @@ command(struct speaker *s, char *line)
 	} else if (strcmp(cmd, "status") == 0) {
 		bgp_peer_foreach(s->bgp, print_status, NULL);
 		printf("END\n");
+	} else if (strcmp(cmd, "reconcile") == 0) {
+		if (s->xfrm != NULL)
+			routing_kernel_sync(s->bgp, s->xfrm, speaker_oif, s);
+		printf("RECONCILED\n");
 	} else if (strcmp(cmd, "routes") == 0) {
 		bgp_rib_walk(s->bgp, print_route, NULL);
 		printf("END\n");

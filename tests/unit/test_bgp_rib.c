@@ -17,6 +17,11 @@ struct rec {
 	struct cgw_prefix	prefix;
 	size_t			n;
 	struct bgp_nexthop	nh[BGP_MAX_MULTIPATH];
+	bool			in_kernel;
+	/* The kernel's answer: next hops of this peer stay out (as cgwd
+	 * keeps a LAN neighbor's); fail: it refuses everything. */
+	const struct bgp_peer	*keep_out;
+	bool			fail;
 };
 
 struct fx {
@@ -26,16 +31,23 @@ struct fx {
 	struct bgp_peer		*t1, *t2, *lan, *ibgp;
 };
 
-static void
-fib_cb(void *arg, const struct cgw_prefix *p, const struct bgp_nexthop *nhs,
-    size_t n)
+static int
+fib_cb(void *arg, const struct cgw_prefix *p, struct bgp_nexthop *nhs,
+    size_t n, bool in_kernel)
 {
 	struct rec *r = arg;
+	size_t i;
 
 	r->calls++;
 	r->prefix = *p;
 	r->n = n;
+	r->in_kernel = in_kernel;
 	memcpy(r->nh, nhs, n * sizeof(*nhs));
+	if (r->fail)
+		return -1;
+	for (i = 0; i < n; i++)
+		nhs[i].installed = nhs[i].peer != r->keep_out;
+	return 0;
 }
 
 static struct cgw_prefix
@@ -421,6 +433,132 @@ test_peer_conf_checks(void **state)
 	assert_int_equal(bgp_network_add(f->ctx, &v6), -1);
 }
 
+struct walk_find {
+	const char		*prefix;
+	const struct bgp_peer	*peer;
+	int			 found;
+	bool			 installed;
+};
+
+static void
+walk_find_cb(const struct bgp_route_info *ri, void *arg)
+{
+	struct walk_find *w = arg;
+	struct cgw_prefix p = pfx(w->prefix);
+
+	if (prefix_eq(ri->prefix, &p) && ri->peer == w->peer) {
+		w->found++;
+		w->installed = ri->installed;
+	}
+}
+
+/* `installed` of peer's path to prefix, as `show routes` reports it. */
+static bool
+installed(struct fx *f, const char *prefix, const struct bgp_peer *peer)
+{
+	struct walk_find w = { .prefix = prefix, .peer = peer };
+
+	bgp_rib_walk(f->ctx, walk_find_cb, &w);
+	assert_int_equal(w.found, 1);
+	return w.installed;
+}
+
+static const uint32_t LAN[] = { 65010 };
+
+static void
+test_installed_is_the_kernels_answer(void **state)
+{
+	struct fx *f = *state;
+	struct cgw_prefix lanp = pfx("10.230.0.0/16");
+
+	/* A LAN neighbor's route: handed over, kept out of the kernel. */
+	f->rec.keep_out = f->lan;
+	learn(f, f->lan, "10.230.0.0/16", LAN, 1, "10.224.0.1", -1);
+	turn(f);
+	assert_int_equal(f->rec.calls, 1);
+	assert_false(f->rec.in_kernel);
+	assert_false(installed(f, "10.230.0.0/16", f->lan));
+	/* Never installed: withdrawing it sends no delete. */
+	assert_true(bgp_rib_withdraw(f->ctx, f->lan, &lanp));
+	turn(f);
+	assert_int_equal(f->rec.calls, 1);
+
+	/* A tunnel route the kernel refuses is not installed... */
+	f->rec.fail = true;
+	learn(f, f->t1, "172.31.0.0/16", AWS, 1, "169.254.21.1", -1);
+	turn(f);
+	assert_int_equal(f->rec.calls, 2);
+	assert_false(installed(f, "172.31.0.0/16", f->t1));
+	/* An unrelated change does not make it so; a reconcile retries
+	 * (test_fib_sync). */
+	f->rec.fail = false;
+	learn(f, f->t2, "172.31.0.0/16", AWS, 1, "169.254.22.1", -1);
+	turn(f);
+	assert_int_equal(f->rec.calls, 2);	/* best unchanged: no call */
+	assert_false(installed(f, "172.31.0.0/16", f->t1));
+}
+
+struct sync_answer {
+	bool	intact;
+	int	asked;
+};
+
+static bool
+sync_intact(void *arg, const struct cgw_prefix *p,
+    const struct bgp_nexthop *nhs, size_t n)
+{
+	struct sync_answer *a = arg;
+
+	(void)p;
+	(void)nhs;
+	(void)n;
+	a->asked++;
+	return a->intact;
+}
+
+static void
+test_fib_sync(void **state)
+{
+	struct fx *f = *state;
+	struct cgw_prefix vpc = pfx("172.31.0.0/16");
+	struct sync_answer ans = { .intact = true };
+
+	/* A failed install is retried by the next reconcile. */
+	f->rec.fail = true;
+	learn(f, f->t1, "172.31.0.0/16", AWS, 1, "169.254.21.1", -1);
+	turn(f);
+	assert_int_equal(f->rec.calls, 1);
+	assert_false(installed(f, "172.31.0.0/16", f->t1));
+	f->rec.fail = false;
+	bgp_fib_sync(f->ctx, sync_intact, &ans);
+	/* Asked all the same: what it says marks the route wanted. */
+	assert_int_equal(ans.asked, 1);
+	assert_int_equal(f->rec.calls, 2);
+	assert_true(f->rec.in_kernel);
+	assert_true(installed(f, "172.31.0.0/16", f->t1));
+
+	/* The kernel agrees: nothing to do. */
+	bgp_fib_sync(f->ctx, sync_intact, &ans);
+	assert_int_equal(f->rec.calls, 2);
+
+	/* Removed behind our back: installed again. */
+	ans.intact = false;
+	bgp_fib_sync(f->ctx, sync_intact, &ans);
+	assert_int_equal(f->rec.calls, 3);
+	assert_true(prefix_eq(&f->rec.prefix, &vpc));
+	assert_int_equal(f->rec.n, 1);
+	assert_via(&f->rec, 0, "169.254.21.1", f->t1);
+	assert_true(installed(f, "172.31.0.0/16", f->t1));
+
+	/* A withdrawal the kernel refused is tried again: in_kernel. */
+	f->rec.fail = true;
+	assert_true(bgp_rib_withdraw(f->ctx, f->t1, &vpc));
+	turn(f);
+	assert_int_equal(f->rec.calls, 4);
+	assert_int_equal(f->rec.n, 0);
+	assert_true(f->rec.in_kernel);
+}
+
 int
 main(void)
 {
@@ -428,6 +566,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_active_standby_failover,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ecmp, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_installed_is_the_kernels_answer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fib_sync, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_decision_steps, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_export_rules, setup,

@@ -36,17 +36,22 @@ struct fx {
 	uint16_t		 port;
 };
 
-static void
-fib_cb(void *arg, const struct cgw_prefix *p, const struct bgp_nexthop *nhs,
-    size_t n)
+static int
+fib_cb(void *arg, const struct cgw_prefix *p, struct bgp_nexthop *nhs,
+    size_t n, bool in_kernel)
 {
 	struct side *s = arg;
 
+	(void)in_kernel;
 	s->fib_calls++;
 	s->last_prefix = *p;
 	s->last_n = n;
 	if (n > 0)
 		s->last_gw = nhs[0].gateway;
+	/* A kernel that takes everything. */
+	while (n-- > 0)
+		nhs[n].installed = true;
+	return 0;
 }
 
 static void
@@ -235,6 +240,13 @@ test_session_routes_and_teardown(void **state)
 	assert_int_equal(bgp_peer_start(f->cgw.peer), 0);
 	assert_true(run_until(f, both_established));
 	assert_int_equal(f->cgw.established, 2);
+	/* Established again: the error is history, not the present. */
+	bgp_peer_status(f->cgw.peer, &st);
+	assert_string_equal(st.last_error, "");
+	assert_string_equal(st.prev_error, "DPD: peer dead");
+	assert_true(st.uptime_s < 5);
+	bgp_peer_status(f->vgw.peer, &st);
+	assert_string_equal(st.last_error, "");
 }
 
 static void

@@ -35,16 +35,20 @@ struct fx {
 	size_t			 inlen;
 };
 
-static void
-fib_cb(void *arg, const struct cgw_prefix *p, const struct bgp_nexthop *nhs,
-    size_t n)
+static int
+fib_cb(void *arg, const struct cgw_prefix *p, struct bgp_nexthop *nhs,
+    size_t n, bool in_kernel)
 {
 	struct fx *f = arg;
 
 	(void)p;
-	(void)nhs;
+	(void)in_kernel;
 	f->fib_calls++;
 	f->last_n = n;
+	/* A kernel that takes everything. */
+	while (n-- > 0)
+		nhs[n].installed = true;
+	return 0;
 }
 
 static void
@@ -282,9 +286,31 @@ test_update_before_established(void **state)
 	struct fx *f = *state;
 	uint8_t b[256];
 
+	struct bgp_peer_status st;
+
 	put(f, b, update_msg(b, false));	/* in OpenConfirm */
-	expect_notify(f, 5, 0);
+	/* RFC 6608: Receive Unexpected Message in OpenConfirm State */
+	expect_notify(f, 5, 2);
 	assert_int_equal(f->fib_calls, 0);
+	bgp_peer_status(f->peer, &st);
+	assert_int_equal(st.state, BGP_ST_IDLE);
+	assert_string_equal(st.last_error, "unexpected UPDATE in OpenConfirm");
+}
+
+static void
+test_open_in_established(void **state)
+{
+	struct fx *f = *state;
+	uint8_t b[256];
+	struct bgp_peer_status st;
+
+	established(f);
+	put(f, b, open_msg(b, 3));
+	/* RFC 6608: Receive Unexpected Message in Established State */
+	expect_notify(f, 5, 3);
+	bgp_peer_status(f->peer, &st);
+	assert_int_equal(st.state, BGP_ST_IDLE);
+	assert_string_equal(st.last_error, "unexpected OPEN in Established");
 }
 
 static void
@@ -314,6 +340,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hold_timer, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_open_in_established,
+		    setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include <libmnl/libmnl.h>
+#include <linux/rtnetlink.h>
 #include <linux/xfrm.h>
 
 #include "xfrm/xfrm_priv.h"
@@ -190,6 +191,115 @@ test_expire(void **state)
 	assert_false(xfrm_nl_parse_expire(nlh, &ev));
 }
 
+/* What the kernel answers a route dump with: our own request's form. */
+static struct nlmsghdr *
+route_msg(const char *prefix, const struct xfrm_nexthop *nh, size_t n)
+{
+	static _Alignas(8) uint8_t	 rbuf[XFRM_MSG_BUFSZ];
+	struct cgw_prefix		 p;
+	struct nlmsghdr			*nlh;
+
+	assert_true(prefix_parse(prefix, &p));
+	memset(rbuf, 0, sizeof(rbuf));
+	nlh = xfrm_msg_route(rbuf, RTM_NEWROUTE, &p, nh, n, 0, NULL);
+	assert_non_null(nlh);
+	return nlh;
+}
+
+/* Over two tunnels, as ECMP would install them. */
+static void
+two_nexthops(struct xfrm_nexthop *nh)
+{
+	memset(nh, 0, 2 * sizeof(*nh));
+	assert_true(addr_parse("169.254.21.1", &nh[0].gw));
+	nh[0].ifindex = 7;
+	assert_true(addr_parse("169.254.22.1", &nh[1].gw));
+	nh[1].ifindex = 8;
+}
+
+static void
+test_route_parse(void **state)
+{
+	struct xfrm_nexthop	 nh[2], swapped[2];
+	struct xfrm_route	 r;
+	struct cgw_prefix	 want;
+	struct nlmsghdr		*nlh;
+	struct rtmsg		*rtm;
+
+	(void)state;
+	two_nexthops(nh);
+	swapped[0] = nh[1];
+	swapped[1] = nh[0];
+	assert_true(prefix_parse("172.31.0.0/16", &want));
+
+	assert_true(xfrm_nl_parse_route(route_msg("172.31.0.0/16", nh, 1), &r));
+	assert_true(prefix_eq(&r.prefix, &want));
+	assert_int_equal(r.table, XFRM_TABLE_MAIN);
+	assert_int_equal(r.n, 1);
+	assert_true(xfrm_route_same(&r, nh, 1));
+	assert_false(xfrm_route_same(&r, &nh[1], 1));
+	assert_false(xfrm_route_same(&r, nh, 2));
+
+	/* ECMP: RTA_MULTIPATH; the order does not matter */
+	assert_true(xfrm_nl_parse_route(route_msg("172.31.0.0/16", nh, 2), &r));
+	assert_int_equal(r.n, 2);
+	assert_true(xfrm_route_same(&r, swapped, 2));
+	assert_false(xfrm_route_same(&r, nh, 1));
+
+	/* not ours: another protocol */
+	nlh = route_msg("172.31.0.0/16", nh, 1);
+	rtm = mnl_nlmsg_get_payload(nlh);
+	rtm->rtm_protocol = RTPROT_STATIC;
+	assert_false(xfrm_nl_parse_route(nlh, &r));
+	/* a prefix length beyond the family */
+	nlh = route_msg("172.31.0.0/16", nh, 1);
+	rtm = mnl_nlmsg_get_payload(nlh);
+	rtm->rtm_dst_len = 33;
+	assert_false(xfrm_nl_parse_route(nlh, &r));
+}
+
+static void
+test_route_parse_hostile(void **state)
+{
+	struct xfrm_nexthop	 nh[2];
+	struct xfrm_route	 r;
+	struct nlmsghdr		*nlh;
+	struct rtnexthop	*rtnh;
+	struct nlattr		*a;
+	size_t			 off;
+
+	(void)state;
+	two_nexthops(nh);
+
+	/* a next hop claiming more than RTA_MULTIPATH holds */
+	nlh = route_msg("172.31.0.0/16", nh, 2);
+	off = sizeof(struct rtmsg);
+	mnl_attr_for_each(a, nlh, off)
+		if (mnl_attr_get_type(a) == RTA_MULTIPATH)
+			break;
+	assert_non_null(a);
+	rtnh = mnl_attr_get_payload(a);
+	rtnh->rtnh_len = 500;
+	assert_false(xfrm_nl_parse_route(nlh, &r));
+	/* ... or less than its own header */
+	rtnh->rtnh_len = 4;
+	assert_false(xfrm_nl_parse_route(nlh, &r));
+
+	/* a gateway of the wrong size */
+	nlh = route_msg("172.31.0.0/16", nh, 1);
+	mnl_attr_for_each(a, nlh, off)
+		if (mnl_attr_get_type(a) == RTA_GATEWAY)
+			break;
+	assert_non_null(a);
+	a->nla_len = sizeof(*a) + 2;
+	assert_false(xfrm_nl_parse_route(nlh, &r));
+
+	/* cut short inside the rtmsg */
+	nlh = route_msg("172.31.0.0/16", nh, 1);
+	nlh->nlmsg_len = sizeof(*nlh) + 4;
+	assert_false(xfrm_nl_parse_route(nlh, &r));
+}
+
 int
 main(void)
 {
@@ -198,6 +308,8 @@ main(void)
 		cmocka_unit_test(test_extack_capped_and_uncapped),
 		cmocka_unit_test(test_extack_hostile),
 		cmocka_unit_test(test_expire),
+		cmocka_unit_test(test_route_parse),
+		cmocka_unit_test(test_route_parse_hostile),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
