@@ -5,6 +5,7 @@
 
 #include "daemon/cgwd.h"
 #include "daemon/ipsec.h"
+#include "daemon/routing.h"
 #include "daemon/tunnel.h"
 #include "esp/esp.h"
 #include "ike/ike.h"
@@ -222,12 +223,44 @@ ipsec_sa_gone(void *arg, const struct xfrm_sa_event *ev)
 		log_warn(t->name, "kernel removed SA %08x (hard lifetime)", ev->spi);
 }
 
+/* The kernel drops the routes through an interface that goes down: when
+ * a tunnel's comes back, put the intended ones back at once. */
 static void
 ipsec_link_change(void *arg, int ifindex, const char *ifname, bool up)
 {
-	(void)arg;
-	(void)ifindex;
+	struct cgwd *cgwd = arg;
+	struct tunnel *t;
+
 	log_debug(NULL, "link %s is %s", ifname ? ifname : "?", up ? "up" : "down");
+	if (!up || ifindex <= 0)
+		return;
+	TAILQ_FOREACH(t, &cgwd->tunnels, entry)
+		if (t->ipsec != NULL && t->ipsec->ifindex == ifindex) {
+			routing_reconcile(cgwd);
+			return;
+		}
+}
+
+/*
+ * The tunnel's XFRM interface, made now if it is missing (its local
+ * address may have arrived only now); the routes meant for it follow.
+ */
+static void
+ipsec_iface_ensure(struct tunnel *t)
+{
+	struct cgwd *cgwd = t->cgwd;
+	const struct conf_tunnel *ct = t->conf;
+	struct xfrm_err xe;
+
+	if (t->ipsec == NULL || t->ipsec->ifindex > 0)
+		return;
+	if (xfrm_iface_create(cgwd->xfrm, t->ifname, t->if_id, &ct->vpn->local,
+	    ct->mtu, &ct->inside, &t->ipsec->ifindex, &xe) != 0) {
+		ipsec_kernel_error(t, "cannot create the tunnel interface", &xe);
+		return;
+	}
+	t->ipsec->kernel_error[0] = '\0';
+	routing_reconcile(cgwd);
 }
 
 static int	ipsec_listen(struct cgwd *, const struct conf_vpn *);
@@ -265,6 +298,7 @@ ipsec_addr_change(void *arg, const struct cgw_addr *a, int ifindex,
 	TAILQ_FOREACH(t, &cgwd->tunnels, entry) {
 		if (t->ipsec == NULL || !addr_eq(&t->conf->vpn->local, a))
 			continue;
+		ipsec_iface_ensure(t);
 		if (!bound && ipsec_listen(cgwd, t->conf->vpn) <= 0)
 			return;
 		bound = true;
@@ -414,9 +448,7 @@ ipsec_tunnel_attach(struct tunnel *t, char *err, size_t errlen)
 		return -1;
 	}
 	ipsec_listen(cgwd, ct->vpn);
-	if (xfrm_iface_create(cgwd->xfrm, t->ifname, if_id, &ct->vpn->local,
-	    ct->mtu, &ct->inside, &t->ipsec->ifindex, &xe) != 0)
-		ipsec_kernel_error(t, "cannot create the tunnel interface", &xe);
+	ipsec_iface_ensure(t);
 	if (xfrm_policy_install(cgwd->xfrm, if_id, if_id, &ct->vpn->local,
 	    &ct->remote, AF_INET, &xe) != 0)
 		ipsec_kernel_error(t, "cannot install the tunnel policies", &xe);

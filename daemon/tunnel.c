@@ -8,6 +8,7 @@
 #include "daemon/tunnel.h"
 #include "ike/ike.h"
 #include "lib/log.h"
+#include "lib/names.h"
 
 static const char *const tunnel_state_names[TUNNEL_S_MAX] = {
 	[TUNNEL_S_DOWN]		= "down",
@@ -59,13 +60,13 @@ static const enum tunnel_state tunnel_next[TUNNEL_S_MAX][TUNNEL_EV_MAX] = {
 const char *
 tunnel_state_name(enum tunnel_state s)
 {
-	return (unsigned)s < TUNNEL_S_MAX ? tunnel_state_names[s] : "?";
+	return CGW_ENUM_NAME(tunnel_state_names, s);
 }
 
 const char *
 tunnel_ev_name(enum tunnel_ev ev)
 {
-	return (unsigned)ev < TUNNEL_EV_MAX ? tunnel_ev_names[ev] : "?";
+	return CGW_ENUM_NAME(tunnel_ev_names, ev);
 }
 
 struct tunnel *

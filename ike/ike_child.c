@@ -12,6 +12,7 @@
 #include "ike/ike_local.h"
 #include "lib/clock.h"
 #include "lib/log.h"
+#include "lib/names.h"
 
 static const char *const ike_child_state_names[CHILD_S_MAX] = {
 	[CHILD_S_NEW]		= "new",
@@ -38,7 +39,7 @@ static const uint8_t ike_child_next[CHILD_S_MAX] = {
 const char *
 ike_child_state_name(enum ike_child_state s)
 {
-	return (unsigned)s < CHILD_S_MAX ? ike_child_state_names[s] : "?";
+	return CGW_ENUM_NAME(ike_child_state_names, s);
 }
 
 void

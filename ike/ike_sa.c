@@ -14,8 +14,9 @@
 #include "ike/ike_local.h"
 #include "lib/clock.h"
 #include "lib/log.h"
+#include "lib/names.h"
 
-static const char *ike_state_names[] = {
+static const char *const ike_state_names[] = {
 	[IKE_S_IDLE] = "idle",
 	[IKE_S_INIT_SENT] = "init-sent",
 	[IKE_S_AUTH_SENT] = "auth-sent",
@@ -29,11 +30,10 @@ static const char *ike_state_names[] = {
 const char *
 ike_sa_state_name(enum ike_sa_state s)
 {
-	return (unsigned)s < sizeof(ike_state_names) / sizeof(ike_state_names[0])
-	    ? ike_state_names[s] : "?";
+	return CGW_ENUM_NAME(ike_state_names, s);
 }
 
-static const char *ike_event_names[] = {
+static const char *const ike_event_names[] = {
 	[IKE_EV_UP] = "up",
 	[IKE_EV_DEAD] = "dead",
 	[IKE_EV_DELETED] = "deleted",
@@ -50,8 +50,7 @@ static const char *ike_event_names[] = {
 const char *
 ike_peer_event_name(enum ike_peer_event e)
 {
-	return (unsigned)e < sizeof(ike_event_names) / sizeof(ike_event_names[0])
-	    ? ike_event_names[e] : "?";
+	return CGW_ENUM_NAME(ike_event_names, e);
 }
 
 time_t

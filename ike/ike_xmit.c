@@ -12,15 +12,16 @@
 #include "ike/ike_local.h"
 #include "lib/clock.h"
 #include "lib/log.h"
+#include "lib/names.h"
 
 static const char *
 ike_req_name(enum ike_req_kind k)
 {
-	static const char *names[] = {
+	static const char *const names[] = {
 		"none", "IKE_SA_INIT", "IKE_AUTH", "CHILD rekey", "IKE rekey",
 		"DPD", "CHILD delete", "IKE delete", "new CHILD",
 	};
-	return (unsigned)k < sizeof(names) / sizeof(names[0]) ? names[k] : "?";
+	return CGW_ENUM_NAME(names, k);
 }
 
 void
