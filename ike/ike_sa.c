@@ -263,15 +263,19 @@ ike_sa_fail(struct ike_sa *sa, enum ike_peer_event ev, const char *fmt, ...)
 	else
 		log_warn(peer->conf.name, "%s", reason);
 
+	/*
+	 * Dead first, so whoever hears the event sees the peer as it now is
+	 * (a dead SA is not usable); told before its CHILD SAs leave the
+	 * kernel, so the routes move to another tunnel while this one still
+	 * has SAs, never to an interface without them. A rekeyed-away SA
+	 * dying matters to nobody: its successor lives.
+	 */
 	ike_sa_set_state(sa, IKE_S_DEAD, ike_peer_event_name(ev));
-	/* Gone from the kernel first, so whoever hears the event sees the
-	 * peer as it now is. A rekeyed-away SA dying matters to nobody: its
-	 * successor lives. */
+	if (tell)
+		ike_peer_event(peer, ev, reason);
 	ike_sa_free(sa);
 	if (TAILQ_EMPTY(&peer->sas))
 		ike_peer_schedule_reinit(peer);
-	if (tell)
-		ike_peer_event(peer, ev, reason);
 }
 
 static void ike_sa_arm_dpd(struct ike_sa *);

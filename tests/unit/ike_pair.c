@@ -98,8 +98,9 @@ pair_peer_state(void *arg, struct ike_peer *p, enum ike_peer_event ev,
 {
 	struct pair_side *s = arg;
 
-	(void)p;
 	s->ev[ev]++;
+	s->nsa_at_ev[ev] = s->nsa;
+	s->usable_at_ev[ev] = ike_peer_usable(p);
 	snprintf(s->reason[ev], sizeof(s->reason[ev]), "%s",
 	    reason ? reason : "");
 }

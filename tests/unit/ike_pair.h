@@ -38,6 +38,8 @@ struct pair_side {
 	bool			 paused;
 	unsigned		 ev[IKE_EV_MAX];	/* peer_state calls */
 	char			 reason[IKE_EV_MAX][512];	/* last of each */
+	size_t			 nsa_at_ev[IKE_EV_MAX];	/* "kernel" SAs then */
+	bool			 usable_at_ev[IKE_EV_MAX];
 	unsigned		 spis;		/* alloc_spi calls */
 	unsigned		 ups, downs, rekeys;
 	/* The "kernel": CHILD SAs with the halves installed (IKE_DIR_*). */

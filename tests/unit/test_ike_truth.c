@@ -250,6 +250,10 @@ test_initial_contact_after_dpd(void **state)
 	pair_pause(&P.b);
 	pair_advance(&P, 5000);
 	assert_true(P.a.ev[IKE_EV_DEAD] >= 1);
+	/* Told while its CHILD SA was still in the kernel, and no longer
+	 * usable: routes move away before the SAs go. */
+	assert_int_equal(P.a.nsa_at_ev[IKE_EV_DEAD], 1);
+	assert_false(P.a.usable_at_ev[IKE_EV_DEAD]);
 	assert_int_equal(P.a.nsa, 0);
 	assert_int_equal(P.b.nsa, 1);		/* stale at the peer */
 	pair_resume(&P.b);
