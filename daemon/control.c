@@ -275,9 +275,15 @@ ctl_client_event(struct bufferevent *bev, short what, void *arg)
 			line[len] = '\0';
 			ctl_client_request(c, line, len);
 			free(line);
+		}
+		/*
+		 * The peer only shut its sending side: what we owe it (a
+		 * rejection too) goes out first; ctl_client_written frees.
+		 */
+		if (evbuffer_get_length(bufferevent_get_output(bev)) > 0) {
 			c->closing = true;
-			if (evbuffer_get_length(bufferevent_get_output(bev)) > 0)
-				return;		/* ctl_client_written frees */
+			c->discard = false;
+			return;
 		}
 	} else if (what & BEV_EVENT_ERROR) {
 		log_debug(CTL_WHO, "client %u: %s", c->id,
