@@ -803,6 +803,28 @@ test_conf_psk_not_echoed(void **state)
 	}
 }
 
+/* Loads path: accepted without a word (frag NULL), or refused on line 6. */
+static void
+secret_case(const char *path, const char *frag, const char *what)
+{
+	struct conf_problems probs;
+	const struct conf_problem *p;
+	struct conf *conf;
+
+	TAILQ_INIT(&probs);
+	conf = conf_load(path, &probs);
+	p = frag ? find_problem(&probs, 6, frag) : NULL;
+	if (frag == NULL ? conf == NULL || !TAILQ_EMPTY(&probs) :
+	    conf != NULL || p == NULL || !p->error) {
+		conf_problems_print(stderr, &probs);
+		fail_msg("%s: expected %s", what, frag ? frag : "no problem");
+	}
+	if (p != NULL)
+		assert_non_null(strstr(p->msg, what));
+	conf_free(conf);
+	conf_problems_free(&probs);
+}
+
 /*
  * Files holding keys: owned by root (or us), no access for group or
  * others. A psk-file, and a configuration with an inline psk.
@@ -825,10 +847,8 @@ test_conf_secret_files(void **state)
 		{ 0600, 65534, "owned by uid 65534; allowed: owned by root" },
 	};
 	struct conf_problems probs;
-	const struct conf_problem *p;
 	struct conf *conf;
 	const char *path;
-	char text[512];
 	size_t i;
 
 	(void)state;
@@ -838,38 +858,16 @@ test_conf_secret_files(void **state)
 		/* the psk-file; its line is 6 */
 		path = write_file("m.psk", "File.key_mode\n", cases[i].mode);
 		assert_int_equal(chown(path, cases[i].uid, 0), 0);
-		conf = load_text(HEAD VPN(" tunnel t1 { remote 198.51.100.1 "
-		    "inside 169.254.21.2/30\n psk-file m.psk }\n"), &probs);
-		p = cases[i].frag ? find_problem(&probs, 6, cases[i].frag) : NULL;
-		if (cases[i].frag == NULL ? conf == NULL || !TAILQ_EMPTY(&probs) :
-		    conf != NULL || p == NULL || !p->error) {
-			conf_problems_print(stderr, &probs);
-			fail_msg("psk-file mode %04o uid %u", cases[i].mode,
-			    (unsigned)cases[i].uid);
-		}
-		if (p != NULL)
-			assert_non_null(strstr(p->msg, "psk-file \""));
-		conf_free(conf);
-		conf_problems_free(&probs);
-
+		path = write_file("pf.conf", HEAD VPN(" tunnel t1 { remote "
+		    "198.51.100.1 inside 169.254.21.2/30\n psk-file m.psk }\n"),
+		    0644);
+		secret_case(path, cases[i].frag, "psk-file \"");
 		/* the configuration itself, its psk on line 6 */
-		snprintf(text, sizeof(text), "%s", HEAD VPN(" tunnel t1 { remote "
-		    "198.51.100.1 inside 169.254.21.2/30\n psk Abcdefgh.123 }\n"));
-		path = write_file("secret.conf", text, cases[i].mode);
+		path = write_file("secret.conf", HEAD VPN(" tunnel t1 { remote "
+		    "198.51.100.1 inside 169.254.21.2/30\n psk Abcdefgh.123 }\n"),
+		    cases[i].mode);
 		assert_int_equal(chown(path, cases[i].uid, 0), 0);
-		TAILQ_INIT(&probs);
-		conf = conf_load(path, &probs);
-		p = cases[i].frag ? find_problem(&probs, 6, cases[i].frag) : NULL;
-		if (cases[i].frag == NULL ? conf == NULL || !TAILQ_EMPTY(&probs) :
-		    conf != NULL || p == NULL || !p->error) {
-			conf_problems_print(stderr, &probs);
-			fail_msg("config mode %04o uid %u", cases[i].mode,
-			    (unsigned)cases[i].uid);
-		}
-		if (p != NULL)
-			assert_non_null(strstr(p->msg, "psk given inline"));
-		conf_free(conf);
-		conf_problems_free(&probs);
+		secret_case(path, cases[i].frag, "psk given inline");
 	}
 	/* Without inline keys, the configuration may be world-readable. */
 	path = write_file("open.conf", HEAD VPN(" tunnel t1 { remote "
