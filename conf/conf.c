@@ -68,7 +68,7 @@ conf_problems_move(struct conf_parse *ctx, struct conf_problems *out)
 
 /* The whole file plus two NULs (for the scanner), or NULL with errno. */
 static char *
-conf_read(const char *path, size_t *lenp)
+conf_read(const char *path, size_t *lenp, struct stat *stp)
 {
 	struct stat st;
 	char *buf;
@@ -108,6 +108,7 @@ conf_read(const char *path, size_t *lenp)
 	close(fd);
 	buf[len] = buf[len + 1] = '\0';
 	*lenp = len;
+	*stp = st;
 	return buf;
 }
 
@@ -130,6 +131,7 @@ conf_load(const char *path, struct conf_problems *problems)
 {
 	struct conf_parse ctx;
 	struct conf *conf;
+	struct stat st;
 	char *buf;
 	size_t len = 0;
 
@@ -149,7 +151,7 @@ conf_load(const char *path, struct conf_problems *problems)
 	ctx.conf = conf;
 	ctx.dir = conf_dir(path);
 
-	if ((buf = conf_read(path, &len)) == NULL) {
+	if ((buf = conf_read(path, &len, &st)) == NULL) {
 		conf_problem(&ctx, true, 0, "cannot read: %s", errno == EINVAL ?
 		    "not a regular file" : errno == EFBIG ?
 		    "larger than 1 MiB" : strerror(errno));
@@ -157,6 +159,10 @@ conf_load(const char *path, struct conf_problems *problems)
 		/* a UTF-8 byte order mark from a Windows editor */
 		size_t bom = len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
 
+		/* Only a tunnel with an inline psk turns this into an error. */
+		if (conf_secret_file_ok(&st, path, ctx.file_loose,
+		    sizeof(ctx.file_loose)))
+			ctx.file_loose[0] = '\0';
 		if (conf_parse_buffer(&ctx, buf + bom, len - bom) != 0 &&
 		    ctx.nerrors == 0)
 			conf_problem(&ctx, true, 0, "cannot parse (out of memory)");

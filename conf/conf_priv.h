@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <sys/stat.h>
+
 #include "conf/conf.h"
 
 /* Keys that may appear once per block; their line, 0 = not given yet. */
@@ -64,6 +66,8 @@ struct conf_parse {
 	struct conf_vpn		 scratch_vpn;
 	struct conf_tunnel	 scratch_tunnel;
 	struct conf_neighbor	 scratch_neighbor;
+	/* why `file` may not hold keys ("": it may), conf_secret_file_ok */
+	char			 file_loose[4200];
 };
 
 void	conf_problem(struct conf_parse *, bool error, int line,
@@ -92,6 +96,8 @@ bool	conf_lifetime_check(struct conf_parse *, enum conf_sa_kind,
 	    uint32_t secs, bool force, int line);
 void	conf_psk_check(struct conf_parse *, const char *psk, size_t len,
 	    int line);
+bool	conf_secret_file_ok(const struct stat *, const char *path,
+	    char *why, size_t len);
 bool	conf_psk_read(struct conf_parse *, struct conf_tunnel *,
 	    const char *path, int line);
 void	conf_validate(struct conf_parse *);

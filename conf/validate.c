@@ -283,11 +283,41 @@ conf_psk_check(struct conf_parse *ctx, const char *psk, size_t len, int line)
 		    "refuses");
 }
 
+/*
+ * Keys in a file others may read (or rewrite, swapping in their own key)
+ * are not secret: the owner must be root or us, and group and others
+ * get neither read nor write. Writes the reason in `why` when not.
+ */
+bool
+conf_secret_file_ok(const struct stat *st, const char *path, char *why,
+    size_t len)
+{
+	uid_t me = geteuid();
+
+	if (st->st_uid != 0 && st->st_uid != me) {
+		if (me == 0)
+			snprintf(why, len, "owned by uid %u; allowed: owned by "
+			    "root (chown root %s)", (unsigned)st->st_uid, path);
+		else
+			snprintf(why, len, "owned by uid %u; allowed: owned by "
+			    "root or uid %u (chown %u %s)", (unsigned)st->st_uid,
+			    (unsigned)me, (unsigned)me, path);
+		return false;
+	}
+	if (st->st_mode & (S_IRGRP | S_IWGRP | S_IROTH | S_IWOTH)) {
+		snprintf(why, len, "readable or writable by group or others "
+		    "(mode %04o); allowed: 0600 or 0400 (chmod 600 %s)",
+		    (unsigned)(st->st_mode & 07777), path);
+		return false;
+	}
+	return true;
+}
+
 bool
 conf_psk_read(struct conf_parse *ctx, struct conf_tunnel *t, const char *path,
     int line)
 {
-	char full[4096], buf[CONF_PSK_FILE_MAX + 1];
+	char full[4096], buf[CONF_PSK_FILE_MAX + 1], why[4200];
 	struct stat st;
 	size_t len = 0;
 	ssize_t n;
@@ -317,10 +347,8 @@ conf_psk_read(struct conf_parse *ctx, struct conf_tunnel *t, const char *path,
 		close(fd);
 		return false;
 	}
-	if (st.st_mode & (S_IRGRP | S_IROTH)) {
-		conf_problem(ctx, true, line, "psk-file \"%s\" is readable by "
-		    "group or others (mode %04o); allowed: 0600 or 0400 "
-		    "(chmod 600 %s)", full, (unsigned)(st.st_mode & 07777), full);
+	if (!conf_secret_file_ok(&st, full, why, sizeof(why))) {
+		conf_problem(ctx, true, line, "psk-file \"%s\" is %s", full, why);
 		close(fd);
 		return false;
 	}
@@ -390,6 +418,10 @@ conf_tunnel_end(struct conf_parse *ctx)
 	else if (t->psk != NULL)
 		conf_psk_check(ctx, t->psk, t->psk_len, seen[CONF_K_PSK] ?
 		    seen[CONF_K_PSK] : seen[CONF_K_PSK_FILE]);
+	if (seen[CONF_K_PSK] && ctx->file_loose[0] != '\0')
+		conf_problem(ctx, true, seen[CONF_K_PSK], "psk given inline, but "
+		    "%s is %s; or move the key to a psk-file", ctx->file,
+		    ctx->file_loose);
 	if (t == &ctx->scratch_tunnel) {
 		if (t->psk != NULL)
 			explicit_bzero(t->psk, t->psk_len);

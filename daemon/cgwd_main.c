@@ -1,7 +1,11 @@
 /* cgwd: the customer gateway daemon (SPEC section 3). */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 
 #include "conf/conf.h"
 #include "daemon/cgwd.h"
@@ -35,6 +39,23 @@ check_config(const char *path)
 	conf_free(conf);
 	printf("configuration OK\n");
 	return 0;
+}
+
+/*
+ * The process holds every tunnel's PSK and the IKE keys: no core dump
+ * may carry them to disk, and non-dumpable also keeps other users'
+ * debuggers and /proc/PID/mem out. Before the configuration is read.
+ */
+static void
+cgwd_nodump(void)
+{
+	struct rlimit none = { 0, 0 };
+
+	if (setrlimit(RLIMIT_CORE, &none) != 0)
+		log_warn(NULL, "cannot disable core dumps: %s", strerror(errno));
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+		log_warn(NULL, "cannot mark the process non-dumpable: %s",
+		    strerror(errno));
 }
 
 int
@@ -71,6 +92,7 @@ main(int argc, char *argv[])
 		usage(stderr);
 		return 2;
 	}
+	cgwd_nodump();
 	if (check)
 		return check_config(opts.conf_path ? opts.conf_path :
 		    CGWD_DEFAULT_CONF);

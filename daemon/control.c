@@ -2,9 +2,11 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/queue.h>
 #include <sys/socket.h>
@@ -28,6 +30,9 @@ struct ctl_client {
 	struct bufferevent	*bev;
 	struct event		*idle;
 	unsigned		 id;
+	bool			 root;		/* SO_PEERCRED uid 0 */
+	uint64_t		 tokens;	/* request rate, in 1/1000 requests */
+	uint64_t		 refilled_ms;
 	bool			 closing;	/* free once the output is flushed */
 	/*
 	 * Rejected while it may still be sending: reply, shut our side,
@@ -50,9 +55,12 @@ struct ctl_server {
 	ctl_handler		 handler;
 	void			*arg;
 	unsigned		 max_clients;
+	unsigned		 rate_per_s;
+	unsigned		 rate_burst;
 	struct timeval		 idle;
-	struct ctl_clients	 clients;
+	struct ctl_clients	 clients;	/* least recently active first */
 	unsigned		 nclients;
+	unsigned		 nroot;
 	unsigned		 next_id;
 };
 
@@ -63,6 +71,8 @@ ctl_client_free(struct ctl_client *c)
 
 	TAILQ_REMOVE(&srv->clients, c, entry);
 	srv->nclients--;
+	if (c->root)
+		srv->nroot--;
 	event_free(c->idle);
 	bufferevent_free(c->bev);
 	free(c);
@@ -87,7 +97,7 @@ ctl_client_reject(struct ctl_client *c, const char *why)
 {
 	struct timeval linger = { CTL_LINGER_S, 0 };
 
-	log_warn(CTL_WHO, "client %u: %s, closing", c->id, why);
+	log_warn_rl(CTL_WHO, "client %u: %s, closing", c->id, why);
 	ctl_client_send(c, ctl_reply_error("%s", why));
 	c->closing = true;
 	c->discard = true;
@@ -110,6 +120,32 @@ ctl_client_flushed(struct ctl_client *c)
 	}
 }
 
+static uint64_t
+ctl_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* A token bucket: rate_per_s requests a second, rate_burst at once. */
+static bool
+ctl_client_rate_ok(struct ctl_client *c)
+{
+	struct ctl_server *srv = c->srv;
+	uint64_t now = ctl_now_ms(), cap = (uint64_t)srv->rate_burst * 1000;
+
+	c->tokens += (now - c->refilled_ms) * srv->rate_per_s;
+	if (c->tokens > cap)
+		c->tokens = cap;
+	c->refilled_ms = now;
+	if (c->tokens < 1000)
+		return false;
+	c->tokens -= 1000;
+	return true;
+}
+
 static void
 ctl_client_request(struct ctl_client *c, char *line, size_t len)
 {
@@ -122,6 +158,12 @@ ctl_client_request(struct ctl_client *c, char *line, size_t len)
 		line[--len] = '\0';
 	if (len == 0)
 		return;
+	if (!ctl_client_rate_ok(c)) {
+		log_debug_rl(CTL_WHO, "client %u: over the request rate", c->id);
+		ctl_client_send(c, ctl_reply_error("too many requests: at most "
+		    "%u per second", srv->rate_per_s));
+		return;
+	}
 	if (ctl_request_parse(line, len, &req, err, sizeof(err)) != 0) {
 		log_debug(CTL_WHO, "client %u: %s", c->id, err);
 		ctl_client_send(c, ctl_reply_error("%s", err));
@@ -138,10 +180,17 @@ ctl_client_request(struct ctl_client *c, char *line, size_t len)
 	ctl_request_free(&req);
 }
 
-/* Every complete request arms the idle timer anew. */
+/*
+ * Every complete request arms the idle timer anew and moves the client
+ * to the end of the list, so the head is the one quiet longest.
+ */
 static void
 ctl_client_touch(struct ctl_client *c)
 {
+	struct ctl_clients *list = &c->srv->clients;
+
+	TAILQ_REMOVE(list, c, entry);
+	TAILQ_INSERT_TAIL(list, c, entry);
 	evtimer_add(c->idle, &c->srv->idle);
 }
 
@@ -226,9 +275,15 @@ ctl_client_event(struct bufferevent *bev, short what, void *arg)
 			line[len] = '\0';
 			ctl_client_request(c, line, len);
 			free(line);
+		}
+		/*
+		 * The peer only shut its sending side: what we owe it (a
+		 * rejection too) goes out first; ctl_client_written frees.
+		 */
+		if (evbuffer_get_length(bufferevent_get_output(bev)) > 0) {
 			c->closing = true;
-			if (evbuffer_get_length(bufferevent_get_output(bev)) > 0)
-				return;		/* ctl_client_written frees */
+			c->discard = false;
+			return;
 		}
 	} else if (what & BEV_EVENT_ERROR) {
 		log_debug(CTL_WHO, "client %u: %s", c->id,
@@ -248,6 +303,48 @@ ctl_client_timeout(evutil_socket_t fd, short what, void *arg)
 	ctl_client_free(c);
 }
 
+static bool
+ctl_peer_is_root(int fd)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+
+	return getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0 &&
+	    len == sizeof(cred) && cred.uid == 0;
+}
+
+/*
+ * Whether a new client fits: others leave the last slot to root; root,
+ * finding every slot taken, gets the one of the non-root client quiet
+ * longest (it may come back).
+ */
+static bool
+ctl_has_room(struct ctl_server *srv, bool root)
+{
+	static const char evicted[] = "{\"ok\":false,\"error\":\"closed: "
+	    "every control slot is taken and root needs one\"}\n";
+	unsigned reserved = srv->max_clients > 1 && srv->nroot == 0 ? 1 : 0;
+	struct ctl_client *c;
+
+	if (!root)
+		return srv->nclients + reserved < srv->max_clients;
+	if (srv->nclients < srv->max_clients)
+		return true;
+	TAILQ_FOREACH(c, &srv->clients, entry)
+		if (!c->root)
+			break;
+	if (c == NULL)
+		return false;
+	log_warn_rl(CTL_WHO, "client %u: closed to make room for root", c->id);
+	/* Best effort, as for a refusal: it is between requests. */
+	if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0 &&
+	    send(bufferevent_getfd(c->bev), evicted, sizeof(evicted) - 1,
+	    MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
+		log_debug(CTL_WHO, "eviction not told: %s", strerror(errno));
+	ctl_client_free(c);
+	return true;
+}
+
 static void
 ctl_accept(struct evconnlistener *lev, evutil_socket_t fd,
     struct sockaddr *sa, int salen, void *arg)
@@ -256,12 +353,13 @@ ctl_accept(struct evconnlistener *lev, evutil_socket_t fd,
 	    "{\"ok\":false,\"error\":\"too many control clients\"}\n";
 	struct ctl_server *srv = arg;
 	struct ctl_client *c;
+	bool root = ctl_peer_is_root(fd);
 
 	(void)lev;
 	(void)sa;
 	(void)salen;
-	if (srv->nclients >= srv->max_clients) {
-		log_warn(CTL_WHO, "%u clients connected, refusing one more",
+	if (!ctl_has_room(srv, root)) {
+		log_warn_rl(CTL_WHO, "%u clients connected, refusing one more",
 		    srv->nclients);
 		/* Best effort on a fresh socket; never blocks. */
 		if (send(fd, busy, sizeof(busy) - 1, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
@@ -273,6 +371,9 @@ ctl_accept(struct evconnlistener *lev, evutil_socket_t fd,
 		goto fail;
 	c->srv = srv;
 	c->id = ++srv->next_id;
+	c->root = root;
+	c->tokens = (uint64_t)srv->rate_burst * 1000;
+	c->refilled_ms = ctl_now_ms();
 	c->bev = bufferevent_socket_new(srv->base, fd, BEV_OPT_CLOSE_ON_FREE);
 	if (c->bev == NULL) {
 		free(c);
@@ -290,8 +391,10 @@ ctl_accept(struct evconnlistener *lev, evutil_socket_t fd,
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 	TAILQ_INSERT_TAIL(&srv->clients, c, entry);
 	srv->nclients++;
+	if (root)
+		srv->nroot++;
 	ctl_client_touch(c);
-	log_debug(CTL_WHO, "client %u connected", c->id);
+	log_debug(CTL_WHO, "client %u connected%s", c->id, root ? " (root)" : "");
 	return;
 fail:
 	log_err(CTL_WHO, "out of memory accepting a client");
@@ -456,6 +559,10 @@ ctl_server_open(struct event_base *base, const char *path,
 	    CTL_MAX_CLIENTS;
 	idle_ms = opts && opts->idle_timeout_ms ? opts->idle_timeout_ms :
 	    CTL_IDLE_TIMEOUT_MS;
+	srv->rate_per_s = opts && opts->rate_per_s ? opts->rate_per_s :
+	    CTL_RATE_PER_S;
+	srv->rate_burst = opts && opts->rate_burst ? opts->rate_burst :
+	    CTL_RATE_BURST;
 	srv->idle.tv_sec = idle_ms / 1000;
 	srv->idle.tv_usec = (idle_ms % 1000) * 1000;
 

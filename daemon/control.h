@@ -18,6 +18,12 @@ struct ctl_server;
 #define CTL_MAX_CLIENTS		64
 #define CTL_IDLE_TIMEOUT_MS	30000
 #define CTL_MAX_OUTPUT		(4 * 1024 * 1024)	/* unread replies */
+/*
+ * Requests per second one client may send, and how many it may send at
+ * once after a pause; beyond that each request is answered with an error.
+ */
+#define CTL_RATE_PER_S		20
+#define CTL_RATE_BURST		40
 
 /*
  * Answers one parsed request: the result object, or NULL with a one-line
@@ -26,9 +32,16 @@ struct ctl_server;
 typedef json_t *(*ctl_handler)(void *arg, const struct ctl_request *,
     char *err, size_t errlen);
 
+/*
+ * Of max_clients slots, one is kept for root (SO_PEERCRED uid 0): group
+ * members cannot lock root out. When even that one is taken, a root
+ * client still gets in, in place of the non-root client quiet longest.
+ */
 struct ctl_server_opts {
 	unsigned	max_clients;		/* 0 = CTL_MAX_CLIENTS */
 	unsigned	idle_timeout_ms;	/* 0 = CTL_IDLE_TIMEOUT_MS */
+	unsigned	rate_per_s;		/* 0 = CTL_RATE_PER_S */
+	unsigned	rate_burst;		/* 0 = CTL_RATE_BURST */
 };
 
 /*

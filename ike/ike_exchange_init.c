@@ -232,7 +232,7 @@ ike_init_recv_resp(struct ike_sa *sa, const struct ike_hdr *h,
 		return;
 	if (ike_pld_parse(h->next, p + IKEV2_HDR_LEN, len - IKEV2_HDR_LEN,
 	    IKEV2_HDR_LEN, pl) != IKE_PARSE_OK) {
-		log_warn(peer->conf.name, "malformed IKE_SA_INIT response, "
+		log_warn_rl(peer->conf.name, "malformed IKE_SA_INIT response, "
 		    "ignored");
 		goto out;
 	}
@@ -280,7 +280,7 @@ ike_init_recv_resp(struct ike_sa *sa, const struct ike_hdr *h,
 	if (!IKE_SEEN(pl, IKEV2_PLD_SA) || !IKE_SEEN(pl, IKEV2_PLD_KE) ||
 	    !IKE_SEEN(pl, IKEV2_PLD_NONCE) || pl->nprops != 1 ||
 	    h->spi_r == 0) {
-		log_warn(peer->conf.name, "IKE_SA_INIT response lacks SA, KE "
+		log_warn_rl(peer->conf.name, "IKE_SA_INIT response lacks SA, KE "
 		    "or Nonce, ignored");
 		goto out;
 	}
@@ -367,7 +367,7 @@ ike_init_recv_req(struct ike_sock *s, const struct ike_hdr *h,
 	char a[CGW_ADDRSTRLEN], offer[256];
 
 	if ((peer = ike_peer_by_addr(ctx, from)) == NULL) {
-		log_debug(NULL, "ike: IKE_SA_INIT from unknown %s, dropped",
+		log_debug_rl(NULL, "ike: IKE_SA_INIT from unknown %s, dropped",
 		    addr_fmt(from, a, sizeof(a)));
 		return;
 	}
@@ -380,7 +380,7 @@ ike_init_recv_req(struct ike_sock *s, const struct ike_hdr *h,
 	if (pr == IKE_PARSE_CRITICAL) {
 		uint8_t t = pl->unsupported_critical;
 
-		log_warn(peer->conf.name, "IKE_SA_INIT with unsupported critical "
+		log_warn_rl(peer->conf.name, "IKE_SA_INIT with unsupported critical "
 		    "payload %u", t);
 		ike_send_plain_notify(s, h, from, port,
 		    IKEV2_N_UNSUPPORTED_CRITICAL_PAYLOAD, &t, 1);
@@ -388,7 +388,7 @@ ike_init_recv_req(struct ike_sock *s, const struct ike_hdr *h,
 	}
 	if (pr != IKE_PARSE_OK || !IKE_SEEN(pl, IKEV2_PLD_SA) ||
 	    !IKE_SEEN(pl, IKEV2_PLD_KE) || !IKE_SEEN(pl, IKEV2_PLD_NONCE)) {
-		log_warn(peer->conf.name, "malformed IKE_SA_INIT request, "
+		log_warn_rl(peer->conf.name, "malformed IKE_SA_INIT request, "
 		    "dropped");
 		goto out;
 	}
@@ -407,7 +407,7 @@ ike_init_recv_req(struct ike_sock *s, const struct ike_hdr *h,
 	if (ike_prop_select(pl->props, pl->nprops, peer->ike_props,
 	    peer->n_ike_props, IKEV2_PROTO_IKE, true, false, &sel, &suite) < 0) {
 		ike_offer_text(peer, true, offer, sizeof(offer));
-		log_warn(peer->conf.name, "peer's IKE proposals match none of "
+		log_warn_rl(peer->conf.name, "peer's IKE proposals match none of "
 		    "ours (%s): answering NO_PROPOSAL_CHOSEN", offer);
 		ike_send_plain_notify(s, h, from, port,
 		    IKEV2_N_NO_PROPOSAL_CHOSEN, NULL, 0);
@@ -445,7 +445,7 @@ ike_init_recv_req(struct ike_sock *s, const struct ike_hdr *h,
 	    ike_dh_public(sa->dh, &ke) < 0)
 		goto fail;
 	if (ike_init_keys(sa, pl->ke, pl->ke_len) < 0) {
-		log_warn(peer->conf.name, "invalid KE from peer, dropped");
+		log_warn_rl(peer->conf.name, "invalid KE from peer, dropped");
 		goto fail;
 	}
 	/* The request's hashes were made before our SPI existed. */

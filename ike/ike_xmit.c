@@ -376,7 +376,7 @@ ike_recv(struct ike_sock *s, const uint8_t *p, size_t len,
 	char a[CGW_ADDRSTRLEN];
 
 	if (ike_hdr_parse(p, len, &h) < 0) {
-		log_debug(NULL, "ike: malformed header from %s, dropped",
+		log_debug_rl(NULL, "ike: malformed header from %s, dropped",
 		    addr_fmt(from, a, sizeof(a)));
 		return;
 	}
@@ -401,7 +401,7 @@ ike_recv(struct ike_sock *s, const uint8_t *p, size_t len,
 	/* Our SPI is the responder's when the sender was the initiator. */
 	sa = ike_sa_find(ctx, h.spi_i, h.spi_r, !from_init);
 	if (sa == NULL) {
-		log_debug(NULL, "ike: %s from %s for unknown SA %016llx/%016llx",
+		log_debug_rl(NULL, "ike: %s from %s for unknown SA %016llx/%016llx",
 		    ike_exch_name(h.exch), addr_fmt(from, a, sizeof(a)),
 		    (unsigned long long)h.spi_i, (unsigned long long)h.spi_r);
 		return;
@@ -429,13 +429,13 @@ ike_recv(struct ike_sock *s, const uint8_t *p, size_t len,
 	pr = ike_pld_parse(h.next, p + IKEV2_HDR_LEN, len - IKEV2_HDR_LEN,
 	    IKEV2_HDR_LEN, pl);
 	if (pr != IKE_PARSE_OK || !pl->has_sk) {
-		log_debug(sa->peer->conf.name, "%s without valid SK payload, "
+		log_debug_rl(sa->peer->conf.name, "%s without valid SK payload, "
 		    "dropped", ike_exch_name(h.exch));
 		goto out;
 	}
 	ike_sk_dirs(sa, false, &d);
 	if (ike_sk_open(&d, p, len, pl->sk_off, &inner) < 0) {
-		log_debug(sa->peer->conf.name, "%s failed integrity check, "
+		log_debug_rl(sa->peer->conf.name, "%s failed integrity check, "
 		    "dropped", ike_exch_name(h.exch));
 		goto out;
 	}
@@ -457,7 +457,7 @@ ike_recv(struct ike_sock *s, const uint8_t *p, size_t len,
 		sa->sock = s;
 	}
 	if (pr != IKE_PARSE_OK) {
-		log_warn(sa->peer->conf.name, "malformed %s %s from peer%s",
+		log_warn_rl(sa->peer->conf.name, "malformed %s %s from peer%s",
 		    ike_exch_name(h.exch), resp ? "response" : "request",
 		    pr == IKE_PARSE_CRITICAL ? " (unsupported critical payload)" : "");
 		if (!resp && pr == IKE_PARSE_CRITICAL) {

@@ -21,10 +21,33 @@ int	 log_enabled(enum log_level);
 void	 log_msg(enum log_level, const char *who, const char *fmt, ...)
 	     __attribute__((format(printf, 3, 4)));
 
+/*
+ * Rate-limited lines, for problems a peer (or anyone on the network) can
+ * cause once per packet: of each kind (the call site's format string) and
+ * `who`, the first LOG_RL_BURST lines of an interval of LOG_RL_INTERVAL_MS
+ * are written; the others are counted, and the count is written with the
+ * last of them once the interval is over ("... (1234 more like this in
+ * 10 s)"). The kind stays quiet until a whole interval passes without it.
+ * `fmt` must be a string literal: its address is the kind.
+ */
+#define LOG_RL_BURST		5
+#define LOG_RL_INTERVAL_MS	10000
+#define LOG_RL_SLOTS		64	/* kinds tracked at once */
+
+void	 log_msg_rl(enum log_level, const char *who, const char *fmt, ...)
+	     __attribute__((format(printf, 3, 4)));
+/* Writes the counts of intervals that are over; log_msg_rl does too. */
+void	 log_rl_flush(void);
+/* Tests: milliseconds from `now` instead of CLOCK_MONOTONIC (NULL: back). */
+void	 log_set_clock(unsigned long long (*now)(void));
+
 #define log_err(who, ...)	log_msg(LOG_LVL_ERR, who, __VA_ARGS__)
 #define log_warn(who, ...)	log_msg(LOG_LVL_WARN, who, __VA_ARGS__)
 #define log_info(who, ...)	log_msg(LOG_LVL_INFO, who, __VA_ARGS__)
 #define log_debug(who, ...)	log_msg(LOG_LVL_DEBUG, who, __VA_ARGS__)
 #define log_trace(who, ...)	log_msg(LOG_LVL_TRACE, who, __VA_ARGS__)
+#define log_warn_rl(who, ...)	log_msg_rl(LOG_LVL_WARN, who, __VA_ARGS__)
+#define log_info_rl(who, ...)	log_msg_rl(LOG_LVL_INFO, who, __VA_ARGS__)
+#define log_debug_rl(who, ...)	log_msg_rl(LOG_LVL_DEBUG, who, __VA_ARGS__)
 
 #endif

@@ -7,12 +7,52 @@ t=$(mktemp -d /tmp/cgw-conf-sys.XXXXXX)
 trap 'rm -rf "$t"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
+# The examples hold inline keys: in use they are 0600, owned by root.
 for f in contrib/examples/*.conf; do
-	out=$(./cgwd -n -f "$f" 2>&1) || fail "$f: $out"
+	install -m 0600 "$f" "$t/example.conf"
+	out=$(./cgwd -n -f "$t/example.conf" 2>&1) || fail "$f: $out"
 	[ "$out" = "configuration OK" ] || fail "$f: unexpected output: $out"
 done
 
+# Files holding keys: owned by root (or cgwd's user), no access for group or
+# others. A psk-file (its line is 6) and a configuration with an inline psk.
+key_conf() {	# FILE psk-line
+	printf 'asn 65000\nrouter-id 192.0.2.1\nvpn v {\n local 192.0.2.1\n tunnel t1 { remote 198.51.100.1 inside 169.254.21.2/30\n %s }\n}\n' "$2" >"$1"
+}
+secret_case() {	# MODE OWNER expected-fragment|ok
+	mode=$1 owner=$2 want=$3
+	printf 'File.key_mode\n' >"$t/m.psk"
+	key_conf "$t/pf.conf" 'psk-file "m.psk"'
+	key_conf "$t/inline.conf" 'psk "Inline.key_mode"'
+	chmod 0644 "$t/pf.conf"
+	for f in "$t/m.psk" "$t/inline.conf"; do
+		chmod "$mode" "$f"; chown "$owner" "$f"
+		case $f in *.psk) conf=$t/pf.conf ;; *) conf=$f ;; esac
+		if [ "$want" = ok ]; then
+			out=$(./cgwd -n -f "$conf" 2>&1) ||
+				fail "$(basename "$f") mode $mode owner $owner refused: $out"
+		else
+			if ./cgwd -n -f "$conf" >"$t/out" 2>"$t/err"; then
+				fail "$(basename "$f") mode $mode owner $owner accepted"
+			fi
+			grep -q "^$conf:6: error: .*$want" "$t/err" ||
+				fail "$(basename "$f") mode $mode owner $owner: $(cat "$t/err")"
+			! grep -q "Inline.key_mode\|File.key_mode" "$t/out" "$t/err" ||
+				fail "PSK printed"
+		fi
+	done
+}
+secret_case 0600 root ok
+secret_case 0400 root ok
+secret_case 0602 root "writable by group or others (mode 0602)"
+secret_case 0620 root "writable by group or others (mode 0620)"
+secret_case 0640 root "readable or writable by group or others (mode 0640)"
+secret_case 0644 root "(mode 0644); allowed: 0600 or 0400"
+secret_case 0666 root "(mode 0666); allowed: 0600 or 0400"
+secret_case 0600 65534 "owned by uid 65534; allowed: owned by root"
+
 printf 'asn 65000\nrouter-id 192.0.2.1\nvpn v {\n local 192.0.2.1\n peer-asn 65000\n tunnel t1 { remote 198.51.100.1 inside 169.254.3.2/30 psk "Secret.value_1" }\n}\n' >"$t/bad.conf"
+chmod 600 "$t/bad.conf"
 if ./cgwd -n -f "$t/bad.conf" >"$t/out" 2>"$t/err"; then
 	fail "broken config accepted"
 fi
@@ -22,6 +62,8 @@ grep -q "^$t/bad.conf:3: error: vpn \"v\": peer-asn 65000 equals our asn" "$t/er
 	fail "no eBGP error: $(cat "$t/err")"
 ! grep -q "Secret.value_1" "$t/out" "$t/err" || fail "PSK printed"
 
+# The imports hold the keys inline: written 0600, as an operator must.
+umask 077
 ./cgwctl import-aws tests/conf/aws/vpn-basic.xml --name aws-prod \
 	--network 10.224.0.0/12 >"$t/imported.conf" 2>"$t/err" || fail "import: $(cat "$t/err")"
 grep -q "psk-file" "$t/err" || fail "no advice to move the PSKs: $(cat "$t/err")"

@@ -58,6 +58,7 @@ vpn "aws-prod" {
     }
 }
 EOC
+	chmod 600 "$CONF"	# it holds keys
 }
 
 start_cgwd() {	# [VAR=value...] for the daemon's environment
@@ -117,8 +118,9 @@ check "cgwctl without a command: usage error (exit $rc)" test "$rc" = 2
 # --- import-aws (local, no daemon) ------------------------------------------
 aws=tests/conf/aws/vpn-basic.xml
 if [ -f "$aws" ]; then
-	"$CGWCTL" import-aws "$aws" --name aws-imp --local 192.0.2.10 \
-		--network 10.224.0.0/12 >"$tmp/imp.conf" 2>"$tmp/imp.err"; rc=$?
+	# It holds the keys inline: written 0600, as an operator must.
+	(umask 077; "$CGWCTL" import-aws "$aws" --name aws-imp --local 192.0.2.10 \
+		--network 10.224.0.0/12 >"$tmp/imp.conf" 2>"$tmp/imp.err"); rc=$?
 	check "import-aws $aws: exit 0" test "$rc" = 0
 	check "import-aws output passes cgwd -n" sh -c \
 		'"$1" -n -f "$2" >/dev/null 2>&1' sh "$CGWD" "$tmp/imp.conf"
@@ -229,6 +231,46 @@ unhold
 sleep 0.3
 check "clients gone: status answers again" alive
 
+# Group members (uid 65534, group root) holding every slot they may, idle:
+# root's cgwctl still gets an answer.
+chmod 711 "$tmp"; chmod 750 "$tmp/run"
+hold_nonroot() {	# N
+	n=0
+	while [ $n -lt "$1" ]; do
+		setpriv --reuid=65534 --regid=0 --clear-groups \
+			socat - "UNIX-CONNECT:$S" <"$tmp/hold" >/dev/null 2>&1 &
+		idle_pids="$idle_pids $!"
+		n=$((n + 1))
+	done
+	sleep 1
+}
+hold_nonroot 64
+out=$(printf '{"command":"status"}\n' | raw)
+check "64 idle non-root clients: root still answered" sh -c \
+	'echo "$1" | jq -e ".ok == true" >/dev/null' sh "$out"
+out=$(printf '{"command":"status"}\n' | setpriv --reuid=65534 --regid=0 --clear-groups \
+	socat -t 3 - "UNIX-CONNECT:$S" 2>/dev/null)
+check "... a 64th non-root client: 'too many control clients'" sh -c \
+	'echo "$1" | jq -e ".ok == false and (.error | test(\"too many\"))" >/dev/null' sh "$out"
+unhold
+sleep 0.3
+out=$(i=0; while [ $i -lt 60 ]; do printf '{"command":"status"}\n'; i=$((i + 1)); done | raw)
+check "60 requests at once on one connection: the excess told the rate" sh -c '
+	echo "$1" | jq -s -e "length == 60 and .[0].ok == true and
+	    .[59].error == \"too many requests: at most 20 per second\"" >/dev/null' sh "$out"
+# Sent and shut at once: the EOF may be read before the reply is written.
+edge=0
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	out=$(head -c 65537 /dev/zero | tr '\0' a | raw)
+	[ "$out" = '{"ok":false,"error":"request too large"}' ] || edge=$((edge + 1))
+	out=$( (head -c 65537 /dev/zero | tr '\0' a; echo) | raw)
+	[ "$out" = '{"ok":false,"error":"request too large"}' ] || edge=$((edge + 1))
+done
+check "requests of exactly 65,537 bytes (20, with and without newline): 'request too large' ($edge missing)" \
+	test "$edge" = 0
+check "no core dumps: core size limit 0" sh -c \
+	'grep -q "^Max core file size *0 *0 " "/proc/$1/limits"' sh "$pid"
+
 # --- reload ----------------------------------------------------------------
 cp "$CONF" "$tmp/good.conf"
 sed 's/remote 198.51.100.1/remote 198.51.100.x/' "$tmp/good.conf" > "$CONF"
@@ -322,8 +364,10 @@ check "cgwctl message when the socket is gone" test \
 ex=contrib/examples/aws-two-tunnels.conf
 if [ -f "$ex" ]; then
 	S=$tmp/ex/cgwd.sock
-	CONF=$ex
-	check "cgwd -n $ex" sh -c '[ "$("$1" -n -f "$2")" = "configuration OK" ]' sh "$CGWD" "$ex"
+	# Shipped 0644 as documentation; in use it holds keys, so 0600.
+	install -m 0600 "$ex" "$tmp/example.conf"
+	CONF=$tmp/example.conf
+	check "cgwd -n $ex" sh -c '[ "$("$1" -n -f "$2")" = "configuration OK" ]' sh "$CGWD" "$CONF"
 	check "cgwd runs $ex" start_cgwd
 	json=$(ctl --json show tunnels)
 	check "$ex: aws-prod/t1 and t2 on cgw0 and cgw1, no PSK" sh -c '

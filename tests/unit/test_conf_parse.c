@@ -74,7 +74,8 @@ static struct conf *
 load_text(const char *text, struct conf_problems *probs)
 {
 	TAILQ_INIT(probs);
-	return conf_load(write_file("test.conf", text, 0644), probs);
+	/* 0600: a file with inline keys must be (conf_secret_file_ok). */
+	return conf_load(write_file("test.conf", text, 0600), probs);
 }
 
 static const struct conf_problem *
@@ -87,6 +88,8 @@ find_problem(const struct conf_problems *probs, int line, const char *frag)
 			return p;
 	return NULL;
 }
+
+static char *read_all(const char *path);
 
 /* ---- broken configurations --------------------------------------- */
 
@@ -186,8 +189,8 @@ static const struct bad_case bad_cases[] = {
 	  " psk-file nonexistent.psk }\n"), 6, "No such file or directory",
 	  true },
 	{ VPN(" tunnel t1 { remote 198.51.100.1 inside 169.254.21.2/30\n"
-	  " psk-file k644.psk }\n"), 6, "readable by group or others (mode "
-	  "0644); allowed: 0600 or 0400", true },
+	  " psk-file k644.psk }\n"), 6, "readable or writable by group or "
+	  "others (mode 0644); allowed: 0600 or 0400", true },
 	{ VPN(" tunnel t1 { inside 169.254.21.2/30 psk Abcdefgh.123 }\n"), 5,
 	  "has no 'remote'", true },
 	{ VPN(" tunnel t1 { remote 198.51.100.1 psk Abcdefgh.123 }\n"), 5,
@@ -438,12 +441,15 @@ test_conf_examples_parse(void **state)
 		struct conf_problems probs;
 		struct conf *conf;
 		size_t len = strlen(de->d_name);
+		char *text;
 
 		if (len < 5 || strcmp(de->d_name + len - 5, ".conf") != 0)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		TAILQ_INIT(&probs);
-		conf = conf_load(path, &probs);
+		/* Installed 0644 as documentation; in use they hold keys. */
+		assert_non_null(text = read_all(path));
+		conf = load_text(text, &probs);
+		free(text);
 		conf_problems_print(stderr, &probs);
 		assert_non_null(conf);
 		assert_true(TAILQ_EMPTY(&probs));
@@ -797,6 +803,84 @@ test_conf_psk_not_echoed(void **state)
 	}
 }
 
+/* Loads path: accepted without a word (frag NULL), or refused on line 6. */
+static void
+secret_case(const char *path, const char *frag, const char *what)
+{
+	struct conf_problems probs;
+	const struct conf_problem *p;
+	struct conf *conf;
+
+	TAILQ_INIT(&probs);
+	conf = conf_load(path, &probs);
+	p = frag ? find_problem(&probs, 6, frag) : NULL;
+	if (frag == NULL ? conf == NULL || !TAILQ_EMPTY(&probs) :
+	    conf != NULL || p == NULL || !p->error) {
+		conf_problems_print(stderr, &probs);
+		fail_msg("%s: expected %s", what, frag ? frag : "no problem");
+	}
+	if (p != NULL)
+		assert_non_null(strstr(p->msg, what));
+	conf_free(conf);
+	conf_problems_free(&probs);
+}
+
+/*
+ * Files holding keys: owned by root (or us), no access for group or
+ * others. A psk-file, and a configuration with an inline psk.
+ */
+static void
+test_conf_secret_files(void **state)
+{
+	static const struct {
+		mode_t		 mode;
+		uid_t		 uid;
+		const char	*frag;		/* NULL: accepted */
+	} cases[] = {
+		{ 0600, 0, NULL },
+		{ 0400, 0, NULL },
+		{ 0602, 0, "writable by group or others (mode 0602)" },
+		{ 0620, 0, "writable by group or others (mode 0620)" },
+		{ 0640, 0, "readable or writable by group or others (mode 0640)" },
+		{ 0644, 0, "(mode 0644); allowed: 0600 or 0400" },
+		{ 0666, 0, "(mode 0666); allowed: 0600 or 0400" },
+		{ 0600, 65534, "owned by uid 65534; allowed: owned by root" },
+	};
+	struct conf_problems probs;
+	struct conf *conf;
+	const char *path;
+	size_t i;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		/* the psk-file; its line is 6 */
+		path = write_file("m.psk", "File.key_mode\n", cases[i].mode);
+		assert_int_equal(chown(path, cases[i].uid, 0), 0);
+		path = write_file("pf.conf", HEAD VPN(" tunnel t1 { remote "
+		    "198.51.100.1 inside 169.254.21.2/30\n psk-file m.psk }\n"),
+		    0644);
+		secret_case(path, cases[i].frag, "psk-file \"");
+		/* the configuration itself, its psk on line 6 */
+		path = write_file("secret.conf", HEAD VPN(" tunnel t1 { remote "
+		    "198.51.100.1 inside 169.254.21.2/30\n psk Abcdefgh.123 }\n"),
+		    cases[i].mode);
+		assert_int_equal(chown(path, cases[i].uid, 0), 0);
+		secret_case(path, cases[i].frag, "psk given inline");
+	}
+	/* Without inline keys, the configuration may be world-readable. */
+	path = write_file("open.conf", HEAD VPN(" tunnel t1 { remote "
+	    "198.51.100.1 inside 169.254.21.2/30 psk-file k600.psk }\n"), 0644);
+	TAILQ_INIT(&probs);
+	conf = conf_load(path, &probs);
+	conf_problems_print(stderr, &probs);
+	assert_non_null(conf);
+	assert_true(TAILQ_EMPTY(&probs));
+	conf_free(conf);
+	conf_problems_free(&probs);
+}
+
 static void
 test_conf_missing_file(void **state)
 {
@@ -824,6 +908,7 @@ main(void)
 		cmocka_unit_test(test_conf_bom_and_crlf),
 		cmocka_unit_test(test_conf_ids),
 		cmocka_unit_test(test_conf_psk_not_echoed),
+		cmocka_unit_test(test_conf_secret_files),
 		cmocka_unit_test(test_conf_missing_file),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -11,9 +11,11 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <grp.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <cmocka.h>
 
 #include <event2/event.h>
@@ -48,9 +50,11 @@ echo_handler(void *arg, const struct ctl_request *req, char *err, size_t errlen)
 }
 
 static int
-setup_opts(void **state, unsigned max_clients, unsigned idle_ms)
+setup_opts(void **state, unsigned max_clients, unsigned idle_ms,
+    unsigned rate_per_s, unsigned rate_burst)
 {
-	struct ctl_server_opts opts = { max_clients, idle_ms };
+	struct ctl_server_opts opts = { max_clients, idle_ms, rate_per_s,
+	    rate_burst };
 	struct fixture *f = calloc(1, sizeof(*f));
 	char err[256];
 
@@ -72,7 +76,14 @@ setup_opts(void **state, unsigned max_clients, unsigned idle_ms)
 static int
 setup(void **state)
 {
-	return setup_opts(state, 4, 300);
+	return setup_opts(state, 4, 300, 0, 0);
+}
+
+/* 2 requests a second, 3 at once */
+static int
+setup_slow(void **state)
+{
+	return setup_opts(state, 4, 300, 2, 3);
 }
 
 static int
@@ -294,6 +305,44 @@ test_too_large(void **state)
 	assert_int_equal(ctl_server_nclients(f->srv), 0);
 }
 
+/*
+ * One byte over the limit, with or without its newline, and the client's
+ * end shut at once (`... | socat`): the same answer as any other
+ * oversized request, not lost when the EOF is read before it is written.
+ */
+static void
+test_too_large_by_one(void **state)
+{
+	struct fixture *f = *state;
+	size_t sizes[] = { CTL_MAX_REQUEST + 1, CTL_MAX_REQUEST + 2 };
+	size_t k;
+
+	for (k = 0; k < 2; k++) {
+		size_t n = sizes[k] + 1, off = 0;
+		char *big = malloc(n);
+		int fd = client(f);
+		ssize_t w;
+		char *l;
+
+		assert_non_null(big);
+		memset(big, 'a', n);
+		big[n - 1] = '\n';
+		/* Fits in the socket's buffer: all of it, then EOF, in one go. */
+		while (off < n) {
+			w = send(fd, big + off, n - off, MSG_NOSIGNAL);
+			assert_true(w > 0);
+			off += (size_t)w;
+		}
+		shutdown(fd, SHUT_WR);
+		l = pump_line(f, fd, 1000);
+		assert_non_null(l);
+		assert_string_equal(l, "{\"ok\":false,\"error\":\"request too large\"}");
+		free(big);
+		close(fd);
+	}
+	assert_int_equal(f->calls, 0);
+}
+
 static void
 test_idle_client_closed(void **state)
 {
@@ -340,6 +389,138 @@ test_max_clients(void **state)
 		close(fds[i]);
 	pump_line(f, -1, 50);
 	assert_int_equal(ctl_server_nclients(f->srv), 0);
+}
+
+/*
+ * n clients of uid 65534 in the socket's group (root's): a child drops to
+ * that user, connects (SO_PEERCRED keeps who connected) and hands the
+ * sockets back over a socketpair.
+ */
+static void
+clients_nonroot(struct fixture *f, int *fds, int n)
+{
+	char run[128], byte = 0;
+	union {
+		struct cmsghdr	hdr;
+		char		buf[CMSG_SPACE(sizeof(int))];
+	} u;
+	struct iovec iov = { &byte, 1 };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+	    .msg_control = u.buf, .msg_controllen = sizeof(u.buf) };
+	int sp[2], i, status;
+	pid_t pid;
+
+	snprintf(run, sizeof(run), "%s/run", f->dir);
+	assert_int_equal(chmod(f->dir, 0750), 0);
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sp), 0);
+	if ((pid = fork()) == 0) {
+		close(sp[0]);
+		if (setgroups(0, NULL) != 0 || setgid(0) != 0 ||
+		    setuid(65534) != 0)
+			_exit(1);
+		for (i = 0; i < n; i++) {
+			struct sockaddr_un sun = { .sun_family = AF_UNIX };
+			int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+			strcpy(sun.sun_path, f->path);
+			if (fd < 0 || connect(fd, (struct sockaddr *)&sun,
+			    sizeof(sun)) != 0)
+				_exit(2);
+			msg.msg_controllen = sizeof(u.buf);
+			u.hdr.cmsg_len = CMSG_LEN(sizeof(int));
+			u.hdr.cmsg_level = SOL_SOCKET;
+			u.hdr.cmsg_type = SCM_RIGHTS;
+			memcpy(CMSG_DATA(&u.hdr), &fd, sizeof(int));
+			if (sendmsg(sp[1], &msg, 0) != 1)
+				_exit(3);
+			close(fd);
+		}
+		_exit(0);
+	}
+	assert_true(pid > 0);
+	close(sp[1]);
+	for (i = 0; i < n; i++) {
+		msg.msg_controllen = sizeof(u.buf);
+		assert_int_equal(recvmsg(sp[0], &msg, 0), 1);
+		memcpy(&fds[i], CMSG_DATA(&u.hdr), sizeof(int));
+		/* Accept as we go: the listen backlog is short. */
+		pump_line(f, -1, 5);
+	}
+	close(sp[0]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+/* Idle group members fill what they may: root still gets an answer. */
+static void
+test_root_not_locked_out(void **state)
+{
+	struct fixture *f = *state;
+	int fds[4], root, root2, i;
+	char *l;
+
+	if (geteuid() != 0)
+		skip();
+	clients_nonroot(f, fds, 4);
+	pump_line(f, -1, 50);
+	/* The last of the 4 slots is root's: the 4th member is refused. */
+	assert_int_equal(ctl_server_nclients(f->srv), 3);
+	l = pump_line(f, fds[3], 1000);
+	assert_non_null(l);
+	assert_string_equal(l, "{\"ok\":false,\"error\":\"too many control clients\"}");
+	close(fds[3]);
+	root = client(f);
+	sendstr(root, "{\"command\":\"status\"}\n");
+	l = pump_line(f, root, 1000);
+	assert_non_null(l);
+	assert_non_null(strstr(l, "\"ok\":true"));
+	/* Every slot taken: a second root client takes an idle member's. */
+	sendstr(fds[0], "{\"command\":\"x\"}\n");
+	assert_non_null(pump_line(f, fds[0], 1000));
+	root2 = client(f);
+	sendstr(root2, "{\"command\":\"status\"}\n");
+	l = pump_line(f, root2, 1000);
+	assert_non_null(l);
+	assert_non_null(strstr(l, "\"ok\":true"));
+	/* The one quiet longest went (fds[1]), told why; fds[0] stays. */
+	l = pump_line(f, fds[1], 1000);
+	assert_non_null(l);
+	assert_non_null(strstr(l, "root needs one"));
+	assert_string_equal(pump_line(f, fds[1], 1000), "");
+	sendstr(fds[0], "{\"command\":\"y\"}\n");
+	assert_non_null(strstr(pump_line(f, fds[0], 1000), "\"ok\":true"));
+	assert_int_equal(ctl_server_nclients(f->srv), 4);
+	for (i = 0; i < 3; i++)
+		close(fds[i]);
+	close(root);
+	close(root2);
+}
+
+/* Faster than the rate rule (3 at once, 2/s here): a clear error. */
+static void
+test_request_rate(void **state)
+{
+	struct fixture *f = *state;
+	int fd = client(f), i;
+	char *l;
+
+	sendstr(fd, "{\"command\":\"a\"}\n{\"command\":\"b\"}\n"
+	    "{\"command\":\"c\"}\n{\"command\":\"d\"}\n");
+	for (i = 0; i < 3; i++) {
+		l = pump_line(f, fd, 1000);
+		assert_non_null(l);
+		assert_non_null(strstr(l, "\"ok\":true"));
+	}
+	l = pump_line(f, fd, 1000);
+	assert_non_null(l);
+	assert_string_equal(l, "{\"ok\":false,\"error\":\"too many requests: "
+	    "at most 2 per second\"}");
+	assert_int_equal(f->calls, 3);
+	/* Half a second later, one more may go. */
+	usleep(600 * 1000);
+	sendstr(fd, "{\"command\":\"e\"}\n");
+	assert_non_null(strstr(pump_line(f, fd, 1000), "\"ok\":true"));
+	close(fd);
 }
 
 static void
@@ -404,8 +585,11 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_requests_then_eof, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_too_large, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_too_large_by_one, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_idle_client_closed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_max_clients, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_root_not_locked_out, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_request_rate, setup_slow, teardown),
 		cmocka_unit_test_setup_teardown(test_socket_ownership, setup, teardown),
 	};
 

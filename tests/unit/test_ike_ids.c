@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <cmocka.h>
 
 #include "conf/conf.h"
@@ -78,6 +79,7 @@ load_conf(const char *ids)
 	    " tunnel t1 { remote 198.51.100.1 inside 169.254.21.2/30 "
 	    "psk \"Ashared.secret1\" }\n}\n", ids);
 	assert_int_equal(fclose(f), 0);
+	assert_int_equal(chmod(path, 0600), 0);	/* it holds a key */
 	TAILQ_INIT(&probs);
 	conf = conf_load(path, &probs);
 	conf_problems_print(stderr, &probs);
