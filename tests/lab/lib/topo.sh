@@ -162,6 +162,19 @@ ping_ok() { nsx "$1" ping -n -q -c "${3:-3}" -i 0.2 -W 2 "$2" >/dev/null 2>&1; }
 # ping_fail FROM DST: DST does not answer.
 ping_fail() { ! nsx "$1" ping -n -q -c 2 -i 0.2 -W 1 "$2" >/dev/null 2>&1; }
 
+# ping_summary FILE [DECIMALS]: "SENT RECEIVED LOST GAP" of a finished
+# `ping -D` whose output is in FILE; GAP is the longest time between two
+# replies in seconds (DECIMALS places, default 1).
+ping_summary() {
+	local sent recv
+	sent=$(sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' "$1")
+	recv=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$1")
+	echo "${sent:-0} ${recv:-0} $(( ${sent:-0} - ${recv:-0} ))" "$(awk -v d="${2:-1}" '
+		/bytes from/ { ts = substr($1, 2, length($1) - 2) + 0
+			if (last > 0 && ts - last > gap) gap = ts - last; last = ts }
+		END { printf "%.*f", d, gap }' "$1")"
+}
+
 # wait_until "CMD" TIMEOUT [INTERVAL]: run CMD until it succeeds; prints
 # the seconds it took; fails after TIMEOUT seconds.
 wait_until() {

@@ -50,12 +50,7 @@ done
 # ping stops by itself (-w) and prints its summary.
 wait $pingpid 2>/dev/null; pingpid=""
 tail -n 3 "$pinglog"
-sent=$(sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' "$pinglog")
-recv=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$pinglog")
-lost=$(( ${sent:-0} - ${recv:-0} ))
-gap=$(awk '/bytes from/ { ts = substr($1, 2, length($1) - 2) + 0
-	if (last > 0 && ts - last > gap) gap = ts - last; last = ts }
-	END { printf "%.1f", gap }' "$pinglog")
+read -r sent recv lost gap <<< "$(ping_summary "$pinglog")"
 
 new=$(tail -n +"$((L0 + 1))" "$LAB_OUT/cgw/cgwd.log")
 c_ours=$(echo "$new" | grep -c 'rekeying CHILD SA')

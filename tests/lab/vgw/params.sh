@@ -6,6 +6,13 @@
 #   VGW_STARTUP=start   the VGW initiates too (AWS "startup action start");
 #                       default "add": responder only, like AWS
 #   VGW_SHORT=1         short lifetimes for rekey tests: IKE 300 s, CHILD 60 s
+#   VGW_UNIQUE=no       strongSwan's uniqueness policy (default replace: a
+#                       new IKE SA with the CGW's ID deletes the old one even
+#                       without INITIAL_CONTACT; "no" keeps both unless the
+#                       CGW sends INITIAL_CONTACT)
+#   VGW_ESN="1 2"       the endpoints whose ESP proposals also accept
+#                       extended sequence numbers (esn first, then noesn);
+#                       default none: noesn only
 
 VPN_ID=vpn-0cafe0000000lab01
 CGW_ID=cgw-0cafe0000000lab01
@@ -38,6 +45,8 @@ IKE_DH="modp1024 modp2048 modp3072 modp4096 modp6144 modp8192 ecp256 ecp384 ecp5
 ESP_DH="modp1024 modp1536 modp2048 modp3072 modp4096 modp6144 modp8192 ecp256 ecp384 ecp521 modp1024s160 modp2048s224 modp2048s256"
 
 VGW_STARTUP=${VGW_STARTUP:-add}
+VGW_UNIQUE=${VGW_UNIQUE:-replace}
+VGW_ESN=${VGW_ESN:-}
 if [ "${VGW_SHORT:-0}" = 1 ]; then
 	IKE_LIFETIME=300
 	CHILD_LIFETIME=60

@@ -15,8 +15,11 @@ vgw_ike_proposals() {
 	for i in $IKE_INTEG; do prf="$prf prf$i"; done
 	echo "$(_vgw_join $cbc $IKE_INTEG $IKE_DH), $(_vgw_join $gcm $prf $IKE_DH)"
 }
+# vgw_esp_proposals [N]: endpoint N's ESP offer (ESN too if N is in VGW_ESN).
 vgw_esp_proposals() {
-	echo "$(_vgw_join aes128 aes256 $IKE_INTEG $ESP_DH), $(_vgw_join aes128gcm16 aes256gcm16 $ESP_DH)"
+	local esn=""
+	case " $VGW_ESN " in *" ${1:-none} "*) esn="esn noesn" ;; esac
+	echo "$(_vgw_join aes128 aes256 $IKE_INTEG $ESP_DH $esn), $(_vgw_join aes128gcm16 aes256gcm16 $ESP_DH $esn)"
 }
 
 # _vgw_t N VAR: tunnel N's value of VAR (T1_PSK, ...)
@@ -75,7 +78,7 @@ vgw_render() {
 			rand_time = $((REKEY_MARGIN * REKEY_FUZZ / 100))s
 			dpd_delay = ${DPD_DELAY}s
 			keyingtries = 0
-			unique = replace
+			unique = $VGW_UNIQUE
 			local {
 				auth = psk
 				id = $out
@@ -89,7 +92,7 @@ vgw_render() {
 					mode = tunnel
 					local_ts = 0.0.0.0/0
 					remote_ts = 0.0.0.0/0
-					esp_proposals = $(vgw_esp_proposals)
+					esp_proposals = $(vgw_esp_proposals "$n")
 					rekey_time = $((CHILD_LIFETIME - REKEY_MARGIN))s
 					life_time = ${CHILD_LIFETIME}s
 					rand_time = $((REKEY_MARGIN * REKEY_FUZZ / 100))s
@@ -160,6 +163,16 @@ vgw_start() {
 	lab_swanctl "$d" --load-all --file "$d/swanctl.conf" >"$LAB_OUT/$ns/swanctl-load.log" 2>&1 ||
 		{ echo "vgw$n: swanctl --load-all failed:"; cat "$LAB_OUT/$ns/swanctl-load.log"; return 1; }
 	log "vgw$n up ($ln, startup $VGW_STARTUP)"
+}
+
+# vgw_reload N: render endpoint N again (with the switches as they are now)
+# and load its connection into the running charon; existing SAs stay.
+vgw_reload() {
+	local n=$1 d=$LAB_RUN/vgw$1
+	vgw_render "$n" "$d"
+	lab_swanctl "$d" --load-conns --file "$d/swanctl.conf" >>"$LAB_OUT/vgw$n/swanctl-load.log" 2>&1 ||
+		{ echo "vgw$n: swanctl --load-conns failed:"; tail -n 5 "$LAB_OUT/vgw$n/swanctl-load.log"; return 1; }
+	log "vgw$n reloaded (startup $VGW_STARTUP, unique $VGW_UNIQUE, esn '${VGW_ESN}')"
 }
 
 # vgw_start_all: both endpoints, started side by side (charon takes
