@@ -95,7 +95,7 @@ ipsec_child_up(void *arg, struct ike_peer *peer, const struct esp_child_sa *sa,
 		    IKE_INSTALL_UNSUPPORTED : IKE_INSTALL_FAILED;
 	}
 	t->ipsec->kernel_error[0] = '\0';
-	log_debug(t->name, "CHILD SA %08x/%08x %s: %s in the kernel",
+	log_info(t->name, "CHILD SA %08x/%08x %s installed (%s)",
 	    sa->spi_in, sa->spi_out, sa->alg->name,
 	    dirs == IKE_DIR_BOTH ? "both halves" :
 	    dirs == IKE_DIR_IN ? "inbound" : "outbound");

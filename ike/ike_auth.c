@@ -387,8 +387,9 @@ ike_auth_recv_req(struct ike_sa *sa, const struct ike_hdr *h,
 		goto out;
 	ike_sa_established(sa);
 	/* The peer forgot everything: our older SAs are stale. Dropped only
-	 * now, so the kernel always has a CHILD SA to send on. */
-	if (ike_pld_notify(pl, IKEV2_N_INITIAL_CONTACT))
+	 * now, and only when the new CHILD SA is in, so the kernel always has
+	 * one to send on. */
+	if (ike_pld_notify(pl, IKEV2_N_INITIAL_CONTACT) && !child_err)
 		ike_auth_initial_contact(sa);
 	if (kernel_err) {
 		ike_peer_event(peer, IKE_EV_KERNEL, "the kernel refused the "

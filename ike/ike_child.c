@@ -125,8 +125,11 @@ ike_child_release_successor(struct ike_child *old)
 	struct ike_ctx *ctx = old->peer->ctx;
 	struct ike_child *n;
 	struct ike_sa *sa = old->sa;
+	bool refused = false;
 
-	if (sa == NULL)
+	/* A whole IKE SA going away takes the successor along: nothing to
+	 * switch to. */
+	if (sa == NULL || sa->freeing)
 		return;
 	TAILQ_FOREACH(n, &sa->children, entry) {
 		if (n->replaces != old)
@@ -140,18 +143,31 @@ ike_child_release_successor(struct ike_child *old)
 			log_info(n->peer->conf.name, "CHILD SA %08x/%08x: "
 			    "outbound in use", n->spi_in, n->spi_out);
 		} else {
+			/* The peer let go of the old one: without an
+			 * outbound half the new one cannot carry the
+			 * tunnel; it goes, and a fresh one is tried. */
 			log_warn(n->peer->conf.name, "CHILD SA %08x/%08x: "
 			    "kernel refused the outbound half", n->spi_in,
 			    n->spi_out);
+			ike_child_set_state(n, CHILD_S_DELETING,
+			    "outbound half refused");
+			ike_task_add(sa, IKE_REQ_DELETE_CHILD, n->spi_in);
+			refused = true;
 		}
 		ike_child_drop_pending(n);
+	}
+	if (refused) {
+		ike_peer_event(old->peer, IKE_EV_KERNEL, "the kernel refused "
+		    "the outbound half of the new CHILD SA");
+		ike_child_retry_later(old->peer, "the kernel refused the "
+		    "outbound half of the new CHILD SA");
 	}
 }
 
 static void
 ike_child_unlink(struct ike_child *c)
 {
-	struct ike_sa *sa = c->sa;
+	struct ike_sa *sa = c->sa, *o_sa;
 	struct ike_child *o;
 
 	if (sa == NULL) {
@@ -164,8 +180,10 @@ ike_child_unlink(struct ike_child *c)
 		if (o->replaces == c)
 			o->replaces = NULL;
 	}
-	if (sa->x.child == c)
-		sa->x.child = NULL;
+	/* An exchange about it may sit on another SA (moved by a rekey). */
+	TAILQ_FOREACH(o_sa, &c->peer->sas, entry)
+		if (o_sa->x.child == c)
+			o_sa->x.child = NULL;
 	TAILQ_REMOVE(&sa->children, c, entry);
 	c->sa = NULL;
 }
@@ -174,6 +192,9 @@ void
 ike_child_free(struct ike_child *c, bool tell_daemon)
 {
 	ike_child_release_successor(c);
+	/* Its inbound SPI was reserved; never installed, it is released. */
+	if (tell_daemon && !(c->installed & IKE_DIR_IN))
+		ike_spi_release(c->peer, &c->spi_in);
 	if (tell_daemon)
 		ike_child_uninstall(c, IKE_DIR_BOTH);
 	ike_child_unlink(c);
@@ -205,6 +226,7 @@ ike_child_retire(struct ike_child *c)
 		return;
 	ike_child_release_successor(c);
 	ike_child_uninstall(c, IKE_DIR_OUT);
+	ike_child_drop_pending(c);	/* a retired SA never sends */
 	ike_child_set_state(c, CHILD_S_RETIRED, NULL);
 	cgw_timer_cancel(c->rekey_ev);
 	cgw_timer_cancel(c->expire_ev);
@@ -522,11 +544,21 @@ static void
 ike_child_retry_fire(void *arg)
 {
 	struct ike_peer *peer = arg;
-	struct ike_sa *sa = TAILQ_FIRST(&peer->sas);
+	struct ike_sa *sa;
 
-	if (!peer->keep_up || sa == NULL || sa->state != IKE_S_ESTABLISHED ||
-	    ike_peer_usable(peer) || sa->x.kind == IKE_REQ_NEW_CHILD)
+	if (!peer->keep_up || ike_peer_usable(peer))
 		return;
+	TAILQ_FOREACH(sa, &peer->sas, entry)
+		if (sa->state == IKE_S_ESTABLISHED)
+			break;
+	/* No authenticated SA now (one is being set up, or re-initiation
+	 * takes over), or it is busy: look again later, the chain must not
+	 * end here. */
+	if (sa == NULL || sa->x.kind != IKE_REQ_NONE) {
+		cgw_timer_arm(peer->child_retry_ev, peer->child_retry_ms ?
+		    peer->child_retry_ms : peer->ctx->tun.child_retry_min_ms);
+		return;
+	}
 	ike_task_add(sa, IKE_REQ_NEW_CHILD, 0);
 }
 
@@ -563,8 +595,8 @@ ike_child_retry_later(struct ike_peer *peer, const char *why)
 		log_warn(peer->conf.name, "CHILD SA failed %u times: %s; next "
 		    "attempt in %u ms", peer->child_fails, why, ms);
 	} else {
-		log_debug(peer->conf.name, "CHILD SA failed again (%u): next "
-		    "attempt in %u ms", peer->child_fails, ms);
+		log_info(peer->conf.name, "CHILD SA attempt %u failed the same "
+		    "way; next attempt in %u ms", peer->child_fails, ms);
 	}
 	cgw_timer_set(peer->ctx->clock, &peer->child_retry_ev,
 	    ike_child_retry_fire, peer, ms);

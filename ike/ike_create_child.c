@@ -76,8 +76,15 @@ ike_child_rekey_start(struct ike_sa *sa, struct ike_child *c)
 	sa->x.child = c;
 	rc = 0;
 out:
-	if (rc < 0)
+	if (rc < 0) {
+		/* Nothing left the building: try again later, not never. */
 		ike_xchg_end(sa);
+		if (c && c->rekey_ev)
+			cgw_timer_arm(c->rekey_ev, 10000);
+		else
+			ike_child_retry_later(peer, "cannot start a CHILD SA "
+			    "exchange (see the log)");
+	}
 	wbuf_free(&in);
 	wbuf_free(&ke);
 	return rc;
@@ -150,9 +157,16 @@ ike_child_rekey_resp(struct ike_sa *sa, struct ike_payloads *pl)
 	}
 	nc = ike_child_new(sa, sa->x.spi_in, (uint32_t)pl->props[0].spi,
 	    &cs, true);
-	sa->x.spi_in = 0;
 	if (nc == NULL)
 		goto done;
+	sa->x.spi_in = 0;
+	if (sa->x.kind == IKE_REQ_REKEY_CHILD && old == NULL) {
+		/* The SA we rekeyed is gone meanwhile: the new one is not
+		 * wanted, the peer is told. */
+		ike_child_set_state(nc, CHILD_S_DELETING, "rekeyed SA gone");
+		ike_task_add(sa, IKE_REQ_DELETE_CHILD, nc->spi_in);
+		goto done;
+	}
 	ike_child_ts(sa, old, &nc->ts_local, &nc->ts_remote);
 	ike_nonce_min(sa->x.nonce, IKE_NONCE_LEN, pl->nonce, pl->nonce_len,
 	    nc->nonce_min, &nc->nonce_min_len);
@@ -184,8 +198,9 @@ ike_child_rekey_resp(struct ike_sa *sa, struct ike_payloads *pl)
 		}
 		log_info(peer->conf.name, "simultaneous CHILD rekey: peer's "
 		    "%08x is redundant", theirs->spi_in);
-		/* It never sends: the peer deletes it. */
+		/* It never sends and is not rekeyed: the peer deletes it. */
 		theirs->replaces = NULL;
+		ike_child_set_state(theirs, CHILD_S_REKEYED, "redundant");
 	}
 	if (old) {
 		ike_child_set_state(old, CHILD_S_REKEYED, NULL);
@@ -230,6 +245,11 @@ ike_ike_rekey_start(struct ike_sa *sa)
 	rc = ike_send_request(sa, IKE_REQ_REKEY_IKE,
 	    IKEV2_EXCH_CREATE_CHILD_SA, &b);
 out:
+	if (rc < 0) {
+		ike_xchg_end(sa);
+		if (sa->rekey_ev)
+			cgw_timer_arm(sa->rekey_ev, 10000);
+	}
 	wbuf_free(&in);
 	wbuf_free(&ke);
 	return rc;
@@ -276,7 +296,7 @@ ike_rekey_new_sa(struct ike_sa *old, bool initiator, uint64_t spi_i,
 }
 
 /* The CHILD SAs, and what was queued for them, go to the new IKE SA. */
-static void
+void
 ike_move_children(struct ike_sa *from, struct ike_sa *to)
 {
 	struct ike_child *c;

@@ -427,6 +427,10 @@ ike_init_recv_req(struct ike_sock *s, const struct ike_hdr *h,
 	}
 	if ((sa = ike_sa_new(peer, false)) == NULL)
 		goto out;
+	/* Last in the list: a half-open SA (maybe spoofed) must never look
+	 * like the peer's current one. */
+	TAILQ_REMOVE(&peer->sas, sa, entry);
+	TAILQ_INSERT_TAIL(&peer->sas, sa, entry);
 	sa->sock = s;
 	sa->remote = *from;
 	sa->remote_port = port;

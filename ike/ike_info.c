@@ -101,6 +101,29 @@ static void
 ike_info_ike_gone(struct ike_sa *sa, const char *why)
 {
 	struct ike_child *c;
+	struct ike_sa *o;
+
+	/*
+	 * Both ends rekeyed the IKE SA at once and we took the peer's new SA
+	 * as our successor while our own request was still unanswered; the
+	 * peer then judged that SA redundant (2.8.1) and deleted it. Its
+	 * CHILD SAs are not the peer's to delete with it: they go back to
+	 * the predecessor, which our answered request replaces in turn.
+	 */
+	TAILQ_FOREACH(o, &sa->peer->sas, entry)
+		if (o != sa && o->replaced_by == sa && o->state == IKE_S_REKEYED)
+			break;
+	if (o != NULL) {
+		log_info(sa->peer->conf.name, "peer deleted IKE SA "
+		    "%016llx/%016llx as redundant: its CHILD SAs stay",
+		    (unsigned long long)sa->spi_i,
+		    (unsigned long long)sa->spi_r);
+		ike_move_children(sa, o);
+		o->replaced_by = NULL;
+		ike_sa_set_state(sa, IKE_S_DEAD, why);
+		ike_sa_free(sa);
+		return;
+	}
 
 	if (sa->replaced_by || sa->redundant) {
 		log_info(sa->peer->conf.name, "%s IKE SA %016llx/%016llx "

@@ -345,6 +345,7 @@ struct ike_sa {
 	size_t			 nonce_min_len;
 	struct ike_sa		*replaced_by;	/* rekeyed into */
 	bool			 redundant;	/* both ends set one up: going */
+	bool			 freeing;	/* in ike_sa_free */
 };
 TAILQ_HEAD(ike_sas, ike_sa);
 
@@ -510,6 +511,8 @@ void	ike_auth_recv_resp(struct ike_sa *, const struct ike_hdr *,
 /* c NULL: a new CHILD SA (no REKEY_SA). */
 int	ike_child_rekey_start(struct ike_sa *, struct ike_child *);
 int	ike_ike_rekey_start(struct ike_sa *);
+/* The CHILD SAs of `from`, and the tasks queued for them, go to `to`. */
+void	ike_move_children(struct ike_sa *from, struct ike_sa *to);
 void	ike_create_recv_req(struct ike_sa *, const struct ike_hdr *,
 	    struct ike_payloads *);
 void	ike_create_recv_resp(struct ike_sa *, const struct ike_hdr *,

@@ -189,9 +189,15 @@ ike_sa_free(struct ike_sa *sa)
 	struct ike_peer *peer = sa->peer;
 	struct ike_child *c;
 	struct ike_task *t;
+	struct ike_sa *o;
 
+	sa->freeing = true;
 	if (sa->state == IKE_S_INIT_RCVD && peer->ctx->halfopen > 0)
 		peer->ctx->halfopen--;
+	/* Nothing may point at it afterwards (a rekey collision's loser). */
+	TAILQ_FOREACH(o, &peer->sas, entry)
+		if (o->replaced_by == sa)
+			o->replaced_by = NULL;
 	while ((c = TAILQ_FIRST(&sa->children)))
 		ike_child_free(c, true);
 	while ((t = TAILQ_FIRST(&sa->tasks))) {

@@ -443,6 +443,7 @@ ike_recv(struct ike_sock *s, const uint8_t *p, size_t len,
 	 * it proved to come from the peer: a forged one would otherwise buy
 	 * an attacker a larger answer sent wherever it likes. */
 	if (retransmit) {
+		sa->last_rx = ike_now(ctx);	/* the peer lives */
 		ike_sock_send(sa, sa->resp_msg.p, sa->resp_msg.len);
 		goto out;
 	}

@@ -73,6 +73,16 @@ pair_child_up(void *arg, struct ike_peer *p, const struct esp_child_sa *sa,
 }
 
 static void
+pair_release_spi(void *arg, struct ike_peer *p, uint32_t spi)
+{
+	struct pair_side *s = arg;
+
+	(void)p;
+	(void)spi;
+	s->released++;
+}
+
+static void
 pair_child_down(void *arg, struct ike_peer *p, uint32_t spi_in,
     uint32_t spi_out, const struct cgw_addr *remote, unsigned dirs)
 {
@@ -110,6 +120,7 @@ static const struct ike_callbacks pair_cbs = {
 	.child_up = pair_child_up,
 	.child_down = pair_child_down,
 	.peer_state = pair_peer_state,
+	.release_spi = pair_release_spi,
 };
 
 /* ---- the wire ----------------------------------------------------------- */

@@ -49,6 +49,7 @@ struct pair_side {
 	/* What child_up answers: 0, or an IKE_INSTALL_* refusal. */
 	int			 refuse_install;
 	unsigned		 refused;	/* child_up calls refused */
+	unsigned		 released;	/* release_spi calls */
 };
 
 /* A datagram on its way, as on the wire. */

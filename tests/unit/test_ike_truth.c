@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "ike/ike.h"
+#include "ike/ike_local.h"
 #include "lib/ikev2_const.h"
 #include "tests/unit/ike_pair.h"
 
@@ -74,6 +75,12 @@ both_up(struct ike_pair *p)
 {
 	return p->a.nsa == 1 && p->b.nsa == 1 && ike_peer_usable(p->a.peer) &&
 	    ike_peer_usable(p->b.peer);
+}
+
+static bool
+settled(struct ike_pair *p)
+{
+	return both_up(p) && n_ike(&p->a) == 1 && n_ike(&p->b) == 1;
 }
 
 static void
@@ -156,7 +163,94 @@ test_initiator_kernel_refusal(void **state)
 	assert_true(pair_run_until(&P, both_up, 5000));
 	assert_one_pair();
 	assert_int_equal(P.a.ev[IKE_EV_UP], 1);
+	/* Every reserved SPI is in the kernel or was given back. */
+	pair_advance(&P, 1000);
+	assert_int_equal(P.a.spis, P.a.released + P.a.nsa);
 	pair_free(&P);
+}
+
+/*
+ * A half-open SA (an IKE_SA_INIT from the peer's address, maybe spoofed)
+ * neither becomes the peer's "current" SA nor stops the CHILD SA retries.
+ */
+static void
+test_halfopen_keeps_child_retries(void **state)
+{
+	struct conf_opts a = { .initiate = true }, b = { .other_esp = true };
+	struct ike_status st;
+	struct ike_sa *h;
+	unsigned before;
+
+	(void)state;
+	setup_ab(&a, &b);
+	pair_advance(&P, 2000);
+	h = ike_sa_new(P.a.peer, false);	/* what ike_init_recv_req makes */
+	TAILQ_REMOVE(&P.a.peer->sas, h, entry);
+	TAILQ_INSERT_TAIL(&P.a.peer->sas, h, entry);
+	h->spi_i = 0x1234;
+	ike_sa_set_state(h, IKE_S_INIT_RCVD, "test");
+	ike_peer_status(P.a.peer, &st);
+	assert_string_equal(st.state, "established");
+	before = P.a.ev[IKE_EV_NO_PROPOSAL];
+	pair_advance(&P, 4000);
+	assert_true(P.a.ev[IKE_EV_NO_PROPOSAL] > before);
+	before = P.a.ev[IKE_EV_NO_PROPOSAL];
+	pair_advance(&P, 10000);		/* the half-open SA expired */
+	assert_true(P.a.ev[IKE_EV_NO_PROPOSAL] > before);
+	pair_free(&P);
+}
+
+static int
+queued_to(bool response, struct pair_side *to)
+{
+	for (size_t i = 0; i < pair_queued(&P); i++) {
+		const struct pair_dgram *d = pair_peek(&P, i);
+
+		if (pair_is_response(d) == response && d->to == to)
+			return (int)i;
+	}
+	return -1;
+}
+
+static void
+deliver_first(bool response, struct pair_side *to)
+{
+	int i = queued_to(response, to);
+
+	assert_true(i >= 0);
+	pair_swap(&P, 0, (size_t)i);
+	assert_true(pair_step(&P));
+}
+
+/*
+ * Both ends rekey the IKE SA at once and the answer to ours is lost: the
+ * peer deletes the SA it judged redundant, which we had already taken as
+ * our successor. Nothing may point at it afterwards (a use-after-free
+ * before), and the tunnel ends up with one IKE SA and one CHILD pair.
+ */
+static void
+test_ike_rekey_collision_lost_answer(void **state)
+{
+	struct conf_opts a = { .initiate = true }, b = { 0 };
+	int round;
+
+	(void)state;
+	for (round = 0; round < 8; round++) {
+		setup_ab(&a, &b);
+		assert_true(pair_run_until(&P, both_up, 2000));
+		pair_advance(&P, 500);
+		assert_int_equal(ike_peer_rekey_ike(P.a.peer), 0);
+		assert_int_equal(ike_peer_rekey_ike(P.b.peer), 0);
+		pair_kick(&P);
+		deliver_first(false, &P.b);
+		deliver_first(false, &P.a);
+		pair_drop(&P, (size_t)queued_to(true, &P.a));
+		deliver_first(true, &P.b);
+		assert_true(pair_run_until(&P, settled, 10000));
+		pair_advance(&P, 1000);
+		assert_one_pair();
+		pair_free(&P);
+	}
 }
 
 /*
@@ -187,12 +281,6 @@ test_refused_child_backs_off(void **state)
 	assert_int_equal(n_ike(&P.b), 1);
 	assert_int_equal(P.a.nsa, 0);
 	pair_free(&P);
-}
-
-static bool
-settled(struct ike_pair *p)
-{
-	return both_up(p) && n_ike(&p->a) == 1 && n_ike(&p->b) == 1;
 }
 
 /*
@@ -393,6 +481,8 @@ main(void)
 		cmocka_unit_test(test_responder_kernel_refusal),
 		cmocka_unit_test(test_initiator_kernel_refusal),
 		cmocka_unit_test(test_refused_child_backs_off),
+		cmocka_unit_test(test_halfopen_keeps_child_retries),
+		cmocka_unit_test(test_ike_rekey_collision_lost_answer),
 		cmocka_unit_test(test_both_initiate),
 		cmocka_unit_test(test_both_initiate_peer_first),
 		cmocka_unit_test(test_initial_contact_after_dpd),
