@@ -13,8 +13,9 @@
 #     has t1 back, vgw1 must hold one IKE SA and one CHILD SA, 5 s and 30 s
 #     later, and cgwd's new IKE_AUTH must carry INITIAL_CONTACT (RFC 7296
 #     2.4), which is what lets the peer drop the stale SA.
-#  c. rekey-late-switch: netem delays vgw1's outside egress by 100 ms, so
-#     what vgw1 sent on an old SA is still in flight when cgwd deletes it;
+#  c. rekey-late-switch: netem delays vgw1's ESP (not its IKE) by 100 ms,
+#     so what vgw1 sent on an old SA is still in flight when cgwd's DELETE
+#     exchange for it completes;
 #     25 pings/s LAN -> VPC (both ways over t1) across 3 `cgwctl tunnel
 #     rekey`s: no ping lost, one CHILD pair per tunnel afterwards.
 #  d. kernel-refusal: ESN with AES-CBC needs the kernel's authencesn
@@ -27,9 +28,9 @@
 #     and its kernel refuses: NO_PROPOSAL_CHOSEN), and once vgw1 initiates
 #     itself (cgwd the responder: cgwd's kernel refuses first). Sampled
 #     every second: t1 must never show `up` or a CHILD SA the kernel lacks;
-#     cgwd retries with growing delays; t2 is untouched; with the module
-#     allowed again t1 recovers (ESN CHILD SA) within 45 s (cgwd's
-#     longest re-initiation delay is 30 s).
+#     cgwd retries (the IKE SA kept, a new CHILD SA each time, or a new IKE
+#     SA) with growing delays; t2 is untouched; with the module allowed
+#     again t1 recovers (ESN CHILD SA) within 45 s.
 #
 # The emulator runs with VGW_UNIQUE=no: its default (replace) deletes an
 # old IKE SA whenever a new one with the CGW's ID comes up, which would
@@ -265,8 +266,10 @@ else
 	[ -n "$vinit" ] && wait "$vinit" 2>/dev/null
 	new=$(tail -n +"$((L0 + 1))" "$LAB_OUT/cgw/cgwd.log")
 	vnew=$(tail -n +"$((V0 + 1))" "$LAB_OUT/vgw1/charon.log")
-	tries=$(echo "$new" | grep -c 't1: initiating IKE SA')
-	delays=$(echo "$new" | sed -n 's/.*t1: re-initiating in \([0-9]*\) ms.*/\1/p' | paste -sd, -)
+	# Attempts: a new IKE SA, or (the IKE SA kept) a new CHILD SA on it;
+	# delays: IKE re-initiation and CHILD retry backoff alike.
+	tries=$(echo "$new" | grep -cE 't1: (initiating IKE SA|creating a CHILD SA)')
+	delays=$(echo "$new" | sed -n -E 's/.*t1: .*(re-initiating|next|next attempt) in ([0-9]+) ms.*/\2/p' | paste -sd, -)
 	k_cgw=$(echo "$new" | grep -c 't1: cannot install')
 	# From the log as well (cgwd cannot answer while a kernel call waits
 	# for modprobe, so samples miss short windows): a CHILD SA the IKE
