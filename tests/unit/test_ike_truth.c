@@ -358,6 +358,33 @@ b_has_two(struct ike_pair *p)
 }
 
 /*
+ * The peer deletes the tunnel's only CHILD SA: the tunnel is no longer up
+ * (CHILD_DOWN, not usable) although the IKE SA lives, and the side that
+ * set the IKE SA up makes a new CHILD SA.
+ */
+static void
+test_peer_deletes_child(void **state)
+{
+	struct conf_opts a = { .initiate = true }, b = { 0 };
+	struct ike_sa *sb;
+
+	(void)state;
+	setup_ab(&a, &b);
+	assert_true(pair_run_until(&P, both_up, 2000));
+	sb = TAILQ_FIRST(&P.b.peer->sas);
+	ike_task_add(sb, IKE_REQ_DELETE_CHILD, TAILQ_FIRST(&sb->children)->spi_in);
+	pair_run(&P);
+	assert_int_equal(P.a.ev[IKE_EV_CHILD_DOWN], 1);
+	assert_false(P.a.usable_at_ev[IKE_EV_CHILD_DOWN]);
+	assert_int_equal(n_ike(&P.a), 1);
+	assert_true(pair_run_until(&P, both_up, 2000));
+	pair_advance(&P, 200);
+	assert_one_pair();
+	assert_int_equal(P.a.ev[IKE_EV_UP], 1);
+	pair_free(&P);
+}
+
+/*
  * Make-before-break in both roles. The responder of a rekey puts the new
  * inbound half in before it answers and its outbound half only once the
  * initiator deleted the old SA; both keep the old inbound half a while
@@ -486,6 +513,7 @@ main(void)
 		cmocka_unit_test(test_both_initiate),
 		cmocka_unit_test(test_both_initiate_peer_first),
 		cmocka_unit_test(test_initial_contact_after_dpd),
+		cmocka_unit_test(test_peer_deletes_child),
 		cmocka_unit_test(test_rekey_halves_order),
 		cmocka_unit_test(test_forged_retransmission),
 		cmocka_unit_test(test_unauthenticated_attempts_change_nothing),
