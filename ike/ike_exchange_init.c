@@ -14,6 +14,7 @@
 #include <openssl/evp.h>
 
 #include "ike/ike_local.h"
+#include "lib/clock.h"
 #include "lib/log.h"
 
 int
@@ -351,6 +352,68 @@ ike_peer_by_addr(struct ike_ctx *ctx, const struct cgw_addr *a)
 	return NULL;
 }
 
+static void	ike_halfopen_evict_oldest(struct ike_ctx *);
+
+/*
+ * Whether a new half-open SA may cost us a DH computation now. Floods
+ * come from a configured peer's address (spoofed, or cookie-echoing from
+ * the path): each peer gets at most `halfopen_per_peer` half-open SAs and
+ * `dh_per_s` DH computations a second, so one address cannot starve the
+ * others; and the whole table is bounded, the oldest half-open SA making
+ * room for the newest.
+ */
+static bool
+ike_init_admit(struct ike_peer *peer)
+{
+	struct ike_ctx *ctx = peer->ctx;
+	const struct ike_tunables *t = &ctx->tun;
+	uint64_t now = cgw_clock_now_ms(ctx->clock);
+	double burst = 2.0 * t->dh_per_s;
+
+	if (peer->halfopen >= t->halfopen_per_peer) {
+		log_warn_rl(peer->conf.name, "%u half-open IKE SAs from the "
+		    "peer's address already: IKE_SA_INIT dropped",
+		    peer->halfopen);
+		return false;
+	}
+	if (peer->dh_at_ms == 0)
+		peer->dh_tokens = burst;
+	else
+		peer->dh_tokens += (double)(now - peer->dh_at_ms) *
+		    t->dh_per_s / 1000.0;
+	if (peer->dh_tokens > burst)
+		peer->dh_tokens = burst;
+	peer->dh_at_ms = now;
+	if (peer->dh_tokens < 1.0) {
+		log_warn_rl(peer->conf.name, "more than %u IKE_SA_INIT a second "
+		    "from the peer's address: dropped", t->dh_per_s);
+		return false;
+	}
+	peer->dh_tokens -= 1.0;
+	if (ctx->halfopen >= t->halfopen_max)
+		ike_halfopen_evict_oldest(ctx);
+	return true;
+}
+
+/* The oldest half-open SA of all peers goes (bounded table). */
+static void
+ike_halfopen_evict_oldest(struct ike_ctx *ctx)
+{
+	struct ike_peer *peer;
+	struct ike_sa *sa, *old = NULL;
+
+	TAILQ_FOREACH(peer, &ctx->peers, entry)
+		TAILQ_FOREACH(sa, &peer->sas, entry)
+			if (sa->state == IKE_S_INIT_RCVD &&
+			    (old == NULL || sa->created_ms < old->created_ms))
+				old = sa;
+	if (old == NULL)
+		return;
+	log_warn_rl(NULL, "ike: half-open table full (%u): the oldest "
+	    "half-open IKE SA makes room", ctx->tun.halfopen_max);
+	ike_sa_free(old);
+}
+
 void
 ike_init_recv_req(struct ike_sock *s, const struct ike_hdr *h,
     const uint8_t *p, size_t len, const struct cgw_addr *from, uint16_t port)
@@ -418,13 +481,15 @@ ike_init_recv_req(struct ike_sock *s, const struct ike_hdr *h,
 	if (pl->ke_group != suite.dh || !ike_dh_supported(suite.dh)) {
 		uint8_t g[2] = { (uint8_t)(suite.dh >> 8), (uint8_t)suite.dh };
 
-		log_info(peer->conf.name, "asking peer for DH group %s "
+		log_info_rl(peer->conf.name, "asking peer for DH group %s "
 		    "(INVALID_KE_PAYLOAD)", ike_xform_name(IKEV2_XFORM_DH,
 		    suite.dh));
 		ike_send_plain_notify(s, h, from, port,
 		    IKEV2_N_INVALID_KE_PAYLOAD, g, 2);
 		goto out;
 	}
+	if (!ike_init_admit(peer))
+		goto out;
 	if ((sa = ike_sa_new(peer, false)) == NULL)
 		goto out;
 	/* Last in the list: a half-open SA (maybe spoofed) must never look

@@ -25,6 +25,9 @@ struct event;
 #define IKE_MAX_TS		4
 #define IKE_MAX_SOCKS		32	/* 500 + 4500 for each of CGWD_MAX_IKE_ADDRS */
 #define IKE_MAX_MSG		65535
+#define IKE_READ_BATCH		64	/* datagrams a socket turn */
+#define IKE_DEFER_MAX		2048	/* an IKE_SA_INIT held back that long */
+#define IKE_RCVBUF		(4 << 20)
 #define IKE_COOKIE_LEN		(1 + 32)
 
 /* ---- names (ikev2_names.c) --------------------------------------- */
@@ -185,6 +188,7 @@ bool	ike_prop_has_dh(const struct ike_prop *, size_t, uint16_t group);
 /* ---- the engine ---------------------------------------------------- */
 struct ike_sock {
 	int		 fd;		/* -1 with a send hook */
+	uint32_t	 rx_dropped;	/* the kernel's SO_RXQ_OVFL count */
 	bool		 open;		/* false once its address went away */
 	struct event	*ev;
 	bool		 natt;		/* 4500: non-ESP marker */
@@ -331,6 +335,7 @@ struct ike_sa {
 
 	struct ike_children	 children;
 	time_t			 created;
+	uint64_t		 created_ms;	/* the oldest half-open goes first */
 	time_t			 rekey_at;
 	time_t			 last_rx;
 	uint64_t		 dpd_bytes;	/* ESP bytes in at the last check */
@@ -369,6 +374,11 @@ struct ike_peer {
 	unsigned		 child_retry_ms;
 	unsigned		 child_fails;
 	char			 child_fail_why[160];
+	/* Unauthenticated work it costs us: half-open SAs from its address
+	 * and a token bucket for their DH computations. */
+	unsigned		 halfopen;
+	double			 dh_tokens;
+	uint64_t		 dh_at_ms;
 	/* Both ends initiated: pick one IKE SA once things settled. */
 	struct cgw_timer	*dup_ev;
 	struct ike_prop		 ike_props[CONF_MAX_PROPOSALS];
@@ -377,6 +387,15 @@ struct ike_peer {
 	size_t			 n_esp_props;
 };
 TAILQ_HEAD(ike_peers, ike_peer);
+
+/* An IKE_SA_INIT request held back until the batch's other datagrams
+ * were handled. */
+struct ike_deferred {
+	uint8_t		 p[IKE_DEFER_MAX];
+	size_t		 len;
+	struct cgw_addr	 from;
+	uint16_t	 port;
+};
 
 struct ike_ctx {
 	struct event_base	*base;
@@ -391,6 +410,8 @@ struct ike_ctx {
 	struct ike_peers	 peers;
 	uint8_t			 cookie_secret[32];
 	unsigned		 halfopen;
+	struct ike_deferred	*defer;		/* IKE_READ_BATCH of them */
+	uint64_t		 rx_dropped;	/* datagrams the kernel dropped */
 };
 
 /* ike_sock.c */
@@ -447,6 +468,7 @@ struct ike_sa	*ike_sa_find(struct ike_ctx *, uint64_t spi_i, uint64_t spi_r,
 struct ike_sa	*ike_sa_find_halfopen(struct ike_ctx *, uint64_t spi_i,
 		    const struct cgw_addr *);
 void		 ike_peer_schedule_reinit(struct ike_peer *);
+void		 ike_halfopen_count(struct ike_peer *, int delta);
 /* Another IKE SA of the peer is authenticated (no INITIAL_CONTACT). */
 bool		 ike_peer_has_other_sa(const struct ike_sa *);
 void		 ike_peer_event(struct ike_peer *, enum ike_peer_event, const char *);

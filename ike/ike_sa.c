@@ -83,6 +83,21 @@ ike_peer_event(struct ike_peer *peer, enum ike_peer_event ev,
 		ctx->cb.peer_state(ctx->cbarg, peer, ev, reason);
 }
 
+/* Half-open SAs, in all and per peer (they are what a flood makes). */
+void
+ike_halfopen_count(struct ike_peer *peer, int delta)
+{
+	if (delta > 0) {
+		peer->ctx->halfopen++;
+		peer->halfopen++;
+	} else {
+		if (peer->ctx->halfopen > 0)
+			peer->ctx->halfopen--;
+		if (peer->halfopen > 0)
+			peer->halfopen--;
+	}
+}
+
 /* Which transitions exist (an SA made by a rekey starts established). */
 static const uint8_t ike_sa_next[] = {
 	[IKE_S_IDLE]		= 1u << IKE_S_INIT_SENT | 1u << IKE_S_INIT_RCVD |
@@ -116,10 +131,10 @@ ike_sa_set_state(struct ike_sa *sa, enum ike_sa_state st, const char *why)
 	    (unsigned long long)sa->spi_i, (unsigned long long)sa->spi_r,
 	    ike_sa_state_name(sa->state), ike_sa_state_name(st),
 	    why ? ": " : "", why ? why : "");
-	if (sa->state == IKE_S_INIT_RCVD && sa->peer->ctx->halfopen > 0)
-		sa->peer->ctx->halfopen--;
+	if (sa->state == IKE_S_INIT_RCVD)
+		ike_halfopen_count(sa->peer, -1);
 	if (st == IKE_S_INIT_RCVD)
-		sa->peer->ctx->halfopen++;
+		ike_halfopen_count(sa->peer, 1);
 	sa->state = st;
 	return 0;
 }
@@ -169,6 +184,7 @@ ike_sa_new(struct ike_peer *peer, bool initiator)
 	    IKEV2_PORT;
 	sa->sock = ike_sock_pick(peer->ctx, &peer->conf.local, false);
 	sa->created = ike_now(peer->ctx);
+	sa->created_ms = cgw_clock_now_ms(peer->ctx->clock);
 	sa->last_rx = sa->created;
 	TAILQ_INSERT_HEAD(&peer->sas, sa, entry);
 	ike_timer_set(sa, &sa->halfopen_ev, ike_halfopen_fire,
@@ -192,8 +208,8 @@ ike_sa_free(struct ike_sa *sa)
 	struct ike_sa *o;
 
 	sa->freeing = true;
-	if (sa->state == IKE_S_INIT_RCVD && peer->ctx->halfopen > 0)
-		peer->ctx->halfopen--;
+	if (sa->state == IKE_S_INIT_RCVD)
+		ike_halfopen_count(peer, -1);
 	/* Nothing may point at it afterwards (a rekey collision's loser). */
 	TAILQ_FOREACH(o, &peer->sas, entry)
 		if (o->replaced_by == sa)
@@ -631,10 +647,15 @@ ike_ctx_new_with(struct event_base *base, const struct ike_callbacks *cb,
 	ctx->cbarg = cbarg;
 	TAILQ_INIT(&ctx->peers);
 	ike_ctx_set_tunables(ctx, NULL);
+	/* Held-back IKE_SA_INIT requests only come from real sockets. */
+	if (ctx->io.send == NULL)
+		ctx->defer = calloc(IKE_READ_BATCH, sizeof(*ctx->defer));
 	if (ctx->clock == NULL || (ctx->io.send == NULL && base == NULL) ||
+	    (ctx->io.send == NULL && ctx->defer == NULL) ||
 	    ike_random(ctx->cookie_secret, sizeof(ctx->cookie_secret)) < 0) {
 		if (ctx->own_clock)
 			cgw_clock_free(ctx->clock);
+		free(ctx->defer);
 		free(ctx);
 		return NULL;
 	}
@@ -662,7 +683,13 @@ ike_ctx_set_tunables(struct ike_ctx *ctx, const struct ike_tunables *t)
 	if (!d.natt_keepalive_s)
 		d.natt_keepalive_s = 20;
 	if (!d.cookie_threshold)
-		d.cookie_threshold = 64;
+		d.cookie_threshold = 10;
+	if (!d.halfopen_per_peer)
+		d.halfopen_per_peer = 5;
+	if (!d.halfopen_max)
+		d.halfopen_max = 1024;
+	if (!d.dh_per_s)
+		d.dh_per_s = 5;
 	if (!d.child_retry_min_ms)
 		d.child_retry_min_ms = 2000;
 	if (!d.child_retry_max_ms)
@@ -687,6 +714,7 @@ ike_ctx_free(struct ike_ctx *ctx)
 	if (ctx->own_clock)
 		cgw_clock_free(ctx->clock);
 	OPENSSL_cleanse(ctx->cookie_secret, sizeof(ctx->cookie_secret));
+	free(ctx->defer);
 	free(ctx);
 }
 

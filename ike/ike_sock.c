@@ -38,29 +38,95 @@ ike_sock_input(struct ike_sock *s, const uint8_t *p, size_t n,
 
 static void	ike_sock_close(struct ike_sock *);
 
+/* A request that would open a new IKE SA: the work a flood asks for. */
+static bool
+ike_sock_is_init(const struct ike_sock *s, const uint8_t *p, size_t n)
+{
+	if (s->natt) {
+		if (n < 4 || memcmp(p, "\0\0\0\0", 4) != 0)
+			return false;
+		p += 4;
+		n -= 4;
+	}
+	return n >= IKEV2_HDR_LEN && p[18] == IKEV2_EXCH_IKE_SA_INIT &&
+	    (p[19] & IKEV2_FLAG_RESPONSE) == 0 &&
+	    memcmp(p + 8, "\0\0\0\0\0\0\0\0", 8) == 0;
+}
+
+/*
+ * Up to IKE_READ_BATCH datagrams a turn. Requests for new IKE SAs wait
+ * until the rest of the batch (existing SAs: DPD, rekeys, DELETEs) has
+ * been handled, so a flood of IKE_SA_INIT cannot starve the tunnels that
+ * are up. The kernel's count of datagrams dropped for a full receive
+ * buffer (SO_RXQ_OVFL) is kept and reported.
+ */
 static void
 ike_sock_read(evutil_socket_t fd, short what, void *arg)
 {
 	struct ike_sock *s = arg;
+	struct ike_ctx *ctx = s->ctx;
 	uint8_t buf[IKE_MAX_MSG];
+	union {
+		struct cmsghdr	h;
+		uint8_t		b[CMSG_SPACE(sizeof(uint32_t))];
+	} cm;
 	struct sockaddr_storage ss;
-	socklen_t sl;
+	struct iovec iov = { buf, sizeof(buf) };
+	struct msghdr mh;
+	struct cmsghdr *c;
 	ssize_t n;
 	struct cgw_addr from;
 	uint16_t port;
+	size_t nd = 0;
 
 	(void)what;
-	for (int i = 0; i < 64; i++) {
-		sl = sizeof(ss);
-		n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&ss, &sl);
+	for (int i = 0; i < IKE_READ_BATCH; i++) {
+		memset(&mh, 0, sizeof(mh));
+		mh.msg_name = &ss;
+		mh.msg_namelen = sizeof(ss);
+		mh.msg_iov = &iov;
+		mh.msg_iovlen = 1;
+		mh.msg_control = cm.b;
+		mh.msg_controllen = sizeof(cm.b);
+		n = recvmsg(fd, &mh, 0);
 		if (n < 0) {
 			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
-				log_warn(NULL, "ike: recvfrom: %s", strerror(errno));
-			return;
+				log_warn_rl(NULL, "ike: recvmsg: %s", strerror(errno));
+			break;
 		}
-		if (addr_from_sockaddr(&from, &port, (struct sockaddr *)&ss))
-			ike_sock_input(s, buf, (size_t)n, &from, port);
+		for (c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
+			if (c->cmsg_level == SOL_SOCKET &&
+			    c->cmsg_type == SO_RXQ_OVFL &&
+			    c->cmsg_len >= CMSG_LEN(sizeof(uint32_t))) {
+				uint32_t d;
+
+				memcpy(&d, CMSG_DATA(c), sizeof(d));
+				if (d != s->rx_dropped) {
+					ctx->rx_dropped += d - s->rx_dropped;
+					s->rx_dropped = d;
+					log_warn_rl(NULL, "ike: the kernel dropped "
+					    "datagrams for a full receive buffer "
+					    "(%llu so far)",
+					    (unsigned long long)ctx->rx_dropped);
+				}
+			}
+		if (!addr_from_sockaddr(&from, &port, (struct sockaddr *)&ss))
+			continue;
+		if (ike_sock_is_init(s, buf, (size_t)n) && (size_t)n <=
+		    IKE_DEFER_MAX && nd < IKE_READ_BATCH && ctx->defer != NULL) {
+			struct ike_deferred *d = &ctx->defer[nd++];
+
+			memcpy(d->p, buf, (size_t)n);
+			d->len = (size_t)n;
+			d->from = from;
+			d->port = port;
+			continue;
+		}
+		ike_sock_input(s, buf, (size_t)n, &from, port);
 	}
+	for (size_t i = 0; i < nd; i++)
+		ike_sock_input(s, ctx->defer[i].p, ctx->defer[i].len,
+		    &ctx->defer[i].from, ctx->defer[i].port);
 }
 
 int
@@ -140,7 +206,7 @@ ike_sock_open(struct ike_ctx *ctx, const struct cgw_addr *local, uint16_t port,
 	socklen_t sl;
 	struct cgw_addr any, bound;
 	uint16_t bport;
-	int fd, on = 1;
+	int fd, on = 1, rcvbuf = IKE_RCVBUF;
 
 	if (!addr_is_set(local)) {
 		memset(&any, 0, sizeof(any));
@@ -155,6 +221,13 @@ ike_sock_open(struct ike_ctx *ctx, const struct cgw_addr *local, uint16_t port,
 		return NULL;
 	}
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+	/* Room for a flood to be counted rather than to push out the
+	 * tunnels' own messages; FORCE needs CAP_NET_ADMIN, else the
+	 * sysctl-capped size. */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
+	    sizeof(rcvbuf)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &on, sizeof(on));
 	sl = addr_to_sockaddr(local, port, &ss);
 	if (bind(fd, (struct sockaddr *)&ss, sl) < 0) {
 		char a[CGW_ADDRSTRLEN];

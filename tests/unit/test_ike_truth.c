@@ -501,6 +501,105 @@ test_unauthenticated_attempts_change_nothing(void **state)
 	pair_free(&P);
 }
 
+/* B's first IKE_SA_INIT, taken off the wire before A sees it. */
+static size_t
+capture_init(uint8_t *buf, size_t len)
+{
+	struct conf_opts a = { 0 }, b = { .initiate = true };
+	const struct pair_dgram *d;
+
+	pair_init(&P);
+	add_peer(&P.a, &a);
+	add_peer(&P.b, &b);
+	pair_kick(&P);
+	assert_int_equal(pair_queued(&P), 1);
+	d = pair_peek(&P, 0);
+	assert_int_equal(pair_exch(d), IKEV2_EXCH_IKE_SA_INIT);
+	assert_true(d->len <= len);
+	memcpy(buf, d->p, d->len);
+	len = d->len;
+	pair_drop(&P, 0);
+	ike_peer_terminate(P.b.peer);		/* B stays quiet from now on */
+	return len;
+}
+
+/* The same request under initiator SPI `spi`, from the peer's address. */
+static void
+inject_init(uint8_t *buf, size_t len, uint64_t spi)
+{
+	for (int i = 0; i < 8; i++)
+		buf[i] = (uint8_t)(spi >> (56 - 8 * i));
+	ike_ctx_input(P.a.ctx, &P.a.addr, P.a.port, &P.b.addr, P.b.port, buf,
+	    len);
+}
+
+static void
+flood_tunables(unsigned cookies, unsigned per_peer, unsigned max,
+    unsigned dh_per_s)
+{
+	struct ike_tunables t;
+
+	pair_tunables(&t);
+	t.cookie_threshold = cookies;
+	t.halfopen_per_peer = per_peer;
+	t.halfopen_max = max;
+	t.dh_per_s = dh_per_s;
+	ike_ctx_set_tunables(P.a.ctx, &t);
+}
+
+/*
+ * Floods from a configured peer's address: cookies from 10 half-open SAs
+ * on (it was 64), at most 5 half-open SAs per peer, at most dh_per_s DH
+ * computations a second per peer (burst twice that), and a bounded table
+ * where the oldest half-open SA makes room.
+ */
+static void
+test_flood_limits(void **state)
+{
+	uint8_t init[2048];
+	size_t len;
+	uint64_t spi;
+
+	(void)state;
+	/* Defaults: the per-peer limit holds first. */
+	len = capture_init(init, sizeof(init));
+	for (spi = 1; spi <= 20; spi++)
+		inject_init(init, len, spi);
+	assert_int_equal(P.a.ctx->halfopen, 5);
+	pair_free(&P);
+
+	/* Cookies from 10 half-open SAs on (no cookie is echoed here). */
+	len = capture_init(init, sizeof(init));
+	flood_tunables(0, 100, 100, 1000);
+	for (spi = 1; spi <= 20; spi++)
+		inject_init(init, len, spi);
+	assert_int_equal(P.a.ctx->halfopen, 10);
+	pair_free(&P);
+
+	/* DH rate: a burst of 2 x 5, then 5 a second. */
+	len = capture_init(init, sizeof(init));
+	flood_tunables(100, 100, 100, 5);
+	for (spi = 1; spi <= 20; spi++)
+		inject_init(init, len, spi);
+	assert_int_equal(P.a.ctx->halfopen, 10);
+	pair_advance(&P, 1000);
+	for (spi = 21; spi <= 40; spi++)
+		inject_init(init, len, spi);
+	assert_int_equal(P.a.ctx->halfopen, 15);
+	pair_free(&P);
+
+	/* A full table: the oldest go. */
+	len = capture_init(init, sizeof(init));
+	flood_tunables(100, 100, 3, 1000);
+	for (spi = 1; spi <= 5; spi++)
+		inject_init(init, len, spi);
+	assert_int_equal(P.a.ctx->halfopen, 3);
+	assert_null(ike_sa_find_halfopen(P.a.ctx, 1, &P.b.addr));
+	assert_null(ike_sa_find_halfopen(P.a.ctx, 2, &P.b.addr));
+	assert_non_null(ike_sa_find_halfopen(P.a.ctx, 5, &P.b.addr));
+	pair_free(&P);
+}
+
 int
 main(void)
 {
@@ -517,6 +616,7 @@ main(void)
 		cmocka_unit_test(test_rekey_halves_order),
 		cmocka_unit_test(test_forged_retransmission),
 		cmocka_unit_test(test_unauthenticated_attempts_change_nothing),
+		cmocka_unit_test(test_flood_limits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
