@@ -173,7 +173,8 @@ install: all
 		$(DESTDIR)$(SYSCONFDIR)/cgwd $(DESTDIR)$(PREFIX)/share/doc/cgwd/examples
 	install -m 0755 cgwd $(DESTDIR)$(SBINDIR)/cgwd
 	install -m 0755 cgwctl $(DESTDIR)$(BINDIR)/cgwctl
-	sed 's|/usr/local/sbin/|$(SBINDIR)/|g' contrib/systemd/cgwd.service \
+	sed -e 's|/usr/local/sbin/|$(SBINDIR)/|g' -e 's|/usr/local/bin/|$(BINDIR)/|g' \
+		contrib/systemd/cgwd.service \
 		> $(DESTDIR)$(UNITDIR)/cgwd.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/cgwd.service
 	install -m 0644 contrib/examples/*.conf $(DESTDIR)$(PREFIX)/share/doc/cgwd/examples/

@@ -53,7 +53,8 @@ if [ -f "$unit" ]; then
 		    test "$bin" = /usr/sbin/cgwd
 	done
 	check "unit is Type=notify" grep -q '^Type=notify' "$unit"
-	check "unit reloads with SIGHUP" grep -q '^ExecReload=.*kill -HUP' "$unit"
+	check "unit reloads through the installed cgwctl" \
+	    grep -qx 'ExecReload=/usr/bin/cgwctl reload' "$unit"
 fi
 check "etc/cgwd/ exists" test -d "$D/etc/cgwd"
 
