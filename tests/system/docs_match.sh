@@ -76,6 +76,77 @@ while read -r kv; do
 	esac
 done <"$tmp/json"
 
+# --- options and commands: usage <-> man page --------------------------------
+# mandoc's markdown keeps the structure: "# SECTION" lines, and a tag list
+# item's head is a line of its own, starting with "**", between blank lines.
+render_md() {
+	mandoc -T markdown "$1" | sed 's/&nbsp;/ /g; s/\\//g'
+}
+section() {	# NAME: the lines of that section of the page on stdin
+	awk -v s="# $1" '/^# / { on = ($0 == s); next } on'
+}
+heads() {	# the top-level tag list heads of the text on stdin
+	awk '{ l[NR] = $0 } END {
+		for (i = 2; i < NR; i++)
+			if (l[i] ~ /^\*\*/ && l[i - 1] == "" && l[i + 1] == "")
+				print l[i] }' | tr -d '*'
+}
+options() {	# every -x / --xx in the text on stdin; -abc is -a -b -c
+	tr -d '*' | grep -oE '(^|[^A-Za-z0-9_-])--?[A-Za-z][A-Za-z0-9-]*' |
+	    sed 's/^[^-]*//' | while read -r o; do
+		case $o in
+		--*) echo "$o" ;;
+		*) echo "${o#-}" | fold -w1 | sed 's/^/-/' ;;
+		esac
+	done | sort -u
+}
+compare() {	# what page usage-list page-list (one item a line)
+	old_ifs=$IFS; IFS='
+'
+	for x in $3; do
+		echo "$4" | grep -qxF -- "$x" && ok "$1 '$x' is in $2(8)" ||
+		    bad "$1 '$x' of the usage is not in $2(8)"
+	done
+	for x in $4; do
+		echo "$3" | grep -qxF -- "$x" && ok "$1 '$x' of $2(8) is in the usage" ||
+		    bad "$1 '$x' of $2(8) is not in the usage ($2 -h)"
+	done
+	IFS=$old_ifs
+}
+
+for prog in cgwd cgwctl; do
+	case $prog in cgwd) bin=$CGWD ;; cgwctl) bin=$CGWCTL ;; esac
+	"$bin" -h >"$tmp/usage" 2>&1 || { bad "$prog -h"; continue; }
+	render_md "contrib/man/$prog.8" >"$tmp/page.md"
+	u_opts=$(options <"$tmp/usage")
+	m_opts=$( { section SYNOPSIS <"$tmp/page.md"
+		heads <"$tmp/page.md" | grep '^-'; } | options)
+	check "$prog -h lists options" test -n "$u_opts"
+	check "$prog(8) lists options" test -n "$m_opts"
+	compare option "$prog" "$u_opts" "$m_opts"
+done
+
+# cgwctl's commands: the usage's "  word [a|b|c] ..." lines; the page's
+# COMMANDS list heads and the commands named in its SYNOPSIS.
+"$CGWCTL" -h >"$tmp/usage"
+u_cmds=$(sed -n 's/^  \([a-z][a-z-]*\)\( [a-z|]*[a-z]\)\{0,1\}\( .*\)\{0,1\}$/\1\2/p' \
+    "$tmp/usage" | while read -r c w; do
+	if [ -n "$w" ]; then
+		echo "$w" | tr '|' '\n' | sed "s/^/$c /"
+	else
+		echo "$c"
+	fi
+done | sort -u)
+render_md contrib/man/cgwctl.8 >"$tmp/page.md"
+m_cmds=$( { section COMMANDS <"$tmp/page.md" | heads |
+	sed 's/ [A-Za-z]*[^a-z ].*//; s/ \[.*//' | awk '{ print $1, $2 }' |
+	sed 's/ $//; s/ name$//; s/ file$//'
+	section SYNOPSIS <"$tmp/page.md" | grep -E '^\*\*[a-z][a-z-]*\*\*$' |
+	    tr -d '*' | grep -vx cgwctl; } | sort -u)
+check "cgwctl -h lists commands" test -n "$u_cmds"
+check "cgwctl(8) lists commands" test -n "$m_cmds"
+compare command cgwctl "$u_cmds" "$m_cmds"
+
 cleanup
 trap - EXIT
 if [ "$failed" -ne 0 ]; then
