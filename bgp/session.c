@@ -103,7 +103,8 @@ bgp_fsm_change(struct bgp_peer *p, enum bgp_state next, const char *why)
 
 	if (old == next)
 		return;
-	log_info(p->conf.name, "%s -> %s (%s)", bgp_state_name(old),
+	log_msg(old == BGP_ST_ESTABLISHED ? LOG_LVL_WARN : LOG_LVL_INFO,
+	    p->conf.name, "%s -> %s (%s)", bgp_state_name(old),
 	    bgp_state_name(next), why);
 	p->state = next;
 	if (old == BGP_ST_ESTABLISHED) {

@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
+#include "cgw_version.h"
 #include "conf/aws_import.h"
 #include "daemon/cgwctl.h"
 #include "daemon/cgwctl_table.h"
@@ -352,7 +353,11 @@ cgwctl_usage(FILE *f)
 	    "  import-aws FILE [--name VPN] [--local ADDR] [--network CIDR]...\n"
 	    "                              print a cgwd.conf block for an AWS VPN\n"
 	    "                              connection (XML or JSON; '-' is stdin)\n"
-	    "  -s SOCKET   control socket (default " CTL_DEFAULT_SOCKET ")\n");
+	    "options (before COMMAND):\n"
+	    "  -s, --socket SOCKET  control socket (default " CTL_DEFAULT_SOCKET ")\n"
+	    "  -j, --json           the daemon's JSON result, not a table\n"
+	    "  -V, --version        print the version and the git revision, exit\n"
+	    "  -h, --help           print this usage, exit\n");
 }
 
 static int
@@ -449,6 +454,7 @@ cgwctl_run(int argc, char *argv[])
 	static const struct option lopts[] = {
 		{ "json",	no_argument,	   NULL, 'j' },
 		{ "socket",	required_argument, NULL, 's' },
+		{ "version",	no_argument,	   NULL, 'V' },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -458,7 +464,7 @@ cgwctl_run(int argc, char *argv[])
 	char err[1024], *s;
 
 	/* '+': options stop at the command; its own arguments are its own. */
-	while ((ch = getopt_long(argc, argv, "+s:jh", lopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+s:jVh", lopts, NULL)) != -1) {
 		switch (ch) {
 		case 's':
 			sock = optarg;
@@ -466,6 +472,10 @@ cgwctl_run(int argc, char *argv[])
 		case 'j':
 			json = 1;
 			break;
+		case 'V':
+			printf("cgwctl %s (revision %s)\n", CGW_VERSION,
+			    CGW_REVISION);
+			return 0;
 		case 'h':
 			cgwctl_usage(stdout);
 			return 0;

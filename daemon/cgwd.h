@@ -12,6 +12,7 @@
 #include <time.h>
 #include <sys/queue.h>
 
+#include "cgw_paths.h"		/* generated: CGW_SYSCONFDIR (make SYSCONFDIR=) */
 #include "conf/conf.h"
 #include "daemon/tunnel.h"
 
@@ -22,7 +23,7 @@ struct ike_ctx;		/* ike/ike.h */
 struct xfrm_ctx;	/* xfrm/: netlink handle */
 struct bgp_ctx;		/* bgp/: the speaker */
 
-#define CGWD_DEFAULT_CONF	"/etc/cgwd/cgwd.conf"
+#define CGWD_DEFAULT_CONF	CGW_SYSCONFDIR "/cgwd/cgwd.conf"
 #define CGWD_MAX_IKE_ADDRS	16
 #define CGWD_IFID_SLOTS		0x10000	/* XFRM_IFID(0 .. 0xffff) */
 

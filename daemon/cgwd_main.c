@@ -1,5 +1,6 @@
 /* cgwd: the customer gateway daemon (SPEC section 3). */
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +8,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 
+#include "cgw_version.h"
 #include "conf/conf.h"
 #include "daemon/cgwd.h"
 #include "daemon/ctl_proto.h"
@@ -17,10 +19,13 @@ usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: cgwd [-f FILE] [-s SOCKET] [-n] [-v]...\n"
+	    "       cgwd -V | -h\n"
 	    "  -f FILE    configuration (default " CGWD_DEFAULT_CONF ")\n"
 	    "  -s SOCKET  control socket (default " CTL_DEFAULT_SOCKET ")\n"
 	    "  -n         check the configuration, print problems, exit\n"
-	    "  -v         more log detail (repeatable)\n");
+	    "  -v         more log detail (repeatable)\n"
+	    "  -V, --version  print the version and the git revision, exit\n"
+	    "  -h, --help     print this usage, exit\n");
 }
 
 /* -n: every problem on stderr, the verdict on stdout and in the status. */
@@ -61,12 +66,17 @@ cgwd_nodump(void)
 int
 main(int argc, char *argv[])
 {
+	static const struct option lopts[] = {
+		{ "version",	no_argument,	NULL, 'V' },
+		{ "help",	no_argument,	NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
 	struct cgwd_opts opts = { 0 };
 	struct cgwd *cgwd;
 	char err[512];
 	int ch, check = 0, verbose = 0, rc;
 
-	while ((ch = getopt(argc, argv, "f:s:nvh")) != -1) {
+	while ((ch = getopt_long(argc, argv, "f:s:nvVh", lopts, NULL)) != -1) {
 		switch (ch) {
 		case 'f':
 			opts.conf_path = optarg;
@@ -80,6 +90,10 @@ main(int argc, char *argv[])
 		case 'v':
 			verbose++;
 			break;
+		case 'V':
+			printf("cgwd %s (revision %s)\n", CGW_VERSION,
+			    CGW_REVISION);
+			return 0;
 		case 'h':
 			usage(stdout);
 			return 0;

@@ -136,8 +136,10 @@ tunnel_event(struct tunnel *t, enum tunnel_ev ev, const char *reason)
 		    reason, tunnel_state_name(old));
 		return;
 	}
-	log_info(t->name, "%s -> %s (%s)", tunnel_state_name(old),
-	    tunnel_state_name(next), reason);
+	log_msg(old == TUNNEL_S_UP && (ev == TUNNEL_EV_DEAD ||
+	    ev == TUNNEL_EV_LOST) ? LOG_LVL_WARN : LOG_LVL_INFO, t->name,
+	    "%s -> %s (%s)", tunnel_state_name(old), tunnel_state_name(next),
+	    reason);
 	t->state = next;
 	t->state_since = cgwd_now();
 	snprintf(t->reason, sizeof(t->reason), "%s", reason);

@@ -6,6 +6,7 @@ _cgwctl_sock()
 	for ((i = 1; i < ${#COMP_WORDS[@]} - 1; i++)); do
 		case ${COMP_WORDS[i]} in
 		-s|--socket) echo "${COMP_WORDS[i + 1]}"; return ;;
+		--socket=*) echo "${COMP_WORDS[i]#--socket=}"; return ;;
 		esac
 	done
 	echo /run/cgwd/cgwd.sock
@@ -13,9 +14,11 @@ _cgwctl_sock()
 
 _cgwctl_tunnels()
 {
-	# Tunnel names from the running daemon; nothing when it is not there.
-	cgwctl -s "$(_cgwctl_sock)" --json show tunnels 2>/dev/null |
-	    grep -o '"name":"[^"]*"' | sed 's/"name":"\(.*\)"/\1/'
+	# Tunnel names from the running daemon, each once (a tunnel's name
+	# also appears in its "bgp" object); nothing when it is not there.
+	cgwctl -s "$(_cgwctl_sock)" --json status 2>/dev/null |
+	    grep -o '"name":"[^"]*"' | sed 's/"name":"\(.*\)"/\1/' |
+	    awk '!seen[$0]++'
 }
 
 _cgwctl()
@@ -38,7 +41,8 @@ _cgwctl()
 	fi
 	case $cmd in
 	"")
-		COMPREPLY=($(compgen -W "-s --json -h status show tunnel reload import-aws" -- "$cur"))
+		COMPREPLY=($(compgen -W "-s --socket -j --json -V --version -h --help
+		    status show tunnel reload import-aws" -- "$cur"))
 		;;
 	show)
 		((nargs == 0)) && COMPREPLY=($(compgen -W "tunnels sas bgp routes" -- "$cur"))

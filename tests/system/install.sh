@@ -2,9 +2,12 @@
 # `make install DESTDIR=... PREFIX=/usr` puts every file where an operator
 # and systemd look for it: the programs, the unit (pointing at the
 # installed cgwd), the example configs (which the installed cgwd accepts),
-# the man pages (each rendering without a warning) and the bash completion.
-# Needs `make all` first; does not rebuild (make -o), so it tests the
-# install rules, not the compiler. Exit 0 = pass.
+# the man pages (each rendering without a warning) and the bash completion;
+# /etc/cgwd is 0700 and `make uninstall` takes it all away again. Needs
+# `make all` first; does not rebuild (make -o), so it tests the install
+# rules, not the compiler; but for PREFIX=/opt/cgw SYSCONFDIR=/opt/cgw/etc
+# (the compiled-in default configuration path follows SYSCONFDIR) it
+# builds a clean copy of the tree in a temporary directory. Exit 0 = pass.
 set -u
 cd "$(dirname "$0")/../.."
 
@@ -51,11 +54,18 @@ if [ -f "$unit" ]; then
 		bin=$(sed -n "s/^$key=\([^ ]*\).*/\1/p" "$unit")
 		check "unit $key runs the installed cgwd (/usr/sbin/cgwd, is '$bin')" \
 		    test "$bin" = /usr/sbin/cgwd
+		check "unit $key reads /etc/cgwd/cgwd.conf" \
+		    grep -q "^$key=.* -f /etc/cgwd/cgwd.conf\( \|\$\)" "$unit"
 	done
 	check "unit is Type=notify" grep -q '^Type=notify' "$unit"
-	check "unit reloads with SIGHUP" grep -q '^ExecReload=.*kill -HUP' "$unit"
+	check "unit reloads through the installed cgwctl" \
+	    grep -qx 'ExecReload=/usr/bin/cgwctl reload' "$unit"
 fi
-check "etc/cgwd/ exists" test -d "$D/etc/cgwd"
+check "etc/cgwd/ exists, mode 700 (it holds keys)" sh -c \
+    '[ -d "$1" ] && [ "$(stat -c %a "$1")" = 700 ]' sh "$D/etc/cgwd"
+check "installed cgwd -h names the default /etc/cgwd/cgwd.conf" sh -c \
+    "'$D/usr/sbin/cgwd' -h | grep -q '^  -f FILE .*(default /etc/cgwd/cgwd.conf)'"
+check "no empty man1 directory" test ! -e "$D/usr/share/man/man1"
 
 # Example configurations
 ex=$D/usr/share/doc/cgwd/examples
@@ -67,9 +77,9 @@ for f in contrib/examples/*.conf; do
 	check "examples/$b, mode 644, same as contrib/" \
 	    sh -c "[ \"\$(stat -c %a '$ex/$b')\" = 644 ] && cmp -s '$f' '$ex/$b'"
 	# Documentation is 0644; a copy in use holds keys, so 0600.
-	install -m 0600 "$ex/$b" "$D/in-use.conf"
+	install -m 0600 "$ex/$b" "$tmp/in-use.conf"
 	check "installed cgwd -n accepts examples/$b (as a 0600 copy)" \
-	    sh -c "'$D/usr/sbin/cgwd' -n -f '$D/in-use.conf' >/dev/null 2>&1"
+	    sh -c "'$D/usr/sbin/cgwd' -n -f '$tmp/in-use.conf' >/dev/null 2>&1"
 done
 check "at least one example config" test "$n" -gt 0
 
@@ -115,6 +125,63 @@ check "usr/share/bash-completion/completions/cgwctl, mode 644" mode_is "$comp" 6
 if [ -f "$comp" ] && command -v bash >/dev/null; then
 	check "completion parses and registers cgwctl" bash -c \
 	    ". '$comp' && complete -p cgwctl | grep -q _cgwctl"
+fi
+
+# make uninstall takes away what make install put, nothing else.
+if make -s -o cgwd -o cgwctl uninstall DESTDIR="$D" PREFIX=/usr \
+    >"$tmp/make.log" 2>&1; then
+	ok "make uninstall DESTDIR=... PREFIX=/usr"
+	left=$(cd "$D" && find . ! -type d | sort | tr '\n' ' ')
+	check "uninstall leaves no file (left: $left)" test -z "$left"
+	for d in etc/cgwd usr/share/doc/cgwd; do
+		check "uninstall removes $d/" test ! -e "$D/$d"
+	done
+else
+	bad "make uninstall:"; sed 's/^/    /' "$tmp/make.log"
+fi
+
+# Another PREFIX and SYSCONFDIR, from a clean copy of the tree (built
+# there, so the compiled-in default follows SYSCONFDIR): the unit, the
+# default configuration path and the directories all follow.
+D2=$tmp/root2
+mkdir "$tmp/src"
+tar -C . --exclude=./.git --exclude=./build --exclude=./cgwd \
+    --exclude=./cgwctl -cf - . | tar -C "$tmp/src" -xf -
+if make -C "$tmp/src" -s -j2 install DESTDIR="$D2" PREFIX=/opt/cgw \
+    SYSCONFDIR=/opt/cgw/etc >"$tmp/make.log" 2>&1; then
+	ok "make install DESTDIR=... PREFIX=/opt/cgw SYSCONFDIR=/opt/cgw/etc"
+	echo "installed:"; (cd "$D2" && find . -type f | sort | sed 's/^\./    /')
+	unit2=$D2/lib/systemd/system/cgwd.service
+	check "opt/cgw/sbin/cgwd, mode 755" mode_is "$D2/opt/cgw/sbin/cgwd" 755
+	check "opt/cgw/bin/cgwctl, mode 755" mode_is "$D2/opt/cgw/bin/cgwctl" 755
+	check "opt/cgw/etc/cgwd/, mode 700" sh -c \
+	    '[ -d "$1" ] && [ "$(stat -c %a "$1")" = 700 ]' sh "$D2/opt/cgw/etc/cgwd"
+	check "installed cgwd -h names the default /opt/cgw/etc/cgwd/cgwd.conf" sh -c \
+	    "'$D2/opt/cgw/sbin/cgwd' -h | grep -q '(default /opt/cgw/etc/cgwd/cgwd.conf)'"
+	check "unit ExecStartPre is /opt/cgw/sbin/cgwd -n -f /opt/cgw/etc/cgwd/cgwd.conf" \
+	    grep -qx 'ExecStartPre=/opt/cgw/sbin/cgwd -n -f /opt/cgw/etc/cgwd/cgwd.conf' "$unit2"
+	check "unit ExecStart is /opt/cgw/sbin/cgwd -f /opt/cgw/etc/cgwd/cgwd.conf" \
+	    grep -qx 'ExecStart=/opt/cgw/sbin/cgwd -f /opt/cgw/etc/cgwd/cgwd.conf' "$unit2"
+	check "unit ExecReload is /opt/cgw/bin/cgwctl reload" \
+	    grep -qx 'ExecReload=/opt/cgw/bin/cgwctl reload' "$unit2"
+	check "unit names no /usr/local nor /etc/cgwd" sh -c \
+	    '! grep -Eq "/usr/local|[ =]/etc/cgwd" "$1"' sh "$unit2"
+	check "examples in opt/cgw/share/doc/cgwd/examples/" \
+	    test -f "$D2/opt/cgw/share/doc/cgwd/examples/aws-two-tunnels.conf"
+	check "man pages in opt/cgw/share/man/" test -f "$D2/opt/cgw/share/man/man8/cgwd.8"
+	# An operator's configuration survives uninstall, and its directory.
+	echo "asn 65000" >"$D2/opt/cgw/etc/cgwd/cgwd.conf"
+	if make -C "$tmp/src" -s uninstall DESTDIR="$D2" PREFIX=/opt/cgw \
+	    SYSCONFDIR=/opt/cgw/etc >"$tmp/make.log" 2>&1; then
+		left=$(cd "$D2" && find . ! -type d | sort | tr '\n' ' ')
+		check "uninstall keeps only the operator's cgwd.conf (left: $left)" \
+		    test "$left" = "./opt/cgw/etc/cgwd/cgwd.conf "
+	else
+		bad "make uninstall PREFIX=/opt/cgw:"; sed 's/^/    /' "$tmp/make.log"
+	fi
+else
+	bad "make install PREFIX=/opt/cgw SYSCONFDIR=/opt/cgw/etc:"
+	tail -n 20 "$tmp/make.log" | sed 's/^/    /'
 fi
 
 if [ $failed -ne 0 ]; then
