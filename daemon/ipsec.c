@@ -170,7 +170,7 @@ ipsec_peer_state(void *arg, struct ike_peer *peer, enum ike_peer_event ev,
 	if (ipsec_tunnel_ev(ev, usable, ike_peer_keeps_up(peer), &tev))
 		tunnel_event(t, tev, why);
 	else if (usable && t->state == TUNNEL_S_UP)
-		log_info(t->name, "%s; the tunnel stays up on its "
+		log_info_rl(t->name, "%s; the tunnel stays up on its "
 		    "authenticated SAs", why);
 }
 

@@ -76,7 +76,9 @@ ike_peer_event(struct ike_peer *peer, enum ike_peer_event ev,
 {
 	struct ike_ctx *ctx = peer->ctx;
 
-	if (ev != IKE_EV_UP && ev != IKE_EV_CHILD_UP)
+	/* A working tunnel's error is not an attacker's to rewrite: failures
+	 * of other attempts are recorded only while it does not work. */
+	if (ev != IKE_EV_UP && ev != IKE_EV_CHILD_UP && !ike_peer_usable(peer))
 		snprintf(peer->last_error, sizeof(peer->last_error), "%s",
 		    reason ? reason : ike_peer_event_name(ev));
 	if (ctx->cb.peer_state)

@@ -87,6 +87,8 @@ cgw_tunnel_json() {
 	cgwctl_ --json show tunnels 2>/dev/null |
 		jq -ec --arg n "$CGW_VPN/t$1" '.tunnels[] | select(.name == $n)'
 }
+# tj N FILTER: jq -r FILTER over tunnel N's object.
+tj() { cgw_tunnel_json "$1" | jq -r "$2"; }
 # _cgw_tunnel N FILTER: jq FILTER over tunnel N's object (SPEC 5) holds.
 _cgw_tunnel() { cgw_tunnel_json "$1" | jq -e "$2" >/dev/null; }
 cgw_ike_up() { _cgw_tunnel "$1" '.state == "up" and .ike.state == "established" and (.child_sas | length) > 0'; }
@@ -152,3 +154,15 @@ cgw_counters_once() {
 	done <<< "$rows"
 	return $bad
 }
+
+# xfrm_states NS [PEER]: "ALL FULL LARVAL" ESP states (to or from PEER);
+# full = with an algorithm, larval = a reserved SPI (ALLOCSPI) only.
+xfrm_states() {
+	nsx "$1" ip xfrm state | awk -v p="${2:-}" '
+		function flush() { if (rec && ok) { all++; if (alg) full++ } }
+		/^src / { flush(); rec = 1; ok = (p == "" || $2 == p || $4 == p); alg = 0; next }
+		/^[ \t]+(aead|enc|auth|auth-trunc) / { alg = 1 }
+		END { flush(); print all + 0, full + 0, all - full }'
+}
+# full_sas PEER: cgw's ESP states with an algorithm to or from PEER.
+full_sas() { set -- $(xfrm_states cgw "$1"); echo "$2"; }

@@ -209,6 +209,22 @@ log_time_after() {
 	done
 }
 since() { echo "$(date +%s.%N) $1" | awk '{printf "%.1f", $1 - $2}'; }
+# later_than T0 S: at least S seconds have passed since T0 (from `now`);
+# sleep_until T0 S: wait until they have.
+later_than() { awk -v a="$(now)" -v b="$1" -v t="$2" 'BEGIN {exit !(a - b >= t)}'; }
+sleep_until() { while ! later_than "$1" "$2"; do sleep 0.2; done; }
+
+# check NAME OK FIGURES WANT: one result line of a scenario made of checks,
+# `check NAME: FIGURES PASS` (OK = 0) or `... FAIL (want WANT)`; RESULTS
+# collects NAME=PASS|FAIL for the FIGURE line, FAILED the failed names.
+RESULTS="" FAILED=""
+check() {
+	if [ "$2" = 0 ]; then
+		echo "check $1: $3 PASS"; RESULTS="$RESULTS $1=PASS"
+	else
+		echo "check $1: $3 FAIL (want $4)"; RESULTS="$RESULTS $1=FAIL"; FAILED="$FAILED $1"
+	fi
+}
 
 # dump_state LABEL [NS...]: kernel, BIRD and charon state of the namespaces
 # (all by default) into LAB_OUT/state-LABEL.txt.

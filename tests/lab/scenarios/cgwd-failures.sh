@@ -20,7 +20,6 @@ lab=$LAB_REPO/tests/lab
 LAN=10.224.1.10 VPC=172.31.0.10
 fail() { echo "FAIL: $*"; cgw_status; exit 1; }
 trap 'rc=$?; [ $rc = 0 ] && dump_state end cgw vgw1 || dump_state end; topo_down' EXIT
-tj() { cgw_tunnel_json "$1" | jq -r "$2"; }
 routes_via() { nsx cgw ip route show proto 201 | grep -q "172.31.0.0/16 .*dev $1"; }
 
 topo_up; log "scenario start"

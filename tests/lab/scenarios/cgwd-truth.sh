@@ -50,10 +50,7 @@ P1=$T1_VGW_OUTSIDE P2=$T2_VGW_OUTSIDE
 NOESN=/etc/modprobe.d/cgwd-lab-noesn.conf
 fail() { echo "FAIL: $*"; cgw_status; exit 1; }
 trap 'rc=$?; [ -n "${pingpid:-}" ] && kill $pingpid 2>/dev/null; rm -f $NOESN; dump_state end; topo_down' EXIT
-tj() { cgw_tunnel_json "$1" | jq -r "$2"; }
 routes_via() { nsx cgw ip route show proto 201 | grep -q "172.31.0.0/16 .*dev $1"; }
-later_than() { awk -v a="$(now)" -v b="$1" -v t="$2" 'BEGIN {exit !(a - b >= t)}'; }
-sleep_until() { while ! later_than "$1" "$2"; do sleep 0.2; done; }
 
 # cgwd: DPD short enough for (b); ESN offered too (d).
 cgw_conf_edit() {
@@ -71,28 +68,9 @@ vgw_sas() {
 		"$(echo "$l" | grep -cE '^  aws: #[0-9]+, reqid [0-9]+, INSTALLED')" \
 		"$(echo "$l" | grep -cE '^aws: #[0-9]+,')"
 }
-# xfrm_states NS [PEER]: "ALL FULL LARVAL" ESP states (to or from PEER);
-# full = with an algorithm, larval = a reserved SPI (ALLOCSPI) only.
-xfrm_states() {
-	nsx "$1" ip xfrm state | awk -v p="${2:-}" '
-		function flush() { if (rec && ok) { all++; if (alg) full++ } }
-		/^src / { flush(); rec = 1; ok = (p == "" || $2 == p || $4 == p); alg = 0; next }
-		/^[ \t]+(aead|enc|auth|auth-trunc) / { alg = 1 }
-		END { flush(); print all + 0, full + 0, all - full }'
-}
-full_sas() { set -- $(xfrm_states cgw "$1"); echo "$2"; }
 cgw_ike_n() { [ "$(tj "$1" '.ike.state // "none"')" = established ] && echo 1 || echo 0; }
 cgw_child_n() { tj "$1" '.child_sas | length'; }
 
-RESULTS="" FAILED=""
-# check NAME OK FIGURES WANT: one result line.
-check() {
-	if [ "$2" = 0 ]; then
-		echo "check $1: $3 PASS"; RESULTS="$RESULTS $1=PASS"
-	else
-		echo "check $1: $3 FAIL (want $4)"; RESULTS="$RESULTS $1=FAIL"; FAILED="$FAILED $1"
-	fi
-}
 
 topo_up; log "scenario start"
 
