@@ -469,6 +469,7 @@ test_unauthenticated_attempts_change_nothing(void **state)
 	struct conf_opts a = { .initiate = true }, b = { 0 };
 	struct conf_opts spoof_prop = { .initiate = true, .other_ike = true };
 	struct conf_opts spoof_psk = { .initiate = true, .psk = "not-the-psk" };
+	struct ike_status st;
 	uint32_t spi;
 
 	(void)state;
@@ -498,6 +499,9 @@ test_unauthenticated_attempts_change_nothing(void **state)
 	assert_int_equal(P.a.sa[0].spi_in, spi);
 	assert_int_equal(P.a.dirs[0], IKE_DIR_BOTH);
 	assert_int_equal(n_ike(&P.a), 1);
+	/* Nor may they rewrite the error a working tunnel shows. */
+	ike_peer_status(P.a.peer, &st);
+	assert_string_equal(st.last_error, "");
 	pair_free(&P);
 }
 
