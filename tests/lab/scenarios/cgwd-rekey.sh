@@ -75,10 +75,14 @@ log "ping: $sent sent, $recv received, longest gap ${gap}s"
 # Exactly one CHILD pair per tunnel once any rekey in flight is done.
 t=$(wait_until "[ \$(xfrm_sa_count cgw $T1_VGW_OUTSIDE) = 2 ] && [ \$(xfrm_sa_count cgw $T2_VGW_OUTSIDE) = 2 ]" 20) ||
 	{ nsx cgw ip xfrm state | grep -E '^src|spi'; fail "not exactly one SA pair per tunnel in the kernel"; }
-for n in 1 2; do
-	k=$(cgw_tunnel_json $n | jq '.child_sas | length')
-	[ "$k" = 1 ] || fail "cgwctl shows $k CHILD SAs on t$n"
-done
+# Rekeys go on every ~25 s: between two of them, cgwctl shows one CHILD
+# SA per tunnel (during one, the new and the old, until the DELETE).
+one_child() { [ "$(cgw_tunnel_json "$1" | jq '.child_sas | length')" = 1 ]; }
+wait_until "one_child 1 && one_child 2" 20 >/dev/null ||
+	for n in 1 2; do
+		k=$(cgw_tunnel_json $n | jq '.child_sas | length')
+		[ "$k" = 1 ] || fail "cgwctl shows $k CHILD SAs on t$n"
+	done
 pol=$(nsx cgw ip xfrm policy | grep -c '^src')
 log "kernel: 2 SAs per tunnel, $pol policies"
 cgw_status
