@@ -42,15 +42,17 @@ static void	ike_sock_close(struct ike_sock *);
 static bool
 ike_sock_is_init(const struct ike_sock *s, const uint8_t *p, size_t n)
 {
+	struct ike_hdr h;
+
 	if (s->natt) {
 		if (n < 4 || memcmp(p, "\0\0\0\0", 4) != 0)
 			return false;
 		p += 4;
 		n -= 4;
 	}
-	return n >= IKEV2_HDR_LEN && p[18] == IKEV2_EXCH_IKE_SA_INIT &&
-	    (p[19] & IKEV2_FLAG_RESPONSE) == 0 &&
-	    memcmp(p + 8, "\0\0\0\0\0\0\0\0", 8) == 0;
+	return ike_hdr_parse(p, n, &h) == 0 &&
+	    h.exch == IKEV2_EXCH_IKE_SA_INIT &&
+	    (h.flags & IKEV2_FLAG_RESPONSE) == 0 && h.spi_r == 0;
 }
 
 /*
