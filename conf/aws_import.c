@@ -484,7 +484,11 @@ aws_connection(struct aws_ctx *ctx, const char *xml, size_t len,
 	    t[0].ike_lifetime);
 	fprintf(ctx->out, "\tesp proposal %s lifetime %ss\n", esp,
 	    t[0].esp_lifetime);
-	fprintf(ctx->out, "\tdpd interval %ss timeout %ss\n", t[0].dpd_interval,
+	/* AWS's DPD values are its own side's timers; ours stay fast so
+	 * failover does not wait for them (cgwd.conf(5), "Liveness"). */
+	fprintf(ctx->out, "\t# AWS's side: DPD every %ss, timeout %ss. cgwd "
+	    "probes on its own\n\t# (default dpd interval 200ms timeout 2s) "
+	    "and fails over within seconds.\n", t[0].dpd_interval,
 	    t[0].dpd_timeout);
 	if (t[0].hold_time[0] != '\0')
 		fprintf(ctx->out, "\thold-time %ss\n", t[0].hold_time);

@@ -20,8 +20,12 @@
 /* Defaults, SPEC section 2 */
 #define CONF_DEF_IKE_LIFETIME	28800
 #define CONF_DEF_ESP_LIFETIME	3600
-#define CONF_DEF_DPD_INTERVAL	10
-#define CONF_DEF_DPD_TIMEOUT	30
+/* cgwd's own liveness probing (ms): dead after 2 s without an answer,
+ * whatever the peer's DPD timers are (AWS: 10 s / 30 s on its side). */
+#define CONF_DEF_DPD_INTERVAL_MS	200
+#define CONF_DEF_DPD_TIMEOUT_MS		2000
+/* A tunnel back from the dead is trusted again after this long. */
+#define CONF_DEF_HOLDDOWN	30
 #define CONF_DEF_MTU		1436
 #define CONF_DEF_REPLAY		1024
 #define CONF_DEF_PEER_ASN	64512
@@ -106,8 +110,12 @@ struct conf_vpn {
 	struct conf_proposal	 esp[CONF_MAX_PROPOSALS];
 	uint32_t		 ike_lifetime_s;
 	uint32_t		 esp_lifetime_s;
-	uint32_t		 dpd_interval_s;
-	uint32_t		 dpd_timeout_s;
+	uint32_t		 dpd_interval_ms;
+	uint32_t		 dpd_timeout_ms;
+	/* On a tunnel's death, advertise each prefix's halves over the
+	 * others so the peer's longest-prefix choice moves return traffic. */
+	bool			 failover_split;
+	uint32_t		 failover_holddown_s;
 	uint32_t		 replay_window;
 	uint32_t		 hold_time_s;
 	enum conf_steering	 steering;

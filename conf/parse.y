@@ -33,6 +33,8 @@ static bool	conf_number(struct conf_parse *, const char *, int,
 		    const char *, uint32_t, uint32_t, uint32_t *);
 static bool	conf_duration(struct conf_parse *, const char *, int,
 		    const char *, uint32_t *);
+static bool	conf_duration_ms(struct conf_parse *, const char *, int,
+		    const char *, uint32_t, uint32_t, const char *, uint32_t *);
 static bool	conf_address(struct conf_parse *, const char *, int,
 		    const char *, struct cgw_addr *);
 static void	conf_network_add(struct conf_parse *, const char *, int);
@@ -57,6 +59,7 @@ static void	conf_str_free(char *);
 %token HOLD_TIME "hold-time" TUNNEL "tunnel" REMOTE "remote" INSIDE "inside"
 %token PSK "psk" PSK_FILE "psk-file" INTERFACE "interface" MTU "mtu"
 %token LOCAL_ID "local-id" REMOTE_ID "remote-id"
+%token FAILOVER "failover" SPLIT "split" HOLD_DOWN "hold-down"
 %token NEIGHBOR "neighbor" REMOTE_AS "remote-as" DESCRIPTION "description"
 %token <str> WORD "word" STRING "quoted string"
 
@@ -161,6 +164,7 @@ vpn_stmt	: LOCAL value {
 		| IKE { ctx->sa = CONF_SA_IKE; } sa_opts
 		| ESP { ctx->sa = CONF_SA_ESP; } sa_opts
 		| DPD dpd_opts
+		| FAILOVER failover_opts
 		| STEERING ACTIVE_STANDBY {
 			if (conf_once(ctx, ctx->vpn_seen, CONF_K_STEERING,
 			    "steering", @1.first_line))
@@ -255,34 +259,56 @@ dpd_opts	: dpd_opt
 		;
 
 dpd_opt		: INTERVAL value {
-			uint32_t t;
-
+			/* Probes leave this often while the peer is quiet;
+			 * below 100 ms they would be noise on the wire. */
 			if (conf_once(ctx, ctx->vpn_seen, CONF_K_DPD_INTERVAL,
-			    "dpd interval", @1.first_line) &&
-			    conf_duration(ctx, $2, @2.first_line, "dpd interval",
-			    &t)) {
-				if (t < 1 || t > 3600)
-					conf_problem(ctx, true, @2.first_line,
-					    "dpd interval %s out of range; "
-					    "allowed: 1s-1h", $2);
-				else
-					ctx->vpn->dpd_interval_s = t;
-			}
+			    "dpd interval", @1.first_line))
+				conf_duration_ms(ctx, $2, @2.first_line,
+				    "dpd interval", 100, 3600000, "100ms-1h",
+				    &ctx->vpn->dpd_interval_ms);
 			free($2);
 		}
 		| TIMEOUT value {
+			if (conf_once(ctx, ctx->vpn_seen, CONF_K_DPD_TIMEOUT,
+			    "dpd timeout", @1.first_line))
+				conf_duration_ms(ctx, $2, @2.first_line,
+				    "dpd timeout", 500, 86400000, "500ms-24h",
+				    &ctx->vpn->dpd_timeout_ms);
+			free($2);
+		}
+		;
+
+failover_opts	: failover_opt
+		| failover_opts failover_opt
+		;
+
+failover_opt	: SPLIT value {
+			if (conf_once(ctx, ctx->vpn_seen, CONF_K_SPLIT,
+			    "failover split", @1.first_line)) {
+				if (strcmp($2, "on") == 0)
+					ctx->vpn->failover_split = true;
+				else if (strcmp($2, "off") == 0)
+					ctx->vpn->failover_split = false;
+				else
+					conf_problem(ctx, true, @2.first_line,
+					    "failover split %s: allowed: on, off",
+					    $2);
+			}
+			free($2);
+		}
+		| HOLD_DOWN value {
 			uint32_t t;
 
-			if (conf_once(ctx, ctx->vpn_seen, CONF_K_DPD_TIMEOUT,
-			    "dpd timeout", @1.first_line) &&
-			    conf_duration(ctx, $2, @2.first_line, "dpd timeout",
-			    &t)) {
-				if (t < 2 || t > 86400)
+			if (conf_once(ctx, ctx->vpn_seen, CONF_K_HOLDDOWN,
+			    "failover hold-down", @1.first_line) &&
+			    conf_duration(ctx, $2, @2.first_line,
+			    "failover hold-down", &t)) {
+				if (t > 3600)
 					conf_problem(ctx, true, @2.first_line,
-					    "dpd timeout %s out of range; "
-					    "allowed: 2s-1d", $2);
+					    "failover hold-down %s out of range; "
+					    "allowed: 0s-1h", $2);
 				else
-					ctx->vpn->dpd_timeout_s = t;
+					ctx->vpn->failover_holddown_s = t;
 			}
 			free($2);
 		}
@@ -457,6 +483,46 @@ conf_duration(struct conf_parse *ctx, const char *s, int line, const char *what,
 bad:
 	conf_problem(ctx, true, line, "%s %s is not a duration; allowed: "
 	    "seconds, or a number with s, m, h or d (30s, 10m, 8h, 1d)", what, s);
+	return false;
+}
+
+/* A duration with millisecond resolution: "200ms", "2s", "1m", or a bare
+ * number of seconds; between min and max ms. */
+static bool
+conf_duration_ms(struct conf_parse *ctx, const char *s, int line,
+    const char *what, uint32_t min, uint32_t max, const char *range,
+    uint32_t *out)
+{
+	unsigned long long v = 0, mult = 1000;
+	const char *p;
+
+	for (p = s; *p >= '0' && *p <= '9'; p++) {
+		v = v * 10 + (unsigned)(*p - '0');
+		if (v > UINT32_MAX)
+			goto bad;
+	}
+	if (p == s)
+		goto bad;
+	if (strcmp(p, "ms") == 0)
+		mult = 1;
+	else if (strcmp(p, "s") == 0 || *p == '\0')
+		mult = 1000;
+	else if (strcmp(p, "m") == 0)
+		mult = 60000;
+	else if (strcmp(p, "h") == 0)
+		mult = 3600000;
+	else
+		goto bad;
+	if (v * mult < min || v * mult > max) {
+		conf_problem(ctx, true, line, "%s %s out of range; allowed: "
+		    "%s", what, s, range);
+		return false;
+	}
+	*out = (uint32_t)(v * mult);
+	return true;
+bad:
+	conf_problem(ctx, true, line, "%s %s is not a duration; allowed: a "
+	    "number with ms, s, m or h (200ms, 2s, 1m)", what, s);
 	return false;
 }
 

@@ -23,6 +23,16 @@ conf_fmt_duration(uint32_t s, char *buf, size_t len)
 	return buf;
 }
 
+static char *
+conf_fmt_duration_ms(uint32_t ms, char *buf, size_t len)
+{
+	if (ms % 1000 != 0)
+		snprintf(buf, len, "%ums", ms);
+	else
+		conf_fmt_duration(ms / 1000, buf, len);
+	return buf;
+}
+
 static void
 conf_print_quoted(FILE *f, const char *s)
 {
@@ -88,8 +98,11 @@ conf_print_vpn(FILE *f, const struct conf_vpn *v)
 	conf_print_sa(f, "esp", v->esp, v->n_esp, v->esp_lifetime_s,
 	    CONF_ESP_LIFETIME_MIN, CONF_ESP_LIFETIME_MAX);
 	fprintf(f, "\tdpd interval %s timeout %s\n",
-	    conf_fmt_duration(v->dpd_interval_s, d1, sizeof(d1)),
-	    conf_fmt_duration(v->dpd_timeout_s, d2, sizeof(d2)));
+	    conf_fmt_duration_ms(v->dpd_interval_ms, d1, sizeof(d1)),
+	    conf_fmt_duration_ms(v->dpd_timeout_ms, d2, sizeof(d2)));
+	fprintf(f, "\tfailover split %s hold-down %s\n",
+	    v->failover_split ? "on" : "off",
+	    conf_fmt_duration(v->failover_holddown_s, d1, sizeof(d1)));
 	fprintf(f, "\tsteering %s\n", v->steering == CONF_STEER_ECMP ?
 	    "ecmp" : "active-standby");
 	fprintf(f, "\tstartup %s\n", v->startup == CONF_START_RESPOND ?

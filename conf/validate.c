@@ -92,8 +92,10 @@ conf_vpn_begin(struct conf_parse *ctx, char *name, int line)
 	v->peer_asn = CONF_DEF_PEER_ASN;
 	v->ike_lifetime_s = CONF_DEF_IKE_LIFETIME;
 	v->esp_lifetime_s = CONF_DEF_ESP_LIFETIME;
-	v->dpd_interval_s = CONF_DEF_DPD_INTERVAL;
-	v->dpd_timeout_s = CONF_DEF_DPD_TIMEOUT;
+	v->dpd_interval_ms = CONF_DEF_DPD_INTERVAL_MS;
+	v->dpd_timeout_ms = CONF_DEF_DPD_TIMEOUT_MS;
+	v->failover_split = true;
+	v->failover_holddown_s = CONF_DEF_HOLDDOWN;
 	v->replay_window = CONF_DEF_REPLAY;
 	v->hold_time_s = CONF_DEF_HOLD_TIME;
 	v->steering = CONF_STEER_ACTIVE_STANDBY;
@@ -151,15 +153,15 @@ conf_vpn_end(struct conf_parse *ctx)
 			    t->fullname);
 		conf_remote_id_check(ctx, v, t);
 	}
-	if (v->dpd_timeout_s <= v->dpd_interval_s) {
+	if (v->dpd_timeout_ms < 2 * v->dpd_interval_ms) {
 		dline = ctx->vpn_seen[CONF_K_DPD_TIMEOUT] ?
 		    ctx->vpn_seen[CONF_K_DPD_TIMEOUT] :
 		    ctx->vpn_seen[CONF_K_DPD_INTERVAL] ?
 		    ctx->vpn_seen[CONF_K_DPD_INTERVAL] : v->line;
-		conf_problem(ctx, true, dline, "dpd timeout %us is not longer "
-		    "than the interval %us; allowed: a timeout above the "
-		    "interval (AWS: interval 10s, timeout 30s)",
-		    v->dpd_timeout_s, v->dpd_interval_s);
+		conf_problem(ctx, true, dline, "dpd timeout %ums is shorter "
+		    "than two intervals (%ums); allowed: a timeout of at least "
+		    "two probe intervals (default: interval 200ms, timeout 2s)",
+		    v->dpd_timeout_ms, 2 * v->dpd_interval_ms);
 	}
 	if (v->n_ike == 0)
 		v->n_ike = conf_proposal_defaults(CONF_SA_IKE, v->ike,

@@ -175,15 +175,16 @@ ipsec_peer_state(void *arg, struct ike_peer *peer, enum ike_peer_event ev,
 }
 
 static int
-ipsec_child_bytes_in(void *arg, struct ike_peer *peer, uint32_t spi_in,
-    uint64_t *bytes)
+ipsec_child_bytes(void *arg, struct ike_peer *peer, uint32_t spi,
+    unsigned dir, uint64_t *bytes)
 {
 	struct cgwd *cgwd = arg;
 	struct tunnel *t = ipsec_tunnel_of_peer(peer);
 	struct xfrm_sa_stats st;
 
-	if (t == NULL || xfrm_sa_stats(cgwd->xfrm, &t->conf->vpn->local,
-	    spi_in, &st, NULL) != 0)
+	/* The kernel knows an SA by its destination and SPI. */
+	if (t == NULL || xfrm_sa_stats(cgwd->xfrm, dir == IKE_DIR_IN ?
+	    &t->conf->vpn->local : &t->conf->remote, spi, &st, NULL) != 0)
 		return -1;
 	*bytes = st.bytes;
 	return 0;
@@ -195,7 +196,7 @@ static const struct ike_callbacks ipsec_ike_cb = {
 	.child_down	= ipsec_child_down,
 	.release_spi	= ipsec_release_spi,
 	.peer_state	= ipsec_peer_state,
-	.child_bytes_in	= ipsec_child_bytes_in,
+	.child_bytes	= ipsec_child_bytes,
 };
 
 /* ---- kernel event callbacks --------------------------------------- */

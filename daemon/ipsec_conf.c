@@ -39,8 +39,8 @@ ipsec_peer_conf(struct ike_peer_conf *c, const struct conf_tunnel *t)
 	memcpy(c->esp, v->esp, sizeof(c->esp));
 	c->ike_lifetime_s = v->ike_lifetime_s;
 	c->esp_lifetime_s = v->esp_lifetime_s;
-	c->dpd_interval_s = v->dpd_interval_s;
-	c->dpd_timeout_s = v->dpd_timeout_s;
+	c->dpd_interval_ms = v->dpd_interval_ms;
+	c->dpd_timeout_ms = v->dpd_timeout_ms;
 	c->replay_window = v->replay_window;
 	c->initiate = v->startup == CONF_START_INITIATE;
 	ipsec_id_from_conf(&c->local_id, &v->local_id);

@@ -272,8 +272,8 @@ tunnel_conf_changed(const struct conf *ca, const struct conf_tunnel *a,
 		if (va->ike_lifetime_s != vb->ike_lifetime_s ||
 		    va->esp_lifetime_s != vb->esp_lifetime_s)
 			what_add(what, whatlen, "lifetime");
-		if (va->dpd_interval_s != vb->dpd_interval_s ||
-		    va->dpd_timeout_s != vb->dpd_timeout_s)
+		if (va->dpd_interval_ms != vb->dpd_interval_ms ||
+		    va->dpd_timeout_ms != vb->dpd_timeout_ms)
 			what_add(what, whatlen, "dpd");
 		if (va->replay_window != vb->replay_window)
 			what_add(what, whatlen, "replay-window");

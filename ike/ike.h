@@ -85,12 +85,13 @@ struct ike_callbacks {
 	void	(*peer_state)(void *cbarg, struct ike_peer *,
 		    enum ike_peer_event, const char *reason);
 	/*
-	 * Optional (may be NULL): bytes received so far on inbound SA
-	 * `spi_in` (kernel counter). DPD sends no probe while this grows.
-	 * Return -1 when unknown.
+	 * Optional (may be NULL): bytes through a CHILD SA half so far
+	 * (kernel counter), `dir` IKE_DIR_IN (spi ours) or IKE_DIR_OUT (the
+	 * peer's). With a long liveness interval, inbound ESP stopping while
+	 * outbound goes on brings the next probe forward. -1: unknown.
 	 */
-	int	(*child_bytes_in)(void *cbarg, struct ike_peer *,
-		    uint32_t spi_in, uint64_t *bytes);
+	int	(*child_bytes)(void *cbarg, struct ike_peer *, uint32_t spi,
+		    unsigned dir, uint64_t *bytes);
 };
 
 /* Identity; type 0 means "my / the peer's IP address". */
@@ -114,8 +115,10 @@ struct ike_peer_conf {
 	struct conf_proposal	 esp[CONF_MAX_PROPOSALS];
 	uint32_t		 ike_lifetime_s;	/* 0 = 28800 */
 	uint32_t		 esp_lifetime_s;	/* 0 = 3600 */
-	uint32_t		 dpd_interval_s;	/* 0 = no DPD */
-	uint32_t		 dpd_timeout_s;
+	/* Liveness: a probe every interval; dead when no answer to any of
+	 * our requests came for the timeout. */
+	uint32_t		 dpd_interval_ms;	/* 0 = no liveness checks */
+	uint32_t		 dpd_timeout_ms;
 	uint32_t		 replay_window;		/* packets; 0 = no replay protection */
 	bool			 initiate;	/* we initiate and keep it up */
 	struct ike_id		 local_id;	/* type 0 = local address */

@@ -19,8 +19,6 @@ ike_info_dpd(struct ike_sa *sa)
 
 	wbuf_init(&in);
 	ike_bld_init(&b, &in, false);
-	log_debug(sa->peer->conf.name, "nothing heard for %u s, checking "
-	    "liveness", sa->peer->conf.dpd_interval_s);
 	rc = ike_send_request(sa, IKE_REQ_DPD, IKEV2_EXCH_INFORMATIONAL, &b);
 	wbuf_free(&in);
 	return rc;

@@ -338,8 +338,12 @@ struct ike_sa {
 	uint64_t		 created_ms;	/* the oldest half-open goes first */
 	time_t			 rekey_at;
 	time_t			 last_rx;
-	uint64_t		 dpd_bytes;	/* ESP bytes in at the last check */
-	time_t			 esp_rx;	/* when those bytes last grew */
+	/* Liveness (ike_sa.c): the last authenticated answer to one of our
+	 * requests, the only proof that both directions work. */
+	uint64_t		 answered_ms;
+	uint64_t		 probe_ms;	/* our last liveness probe left */
+	uint64_t		 tick_ms;	/* the liveness timer last ran */
+	uint64_t		 esp_in, esp_out;	/* kernel bytes at that run */
 	struct cgw_timer	*rekey_ev;
 	struct cgw_timer	*expire_ev;
 	struct cgw_timer	*dpd_ev;
@@ -459,6 +463,8 @@ void		 ike_sa_free(struct ike_sa *);
 int		 ike_sa_set_state(struct ike_sa *, enum ike_sa_state, const char *why);
 const char	*ike_sa_state_name(enum ike_sa_state);
 /* The SA failed: tell the daemon, drop its children, maybe re-initiate. */
+/* Liveness timeout passed: fails the SA (true: sa is freed). */
+bool		 ike_live_check(struct ike_sa *);
 void		 ike_sa_fail(struct ike_sa *, enum ike_peer_event, const char *fmt, ...)
 		    __attribute__((format(printf, 3, 4)));
 void		 ike_sa_established(struct ike_sa *);

@@ -303,6 +303,7 @@ ike_sa_fail(struct ike_sa *sa, enum ike_peer_event ev, const char *fmt, ...)
 }
 
 static void ike_sa_arm_dpd(struct ike_sa *);
+static void ike_live_fire(void *);
 
 static void
 ike_rekey_fire(void *arg)
@@ -324,57 +325,121 @@ ike_expire_fire(void *arg)
 }
 
 /*
- * DPD is judged from the last sign of life, an IKE message or inbound ESP
- * bytes: a probe once the peer has been silent for the interval, death
- * once it has been silent for the timeout. Polling every second keeps
- * both within a second of what the operator configured, whatever the
- * phase of the timer when the peer went quiet.
+ * Liveness. cgwd does not wait for the peer's DPD timers (AWS: 30 s): it
+ * sends an empty INFORMATIONAL every interval and declares the IKE SA
+ * dead once no answer to any of its requests came for the timeout. Only
+ * answers count. Inbound ESP or the peer's own requests prove that the
+ * peer can reach us, not that it hears us (a path lost in one direction).
+ * While a request is unanswered it is retransmitted every interval (see
+ * ike_rtx_arm), so a short timeout still rides out lost packets.
+ *
+ * The timer runs every interval, at most every second. With a longer
+ * interval, inbound ESP stopping while outbound goes on brings the next
+ * probe forward: traffic the peer no longer answers is the first sign.
  */
+#define IKE_LIVE_TICK_MAX_MS	1000
+
+static uint32_t
+ike_live_tick_ms(const struct ike_peer *peer)
+{
+	uint32_t i = peer->conf.dpd_interval_ms;
+
+	return i < IKE_LIVE_TICK_MAX_MS ? i : IKE_LIVE_TICK_MAX_MS;
+}
+
+/* Inbound ESP stood still while outbound grew since the last tick. */
+static bool
+ike_live_esp_stalled(struct ike_sa *sa)
+{
+	struct ike_peer *peer = sa->peer;
+	struct ike_ctx *ctx = peer->ctx;
+	uint64_t in = 0, out = 0, b;
+	struct ike_child *c;
+	bool known = false, stalled;
+
+	if (ctx->cb.child_bytes == NULL)
+		return false;
+	TAILQ_FOREACH(c, &sa->children, entry) {
+		if (c->state != CHILD_S_INSTALLED)
+			continue;
+		if (ctx->cb.child_bytes(ctx->cbarg, peer, c->spi_in,
+		    IKE_DIR_IN, &b) == 0) {
+			in += b;
+			known = true;
+		}
+		if (ctx->cb.child_bytes(ctx->cbarg, peer, c->spi_out,
+		    IKE_DIR_OUT, &b) == 0)
+			out += b;
+	}
+	if (!known)
+		return false;
+	stalled = in == sa->esp_in && out > sa->esp_out;
+	sa->esp_in = in;
+	sa->esp_out = out;
+	return stalled;
+}
+
+/*
+ * Dead after the timeout without an answer; false (and a short re-run) if
+ * this process itself stood still that long: the answers may be waiting
+ * unread in the socket, and the read runs before the next timer.
+ */
+bool
+ike_live_check(struct ike_sa *sa)
+{
+	struct ike_peer *peer = sa->peer;
+	uint64_t now = cgw_clock_now_ms(peer->ctx->clock);
+	uint64_t silent = now - sa->answered_ms;
+
+	if (peer->conf.dpd_interval_ms == 0 ||
+	    silent < peer->conf.dpd_timeout_ms)
+		return false;
+	if (sa->tick_ms != 0 &&
+	    now - sa->tick_ms > (uint64_t)peer->conf.dpd_timeout_ms / 2) {
+		sa->tick_ms = now;
+		cgw_timer_set(peer->ctx->clock, &sa->dpd_ev, ike_live_fire,
+		    sa, 1);
+		return false;
+	}
+	ike_sa_fail(sa, IKE_EV_DEAD, "peer not answering: no answer for "
+	    "%.1f s (dpd timeout %.1f s)", (double)silent / 1000.0,
+	    (double)peer->conf.dpd_timeout_ms / 1000.0);
+	return true;
+}
+
 static void
-ike_dpd_fire(void *arg)
+ike_live_fire(void *arg)
 {
 	struct ike_sa *sa = arg;
 	struct ike_peer *peer = sa->peer;
-	struct ike_ctx *ctx = peer->ctx;
-	uint64_t total = 0, b;
-	bool known = false;
-	struct ike_child *c;
-	time_t now = ike_now(ctx), alive, silent;
+	uint64_t now = cgw_clock_now_ms(peer->ctx->clock);
+	bool due;
 
 	if (sa->state != IKE_S_ESTABLISHED)
 		return;
-	if (ctx->cb.child_bytes_in) {
-		TAILQ_FOREACH(c, &sa->children, entry)
-			if (ctx->cb.child_bytes_in(ctx->cbarg, peer, c->spi_in,
-			    &b) == 0) {
-				total += b;
-				known = true;
-			}
+	if (ike_live_check(sa))
+		return;		/* sa is gone */
+	sa->tick_ms = now;
+	due = now - sa->probe_ms >= peer->conf.dpd_interval_ms;
+	if (peer->conf.dpd_interval_ms > IKE_LIVE_TICK_MAX_MS &&
+	    ike_live_esp_stalled(sa) && !due) {
+		log_debug(peer->conf.name, "inbound ESP stopped while "
+		    "outbound goes on: checking liveness now");
+		due = true;
 	}
-	if (known && total != sa->dpd_bytes) {
-		sa->dpd_bytes = total;	/* ESP arrived: the peer lives */
-		sa->esp_rx = now;
-	}
-	alive = sa->last_rx > sa->esp_rx ? sa->last_rx : sa->esp_rx;
-	silent = now - alive;
-	if (peer->conf.dpd_timeout_s &&
-	    silent >= (time_t)peer->conf.dpd_timeout_s) {
-		ike_sa_fail(sa, IKE_EV_DEAD, "peer not answering: nothing "
-		    "heard for %lld s (DPD timeout %u s)", (long long)silent,
-		    peer->conf.dpd_timeout_s);
-		return;
-	}
-	if (silent >= (time_t)peer->conf.dpd_interval_s &&
-	    sa->x.kind == IKE_REQ_NONE)
+	if (due && sa->x.kind == IKE_REQ_NONE) {
+		sa->probe_ms = now;
 		ike_task_add(sa, IKE_REQ_DPD, 0);
+	}
 	ike_sa_arm_dpd(sa);
 }
 
 static void
 ike_sa_arm_dpd(struct ike_sa *sa)
 {
-	if (sa->peer->conf.dpd_interval_s)
-		ike_timer_set(sa, &sa->dpd_ev, ike_dpd_fire, 1);
+	if (sa->peer->conf.dpd_interval_ms != 0)
+		cgw_timer_set(sa->peer->ctx->clock, &sa->dpd_ev, ike_live_fire,
+		    sa, ike_live_tick_ms(sa->peer));
 }
 
 static void
@@ -397,6 +462,9 @@ ike_sa_arm_timers(struct ike_sa *sa)
 	sa->rekey_at = ike_now(sa->peer->ctx) + (time_t)soft;
 	ike_timer_set(sa, &sa->rekey_ev, ike_rekey_fire, soft);
 	ike_timer_set(sa, &sa->expire_ev, ike_expire_fire, life);
+	sa->answered_ms = sa->probe_ms = cgw_clock_now_ms(sa->peer->ctx->clock);
+	sa->tick_ms = 0;
+	sa->esp_in = sa->esp_out = 0;
 	ike_sa_arm_dpd(sa);
 	if (sa->nat_local)
 		ike_timer_set(sa, &sa->ka_ev, ike_ka_fire,
@@ -753,8 +821,8 @@ ike_peer_add(struct ike_ctx *ctx, const struct ike_peer_conf *conf,
 		peer->conf.ike_lifetime_s = CONF_DEF_IKE_LIFETIME;
 	if (!peer->conf.esp_lifetime_s)
 		peer->conf.esp_lifetime_s = CONF_DEF_ESP_LIFETIME;
-	if (peer->conf.dpd_interval_s && !peer->conf.dpd_timeout_s)
-		peer->conf.dpd_timeout_s = 3 * peer->conf.dpd_interval_s;
+	if (peer->conf.dpd_interval_ms && !peer->conf.dpd_timeout_ms)
+		peer->conf.dpd_timeout_ms = 10 * peer->conf.dpd_interval_ms;
 	peer->n_ike_props = ike_prop_from_conf(conf->ike, conf->n_ike,
 	    IKEV2_PROTO_IKE, 0, 0, true, peer->ike_props);
 	peer->n_esp_props = ike_prop_from_conf(conf->esp, conf->n_esp,

@@ -69,23 +69,25 @@ ike_elapsed(const struct ike_sa *sa)
 	    sa->x.start_ms) / 1000.0;
 }
 
+/* An established SA under liveness checks retransmits every interval,
+ * not with backoff: the timeout, not a number of tries, ends it. */
+static bool
+ike_rtx_live(const struct ike_sa *sa)
+{
+	return sa->state == IKE_S_ESTABLISHED &&
+	    sa->peer->conf.dpd_interval_ms != 0;
+}
+
 static void
 ike_rtx_arm(struct ike_sa *sa)
 {
 	const struct ike_tunables *t = &sa->peer->ctx->tun;
-	uint32_t dpd_timeout = sa->peer->conf.dpd_timeout_s;
-	double s = (double)(t->retransmit_base_ms << (sa->x.tries < 10 ?
-	    sa->x.tries : 10)) / 1000.0;
+	uint64_t ms = (uint64_t)t->retransmit_base_ms << (sa->x.tries < 10 ?
+	    sa->x.tries : 10);
 
-	/* On an established SA the DPD timeout bounds the whole exchange:
-	 * wake up at that deadline rather than after the next backoff. */
-	if (sa->state == IKE_S_ESTABLISHED && dpd_timeout) {
-		double left = (double)dpd_timeout - ike_elapsed(sa);
-
-		if (left < s)
-			s = left > 0 ? left + 0.001 : 0.001;
-	}
-	cgw_timer_arm(sa->rtx_ev, (uint64_t)(s * 1000));
+	if (ike_rtx_live(sa) && sa->peer->conf.dpd_interval_ms < ms)
+		ms = sa->peer->conf.dpd_interval_ms;
+	cgw_timer_arm(sa->rtx_ev, ms);
 }
 
 static void
@@ -99,9 +101,10 @@ ike_rtx_fire(void *arg)
 	if (sa->x.kind == IKE_REQ_NONE)
 		return;
 	sa->x.tries++;
-	if (sa->x.tries > t->retransmit_tries ||
-	    (sa->state == IKE_S_ESTABLISHED && peer->conf.dpd_timeout_s &&
-	    el >= peer->conf.dpd_timeout_s)) {
+	if (ike_rtx_live(sa)) {
+		if (ike_live_check(sa))
+			return;		/* sa is gone */
+	} else if (sa->x.tries > t->retransmit_tries) {
 		ike_sa_fail(sa, IKE_EV_DEAD,
 		    "peer not answering: no reply to %s after %u tries in %.0f s",
 		    ike_req_name(sa->x.kind), sa->x.tries, el);
@@ -450,8 +453,11 @@ ike_recv(struct ike_sock *s, const uint8_t *p, size_t len,
 	uint8_t first = pl->sk_next;
 	memset(pl, 0, sizeof(*pl));
 	pr = ike_pld_parse(first, inner.p, inner.len, 0, pl);
-	/* Authenticated: the peer is alive, and may have moved (NAT). */
+	/* Authenticated: the peer is alive, and may have moved (NAT). An
+	 * answer proves the way there too (liveness). */
 	sa->last_rx = ike_now(ctx);
+	if (resp)
+		sa->answered_ms = cgw_clock_now_ms(ctx->clock);
 	if ((sa->nat_local || sa->nat_remote || s->natt) &&
 	    (port != sa->remote_port || s != sa->sock)) {
 		sa->remote_port = port;

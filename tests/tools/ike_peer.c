@@ -278,8 +278,8 @@ main(int argc, char **argv)
 		case 'I': pc.ike_lifetime_s = (uint32_t)atoi(optarg); break;
 		case 'E': pc.esp_lifetime_s = (uint32_t)atoi(optarg); break;
 		case 'd':
-			if (sscanf(optarg, "%u,%u", &pc.dpd_interval_s,
-			    &pc.dpd_timeout_s) != 2)
+			if (sscanf(optarg, "%u,%u", &pc.dpd_interval_ms,
+			    &pc.dpd_timeout_ms) != 2)
 				goto usage;
 			break;
 		case 't': run = atof(optarg); break;

@@ -115,7 +115,22 @@ pair_peer_state(void *arg, struct ike_peer *p, enum ike_peer_event ev,
 	    reason ? reason : "");
 }
 
+static int
+pair_child_bytes(void *arg, struct ike_peer *p, uint32_t spi, unsigned dir,
+    uint64_t *bytes)
+{
+	struct pair_side *s = arg;
+
+	(void)p;
+	(void)spi;
+	if (!s->esp_counters)
+		return -1;
+	*bytes = dir == IKE_DIR_IN ? s->esp_in : s->esp_out;
+	return 0;
+}
+
 static const struct ike_callbacks pair_cbs = {
+	.child_bytes = pair_child_bytes,
 	.alloc_spi = pair_alloc_spi,
 	.child_up = pair_child_up,
 	.child_down = pair_child_down,
@@ -148,6 +163,25 @@ pair_enqueue(struct ike_pair *pr, const struct pair_dgram *d)
 	pr->nq++;
 }
 
+/* xorshift64*: reproducible loss and jitter. */
+static uint64_t
+pair_rand(struct ike_pair *pr)
+{
+	uint64_t x = pr->rng;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	pr->rng = x;
+	return x * 0x2545f4914f6cdd1dULL;
+}
+
+void
+pair_seed(struct ike_pair *pr, uint64_t seed)
+{
+	pr->rng = seed ? seed : 1;
+}
+
 static int
 pair_send(void *arg, const struct ike_dgram *out)
 {
@@ -163,6 +197,18 @@ pair_send(void *arg, const struct ike_dgram *out)
 	if ((d.to = pair_side_at(pr, &d.dst, d.dport)) == NULL) {
 		pr->lost++;
 		return 0;
+	}
+	if (s->path.blocked || (s->path.loss_pct &&
+	    pair_rand(pr) % 100 < s->path.loss_pct)) {
+		s->path_lost++;
+		return 0;
+	}
+	d.due_ms = pr->now_ms + s->path.delay_ms;
+	if (s->path.jitter_ms) {
+		uint64_t j = pair_rand(pr) % (2 * s->path.jitter_ms + 1);
+
+		d.due_ms = d.due_ms + j >= s->path.jitter_ms ?
+		    d.due_ms + j - s->path.jitter_ms : pr->now_ms;
 	}
 	pair_enqueue(pr, &d);
 	return 0;
@@ -250,6 +296,7 @@ pair_init(struct ike_pair *pr)
 	log_init(getenv("IKE_TEST_VERBOSE") ? 2 : -1, 0);
 	memset(pr, 0, sizeof(*pr));
 	pr->now_ms = PAIR_EPOCH_MS;
+	pr->rng = 0x9e3779b97f4a7c15ULL;
 	pair_side_init(pr, &pr->a, "A", 500);
 	pair_side_init(pr, &pr->b, "B", 1500);
 }
@@ -306,7 +353,7 @@ pair_step(struct ike_pair *pr)
 {
 	pair_kick(pr);
 	for (size_t i = 0; i < pr->nq; i++)
-		if (!pr->q[i].to->paused) {
+		if (!pr->q[i].to->paused && pr->q[i].due_ms <= pr->now_ms) {
 			pair_deliver(pr, i);
 			pair_kick(pr);
 			return true;
@@ -336,6 +383,12 @@ pair_next_due(const struct ike_pair *pr, uint64_t *due)
 		if (!sides[i]->paused && cgw_clock_next(sides[i]->clock, &t) &&
 		    (!any || t < *due)) {
 			*due = t;
+			any = true;
+		}
+	/* Datagrams still on the wire arrive in time order too. */
+	for (size_t i = 0; i < pr->nq; i++)
+		if (!pr->q[i].to->paused && (!any || pr->q[i].due_ms < *due)) {
+			*due = pr->q[i].due_ms;
 			any = true;
 		}
 	return any;
@@ -393,7 +446,7 @@ pair_resume(struct pair_side *s)
 	cgw_clock_skip(s->clock, pr->now_ms - cgw_clock_now_ms(s->clock));
 	/* As on waking, the loop reads the socket before its timers. */
 	for (size_t i = 0; i < pr->nq; )
-		if (pr->q[i].to == s)
+		if (pr->q[i].to == s && pr->q[i].due_ms <= pr->now_ms)
 			pair_deliver(pr, i);
 		else
 			i++;

@@ -50,6 +50,19 @@ struct pair_side {
 	int			 refuse_install;
 	unsigned		 refused;	/* child_up calls refused */
 	unsigned		 released;	/* release_spi calls */
+	/* Kernel ESP byte counters the engine reads (child_bytes), when
+	 * esp_counters is set; the test moves them. */
+	bool			 esp_counters;
+	uint64_t		 esp_in, esp_out;
+	/* The path from this side to the other: datagrams lost with
+	 * probability loss_pct %, delayed delay_ms +- jitter_ms (uniform);
+	 * `blocked` loses everything. */
+	struct {
+		unsigned	 loss_pct;
+		unsigned	 delay_ms, jitter_ms;
+		bool		 blocked;
+	}			 path;
+	unsigned		 path_lost;
 };
 
 /* A datagram on its way, as on the wire. */
@@ -59,6 +72,7 @@ struct pair_dgram {
 	uint16_t		 sport, dport;
 	uint8_t			*p;
 	size_t			 len;
+	uint64_t		 due_ms;	/* world time it arrives */
 };
 
 struct ike_pair {
@@ -67,6 +81,7 @@ struct ike_pair {
 	struct pair_dgram	*q;
 	size_t			 nq, qcap;
 	unsigned		 sent, delivered, lost;	/* lost: nobody there */
+	uint64_t		 rng;		/* path loss and jitter */
 };
 
 typedef bool	pair_cond(struct ike_pair *);
@@ -105,6 +120,9 @@ void	pair_advance(struct ike_pair *, uint64_t ms);
 /* As pair_advance, stopping as soon as cond holds (checked after every
  * delivery and timer); returns cond at the end. */
 bool	pair_run_until(struct ike_pair *, pair_cond *, uint64_t ms);
+
+/* Seeds the path model's random numbers (a fixed seed by default). */
+void	pair_seed(struct ike_pair *, uint64_t);
 
 void	pair_pause(struct pair_side *);
 void	pair_resume(struct pair_side *);

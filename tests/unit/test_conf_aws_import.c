@@ -115,8 +115,11 @@ test_aws_xml_basic(void **state)
 	assert_string_equal(v->esp[0].text, "aes128-sha1-modp1024");
 	assert_int_equal(v->ike_lifetime_s, 28800);
 	assert_int_equal(v->esp_lifetime_s, 3600);
-	assert_int_equal(v->dpd_interval_s, 10);
-	assert_int_equal(v->dpd_timeout_s, 30);
+	/* AWS's DPD values are its side's: ours stay at the fast defaults */
+	assert_int_equal(v->dpd_interval_ms, CONF_DEF_DPD_INTERVAL_MS);
+	assert_int_equal(v->dpd_timeout_ms, CONF_DEF_DPD_TIMEOUT_MS);
+	assert_null(strstr(out, "\tdpd "));
+	assert_non_null(strstr(out, "AWS's side: DPD every 10s, timeout 30s"));
 	assert_int_equal(v->hold_time_s, 30);
 	t = conf_tunnel_find(conf, "vpn-0a1b2c3d4e5f60718/t1");
 	assert_non_null(t);
@@ -163,7 +166,8 @@ test_aws_xml_reordered_with_options(void **state)
 	assert_int_equal(v->peer_asn, 64513);
 	assert_string_equal(v->ike[0].text, "aes256gcm16-prfsha256-modp2048");
 	assert_string_equal(v->esp[0].text, "aes256gcm16-modp2048");
-	assert_int_equal(v->dpd_timeout_s, 40);		/* 10 s x 4 retries */
+	assert_int_equal(v->dpd_timeout_ms, CONF_DEF_DPD_TIMEOUT_MS);
+	assert_non_null(strstr(out, "timeout 40s"));	/* 10 s x 4 retries */
 	/* XML order kept: the first <ipsec_tunnel> is t1 */
 	t = conf_tunnel_find(conf, "aws-prod/t1");
 	assert_non_null(t);

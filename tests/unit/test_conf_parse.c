@@ -145,10 +145,18 @@ static const struct bad_case bad_cases[] = {
 	  "'force'", true },
 	{ VPN(" ike lifetime 8x\n" T1), 5, "lifetime 8x is not a duration",
 	  true },
-	{ VPN(" dpd interval 30s timeout 10s\n" T1), 5, "dpd timeout 10s is "
-	  "not longer than the interval 30s", true },
-	{ VPN(" dpd\n interval 0\n" T1), 6, "dpd interval 0 out of range",
+	{ VPN(" dpd interval 30s timeout 10s\n" T1), 5, "dpd timeout 10000ms "
+	  "is shorter than two intervals (60000ms)", true },
+	{ VPN(" dpd\n interval 0\n" T1), 6, "dpd interval 0 out of range; "
+	  "allowed: 100ms-1h", true },
+	{ VPN(" dpd interval 50ms\n" T1), 5, "dpd interval 50ms out of range",
 	  true },
+	{ VPN(" dpd timeout 2x\n" T1), 5, "dpd timeout 2x is not a duration",
+	  true },
+	{ VPN(" failover split maybe\n" T1), 5, "failover split maybe: "
+	  "allowed: on, off", true },
+	{ VPN(" failover hold-down 2h\n" T1), 5, "failover hold-down 2h out "
+	  "of range", true },
 	{ VPN(" hold-time 2\n" T1), 5, "hold-time 2 out of range; allowed: 0 "
 	  "or 3s-65535s", true },
 	{ VPN(" replay-window 5000\n" T1), 5, "allowed: 0-4096", true },
@@ -346,6 +354,7 @@ test_conf_values_and_defaults(void **state)
 	    "  ike lifetime 60s force; esp proposal aes128-sha1-modp1024 lifetime 30s force\n"
 	    "  dpd timeout 40s interval 5s; steering ecmp; startup respond\n"
 	    "  replay-window 64; hold-time 90s\n"
+	    "  failover split off hold-down 1m\n"
 	    "  tunnel t1 { remote 198.51.100.1; inside 169.254.21.2/30; psk-file \"k600.psk\"; }\n"
 	    "  tunnel \"t2\" { remote 198.51.100.2 inside 169.254.22.2/30 psk \"Abc.def_123\" "
 	    "interface cgw-t2 mtu 1400 }\n"
@@ -359,8 +368,10 @@ test_conf_values_and_defaults(void **state)
 	assert_int_equal(v->peer_asn, CONF_DEF_PEER_ASN);
 	assert_int_equal(v->ike_lifetime_s, 60);
 	assert_int_equal(v->esp_lifetime_s, 30);
-	assert_int_equal(v->dpd_interval_s, 5);
-	assert_int_equal(v->dpd_timeout_s, 40);
+	assert_int_equal(v->dpd_interval_ms, 5000);
+	assert_int_equal(v->dpd_timeout_ms, 40000);
+	assert_false(v->failover_split);
+	assert_int_equal(v->failover_holddown_s, 60);
 	assert_int_equal(v->steering, CONF_STEER_ECMP);
 	assert_int_equal(v->startup, CONF_START_RESPOND);
 	assert_int_equal(v->replay_window, 64);

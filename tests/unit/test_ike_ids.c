@@ -97,7 +97,7 @@ side_peer(struct pair_side *s, bool initiate, const char *ids)
 
 	assert_non_null(t = conf_tunnel_find(conf, "v/t1"));
 	ipsec_peer_conf(&pc, t);
-	pc.dpd_interval_s = 0;
+	pc.dpd_interval_ms = 0;
 	pair_peer_add(s, &pc, initiate);
 	return conf;
 }

@@ -56,8 +56,8 @@ add_peer(struct pair_side *s, const struct conf_opts *o)
 	else
 		pair_proposal(&pc.esp[0], "aes256gcm16-ecp256",
 		    IKEV2_ENCR_AES_GCM_16, 256, 0, 0, IKEV2_DH_ECP256);
-	pc.dpd_interval_s = o->dpd_interval;
-	pc.dpd_timeout_s = o->dpd_timeout;
+	pc.dpd_interval_ms = o->dpd_interval;
+	pc.dpd_timeout_ms = o->dpd_timeout;
 	return pair_peer_add(s, &pc, o->initiate);
 }
 
@@ -329,8 +329,8 @@ test_both_initiate_peer_first(void **state)
 static void
 test_initial_contact_after_dpd(void **state)
 {
-	struct conf_opts a = { .initiate = true, .dpd_interval = 1,
-	    .dpd_timeout = 3 }, b = { 0 };
+	struct conf_opts a = { .initiate = true, .dpd_interval = 1000,
+	    .dpd_timeout = 3000 }, b = { 0 };
 
 	(void)state;
 	setup_ab(&a, &b);
