@@ -225,23 +225,23 @@ ike_child_retire(struct ike_child *c)
 	if (c->state == CHILD_S_RETIRED)
 		return;
 	ike_child_release_successor(c);
+	ike_child_set_state(c, CHILD_S_RETIRED, NULL);
+	/* Told before the outbound half goes: when this was the tunnel's
+	 * last usable SA, its routes move away while it still has one. */
+	if (sa)
+		ike_sa_children_changed(sa);
 	ike_child_uninstall(c, IKE_DIR_OUT);
 	ike_child_drop_pending(c);	/* a retired SA never sends */
-	ike_child_set_state(c, CHILD_S_RETIRED, NULL);
 	cgw_timer_cancel(c->rekey_ev);
 	cgw_timer_cancel(c->expire_ev);
 	if ((c->installed & IKE_DIR_IN) == 0 ||
 	    cgw_timer_set(peer->ctx->clock, &c->retire_ev, ike_child_retire_fire,
 	    c, peer->ctx->tun.retire_ms) < 0) {
 		ike_child_free(c, true);
-		if (sa)
-			ike_sa_children_changed(sa);
 		return;
 	}
 	ike_child_unlink(c);
 	TAILQ_INSERT_TAIL(&peer->retired, c, entry);
-	if (sa)
-		ike_sa_children_changed(sa);
 }
 
 struct ike_child *

@@ -110,6 +110,10 @@ pair_peer_state(void *arg, struct ike_peer *p, enum ike_peer_event ev,
 
 	s->ev[ev]++;
 	s->nsa_at_ev[ev] = s->nsa;
+	s->nout_at_ev[ev] = 0;
+	for (size_t i = 0; i < s->nsa; i++)
+		if (s->dirs[i] & IKE_DIR_OUT)
+			s->nout_at_ev[ev]++;
 	s->usable_at_ev[ev] = ike_peer_usable(p);
 	snprintf(s->reason[ev], sizeof(s->reason[ev]), "%s",
 	    reason ? reason : "");

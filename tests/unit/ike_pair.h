@@ -39,6 +39,7 @@ struct pair_side {
 	unsigned		 ev[IKE_EV_MAX];	/* peer_state calls */
 	char			 reason[IKE_EV_MAX][512];	/* last of each */
 	size_t			 nsa_at_ev[IKE_EV_MAX];	/* "kernel" SAs then */
+	size_t			 nout_at_ev[IKE_EV_MAX];	/* with their outbound half */
 	bool			 usable_at_ev[IKE_EV_MAX];
 	unsigned		 spis;		/* alloc_spi calls */
 	unsigned		 ups, downs, rekeys;
