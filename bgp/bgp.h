@@ -101,7 +101,8 @@ struct bgp_callbacks {
 	 * alone. Returns 0, or -1 when the kernel refused: nothing counts as
 	 * installed and bgp_fib_sync tries again. Changes are batched and
 	 * delivered once per event-loop turn, never from inside a bgp_*
-	 * call other than bgp_fib_sync. May be NULL: nothing is installed.
+	 * call other than bgp_fib_sync and bgp_flush. May be NULL: nothing
+	 * is installed.
 	 */
 	int	(*fib_change)(void *cbarg, const struct cgw_prefix *,
 		    struct bgp_nexthop *nhs, size_t n, bool in_kernel);
@@ -133,6 +134,16 @@ void		*bgp_cbarg(const struct bgp_ctx *);
 void		 bgp_fib_sync(struct bgp_ctx *,
 		    bool (*intact)(void *arg, const struct cgw_prefix *,
 		    const struct bgp_nexthop *nhs, size_t n), void *arg);
+
+/*
+ * Run the batched work now rather than at the next event-loop turn:
+ * fib_change for every changed prefix, exports into each Adj-RIB-Out,
+ * UPDATEs queued on the sessions. The daemon calls it right after
+ * bgp_peer_down on a tunnel's death, so the kernel's routes move to the
+ * surviving tunnel before the dead one's SAs leave the kernel later in
+ * the same turn.
+ */
+void		 bgp_flush(struct bgp_ctx *);
 
 /*
  * Install equal best paths from several peers together (RFC 4271 best path

@@ -4,8 +4,9 @@
  * Loc-RIB. Each peer keeps its Adj-RIB-Out as a tree of what it was told.
  *
  * Changes are marked on the prefix and handled once per event-loop turn
- * (bgp_rib_flush): the FIB callback for prefixes whose installed next-hop
- * set changed, then exports into each Adj-RIB-Out, then UPDATEs.
+ * (bgp_rib_flush, or bgp_flush at once): the FIB callback for prefixes
+ * whose installed next-hop set changed, then exports into each
+ * Adj-RIB-Out, then UPDATEs.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -655,6 +656,17 @@ bgp_rib_flush(struct bgp_ctx *ctx)
 		} else
 			peer->warned_advertised = false;
 	}
+}
+
+void
+bgp_flush(struct bgp_ctx *ctx)
+{
+	/* The turn's own flush would find nothing left to do. */
+	if (ctx->flush_scheduled) {
+		event_del(ctx->ev_flush);
+		ctx->flush_scheduled = false;
+	}
+	bgp_rib_flush(ctx);
 }
 
 void

@@ -559,6 +559,46 @@ test_fib_sync(void **state)
 	assert_true(f->rec.in_kernel);
 }
 
+/* Every peer's session up, as entering Established does it. */
+static void
+establish(struct fx *f)
+{
+	struct bgp_peer *p;
+
+	TAILQ_FOREACH(p, &f->ctx->peers, entry) {
+		p->state = BGP_ST_ESTABLISHED;
+		p->as4 = true;
+		bgp_rib_peer_export_all(f->ctx, p);
+	}
+	turn(f);
+}
+
+static void
+test_flush_now(void **state)
+{
+	struct fx *f = *state;
+	struct cgw_prefix net = pfx("10.224.0.0/12");
+
+	assert_int_equal(bgp_network_add(f->ctx, &net), 0);
+	learn(f, f->t1, "172.31.0.0/16", AWS, 1, "169.254.21.1", -1);
+	learn(f, f->t2, "172.31.0.0/16", AWS, 1, "169.254.22.1", -1);
+	establish(f);
+	assert_int_equal(f->rec.calls, 1);
+	assert_via(&f->rec, 0, "169.254.21.1", f->t1);
+
+	/* t1 dies: the routes move inside the same turn. */
+	bgp_peer_down(f->t1, "tunnel lost");
+	assert_int_equal(f->rec.calls, 1);
+	bgp_flush(f->ctx);
+	assert_int_equal(f->rec.calls, 2);
+	assert_via(&f->rec, 0, "169.254.22.1", f->t2);
+	assert_true(installed(f, "172.31.0.0/16", f->t2));
+	assert_false(f->t2->out_pending);	/* UPDATEs gone out */
+	/* The turn finds nothing left to do. */
+	turn(f);
+	assert_int_equal(f->rec.calls, 2);
+}
+
 int
 main(void)
 {
@@ -575,6 +615,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_export_rules, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_peer_conf_checks, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_flush_now, setup,
 		    teardown),
 	};
 
