@@ -176,6 +176,14 @@ void		 bgp_peer_down(struct bgp_peer *, const char *reason);
 /* bgp_peer_down + free. */
 void		 bgp_peer_remove(struct bgp_peer *);
 struct bgp_peer	*bgp_peer_find(struct bgp_ctx *, const char *name);
+/*
+ * The local preference given to every route learned from the peer, the
+ * ones it already sent included (an iBGP route carrying LOCAL_PREF keeps
+ * its own, as on import); their prefixes are decided again and
+ * fib_change follows at the next flush. For hold-down: a tunnel that has
+ * just come back gets less than the standby until it has been stable.
+ */
+int		 bgp_peer_set_local_pref(struct bgp_peer *, uint32_t);
 void		*bgp_peer_arg(const struct bgp_peer *);
 const char	*bgp_peer_name(const struct bgp_peer *);
 

@@ -417,6 +417,29 @@ bgp_rib_export_entry(struct bgp_ctx *ctx, struct bgp_peer *peer,
 	}
 }
 
+int
+bgp_peer_set_local_pref(struct bgp_peer *peer, uint32_t lp)
+{
+	struct bgp_ctx *ctx = peer->ctx;
+	struct bgp_rib_entry *e;
+	struct bgp_path *p;
+
+	peer->conf.local_pref = lp;
+	RB_FOREACH(e, bgp_rib, &ctx->rib) {
+		TAILQ_FOREACH(p, &e->paths, entry)
+			if (p->peer == peer)
+				break;
+		/* As bgp_rib_update: iBGP carries its own LOCAL_PREF. */
+		if (p == NULL || (!p->ebgp &&
+		    BGP_SEEN(&p->attrs, BGP_ATTR_LOCAL_PREF)) ||
+		    p->local_pref == lp)
+			continue;
+		p->local_pref = lp;
+		bgp_rib_decide(ctx, e);
+	}
+	return 0;
+}
+
 void
 bgp_rib_peer_export_all(struct bgp_ctx *ctx, struct bgp_peer *peer)
 {

@@ -559,6 +559,17 @@ test_fib_sync(void **state)
 	assert_true(f->rec.in_kernel);
 }
 
+/* walk_find with `found` set to the path's local-pref. */
+static void
+walk_lp_cb(const struct bgp_route_info *ri, void *arg)
+{
+	struct walk_find *w = arg;
+	struct cgw_prefix p = pfx(w->prefix);
+
+	if (prefix_eq(ri->prefix, &p) && ri->peer == w->peer)
+		w->found = (int)ri->local_pref;
+}
+
 /* Every peer's session up, as entering Established does it. */
 static void
 establish(struct fx *f)
@@ -571,6 +582,39 @@ establish(struct fx *f)
 		bgp_rib_peer_export_all(f->ctx, p);
 	}
 	turn(f);
+}
+
+static void
+test_set_local_pref(void **state)
+{
+	struct fx *f = *state;
+	struct walk_find w = { .prefix = "172.31.0.0/16" };
+
+	learn(f, f->t1, "172.31.0.0/16", AWS, 1, "169.254.21.1", -1);
+	learn(f, f->t2, "172.31.0.0/16", AWS, 1, "169.254.22.1", -1);
+	turn(f);
+	assert_int_equal(f->rec.calls, 1);
+	assert_via(&f->rec, 0, "169.254.21.1", f->t1);
+	/* Hold-down: t1's stored paths fall below the standby's. */
+	assert_int_equal(bgp_peer_set_local_pref(f->t1, 90), 0);
+	turn(f);
+	assert_int_equal(f->rec.calls, 2);
+	assert_via(&f->rec, 0, "169.254.22.1", f->t2);
+	assert_true(installed(f, "172.31.0.0/16", f->t2));
+	assert_false(installed(f, "172.31.0.0/16", f->t1));
+	/* Routes learned later get it too. */
+	learn(f, f->t1, "172.31.0.0/16", AWS, 1, "169.254.21.1", 1);
+	turn(f);
+	assert_int_equal(f->rec.calls, 2);
+	w.peer = f->t1;
+	bgp_rib_walk(f->ctx, walk_lp_cb, &w);
+	assert_int_equal(w.found, 90);
+	/* Stable: back as configured, and back on t1. */
+	assert_int_equal(bgp_peer_set_local_pref(f->t1, 200), 0);
+	assert_int_equal(bgp_peer_set_local_pref(f->t1, 200), 0);
+	turn(f);
+	assert_int_equal(f->rec.calls, 3);
+	assert_via(&f->rec, 0, "169.254.21.1", f->t1);
 }
 
 static void
@@ -615,6 +659,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_export_rules, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_peer_conf_checks, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_set_local_pref, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_flush_now, setup,
 		    teardown),
