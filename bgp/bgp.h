@@ -137,11 +137,11 @@ void		 bgp_fib_sync(struct bgp_ctx *,
 
 /*
  * Run the batched work now rather than at the next event-loop turn:
- * fib_change for every changed prefix, exports into each Adj-RIB-Out,
- * UPDATEs queued on the sessions. The daemon calls it right after
- * bgp_peer_down on a tunnel's death, so the kernel's routes move to the
- * surviving tunnel before the dead one's SAs leave the kernel later in
- * the same turn.
+ * fib_change for every changed prefix, exports into each Adj-RIB-Out
+ * (covers included), UPDATEs queued on the sessions. The daemon calls it
+ * right after bgp_peer_down on a tunnel's death, so the kernel's routes
+ * move to the surviving tunnel before the dead one's SAs leave the
+ * kernel later in the same turn.
  */
 void		 bgp_flush(struct bgp_ctx *);
 
@@ -176,6 +176,28 @@ void		 bgp_peer_down(struct bgp_peer *, const char *reason);
 /* bgp_peer_down + free. */
 void		 bgp_peer_remove(struct bgp_peer *);
 struct bgp_peer	*bgp_peer_find(struct bgp_ctx *, const char *name);
+
+/*
+ * Covers, for failover: while on, every prefix exported to this tunnel
+ * peer is also exported as its two halves (10.224.0.0/12 as /13s, a /32
+ * has none), with the covered prefix's attributes, AS_PATH and prepend
+ * included. A VGW prefers the longer prefix before it looks at AS_PATH,
+ * so the covers draw the VPC's return traffic onto this tunnel while
+ * another tunnel of the VPN is dead but not yet timed out on the AWS
+ * side. Covers exist in this peer's Adj-RIB-Out only: never in the RIB,
+ * the FIB, `show routes` or another peer's exports. A half that is
+ * exported for real (a route to it in the RIB) is advertised as that
+ * route, never replaced by a cover, and stays when covers go off.
+ * Covers follow the covered prefixes as they come and go.
+ *
+ * Originals plus halves never pass BGP_AWS_MAX_ADVERTISED: prefixes are
+ * split in prefix order while their halves fit, the rest are not split.
+ * Returns how many prefixes could not be split for that reason (also
+ * `cover_skipped` in bgp_peer_status, which follows later changes), or
+ * -1 with EINVAL for a peer that is not BGP_ROLE_TUNNEL. The UPDATEs
+ * leave at the next flush (bgp_flush, or the event-loop turn).
+ */
+int		 bgp_peer_set_cover(struct bgp_peer *, bool on);
 /*
  * The local preference given to every route learned from the peer, the
  * ones it already sent included (an iBGP route carrying LOCAL_PREF keeps
@@ -199,7 +221,11 @@ struct bgp_peer_status {
 	uint64_t	 uptime_s;	/* time in Established; meaningless
 					   (0) in any other state */
 	uint32_t	 prefixes_received;	/* accepted in Adj-RIB-In */
-	uint32_t	 prefixes_advertised;	/* in Adj-RIB-Out */
+	uint32_t	 prefixes_advertised;	/* in Adj-RIB-Out, covers
+						   included */
+	uint32_t	 covers_advertised;	/* halves (bgp_peer_set_cover) */
+	uint32_t	 cover_skipped;	/* prefixes the AWS limit left unsplit */
+	bool		 cover;		/* bgp_peer_set_cover on */
 	uint32_t	 established_count;
 	/* Why the last session failed; "" once Established again. */
 	char		 last_error[BGP_ERR_MAX];

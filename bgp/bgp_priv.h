@@ -279,6 +279,10 @@ struct bgp_out {
 	bool			 announced;	/* sent (or to send) as reachable */
 	bool			 pending;	/* differs from what the peer has */
 	bool			 withdraw;	/* pending withdrawal */
+	/* A half of a prefix told for real (bgp_peer_set_cover), with
+	 * that prefix's attributes; no RIB entry stands behind it. */
+	bool			 cover;
+	bool			 mark;		/* still wanted, while recomputing */
 };
 RB_HEAD(bgp_outs, bgp_out);
 
@@ -348,6 +352,13 @@ struct bgp_peer {
 	bool			 warned_advertised;
 	struct bgp_outs		 out;
 	bool			 out_pending;
+	/* Covers (bgp_peer_set_cover): on, to recompute at the next flush,
+	 * how many are told (in n_advertised too), how many prefixes the
+	 * AWS limit left unsplit. */
+	bool			 cover;
+	bool			 cover_dirty;
+	uint32_t		 n_covers;
+	uint32_t		 cover_skipped;
 	char			 last_error[BGP_ERR_MAX];
 	char			 prev_error[BGP_ERR_MAX];
 	struct bgp_fsm_in	 fsm_in;

@@ -6,7 +6,12 @@
  * Changes are marked on the prefix and handled once per event-loop turn
  * (bgp_rib_flush, or bgp_flush at once): the FIB callback for prefixes
  * whose installed next-hop set changed, then exports into each
- * Adj-RIB-Out, then UPDATEs.
+ * Adj-RIB-Out, then each tunnel peer's covers, then UPDATEs.
+ *
+ * A cover is an Adj-RIB-Out entry with no RIB entry behind it: a half of
+ * a prefix the peer is told for real, carrying that prefix's attributes.
+ * The export of a real route to the same prefix replaces it; it is
+ * otherwise made and withdrawn by bgp_rib_peer_covers alone.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -387,6 +392,12 @@ bgp_rib_export_entry(struct bgp_ctx *ctx, struct bgp_peer *peer,
 
 	memset(&a, 0, sizeof(a));
 	if (bgp_export_attrs(ctx, peer, e, &a)) {
+		/* The real route wins over a cover for the same prefix. */
+		if (o != NULL && o->cover) {
+			o->cover = false;
+			peer->n_covers--;
+			peer->cover_dirty = true;
+		}
 		if (o != NULL && o->announced && bgp_attrs_eq(&o->attrs, &a)) {
 			bgp_attrs_clear(&a);
 			return;
@@ -407,14 +418,164 @@ bgp_rib_export_entry(struct bgp_ctx *ctx, struct bgp_peer *peer,
 		o->withdraw = false;
 		o->pending = true;
 		peer->out_pending = true;
-	} else if (o != NULL && o->announced) {
+		peer->cover_dirty = true;
+	} else if (o != NULL && o->announced && !o->cover) {
 		bgp_attrs_clear(&o->attrs);
 		o->announced = false;
 		o->withdraw = true;
 		o->pending = true;
 		peer->n_advertised--;
 		peer->out_pending = true;
+		peer->cover_dirty = true;
 	}
+}
+
+/* The two halves of an IPv4 prefix; false for a /32, which has none. */
+static bool
+bgp_prefix_halves(const struct cgw_prefix *p, struct cgw_prefix h[2])
+{
+	uint32_t a;
+
+	if (p->addr.af != AF_INET || p->len >= 32)
+		return false;
+	h[0] = h[1] = *p;
+	h[0].len = h[1].len = (uint8_t)(p->len + 1);
+	a = ntohl(p->addr.v4.s_addr) | 1u << (31 - p->len);
+	h[1].addr.v4.s_addr = htonl(a);
+	return true;
+}
+
+/* Whether the peer is told about prefix for real (not as a cover). */
+static bool
+bgp_out_real(struct bgp_peer *peer, const struct cgw_prefix *prefix)
+{
+	struct bgp_out *o = bgp_out_find(peer, prefix);
+
+	return o != NULL && o->announced && !o->cover;
+}
+
+/* Tell the peer prefix as a cover with attrs, unless it is told for real. */
+static int
+bgp_cover_set(struct bgp_peer *peer, const struct cgw_prefix *prefix,
+    const struct bgp_attrs *attrs)
+{
+	struct bgp_out *o = bgp_out_find(peer, prefix);
+	struct bgp_attrs a;
+
+	if (o != NULL && o->announced && !o->cover)
+		return 0;
+	if (o != NULL && o->announced && bgp_attrs_eq(&o->attrs, attrs)) {
+		o->mark = true;
+		return 0;
+	}
+	/* Copied first: a failure leaves no half-made entry behind. */
+	if (bgp_attrs_copy(&a, attrs) == -1)
+		return -1;
+	if (o == NULL) {
+		if ((o = calloc(1, sizeof(*o))) == NULL) {
+			bgp_attrs_clear(&a);
+			return -1;
+		}
+		o->prefix = *prefix;
+		RB_INSERT(bgp_outs, &peer->out, o);
+	}
+	if (!o->announced) {
+		peer->n_advertised++;
+		peer->n_covers++;
+	}
+	bgp_attrs_clear(&o->attrs);
+	o->attrs = a;
+	o->announced = true;
+	o->cover = true;
+	o->mark = true;
+	o->withdraw = false;
+	o->pending = true;
+	peer->out_pending = true;
+	return 0;
+}
+
+/*
+ * Bring the peer's covers in line with what it is told for real: with
+ * cover on, each such prefix in prefix order gets its halves as long as
+ * they fit under BGP_AWS_MAX_ADVERTISED; past the first that does not
+ * fit none is split, so what is covered is always the head of the list
+ * an operator reads in prefix order. Every cover not wanted any more is
+ * withdrawn.
+ */
+static void
+bgp_rib_peer_covers(struct bgp_peer *peer)
+{
+	struct bgp_out *o, *next;
+	struct cgw_prefix half[2];
+	uint32_t real, room = 0, need;
+	bool full = false;
+	int i;
+
+	peer->cover_dirty = false;
+	peer->cover_skipped = 0;
+	if (!peer->cover && peer->n_covers == 0)
+		return;
+	real = peer->n_advertised - peer->n_covers;
+	if (real < BGP_AWS_MAX_ADVERTISED)
+		room = BGP_AWS_MAX_ADVERTISED - real;
+	RB_FOREACH(o, bgp_outs, &peer->out)
+		o->mark = false;
+	/* Halves go in behind the walk (they sort after their prefix) and
+	 * are passed over as covers. */
+	RB_FOREACH(o, bgp_outs, &peer->out) {
+		if (!peer->cover)
+			break;
+		if (!o->announced || o->cover ||
+		    !bgp_prefix_halves(&o->prefix, half))
+			continue;
+		need = 0;
+		for (i = 0; i < 2; i++)
+			if (!bgp_out_real(peer, &half[i]))
+				need++;
+		if (need == 0)
+			continue;
+		if (full || need > room) {
+			full = true;
+			peer->cover_skipped++;
+			continue;
+		}
+		room -= need;
+		for (i = 0; i < 2; i++)
+			if (bgp_cover_set(peer, &half[i], &o->attrs) == -1)
+				peer->cover_dirty = true;	/* next flush */
+	}
+	RB_FOREACH_SAFE(o, bgp_outs, &peer->out, next) {
+		if (!o->cover || o->mark)
+			continue;
+		bgp_attrs_clear(&o->attrs);
+		o->cover = false;
+		o->announced = false;
+		o->withdraw = true;
+		o->pending = true;
+		peer->n_covers--;
+		peer->n_advertised--;
+		peer->out_pending = true;
+	}
+}
+
+int
+bgp_peer_set_cover(struct bgp_peer *peer, bool on)
+{
+	if (peer->conf.role != BGP_ROLE_TUNNEL) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (peer->cover != on) {
+		peer->cover = on;
+		peer->cover_dirty = true;
+	}
+	/* At once, so the caller learns what the limit left out; the
+	 * UPDATEs leave with the next flush. */
+	if (peer->state == BGP_ST_ESTABLISHED && peer->cover_dirty) {
+		bgp_rib_peer_covers(peer);
+		bgp_schedule_flush(peer->ctx);
+	}
+	return (int)peer->cover_skipped;
 }
 
 int
@@ -461,6 +622,9 @@ bgp_rib_peer_out_clear(struct bgp_peer *peer)
 		free(o);
 	}
 	peer->n_advertised = 0;
+	peer->n_covers = 0;
+	peer->cover_skipped = 0;
+	peer->cover_dirty = false;
 	peer->out_pending = false;
 }
 
@@ -664,7 +828,11 @@ bgp_rib_flush(struct bgp_ctx *ctx)
 		}
 	}
 	TAILQ_FOREACH(peer, &ctx->peers, entry) {
-		if (peer->state != BGP_ST_ESTABLISHED || !peer->out_pending)
+		if (peer->state != BGP_ST_ESTABLISHED)
+			continue;
+		if (peer->cover_dirty)
+			bgp_rib_peer_covers(peer);
+		if (!peer->out_pending)
 			continue;
 		peer->out_pending = false;
 		bgp_send_withdrawals(peer);

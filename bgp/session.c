@@ -1145,6 +1145,9 @@ bgp_peer_status(const struct bgp_peer *p, struct bgp_peer_status *st)
 	}
 	st->prefixes_received = p->n_received;
 	st->prefixes_advertised = p->n_advertised;
+	st->covers_advertised = p->n_covers;
+	st->cover_skipped = p->cover_skipped;
+	st->cover = p->cover;
 	st->established_count = p->established_count;
 	snprintf(st->last_error, sizeof(st->last_error), "%s", p->last_error);
 	snprintf(st->prev_error, sizeof(st->prev_error), "%s", p->prev_error);

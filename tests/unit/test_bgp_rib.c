@@ -585,6 +585,213 @@ establish(struct fx *f)
 }
 
 static void
+walk_any_cb(const struct bgp_route_info *ri, void *arg)
+{
+	struct walk_find *w = arg;
+	struct cgw_prefix p = pfx(w->prefix);
+
+	if (bgp_prefix_cmp(ri->prefix, &p) == 0)
+		w->found++;
+}
+
+/* Whether any path to prefix is in the RIB (`show routes`). */
+static bool
+in_rib(struct fx *f, const char *prefix)
+{
+	struct walk_find w = { .prefix = prefix };
+
+	bgp_rib_walk(f->ctx, walk_any_cb, &w);
+	return w.found > 0;
+}
+
+static const uint32_t US2[] = { 65000, 65000 };
+
+static void
+test_cover_halves(void **state)
+{
+	struct fx *f = *state;
+	struct cgw_prefix net = pfx("10.224.0.0/12");
+	struct cgw_prefix lo = pfx("10.224.0.0/13"), hi = pfx("10.232.0.0/13");
+	struct cgw_prefix lanlo = pfx("10.230.0.0/17");
+	struct cgw_prefix lanhi = pfx("10.230.128.0/17");
+	struct cgw_prefix lanp = pfx("10.230.0.0/16");
+	const uint32_t lan2[] = { 65000, 65000, 65010 };
+	struct bgp_peer_status st;
+	const struct bgp_attrs *a, *o;
+
+	assert_int_equal(bgp_network_add(f->ctx, &net), 0);
+	establish(f);
+	assert_int_equal(f->t2->n_advertised, 1);
+	assert_int_equal(bgp_peer_set_cover(f->t2, true), 0);
+	assert_int_equal(bgp_peer_set_cover(f->lan, true), -1);
+	turn(f);
+	/* Both halves, with the covered prefix's attributes (prepend and
+	 * next hop included). */
+	o = bgp_rib_out_lookup(f->t2, &net);
+	a = bgp_rib_out_lookup(f->t2, &lo);
+	assert_non_null(a);
+	assert_true(bgp_attrs_eq(a, o));
+	assert_path(a, US2, 2);
+	assert_int_equal(a->nexthop.s_addr, htonl(0xa9fe1602));
+	assert_true(bgp_attrs_eq(bgp_rib_out_lookup(f->t2, &hi), o));
+	bgp_peer_status(f->t2, &st);
+	assert_int_equal(st.prefixes_advertised, 3);
+	assert_int_equal(st.covers_advertised, 2);
+	assert_int_equal(st.cover_skipped, 0);
+	/* Nowhere else: not t1, not the RIB, not the FIB. */
+	assert_null(bgp_rib_out_lookup(f->t1, &lo));
+	assert_int_equal(f->t1->n_advertised, 1);
+	assert_false(in_rib(f, "10.224.0.0/13"));
+	assert_false(in_rib(f, "10.232.0.0/13"));
+	assert_int_equal(f->rec.calls, 0);
+
+	/* A route to a half that t2 is not told (from the VPC) leaves the
+	 * cover alone. */
+	learn(f, f->t1, "10.232.0.0/13", AWS, 1, "169.254.21.1", -1);
+	turn(f);
+	assert_true(bgp_attrs_eq(bgp_rib_out_lookup(f->t2, &hi), o));
+	assert_int_equal(f->t2->n_covers, 2);
+	assert_int_equal(f->t2->n_advertised, 3);
+	assert_true(bgp_rib_withdraw(f->ctx, f->t1, &hi));
+	turn(f);
+	assert_int_equal(f->t2->n_covers, 2);
+	assert_int_equal(f->t2->n_advertised, 3);
+
+	/* Covers follow what is covered: a LAN route comes and goes. */
+	learn(f, f->lan, "10.230.0.0/16", LAN, 1, "10.224.0.1", -1);
+	turn(f);
+	assert_path(bgp_rib_out_lookup(f->t2, &lanlo), lan2, 3);
+	assert_path(bgp_rib_out_lookup(f->t2, &lanhi), lan2, 3);
+	assert_int_equal(f->t2->n_advertised, 6);
+	assert_int_equal(f->t2->n_covers, 4);
+	assert_null(bgp_rib_out_lookup(f->t1, &lanlo));
+	assert_null(bgp_rib_out_lookup(f->lan, &lanlo));
+	assert_true(bgp_rib_withdraw(f->ctx, f->lan, &lanp));
+	turn(f);
+	assert_null(bgp_rib_out_lookup(f->t2, &lanlo));
+	assert_null(bgp_rib_out_lookup(f->t2, &lanhi));
+	assert_int_equal(f->t2->n_advertised, 3);
+
+	/* Off: the halves are withdrawn, the prefix stays. */
+	assert_int_equal(bgp_peer_set_cover(f->t2, false), 0);
+	turn(f);
+	assert_null(bgp_rib_out_lookup(f->t2, &lo));
+	assert_null(bgp_rib_out_lookup(f->t2, &hi));
+	assert_non_null(bgp_rib_out_lookup(f->t2, &net));
+	bgp_peer_status(f->t2, &st);
+	assert_int_equal(st.prefixes_advertised, 1);
+	assert_int_equal(st.covers_advertised, 0);
+}
+
+static void
+test_cover_real_route_wins(void **state)
+{
+	struct fx *f = *state;
+	struct cgw_prefix net = pfx("10.224.0.0/12");
+	struct cgw_prefix lo = pfx("10.224.0.0/13"), hi = pfx("10.232.0.0/13");
+	struct cgw_prefix q1 = pfx("10.232.0.0/14"), q2 = pfx("10.236.0.0/14");
+	const uint32_t lan2[] = { 65000, 65000, 65010 };
+
+	assert_int_equal(bgp_network_add(f->ctx, &net), 0);
+	/* A LAN router announces the upper half for real. */
+	learn(f, f->lan, "10.232.0.0/13", LAN, 1, "10.224.0.1", -1);
+	establish(f);
+	assert_int_equal(f->t2->n_advertised, 2);
+	assert_int_equal(bgp_peer_set_cover(f->t2, true), 0);
+	turn(f);
+	assert_path(bgp_rib_out_lookup(f->t2, &lo), US2, 2);	/* cover */
+	assert_path(bgp_rib_out_lookup(f->t2, &hi), lan2, 3);	/* real */
+	/* The real /13 is split in turn, with its own attributes. */
+	assert_path(bgp_rib_out_lookup(f->t2, &q1), lan2, 3);
+	assert_path(bgp_rib_out_lookup(f->t2, &q2), lan2, 3);
+	assert_int_equal(f->t2->n_covers, 3);
+	assert_int_equal(f->t2->n_advertised, 5);
+
+	/* The real route goes: its prefix becomes a cover of the /12. */
+	assert_true(bgp_rib_withdraw(f->ctx, f->lan, &hi));
+	turn(f);
+	assert_path(bgp_rib_out_lookup(f->t2, &hi), US2, 2);
+	assert_null(bgp_rib_out_lookup(f->t2, &q1));
+	assert_int_equal(f->t2->n_covers, 2);
+	assert_int_equal(f->t2->n_advertised, 3);
+	/* ... and comes back: it replaces the cover. */
+	learn(f, f->lan, "10.232.0.0/13", LAN, 1, "10.224.0.1", -1);
+	turn(f);
+	assert_path(bgp_rib_out_lookup(f->t2, &hi), lan2, 3);
+	assert_int_equal(f->t2->n_covers, 3);
+	assert_int_equal(f->t2->n_advertised, 5);
+
+	/* Off: the covers go, the real half stays. */
+	assert_int_equal(bgp_peer_set_cover(f->t2, false), 0);
+	turn(f);
+	assert_null(bgp_rib_out_lookup(f->t2, &lo));
+	assert_null(bgp_rib_out_lookup(f->t2, &q2));
+	assert_path(bgp_rib_out_lookup(f->t2, &hi), lan2, 3);
+	assert_int_equal(f->t2->n_advertised, 2);
+	assert_int_equal(f->t2->n_covers, 0);
+}
+
+static void
+test_cover_aws_limit(void **state)
+{
+	struct fx *f = *state;
+	struct bgp_peer_status st;
+	struct cgw_prefix p, h;
+	char buf[32];
+	int i;
+
+	/* 60 prefixes: 40 slots left, 20 of them split. */
+	for (i = 0; i < 60; i++) {
+		snprintf(buf, sizeof(buf), "10.%d.0.0/16", 100 + i);
+		p = pfx(buf);
+		assert_int_equal(bgp_network_add(f->ctx, &p), 0);
+	}
+	establish(f);
+	assert_int_equal(bgp_peer_set_cover(f->t1, true), 40);
+	turn(f);
+	bgp_peer_status(f->t1, &st);
+	assert_int_equal(st.prefixes_advertised, BGP_AWS_MAX_ADVERTISED);
+	assert_int_equal(st.covers_advertised, 40);
+	assert_int_equal(st.cover_skipped, 40);
+	/* In prefix order: the first 20 split, the rest not. */
+	for (i = 0; i < 60; i++) {
+		snprintf(buf, sizeof(buf), "10.%d.128.0/17", 100 + i);
+		h = pfx(buf);
+		if (i < 20)
+			assert_non_null(bgp_rib_out_lookup(f->t1, &h));
+		else
+			assert_null(bgp_rib_out_lookup(f->t1, &h));
+	}
+	/* One prefix less: one more split. */
+	p = pfx("10.159.0.0/16");
+	assert_int_equal(bgp_network_remove(f->ctx, &p), 0);
+	turn(f);
+	bgp_peer_status(f->t1, &st);
+	assert_int_equal(st.prefixes_advertised, 59 + 2 * 20);
+	assert_int_equal(st.cover_skipped, 39);
+	p = pfx("10.158.0.0/16");
+	assert_int_equal(bgp_network_remove(f->ctx, &p), 0);
+	turn(f);
+	bgp_peer_status(f->t1, &st);
+	assert_int_equal(st.prefixes_advertised, 58 + 2 * 21);
+	assert_int_equal(st.covers_advertised, 42);
+	assert_int_equal(st.cover_skipped, 37);
+	/* Strictly in prefix order: once a prefix does not fit, no later
+	 * one is split, even one that needs a single slot (its other half
+	 * is told for real). */
+	learn(f, f->lan, "10.157.128.0/17", LAN, 1, "10.224.0.1", -1);
+	turn(f);
+	h = pfx("10.157.0.0/17");
+	assert_null(bgp_rib_out_lookup(f->t1, &h));
+	bgp_peer_status(f->t1, &st);
+	assert_int_equal(st.covers_advertised, 40);
+	assert_int_equal(st.cover_skipped, 39);
+	assert_int_equal(st.prefixes_advertised, 99);
+	/* Nothing ever passes the limit the warning is about. */
+	assert_false(f->t1->warned_advertised);
+}
+
+static void
 test_set_local_pref(void **state)
 {
 	struct fx *f = *state;
@@ -630,14 +837,16 @@ test_flush_now(void **state)
 	assert_int_equal(f->rec.calls, 1);
 	assert_via(&f->rec, 0, "169.254.21.1", f->t1);
 
-	/* t1 dies: the routes move inside the same turn. */
+	/* t1 dies: routes and covers move inside the same turn. */
 	bgp_peer_down(f->t1, "tunnel lost");
+	assert_int_equal(bgp_peer_set_cover(f->t2, true), 0);
 	assert_int_equal(f->rec.calls, 1);
 	bgp_flush(f->ctx);
 	assert_int_equal(f->rec.calls, 2);
 	assert_via(&f->rec, 0, "169.254.22.1", f->t2);
 	assert_true(installed(f, "172.31.0.0/16", f->t2));
 	assert_false(f->t2->out_pending);	/* UPDATEs gone out */
+	assert_int_equal(f->t2->n_covers, 2);
 	/* The turn finds nothing left to do. */
 	turn(f);
 	assert_int_equal(f->rec.calls, 2);
@@ -659,6 +868,12 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_export_rules, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_peer_conf_checks, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_cover_halves, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_cover_real_route_wins,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cover_aws_limit, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_set_local_pref, setup,
 		    teardown),
