@@ -14,6 +14,7 @@
 #include <systemd/sd-daemon.h>
 
 #include "daemon/cgwd.h"
+#include "daemon/failover.h"
 #include "daemon/ipsec.h"
 #include "daemon/routing.h"
 #include "daemon/control.h"
@@ -406,6 +407,8 @@ cgwd_apply(struct cgwd *cgwd, struct conf *nconf)
 	routing_reconfigure(cgwd, cgwd->conf, nconf);
 	conf_free(cgwd->conf);
 	cgwd->conf = nconf;
+	/* `failover split` may have changed; covers follow at once. */
+	failover_reconfigure(cgwd);
 	log_info(NULL, "reloaded: %u unchanged, %u changed, %u added, %u removed",
 	    n_kept, n_changed, n_added, n_removed);
 }

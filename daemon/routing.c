@@ -8,6 +8,7 @@
 
 #include "bgp/bgp.h"
 #include "daemon/cgwd.h"
+#include "daemon/failover.h"
 #include "daemon/ipsec.h"
 #include "daemon/routing.h"
 #include "daemon/tunnel.h"
@@ -398,20 +399,28 @@ routing_tunnel_attach(struct tunnel *t, char *err, size_t errlen)
 	 * peer is told by a longer AS path on the others; we prefer the
 	 * first tunnel's routes by local preference.
 	 */
-	if (v->steering == CONF_STEER_ACTIVE_STANDBY && ct->index > 0) {
+	if (v->steering == CONF_STEER_ACTIVE_STANDBY && ct->index > 0)
 		pc.prepend = (uint8_t)(ct->index > 3 ? 3 : ct->index);
-		pc.local_pref = ROUTING_LPREF_STANDBY;
-	} else {
-		pc.local_pref = v->steering == CONF_STEER_ACTIVE_STANDBY ?
-		    ROUTING_LPREF_ACTIVE : ROUTING_LPREF_STANDBY;
-	}
+	pc.local_pref = routing_tunnel_lpref(t);
 	if ((t->bgp = bgp_peer_add(t->cgwd->bgp, &pc)) == NULL) {
 		snprintf(err, errlen, "cannot add BGP peer: %s", strerror(errno));
 		return -1;
 	}
+	/* Failover starts afresh: nothing to cover for or hold down yet. */
+	memset(&t->fo, 0, sizeof(t->fo));
 	if (t->state == TUNNEL_S_UP)
 		routing_tunnel_up(t);
 	return 0;
+}
+
+uint32_t
+routing_tunnel_lpref(const struct tunnel *t)
+{
+	const struct conf_tunnel *ct = t->conf;
+
+	if (ct->vpn->steering != CONF_STEER_ACTIVE_STANDBY)
+		return ROUTING_LPREF_STANDBY;
+	return ct->index > 0 ? ROUTING_LPREF_STANDBY : ROUTING_LPREF_ACTIVE;
 }
 
 void
@@ -421,20 +430,34 @@ routing_tunnel_detach(struct tunnel *t)
 		return;
 	bgp_peer_remove(t->bgp);
 	t->bgp = NULL;
+	failover_tunnel_detach(t);
 }
 
 void
 routing_tunnel_up(struct tunnel *t)
 {
-	if (t->bgp != NULL && bgp_peer_start(t->bgp) != 0)
+	if (t->bgp == NULL)
+		return;
+	/* A hold-down is in place before the session brings routes. */
+	failover_tunnel_up(t);
+	if (bgp_peer_start(t->bgp) != 0)
 		log_err(t->name, "cannot start BGP: %s", strerror(errno));
 }
 
 void
 routing_tunnel_down(struct tunnel *t, const char *reason)
 {
-	if (t->bgp != NULL)
-		bgp_peer_down(t->bgp, reason);
+	if (t->bgp == NULL)
+		return;
+	bgp_peer_down(t->bgp, reason);
+	failover_tunnel_left_up(t);
+	/*
+	 * Now, not at the next loop turn: the IKE engine reports a death
+	 * before it takes the SAs out of the kernel, so the routes move to
+	 * the surviving tunnel, and the covers leave over it, while this
+	 * tunnel still has its SAs.
+	 */
+	bgp_flush(t->cgwd->bgp);
 }
 
 /* ---- views ------------------------------------------------------------- */

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <jansson.h>
 
@@ -23,6 +24,8 @@ struct xfrm_ctx;
  * and over the others, in active/standby steering. */
 #define ROUTING_LPREF_ACTIVE	200
 #define ROUTING_LPREF_STANDBY	100
+/* A tunnel in failover hold-down (daemon/failover.h): below all others. */
+#define ROUTING_LPREF_HOLDDOWN	50
 /* Seconds between two reconciles of the kernel's routes with the FIB. */
 #define ROUTING_RECONCILE_S	30
 
@@ -36,8 +39,15 @@ int	 routing_tunnel_attach(struct tunnel *, char *err, size_t errlen);
 void	 routing_tunnel_detach(struct tunnel *);
 /* The tunnel's CHILD SA is up: connect. */
 void	 routing_tunnel_up(struct tunnel *);
-/* The tunnel died: close the session and withdraw its routes now. */
+/*
+ * The tunnel left "up": close the session, withdraw its routes, let
+ * failover put covers on the vpn's other tunnels, and deliver all of it
+ * (kernel routes, UPDATEs) before returning, while the tunnel's SAs are
+ * still in the kernel.
+ */
 void	 routing_tunnel_down(struct tunnel *, const char *reason);
+/* The local preference the configuration gives the tunnel's routes. */
+uint32_t routing_tunnel_lpref(const struct tunnel *);
 
 /*
  * Make the kernel's routes (protocol 201) match the FIB now: re-add what

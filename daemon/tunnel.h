@@ -23,6 +23,7 @@
 #include <sys/queue.h>
 
 #include "conf/conf.h"
+#include "daemon/failover.h"
 
 struct cgwd;
 struct ike_peer;	/* ike/ike.h */
@@ -70,6 +71,7 @@ struct tunnel {
 	uint32_t		 if_id;	/* XFRM_IFID(n), also the reqid: held from the
 					   first attach until freed; 0 = none */
 	struct bgp_peer		*bgp;
+	struct failover_tunnel	 fo;	/* daemon/failover.c */
 };
 TAILQ_HEAD(tunnels, tunnel);
 
