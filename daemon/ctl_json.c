@@ -9,6 +9,7 @@
 
 #include "daemon/cgwd.h"
 #include "daemon/ctl.h"
+#include "daemon/failover.h"
 #include "daemon/ipsec.h"
 #include "daemon/routing.h"
 #include "daemon/tunnel.h"
@@ -58,12 +59,13 @@ ctl_json_bgp(const struct tunnel *t)
 
 	if (t->bgp != NULL)
 		return ctl_json_bgp_truth(routing_json_tunnel(t));
-	return json_pack("{s:s, s:I, s:n, s:I, s:I}",
+	return json_pack("{s:s, s:I, s:n, s:I, s:I, s:I}",
 	    "state", "idle",
 	    "peer_asn", (json_int_t)(v ? v->peer_asn : 0),
 	    "uptime_s",
 	    "prefixes_received", (json_int_t)0,
-	    "prefixes_advertised", (json_int_t)0);
+	    "prefixes_advertised", (json_int_t)0,
+	    "covers_advertised", (json_int_t)0);
 }
 
 /* An integer, or null when it describes nothing (no SA, no rekey due). */
@@ -180,9 +182,12 @@ ctl_json_tunnel(const struct tunnel *t)
 
 	peer_inside = tunnel_peer_inside(t, &peer) ? ctl_json_addr(&peer) :
 	    json_null();
+	long long holddown = failover_holddown_left(t);
+
 	ctl_json_tunnel_sas(t, &ike, &children);
+	/* holddown_s: null unless the tunnel is back and not yet stable. */
 	return json_pack("{s:s, s:s, s:o, s:o, s:o, s:s, s:o, s:o, s:o, s:o,"
-	    " s:o, s:I, s:s, s:b, s:s}",
+	    " s:o, s:I, s:s, s:b, s:s, s:o}",
 	    "name", t->name,
 	    "state", tunnel_state_name(t->state),
 	    "local", ct->vpn ? ctl_json_addr(&ct->vpn->local) : json_null(),
@@ -197,7 +202,9 @@ ctl_json_tunnel(const struct tunnel *t)
 	    "state_age_s", (json_int_t)(cgwd_now() - t->state_since),
 	    "state_reason", t->reason,
 	    "admin_down", t->admin_down,
-	    "kernel_error", t->ipsec ? t->ipsec->kernel_error : "");
+	    "kernel_error", t->ipsec ? t->ipsec->kernel_error : "",
+	    "holddown_s", holddown >= 0 ?
+		json_integer((json_int_t)holddown) : json_null());
 }
 
 json_t *

@@ -482,8 +482,8 @@ routing_json_status(const struct bgp_peer_status *st)
 	struct cgw_addr rid = { .af = AF_INET, .v4 = st->peer_id };
 
 	/* No session, no uptime: null, not 0 s. */
-	return json_pack("{s:s, s:s, s:I, s:s, s:s, s:o, s:I, s:I, s:I, s:s, "
-	    "s:s}",
+	return json_pack("{s:s, s:s, s:I, s:s, s:s, s:o, s:I, s:I, s:I, s:I, "
+	    "s:s, s:s}",
 	    "name", st->name,
 	    "peer", addr_fmt(&st->remote, a, sizeof(a)),
 	    "peer_asn", (json_int_t)st->peer_asn,
@@ -494,6 +494,8 @@ routing_json_status(const struct bgp_peer_status *st)
 	    "hold_time_s", (json_int_t)st->hold_time,
 	    "prefixes_received", (json_int_t)st->prefixes_received,
 	    "prefixes_advertised", (json_int_t)st->prefixes_advertised,
+	    /* Failover halves, counted in prefixes_advertised too. */
+	    "covers_advertised", (json_int_t)st->covers_advertised,
 	    "last_error", st->last_error,
 	    "previous_error", st->prev_error);
 }

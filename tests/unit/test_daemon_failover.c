@@ -1,7 +1,7 @@
 /*
  * daemon/failover.c: the pure decisions (failover_next, failover_decide),
  * then the glue over a real bgp/ speaker without a kernel: covers on the
- * surviving tunnel, hold-down by local-pref, the timer.
+ * surviving tunnel, hold-down by local-pref, the timer, the JSON.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,9 +15,11 @@
 #include <cmocka.h>
 
 #include <event2/event.h>
+#include <jansson.h>
 
 #include "bgp/bgp_priv.h"
 #include "daemon/cgwd.h"
+#include "daemon/ctl.h"
 #include "daemon/failover.h"
 #include "daemon/routing.h"
 #include "daemon/tunnel.h"
@@ -266,6 +268,26 @@ covers(struct tunnel *t)
 	return st.covers_advertised;
 }
 
+/* The tunnel's "holddown_s" and bgp "covers_advertised" in show tunnels. */
+static void
+json_check(struct tunnel *t, int holddown, int ncovers)
+{
+	json_t *j = ctl_json_tunnel(t), *h;
+
+	assert_non_null(j);
+	h = json_object_get(j, "holddown_s");
+	if (holddown < 0)
+		assert_true(json_is_null(h));
+	else {
+		/* Whole seconds left: a second may just have passed. */
+		assert_true(json_is_integer(h));
+		assert_in_range(json_integer_value(h), holddown - 1, holddown);
+	}
+	assert_int_equal(json_integer_value(json_object_get(
+	    json_object_get(j, "bgp"), "covers_advertised")), ncovers);
+	json_decref(j);
+}
+
 static void
 test_cover_and_holddown(void **state)
 {
@@ -280,6 +302,7 @@ test_cover_and_holddown(void **state)
 	bgp_flush(f->cgwd.bgp);
 	assert_ptr_equal(best(f), f->t1->bgp);
 	assert_int_equal(covers(f->t2), 0);
+	json_check(f->t1, -1, 0);
 
 	/* t1 dies: by the time routing_tunnel_down returns, LAN -> VPC is
 	 * on t2 and the covers have left over t2. */
@@ -291,6 +314,7 @@ test_cover_and_holddown(void **state)
 	assert_false(f->t2->bgp->out_pending);
 	assert_true(TAILQ_EMPTY(&f->cgwd.bgp->dirty));
 	assert_int_equal(f->t1->fo.phase, FO_DOWN);
+	json_check(f->t2, -1, 2);
 
 	/* Back, not yet stable: its routes stay behind t2's, covers stay. */
 	bring_up(f, f->t1);
@@ -301,6 +325,7 @@ test_cover_and_holddown(void **state)
 	assert_ptr_equal(best(f), f->t2->bgp);
 	assert_int_equal(covers(f->t2), 2);
 	assert_int_equal(covers(f->t1), 0);
+	json_check(f->t1, 1, 0);
 
 	/* A flap in hold-down moves nothing, and starts over. */
 	f->t1->state = TUNNEL_S_CONNECTING;
@@ -308,6 +333,7 @@ test_cover_and_holddown(void **state)
 	assert_int_equal(f->t1->fo.phase, FO_DOWN);
 	assert_int_equal(covers(f->t2), 2);
 	assert_ptr_equal(best(f), f->t2->bgp);
+	json_check(f->t1, -1, 0);
 	bring_up(f, f->t1);
 	learn_vpc(f, f->t1, "169.254.21.1");
 	bgp_flush(f->cgwd.bgp);
@@ -321,6 +347,7 @@ test_cover_and_holddown(void **state)
 	assert_ptr_equal(best(f), f->t1->bgp);
 	assert_int_equal(covers(f->t2), 0);
 	assert_int_equal(f->t2->bgp->n_advertised, 1);
+	json_check(f->t1, -1, 0);
 }
 
 static void
