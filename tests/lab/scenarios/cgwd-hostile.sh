@@ -38,6 +38,16 @@ trap 'rc=$?; for p in $PING1 $PING2 $FLOODPID; do kill $p 2>/dev/null; done
 	[ $rc = 0 ] || dump_state end; topo_down' EXIT
 [ -x "$TOOLS/ike_peer" ] && [ -x "$TOOLS/ike_flood" ] || fail "build the tools first (make tools)"
 
+# The flood saturates the guest's two emulated CPUs, which also run both
+# VGW endpoints' charon: their answers to cgwd's liveness probes then take
+# seconds under TCG. This scenario is about what unauthenticated packets
+# can do, not about failover, so cgwd waits 10 s, not 2 s, before it
+# calls a silent peer dead (cgwd-failover measures the 2 s default).
+cgw_conf_edit() {
+	sed -i '/^\tpeer-asn /a\	dpd interval 200ms timeout 10s' "$1" &&
+	grep -q 'dpd interval 200ms timeout 10s' "$1"
+}
+
 cgw_log_lines() { wc -l < "$LAB_OUT/cgw/cgwd.log"; }
 # cgw_log_since L: cgwd's log after its first L lines.
 cgw_log_since() { tail -n +"$(($1 + 1))" "$LAB_OUT/cgw/cgwd.log"; }
