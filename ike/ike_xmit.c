@@ -110,7 +110,9 @@ ike_rtx_fire(void *arg)
 		    ike_req_name(sa->x.kind), sa->x.tries, el);
 		return;
 	}
-	log_debug(peer->conf.name, "retransmitting %s (mid %u, try %u)",
+	/* Liveness probes leave five times a second: trace, not debug. */
+	log_msg(sa->x.kind == IKE_REQ_DPD ? LOG_LVL_TRACE : LOG_LVL_DEBUG,
+	    peer->conf.name, "retransmitting %s (mid %u, try %u)",
 	    ike_req_name(sa->x.kind), sa->x.mid, sa->x.tries + 1);
 	ike_sock_send(sa, sa->x.msg.p, sa->x.msg.len);
 	ike_rtx_arm(sa);
@@ -130,7 +132,8 @@ ike_req_send(struct ike_sa *sa, enum ike_req_kind kind, struct wbuf *msg)
 	sa->x.mid = sa->mid_next;
 	sa->x.tries = 0;
 	sa->x.start_ms = cgw_clock_now_ms(sa->peer->ctx->clock);
-	log_debug(sa->peer->conf.name, "sending %s request (mid %u, %zu bytes)",
+	log_msg(kind == IKE_REQ_DPD ? LOG_LVL_TRACE : LOG_LVL_DEBUG,
+	    sa->peer->conf.name, "sending %s request (mid %u, %zu bytes)",
 	    ike_req_name(kind), sa->x.mid, sa->x.msg.len);
 	ike_sock_send(sa, sa->x.msg.p, sa->x.msg.len);
 	ike_rtx_arm(sa);
