@@ -9,6 +9,7 @@
 
 #define CGWCTL_TIMEOUT_MS	10000
 #define CGWCTL_MAX_REPLY	(16 * 1024 * 1024)
+#define CTL_TEXT_MAX		256	/* one value in a text view */
 
 /*
  * One request, one reply. 0: *result holds the result (caller decrefs);
@@ -21,6 +22,8 @@ int	ctl_client_call(const char *sock, const char *command, size_t argc,
 /* Tables for people; 0, or -1 when the result has not the expected shape. */
 int	ctl_print_status(FILE *, const json_t *result);
 int	ctl_print_tunnels(FILE *, const json_t *result);
+/* `show tunnel NAME`: the one tunnel object, a line per fact, history. */
+int	ctl_print_tunnel(FILE *, const json_t *tunnel);
 int	ctl_print_sas(FILE *, const json_t *result);
 int	ctl_print_bgp(FILE *, const json_t *result);
 int	ctl_print_routes(FILE *, const json_t *result);

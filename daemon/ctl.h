@@ -18,6 +18,8 @@ json_t	*ctl_dispatch(void *cgwd, const struct ctl_request *, char *err,
 json_t	*ctl_json_status(struct cgwd *);
 json_t	*ctl_json_tunnels(struct cgwd *);
 json_t	*ctl_json_tunnel(const struct tunnel *);
+/* One tunnel with its state-change history (`show tunnel NAME`). */
+json_t	*ctl_json_tunnel_detail(const struct tunnel *);
 json_t	*ctl_json_routes(struct cgwd *);
 json_t	*ctl_json_sas(struct cgwd *);
 /* routing's "show bgp", with no uptime for sessions not established. */

@@ -29,11 +29,23 @@ ctl_cmd_status(struct cgwd *cgwd, const struct ctl_request *req, char *err,
 	return ctl_json_status(cgwd);
 }
 
+static void	ctl_unknown_tunnel(struct cgwd *, const char *, char *,
+		    size_t);
+
 static json_t *
 ctl_cmd_show(struct cgwd *cgwd, const struct ctl_request *req, char *err,
     size_t errlen)
 {
 	const char *what = req->argc == 1 ? req->argv[0] : "";
+	struct tunnel *t;
+
+	if (req->argc == 2 && strcmp(req->argv[0], "tunnel") == 0) {
+		if ((t = tunnel_find(&cgwd->tunnels, req->argv[1])) == NULL) {
+			ctl_unknown_tunnel(cgwd, req->argv[1], err, errlen);
+			return NULL;
+		}
+		return ctl_json_tunnel_detail(t);
+	}
 
 	if (strcmp(what, "tunnels") == 0)
 		return ctl_json_tunnels(cgwd);
@@ -43,7 +55,8 @@ ctl_cmd_show(struct cgwd *cgwd, const struct ctl_request *req, char *err,
 		return ctl_json_sas(cgwd);
 	if (strcmp(what, "bgp") == 0)
 		return ctl_json_bgp_peers(cgwd);
-	snprintf(err, errlen, "usage: show tunnels|sas|bgp|routes");
+	snprintf(err, errlen, "usage: show tunnels|sas|bgp|routes, "
+	    "show tunnel VPN/TUNNEL");
 	return NULL;
 }
 

@@ -45,7 +45,11 @@ _cgwctl()
 		    status show tunnel reload import-aws" -- "$cur"))
 		;;
 	show)
-		((nargs == 0)) && COMPREPLY=($(compgen -W "tunnels sas bgp routes" -- "$cur"))
+		if ((nargs == 0)); then
+			COMPREPLY=($(compgen -W "tunnels tunnel sas bgp routes" -- "$cur"))
+		elif ((nargs == 1)) && [[ $prev == tunnel ]]; then
+			COMPREPLY=($(compgen -W "$(_cgwctl_tunnels)" -- "$cur"))
+		fi
 		;;
 	tunnel)
 		if ((nargs == 0)); then
