@@ -55,6 +55,16 @@ struct ctl_server *ctl_server_open(struct event_base *, const char *path,
 void		 ctl_server_close(struct ctl_server *);
 unsigned	 ctl_server_nclients(const struct ctl_server *);
 
+struct ctl_roles;
+/*
+ * Who may run what (daemon/ctl_roles.h): root everything; the admin
+ * group everything; the read-only group status, show, monitor, metrics.
+ * The socket and its root:root 0750 directory are given to the read-only
+ * group (else the admin group). Refusals name the role missing.
+ */
+int		 ctl_server_set_roles(struct ctl_server *,
+		    const struct ctl_roles *, char *err, size_t errlen);
+
 /* 1: something accepts connections on path; 0: nothing does. */
 int		 ctl_socket_alive(const char *path);
 

@@ -18,6 +18,7 @@
 #include "daemon/routing.h"
 #include "daemon/control.h"
 #include "daemon/ctl.h"
+#include "daemon/ctl_roles.h"
 #include "daemon/tunnel.h"
 #include "lib/log.h"
 #include "lib/nslock.h"
@@ -181,6 +182,18 @@ cgwd_signal(evutil_socket_t sig, short what, void *arg)
 	cgwd_stop(cgwd, sig == SIGTERM ? "SIGTERM" : "SIGINT");
 }
 
+/* The control socket's roles from the configuration (`control ...`). */
+static int
+cgwd_ctl_roles(struct cgwd *cgwd, char *err, size_t errlen)
+{
+	struct ctl_roles r = { .read = cgwd->conf->ctl_group,
+	    .admin = cgwd->conf->ctl_admin };
+
+	if (cgwd->ctl == NULL)
+		return 0;
+	return ctl_server_set_roles(cgwd->ctl, &r, err, errlen);
+}
+
 struct cgwd *
 cgwd_start(const struct cgwd_opts *opts, char *err, size_t errlen)
 {
@@ -235,7 +248,7 @@ cgwd_start(const struct cgwd_opts *opts, char *err, size_t errlen)
 
 	cgwd->ctl = ctl_server_open(cgwd->base, cgwd->sock_path, NULL,
 	    ctl_dispatch, cgwd, err, errlen);
-	if (cgwd->ctl == NULL)
+	if (cgwd->ctl == NULL || cgwd_ctl_roles(cgwd, err, errlen) != 0)
 		goto fail;
 	/* The lock proved no other cgwd runs here: IPsec may now remove
 	 * the kernel objects a previous cgwd left behind. */
@@ -406,6 +419,8 @@ cgwd_apply(struct cgwd *cgwd, struct conf *nconf)
 	routing_reconfigure(cgwd, cgwd->conf, nconf);
 	conf_free(cgwd->conf);
 	cgwd->conf = nconf;
+	if (cgwd_ctl_roles(cgwd, what, sizeof(what)) != 0)
+		log_warn(NULL, "control socket roles: %s", what);
 	log_info(NULL, "reloaded: %u unchanged, %u changed, %u added, %u removed",
 	    n_kept, n_changed, n_added, n_removed);
 }

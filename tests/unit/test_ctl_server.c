@@ -21,6 +21,7 @@
 #include <event2/event.h>
 
 #include "daemon/control.h"
+#include "daemon/ctl_roles.h"
 
 struct fixture {
 	char			 dir[64];
@@ -451,6 +452,62 @@ clients_nonroot(struct fixture *f, int *fds, int n)
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
+/* The clients of clients_nonroot (gid 0) hold the read-only role. */
+static void
+roles_gid0(struct fixture *f, bool admin)
+{
+	struct ctl_roles r;
+	char err[256];
+
+	memset(&r, 0, sizeof(r));
+	r.read.set = true;
+	r.read.gid = 0;
+	strcpy(r.read.name, "root");
+	if (admin) {
+		r.admin = r.read;
+		r.read.set = false;
+	}
+	if (ctl_server_set_roles(f->srv, &r, err, sizeof(err)) != 0)
+		fail_msg("set roles: %s", err);
+}
+
+/*
+ * Roles: without a configured group a non-root client may run nothing;
+ * in the read-only group, read-only commands only; in the admin group,
+ * all. Refusals name the missing role and who holds it.
+ */
+static void
+test_roles(void **state)
+{
+	struct fixture *f = *state;
+	int fds[1];
+	char *l;
+
+	if (geteuid() != 0)
+		skip();
+	clients_nonroot(f, fds, 1);
+	sendstr(fds[0], "{\"command\":\"status\"}\n");
+	l = pump_line(f, fds[0], 1000);
+	assert_non_null(l);
+	assert_string_equal(l, "{\"ok\":false,\"error\":\"permission denied: "
+	    "'status' needs the read-only role (root)\"}");
+	roles_gid0(f, false);
+	sendstr(fds[0], "{\"command\":\"show\",\"args\":[\"tunnels\"]}\n");
+	assert_non_null(strstr(pump_line(f, fds[0], 1000), "\"ok\":true"));
+	sendstr(fds[0], "{\"command\":\"tunnel\",\"args\":[\"down\",\"v/t1\"]}\n");
+	l = pump_line(f, fds[0], 1000);
+	assert_non_null(l);
+	assert_string_equal(l, "{\"ok\":false,\"error\":\"permission denied: "
+	    "'tunnel down' needs the admin role (root)\"}");
+	sendstr(fds[0], "{\"command\":\"reload\"}\n");
+	assert_non_null(strstr(pump_line(f, fds[0], 1000), "needs the admin role"));
+	/* A reload that makes gid 0 the admin group: the same client may. */
+	roles_gid0(f, true);
+	sendstr(fds[0], "{\"command\":\"reload\"}\n");
+	assert_non_null(strstr(pump_line(f, fds[0], 1000), "\"ok\":true"));
+	close(fds[0]);
+}
+
 /* Idle group members fill what they may: root still gets an answer. */
 static void
 test_root_not_locked_out(void **state)
@@ -461,6 +518,7 @@ test_root_not_locked_out(void **state)
 
 	if (geteuid() != 0)
 		skip();
+	roles_gid0(f, false);
 	clients_nonroot(f, fds, 4);
 	pump_line(f, -1, 50);
 	/* The last of the 4 slots is root's: the 4th member is refused. */
@@ -589,6 +647,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_idle_client_closed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_max_clients, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_root_not_locked_out, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_roles, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_request_rate, setup_slow, teardown),
 		cmocka_unit_test_setup_teardown(test_socket_ownership, setup, teardown),
 	};
