@@ -23,7 +23,7 @@
 
 #define CGWCTL_MAX_NETWORKS	64
 
-static long long
+long long
 ctl_now_ms(void)
 {
 	struct timespec ts;
@@ -58,7 +58,7 @@ ctl_wait(int fd, short events, long long deadline)
 	}
 }
 
-static int
+int
 ctl_connect(const char *sock, long long deadline, char *err, size_t errlen)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
@@ -449,6 +449,7 @@ cgwctl_usage(FILE *f)
 	    "  status                      one line per tunnel\n"
 	    "  show tunnels|sas|bgp|routes tables; --json for scripts\n"
 	    "  show tunnel NAME            one tunnel: why it is down, its history\n"
+	    "  monitor [--json]            events as they happen, until interrupted\n"
 	    "  tunnel up|down|rekey NAME   NAME is VPN/TUNNEL, e.g. aws-prod/t1\n"
 	    "  reload                      re-read the configuration\n"
 	    "  import-aws FILE [--name VPN] [--local ADDR] [--network CIDR]...\n"
@@ -594,6 +595,9 @@ cgwctl_run(int argc, char *argv[])
 	cmd = argv[optind];
 	if (strcmp(cmd, "import-aws") == 0)
 		return cgwctl_import_aws(argc - optind, argv + optind);
+	if (strcmp(cmd, "monitor") == 0)
+		return cgwctl_monitor(sock, json, argc - optind - 1,
+		    argv + optind + 1);
 	if (strcmp(cmd, "help") == 0) {
 		cgwctl_usage(stdout);
 		return 0;

@@ -30,6 +30,16 @@ int	ctl_print_routes(FILE *, const json_t *result);
 /* "1h02m", "35s", "-" for null: ages in tables. */
 void	ctl_fmt_age(const json_t *seconds, char *buf, size_t len);
 
+/* Monotonic milliseconds; a connected non-blocking socket, or -1. */
+long long ctl_now_ms(void);
+int	ctl_connect(const char *sock, long long deadline, char *err,
+	    size_t errlen);
+
+/* One event line of `monitor` for people; -1 if it is no event. */
+int	ctl_print_event(FILE *, const json_t *event);
+/* `cgwctl monitor [--json]`: events until interrupted; exit status. */
+int	cgwctl_monitor(const char *sock, int json, int argc, char *argv[]);
+
 /* The whole program, main() aside: exit status. */
 int	cgwctl_run(int argc, char *argv[]);
 

@@ -49,6 +49,8 @@ struct ctl_client {
 	bool			 discard;
 	bool			 shut;
 	size_t			 scanned;	/* input bytes known to hold no '\n' */
+	bool			 monitor;	/* gets every published event */
+	unsigned long long	 dropped;	/* events it was too slow for */
 };
 TAILQ_HEAD(ctl_clients, ctl_client);
 
@@ -68,6 +70,7 @@ struct ctl_server {
 	struct ctl_clients	 clients;	/* least recently active first */
 	unsigned		 nclients;
 	unsigned		 nroot;
+	unsigned		 nmonitors;
 	unsigned		 next_id;
 	struct ctl_roles	 roles;
 };
@@ -81,6 +84,8 @@ ctl_client_free(struct ctl_client *c)
 	srv->nclients--;
 	if (c->root)
 		srv->nroot--;
+	if (c->monitor)
+		srv->nmonitors--;
 	event_free(c->idle);
 	bufferevent_free(c->bev);
 	free(c);
@@ -154,6 +159,64 @@ ctl_client_rate_ok(struct ctl_client *c)
 	return true;
 }
 
+/*
+ * `monitor`: from now on the client gets every published event. It is
+ * quiet by nature, so no idle timeout; it keeps its slot unless root
+ * needs one (it is then the non-root client quiet longest).
+ */
+static void
+ctl_client_monitor(struct ctl_client *c, const struct ctl_request *req)
+{
+	if (req->argc != 0) {
+		ctl_client_send(c, ctl_reply_error("usage: monitor"));
+		return;
+	}
+	if (!c->monitor) {
+		c->monitor = true;
+		c->srv->nmonitors++;
+		log_debug(CTL_WHO, "client %u: monitoring", c->id);
+	}
+	ctl_client_send(c, ctl_reply_ok(json_pack("{s:b}", "monitor", 1)));
+}
+
+void
+ctl_server_publish(struct ctl_server *srv, const char *line)
+{
+	struct ctl_client *c;
+	struct evbuffer *out;
+	size_t n = strlen(line);
+
+	if (srv == NULL || srv->nmonitors == 0)
+		return;
+	TAILQ_FOREACH(c, &srv->clients, entry) {
+		if (!c->monitor || c->closing)
+			continue;
+		out = bufferevent_get_output(c->bev);
+		if (evbuffer_get_length(out) + n + 1 > CTL_MONITOR_MAX_OUTPUT) {
+			if (c->dropped++ == 0)
+				log_warn_rl(CTL_WHO, "client %u: reads its events "
+				    "too slowly, dropping them", c->id);
+			continue;
+		}
+		if (c->dropped > 0) {
+			evbuffer_add_printf(out, "{\"event\":\"dropped\",\"time\":"
+			    "%lld,\"name\":null,\"text\":\"%llu events dropped: "
+			    "this client reads too slowly\",\"count\":%llu}\n",
+			    (long long)time(NULL), c->dropped, c->dropped);
+			c->dropped = 0;
+		}
+		if (evbuffer_add(out, line, n) != 0 ||
+		    evbuffer_add(out, "\n", 1) != 0)
+			c->dropped++;
+	}
+}
+
+unsigned
+ctl_server_nmonitors(const struct ctl_server *srv)
+{
+	return srv ? srv->nmonitors : 0;
+}
+
 static void
 ctl_client_request(struct ctl_client *c, char *line, size_t len)
 {
@@ -187,6 +250,11 @@ ctl_client_request(struct ctl_client *c, char *line, size_t len)
 		ctl_request_free(&req);
 		return;
 	}
+	if (strcmp(req.command, "monitor") == 0) {
+		ctl_client_monitor(c, &req);
+		ctl_request_free(&req);
+		return;
+	}
 	err[0] = '\0';
 	res = srv->handler(srv->arg, &req, err, sizeof(err));
 	if (res != NULL)
@@ -208,7 +276,10 @@ ctl_client_touch(struct ctl_client *c)
 
 	TAILQ_REMOVE(list, c, entry);
 	TAILQ_INSERT_TAIL(list, c, entry);
-	evtimer_add(c->idle, &c->srv->idle);
+	if (c->monitor)
+		evtimer_del(c->idle);
+	else
+		evtimer_add(c->idle, &c->srv->idle);
 }
 
 static void

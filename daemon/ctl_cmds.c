@@ -132,11 +132,23 @@ ctl_cmd_reload(struct cgwd *cgwd, const struct ctl_request *req, char *err,
 	    (json_int_t)cgwd_ntunnels(cgwd));
 }
 
+/* The control server answers `monitor` itself (it owns the clients). */
+static json_t *
+ctl_cmd_monitor(struct cgwd *cgwd, const struct ctl_request *req, char *err,
+    size_t errlen)
+{
+	(void)cgwd;
+	(void)req;
+	snprintf(err, errlen, "monitor needs a control socket client");
+	return NULL;
+}
+
 static const struct ctl_cmd ctl_cmds[] = {
 	{ "status",	ctl_cmd_status },
 	{ "show",	ctl_cmd_show },
 	{ "tunnel",	ctl_cmd_tunnel },
 	{ "reload",	ctl_cmd_reload },
+	{ "monitor",	ctl_cmd_monitor },
 };
 
 json_t *

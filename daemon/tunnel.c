@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include "daemon/cgwd.h"
+#include "daemon/events.h"
 #include "daemon/ipsec.h"
 #include "daemon/routing.h"
 #include "daemon/tunnel.h"
@@ -209,6 +210,11 @@ tunnel_event(struct tunnel *t, enum tunnel_ev ev, const char *reason)
 			if (t->cgwd != NULL)
 				cgwd_status_update(t->cgwd);
 		}
+		/* A monitor sees it all the same (rekeys, retries, reloads). */
+		cgwd_event(t->cgwd, CGWD_EV_TUNNEL, t->name, json_pack(
+		    "{s:s, s:s, s:s}", "from", tunnel_state_name(old), "to",
+		    tunnel_state_name(old), "reason", reason), "stays %s (%s)",
+		    tunnel_state_name(old), reason);
 		log_debug(t->name, "%s: %s (stays %s)", tunnel_ev_name(ev),
 		    reason, tunnel_state_name(old));
 		return;
@@ -218,6 +224,10 @@ tunnel_event(struct tunnel *t, enum tunnel_ev ev, const char *reason)
 	    "%s -> %s (%s)", tunnel_state_name(old), tunnel_state_name(next),
 	    reason);
 	tunnel_history_add(&t->history, time(NULL), old, next, reason);
+	cgwd_event(t->cgwd, CGWD_EV_TUNNEL, t->name, json_pack("{s:s, s:s, s:s}",
+	    "from", tunnel_state_name(old), "to", tunnel_state_name(next),
+	    "reason", reason), "%s -> %s (%s)", tunnel_state_name(old),
+	    tunnel_state_name(next), reason);
 	t->state = next;
 	t->state_since = cgwd_now();
 	snprintf(t->reason, sizeof(t->reason), "%s", reason);

@@ -42,7 +42,7 @@ _cgwctl()
 	case $cmd in
 	"")
 		COMPREPLY=($(compgen -W "-s --socket -j --json -V --version -h --help
-		    status show tunnel reload import-aws" -- "$cur"))
+		    status show monitor tunnel reload import-aws" -- "$cur"))
 		;;
 	show)
 		if ((nargs == 0)); then
@@ -50,6 +50,9 @@ _cgwctl()
 		elif ((nargs == 1)) && [[ $prev == tunnel ]]; then
 			COMPREPLY=($(compgen -W "$(_cgwctl_tunnels)" -- "$cur"))
 		fi
+		;;
+	monitor)
+		((nargs == 0)) && COMPREPLY=($(compgen -W "--json" -- "$cur"))
 		;;
 	tunnel)
 		if ((nargs == 0)); then

@@ -508,6 +508,82 @@ test_roles(void **state)
 	close(fds[0]);
 }
 
+/*
+ * monitor: the client gets every published line, is not closed for
+ * being idle, and one that does not read loses events (bounded output)
+ * and is told how many once it reads again.
+ */
+static void
+test_monitor(void **state)
+{
+	struct fixture *f = *state;
+	struct ctl_roles r;
+	struct timespec t0;
+	char line[128], err[256], *l;
+	unsigned long long got = 0, dropped = 0;
+	int fd, small = 4096, i;
+
+	/* Whoever runs the test may monitor (root or not). */
+	memset(&r, 0, sizeof(r));
+	r.read.set = true;
+	r.read.gid = (uint32_t)getegid();
+	strcpy(r.read.name, "test");
+	assert_int_equal(ctl_server_set_roles(f->srv, &r, err, sizeof(err)), 0);
+	fd = client(f);
+	assert_int_equal(setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small,
+	    sizeof(small)), 0);
+	sendstr(fd, "{\"command\":\"monitor\",\"args\":[\"x\"]}\n");
+	assert_string_equal(pump_line(f, fd, 1000),
+	    "{\"ok\":false,\"error\":\"usage: monitor\"}");
+	assert_int_equal(ctl_server_nmonitors(f->srv), 0);
+	/* Nobody listens: publishing is a no-op. */
+	ctl_server_publish(f->srv, "{\"event\":\"lost\"}");
+	sendstr(fd, "{\"command\":\"monitor\"}\n");
+	assert_string_equal(pump_line(f, fd, 1000),
+	    "{\"ok\":true,\"result\":{\"monitor\":true}}");
+	assert_int_equal(ctl_server_nmonitors(f->srv), 1);
+	ctl_server_publish(f->srv, "{\"event\":\"a\"}");
+	assert_string_equal(pump_line(f, fd, 1000), "{\"event\":\"a\"}");
+	/* Twice the idle timeout (300 ms here): still there. */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (ms_since(&t0) < 700)
+		event_base_loop(f->base, EVLOOP_NONBLOCK);
+	ctl_server_publish(f->srv, "{\"event\":\"b\"}");
+	assert_string_equal(pump_line(f, fd, 1000), "{\"event\":\"b\"}");
+
+	/* 1.6 MB of events to a client that does not read. */
+	for (i = 0; i < 20000; i++) {
+		snprintf(line, sizeof(line), "{\"event\":\"flood\",\"n\":%d,"
+		    "\"pad\":\"%060d\"}", i, 0);
+		ctl_server_publish(f->srv, line);
+		if (i % 100 == 0)
+			event_base_loop(f->base, EVLOOP_NONBLOCK);
+	}
+	/* Read what came through, then one more event after the drops. */
+	while ((l = pump_line(f, fd, 300)) != NULL && *l != '\0') {
+		assert_non_null(strstr(l, "\"flood\""));
+		got++;
+	}
+	assert_true(got > 0);
+	assert_true(got < 20000);
+	ctl_server_publish(f->srv, "{\"event\":\"last\"}");
+	l = pump_line(f, fd, 1000);
+	assert_non_null(l);
+	assert_non_null(strstr(l, "\"event\":\"dropped\""));
+	assert_non_null(strstr(l, "events dropped: this client reads too slowly"));
+	l = strstr(l, "\"count\":");
+	assert_non_null(l);
+	dropped = strtoull(l + 8, NULL, 10);
+	assert_int_equal(got + dropped, 20000);
+	assert_string_equal(pump_line(f, fd, 1000), "{\"event\":\"last\"}");
+	/* Requests still work on a monitor connection. */
+	sendstr(fd, "{\"command\":\"status\"}\n");
+	assert_non_null(strstr(pump_line(f, fd, 1000), "\"ok\":true"));
+	close(fd);
+	pump_line(f, -1, 50);
+	assert_int_equal(ctl_server_nmonitors(f->srv), 0);
+}
+
 /* Idle group members fill what they may: root still gets an answer. */
 static void
 test_root_not_locked_out(void **state)
@@ -648,6 +724,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_max_clients, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_root_not_locked_out, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_roles, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_monitor, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_request_rate, setup_slow, teardown),
 		cmocka_unit_test_setup_teardown(test_socket_ownership, setup, teardown),
 	};

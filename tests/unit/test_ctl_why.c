@@ -15,6 +15,7 @@
 #include "daemon/cgwctl.h"
 #include "daemon/cgwd.h"
 #include "daemon/ctl.h"
+#include "daemon/events.h"
 #include "daemon/tunnel.h"
 
 #define CONF_TEXT \
@@ -211,6 +212,34 @@ test_event_history(void **state)
 	conf_free(conf);
 }
 
+/* `cgwctl monitor`'s text line; no ctl server: publishing is a no-op. */
+static void
+test_print_event(void **state)
+{
+	json_t *ev;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	cgwd_event(NULL, CGWD_EV_TUNNEL, "x", json_object(), "nobody %d", 1);
+	assert_false(cgwd_event_wanted(NULL));
+	ev = json_pack("{s:s, s:I, s:s, s:s}", "event", "tunnel", "time",
+	    (json_int_t)0, "name", "v/t1", "text", "up -> down (dead: DPD)");
+	f = open_memstream(&text, &len);
+	assert_non_null(f);
+	assert_int_equal(ctl_print_event(f, ev), 0);
+	json_object_del(ev, "name");
+	assert_int_equal(ctl_print_event(f, ev), 0);
+	json_object_del(ev, "text");
+	assert_int_equal(ctl_print_event(f, ev), -1);
+	fclose(f);
+	assert_non_null(strstr(text, " tunnel v/t1: up -> down (dead: DPD)\n"));
+	assert_non_null(strstr(text, " tunnel up -> down (dead: DPD)\n"));
+	free(text);
+	json_decref(ev);
+}
+
 int
 main(void)
 {
@@ -218,6 +247,7 @@ main(void)
 		cmocka_unit_test(test_history_ring),
 		cmocka_unit_test(test_reason_class),
 		cmocka_unit_test(test_event_history),
+		cmocka_unit_test(test_print_event),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
