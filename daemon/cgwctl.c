@@ -422,6 +422,51 @@ ctl_print_bgp(FILE *f, const json_t *result)
 	    json_object_get(result, "bgp"));
 }
 
+/*
+ * {"advertised": [{"name", "peer", "state", "prefixes": [...]}]}: one
+ * line per prefix we send, and a line with "-" for a session that sends
+ * nothing (so every session shows).
+ */
+int
+ctl_print_advertised(FILE *f, const json_t *result)
+{
+	static const struct ctl_col cols[] = {
+		{ "NAME",	"name",		CTL_CELL_TEXT,	NULL },
+		{ "PEER",	"peer",		CTL_CELL_TEXT,	NULL },
+		{ "STATE",	"state",	CTL_CELL_TEXT,	NULL },
+		{ "PREFIX",	"prefix",	CTL_CELL_TEXT,	NULL },
+		{ "AS-PATH",	"as_path",	CTL_CELL_LIST,	NULL },
+		{ "NEXT-HOP",	"next_hop",	CTL_CELL_TEXT,	NULL },
+	};
+	const json_t *sessions = json_object_get(result, "advertised");
+	const json_t *s, *p;
+	json_t *lines, *l;
+	size_t i, j;
+	int rc;
+
+	if (!json_is_array(sessions) || (lines = json_array()) == NULL)
+		return -1;
+	json_array_foreach(sessions, i, s) {
+		const json_t *prefixes = json_object_get(s, "prefixes");
+
+		json_array_foreach(prefixes, j, p) {
+			l = json_deep_copy(p);
+			json_object_set(l, "name", json_object_get(s, "name"));
+			json_object_set(l, "peer", json_object_get(s, "peer"));
+			json_object_set(l, "state", json_object_get(s, "state"));
+			json_array_append_new(lines, l);
+		}
+		if (json_array_size(prefixes) == 0)
+			json_array_append_new(lines, json_pack("{s:O?, s:O?, s:O?}",
+			    "name", json_object_get(s, "name"),
+			    "peer", json_object_get(s, "peer"),
+			    "state", json_object_get(s, "state")));
+	}
+	rc = ctl_table_print(f, cols, CTL_NCOL(cols), lines);
+	json_decref(lines);
+	return rc;
+}
+
 int
 ctl_print_routes(FILE *f, const json_t *result)
 {
@@ -449,6 +494,7 @@ cgwctl_usage(FILE *f)
 	    "  status                      one line per tunnel\n"
 	    "  show tunnels|sas|bgp|routes tables; --json for scripts\n"
 	    "  show tunnel NAME            one tunnel: why it is down, its history\n"
+	    "  show bgp advertised         per session, the prefixes and AS_PATH we send\n"
 	    "  monitor [--json]            events as they happen, until interrupted\n"
 	    "  tunnel up|down|rekey NAME   NAME is VPN/TUNNEL, e.g. aws-prod/t1\n"
 	    "  reload                      re-read the configuration\n"
@@ -526,6 +572,9 @@ cgwctl_print(const char *cmd, int argc, char *argv[], const json_t *res)
 		rc = ctl_print_tunnels(stdout, res);
 	else if (strcmp(cmd, "show") == 0 && strcmp(what, "sas") == 0)
 		rc = ctl_print_sas(stdout, res);
+	else if (strcmp(cmd, "show") == 0 && strcmp(what, "bgp") == 0 &&
+	    argc == 2 && strcmp(argv[1], "advertised") == 0)
+		rc = ctl_print_advertised(stdout, res);
 	else if (strcmp(cmd, "show") == 0 && strcmp(what, "bgp") == 0)
 		rc = ctl_print_bgp(stdout, res);
 	else if (strcmp(cmd, "show") == 0 && strcmp(what, "routes") == 0)

@@ -27,6 +27,7 @@ int	ctl_print_tunnel(FILE *, const json_t *tunnel);
 int	ctl_print_sas(FILE *, const json_t *result);
 int	ctl_print_bgp(FILE *, const json_t *result);
 int	ctl_print_routes(FILE *, const json_t *result);
+int	ctl_print_advertised(FILE *, const json_t *result);
 /* "1h02m", "35s", "-" for null: ages in tables. */
 void	ctl_fmt_age(const json_t *seconds, char *buf, size_t len);
 

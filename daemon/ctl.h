@@ -24,5 +24,9 @@ json_t	*ctl_json_routes(struct cgwd *);
 json_t	*ctl_json_sas(struct cgwd *);
 /* routing's "show bgp", with no uptime for sessions not established. */
 json_t	*ctl_json_bgp_peers(struct cgwd *);
+/* `show bgp advertised`: per session, its Adj-RIB-Out with the AS_PATH
+ * we send: {"advertised": [{"name", "peer", "peer_asn", "state",
+ * "prefixes": [{"prefix", "as_path", "next_hop", "med", "pending"}]}]} */
+json_t	*ctl_json_bgp_advertised(struct cgwd *);
 
 #endif

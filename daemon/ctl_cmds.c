@@ -39,6 +39,9 @@ ctl_cmd_show(struct cgwd *cgwd, const struct ctl_request *req, char *err,
 	const char *what = req->argc == 1 ? req->argv[0] : "";
 	struct tunnel *t;
 
+	if (req->argc == 2 && strcmp(req->argv[0], "bgp") == 0 &&
+	    strcmp(req->argv[1], "advertised") == 0)
+		return ctl_json_bgp_advertised(cgwd);
 	if (req->argc == 2 && strcmp(req->argv[0], "tunnel") == 0) {
 		if ((t = tunnel_find(&cgwd->tunnels, req->argv[1])) == NULL) {
 			ctl_unknown_tunnel(cgwd, req->argv[1], err, errlen);
@@ -56,7 +59,7 @@ ctl_cmd_show(struct cgwd *cgwd, const struct ctl_request *req, char *err,
 	if (strcmp(what, "bgp") == 0)
 		return ctl_json_bgp_peers(cgwd);
 	snprintf(err, errlen, "usage: show tunnels|sas|bgp|routes, "
-	    "show tunnel VPN/TUNNEL");
+	    "show tunnel VPN/TUNNEL, show bgp advertised");
 	return NULL;
 }
 

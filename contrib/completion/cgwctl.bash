@@ -49,6 +49,8 @@ _cgwctl()
 			COMPREPLY=($(compgen -W "tunnels tunnel sas bgp routes" -- "$cur"))
 		elif ((nargs == 1)) && [[ $prev == tunnel ]]; then
 			COMPREPLY=($(compgen -W "$(_cgwctl_tunnels)" -- "$cur"))
+		elif ((nargs == 1)) && [[ $prev == bgp ]]; then
+			COMPREPLY=($(compgen -W "advertised" -- "$cur"))
 		fi
 		;;
 	monitor)

@@ -191,7 +191,7 @@ check "tunnel rekey while not up: clear error ($err)" sh -c \
 	'[ "$1" != 0 ] && echo "$2" | grep -q "tunnel is not up"' sh "$rc" "$err"
 err=$(ctl show nonsense 2>&1); rc=$?
 check "show with a bad argument: usage error" sh -c \
-	'[ "$1" != 0 ] && echo "$2" | grep -q "usage: show tunnels|sas|bgp|routes, show tunnel VPN/TUNNEL"' sh "$rc" "$err"
+	'[ "$1" != 0 ] && echo "$2" | grep -q "usage: show tunnels|sas|bgp|routes, show tunnel VPN/TUNNEL, show bgp advertised"' sh "$rc" "$err"
 
 # --- abuse -----------------------------------------------------------------
 out=$(printf 'this is not json\n{"command": "status"}\n' | raw)

@@ -71,6 +71,18 @@ check "show tunnel of an unknown tunnel: the known ones ($err)" sh -c \
 	'[ "$1" = 1 ] && [ "$2" = "cgwctl: unknown tunnel '\''v/t9'\'' (known: v/t1)" ]' \
 	sh "$rc" "$err"
 
+# What we advertise: the tunnel's session, idle, sends nothing yet (the
+# prefixes and AS_PATHs themselves: tests/unit/test_bgp_out_walk.c).
+json=$(ctl --json show bgp advertised); rc=$?
+check "show bgp advertised --json: the tunnel's session, nothing sent" sh -c '
+	[ "$1" = 0 ] && echo "$2" | jq -e ".advertised | length == 1 and
+	    .[0].name == \"v/t1\" and .[0].peer == \"169.254.21.1\" and
+	    .[0].state == \"idle\" and .[0].prefixes == []" >/dev/null' sh "$rc" "$json"
+out=$(ctl show bgp advertised)
+check "show bgp advertised: a table, a line per session" sh -c '
+	echo "$1" | head -n1 | grep -q "^NAME *PEER *STATE *PREFIX *AS-PATH *NEXT-HOP$" &&
+	echo "$1" | grep -Eq "^v/t1 +169.254.21.1 +idle +- +- +-$"' sh "$out"
+
 n=$(ctl --json show tunnel v/t1 | jq '.history | length')
 out=$(ctl reload); rc=$?
 check "reload: exit 0" test "$rc" = 0

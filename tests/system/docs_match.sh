@@ -82,6 +82,7 @@ example status BGP "$bgp_states"
 example "show tunnels" STATE "$tunnel_states"
 example "show tunnels" IKE "established connecting"
 example "show tunnels" BGP "$bgp_states"
+example "show bgp advertised" STATE "$bgp_states"
 # The JSON examples: "state" and "bgp" values as the daemon sends them.
 grep -o '"\(state\|bgp\)": "[^"]*"' "$tmp/cgwctl.txt" | sort -u >"$tmp/json"
 while read -r kv; do

@@ -252,7 +252,7 @@ test_commands_and_errors(void **state)
 	json_decref(res);
 	assert_null(run(f, err, sizeof(err), "show", NULL));
 	assert_string_equal(err, "usage: show tunnels|sas|bgp|routes, "
-	    "show tunnel VPN/TUNNEL");
+	    "show tunnel VPN/TUNNEL, show bgp advertised");
 	assert_null(run(f, err, sizeof(err), "frob", NULL));
 	assert_string_equal(err,
 	    "unknown command 'frob' (known: status, show, tunnel, reload, monitor)");
