@@ -290,6 +290,8 @@ cgwd_free(struct cgwd *cgwd)
 		return;
 	/* The socket first: nobody may talk to a daemon half torn down. */
 	ctl_server_close(cgwd->ctl);
+	/* Tunnels going down below publish events: to nobody now. */
+	cgwd->ctl = NULL;
 	while ((t = TAILQ_FIRST(&cgwd->tunnels)) != NULL) {
 		TAILQ_REMOVE(&cgwd->tunnels, t, entry);
 		tunnel_free(t);
