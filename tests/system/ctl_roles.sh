@@ -75,12 +75,19 @@ check "the refused tunnel down changed nothing" sh -c \
 	'"$1" -s "$2" --json show tunnel v/t1 | jq -e ".admin_down == false" >/dev/null' \
 	sh "$CGWCTL" "$S"
 
+# The read-only group may watch.
+as "$ro_gid" --json monitor >"$tmp/mon" 2>&1 &
+pids="$pids $!"
+sleep 0.5
+
 # The admin group (it reaches the socket through the read-only group too).
 out=$(as "$ro_gid,$adm_gid" tunnel down v/t1 2>&1); rc=$?
 check "admin group: tunnel down works ($out)" test "$rc" = 0
 check "admin group: the tunnel is admin down" sh -c \
 	'"$1" -s "$2" --json show tunnel v/t1 | jq -e ".admin_down == true" >/dev/null' \
 	sh "$CGWCTL" "$S"
+seen() { grep -q '"reason":"operator: tunnel down"' "$tmp/mon"; }
+check "read-only group: monitor sees the admin's tunnel down" until_true 30 seen
 out=$(as "$ro_gid,$adm_gid" reload 2>&1); rc=$?
 check "admin group: reload works ($out)" test "$rc" = 0
 

@@ -1,0 +1,13 @@
+build-asan/ike/ike_create_child.o: ike/ike_create_child.c ike/ike_local.h \
+ ike/crypto.h lib/buf.h ike/ike.h conf/conf.h lib/addr.h esp/esp.h \
+ lib/ikev2_const.h lib/clock.h lib/log.h
+ike/ike_local.h:
+ike/crypto.h:
+lib/buf.h:
+ike/ike.h:
+conf/conf.h:
+lib/addr.h:
+esp/esp.h:
+lib/ikev2_const.h:
+lib/clock.h:
+lib/log.h:

@@ -1,0 +1,11 @@
+build-asan/ike/ike_proposal.o: ike/ike_proposal.c ike/ike_local.h \
+ ike/crypto.h lib/buf.h ike/ike.h conf/conf.h lib/addr.h esp/esp.h \
+ lib/ikev2_const.h
+ike/ike_local.h:
+ike/crypto.h:
+lib/buf.h:
+ike/ike.h:
+conf/conf.h:
+lib/addr.h:
+esp/esp.h:
+lib/ikev2_const.h:

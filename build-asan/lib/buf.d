@@ -1,0 +1,2 @@
+build-asan/lib/buf.o: lib/buf.c lib/buf.h
+lib/buf.h:

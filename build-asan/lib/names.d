@@ -1,0 +1,2 @@
+build-asan/lib/names.o: lib/names.c lib/names.h
+lib/names.h:

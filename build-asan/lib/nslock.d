@@ -1,0 +1,2 @@
+build-asan/lib/nslock.o: lib/nslock.c lib/nslock.h
+lib/nslock.h:
