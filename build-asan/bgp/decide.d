@@ -1,6 +1,0 @@
-build-asan/bgp/decide.o: bgp/decide.c bgp/bgp_priv.h bgp/bgp.h lib/addr.h \
- lib/buf.h
-bgp/bgp_priv.h:
-bgp/bgp.h:
-lib/addr.h:
-lib/buf.h:

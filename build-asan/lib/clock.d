@@ -1,2 +1,0 @@
-build-asan/lib/clock.o: lib/clock.c lib/clock.h
-lib/clock.h:

@@ -1,2 +1,0 @@
-build-asan/lib/nslock.o: lib/nslock.c lib/nslock.h
-lib/nslock.h:
