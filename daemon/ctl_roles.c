@@ -71,6 +71,10 @@ ctl_role_check(const struct ctl_roles *r, enum ctl_role have,
 
 	if (have >= need)
 		return 0;
+	/* The argument reaches the log: echoed only if it is a plain word. */
+	if (arg0 != NULL && (*arg0 == '\0' || strlen(arg0) > 32 ||
+	    strspn(arg0, "abcdefghijklmnopqrstuvwxyz-") != strlen(arg0)))
+		arg0 = NULL;
 	/* Who holds the role: root always, and the groups that give it. */
 	if (need == CTL_ROLE_ADMIN)
 		snprintf(who, sizeof(who), "root%s%s",
@@ -84,7 +88,7 @@ ctl_role_check(const struct ctl_roles *r, enum ctl_role have,
 		    ro && ro->set ? ro->name : adm->name);
 	else
 		snprintf(who, sizeof(who), "root");
-	snprintf(err, errlen, "permission denied: '%s%s%.64s' needs the %s role (%s)",
+	snprintf(err, errlen, "permission denied: '%s%s%s' needs the %s role (%s)",
 	    command, arg0 ? " " : "", arg0 ? arg0 : "", ctl_role_name(need), who);
 	return -1;
 }

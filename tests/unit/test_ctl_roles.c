@@ -110,6 +110,15 @@ test_refusal(void **state)
 	    err, sizeof(err)), -1);
 	assert_string_equal(err, "permission denied: 'monitor' needs the "
 	    "read-only role (root)");
+	/* An argument that is not a plain word is not echoed (log lines). */
+	assert_int_equal(ctl_role_check(&none, CTL_ROLE_READ, "tunnel",
+	    "down\nforged log line", err, sizeof(err)), -1);
+	assert_string_equal(err, "permission denied: 'tunnel' needs the "
+	    "admin role (root)");
+	assert_int_equal(ctl_role_check(&none, CTL_ROLE_READ, "tunnel", "",
+	    err, sizeof(err)), -1);
+	assert_string_equal(err, "permission denied: 'tunnel' needs the "
+	    "admin role (root)");
 	/* Cut to the buffer, never past it. */
 	assert_int_equal(ctl_role_check(&none, CTL_ROLE_NONE, "monitor", NULL,
 	    tiny, sizeof(tiny)), -1);
