@@ -226,11 +226,19 @@ routing_peer_state(void *arg, struct bgp_peer *peer, enum bgp_state old,
     enum bgp_state new_state)
 {
 	struct routing *r = arg;
+	struct bgp_peer_status st;
 	char a[16], b[16];
 
-	cgwd_event(r->cgwd, CGWD_EV_BGP, bgp_peer_name(peer), NULL, "%s -> %s",
-	    routing_state_lc(old, a, sizeof(a)),
-	    routing_state_lc(new_state, b, sizeof(b)));
+	if (cgwd_event_wanted(r->cgwd)) {
+		/* Leaving Established, the why is the session's last error. */
+		bgp_peer_status(peer, &st);
+		cgwd_event(r->cgwd, CGWD_EV_BGP, st.name, json_pack("{s:s, s:s, "
+		    "s:s}", "from", routing_state_lc(old, a, sizeof(a)), "to",
+		    routing_state_lc(new_state, b, sizeof(b)), "reason",
+		    st.last_error), "%s -> %s%s%s%s", a, b,
+		    st.last_error[0] ? " (" : "", st.last_error,
+		    st.last_error[0] ? ")" : "");
+	}
 	cgwd_status_update(r->cgwd);
 }
 
