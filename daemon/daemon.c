@@ -248,8 +248,12 @@ cgwd_start(const struct cgwd_opts *opts, char *err, size_t errlen)
 
 	cgwd->ctl = ctl_server_open(cgwd->base, cgwd->sock_path, NULL,
 	    ctl_dispatch, cgwd, err, errlen);
-	if (cgwd->ctl == NULL || cgwd_ctl_roles(cgwd, err, errlen) != 0)
+	if (cgwd->ctl == NULL)
 		goto fail;
+	/* The group cannot reach the socket: root still can, and the VPN
+	 * matters more than a read-only view. */
+	if (cgwd_ctl_roles(cgwd, err, errlen) != 0)
+		log_warn(NULL, "control socket roles: %s", err);
 	/* The lock proved no other cgwd runs here: IPsec may now remove
 	 * the kernel objects a previous cgwd left behind. */
 	if (ipsec_open(cgwd, err, errlen) != 0 ||

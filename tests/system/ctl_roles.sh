@@ -111,6 +111,19 @@ check "after it: the former read-only group is refused ($out)" sh -c \
 	'[ "$1" = 1 ] && [ "$2" = "cgwctl: permission denied: '\''status'\'' needs the read-only role (root)" ]' \
 	sh "$rc" "$out"
 
+# Without CAP_CHOWN (a unit that forgot it): cgwd says so and runs on.
+ns2=cgwrol2$$
+netns_add "$ns2"
+S2=$tmp/run2/cgwd.sock
+printf 'control group %s\n' "$RO" >>"$CONF"
+ip netns exec "$ns2" setpriv --bounding-set=-chown "$CGWD" -f "$CONF" -s "$S2" \
+    >"$tmp/cgwd2.log" 2>&1 &
+pids="$pids $!"
+check "without CAP_CHOWN: cgwd starts all the same" \
+	until_true 100 "$CGWCTL" -s "$S2" status
+check "... and logs why the group cannot use the socket" \
+	grep -q "control socket roles: cannot give .* to group $RO" "$tmp/cgwd2.log"
+
 cleanup_roles
 trap - EXIT
 if [ "$failed" -ne 0 ]; then
