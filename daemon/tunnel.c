@@ -190,6 +190,25 @@ tunnel_reason_class(enum tunnel_state state, bool admin_down,
 	return state == TUNNEL_S_CONNECTING ? "connecting" : "down";
 }
 
+/* For `cgwctl monitor`: built only while someone listens. */
+static void
+tunnel_publish(struct tunnel *t, enum tunnel_state from, enum tunnel_state to,
+    const char *reason)
+{
+	if (!cgwd_event_wanted(t->cgwd))
+		return;
+	if (from == to)
+		cgwd_event(t->cgwd, CGWD_EV_TUNNEL, t->name, json_pack(
+		    "{s:s, s:s, s:s}", "from", tunnel_state_name(from), "to",
+		    tunnel_state_name(to), "reason", reason), "stays %s (%s)",
+		    tunnel_state_name(from), reason);
+	else
+		cgwd_event(t->cgwd, CGWD_EV_TUNNEL, t->name, json_pack(
+		    "{s:s, s:s, s:s}", "from", tunnel_state_name(from), "to",
+		    tunnel_state_name(to), "reason", reason), "%s -> %s (%s)",
+		    tunnel_state_name(from), tunnel_state_name(to), reason);
+}
+
 void
 tunnel_event(struct tunnel *t, enum tunnel_ev ev, const char *reason)
 {
@@ -211,10 +230,7 @@ tunnel_event(struct tunnel *t, enum tunnel_ev ev, const char *reason)
 				cgwd_status_update(t->cgwd);
 		}
 		/* A monitor sees it all the same (rekeys, retries, reloads). */
-		cgwd_event(t->cgwd, CGWD_EV_TUNNEL, t->name, json_pack(
-		    "{s:s, s:s, s:s}", "from", tunnel_state_name(old), "to",
-		    tunnel_state_name(old), "reason", reason), "stays %s (%s)",
-		    tunnel_state_name(old), reason);
+		tunnel_publish(t, old, old, reason);
 		log_debug(t->name, "%s: %s (stays %s)", tunnel_ev_name(ev),
 		    reason, tunnel_state_name(old));
 		return;
@@ -224,10 +240,7 @@ tunnel_event(struct tunnel *t, enum tunnel_ev ev, const char *reason)
 	    "%s -> %s (%s)", tunnel_state_name(old), tunnel_state_name(next),
 	    reason);
 	tunnel_history_add(&t->history, time(NULL), old, next, reason);
-	cgwd_event(t->cgwd, CGWD_EV_TUNNEL, t->name, json_pack("{s:s, s:s, s:s}",
-	    "from", tunnel_state_name(old), "to", tunnel_state_name(next),
-	    "reason", reason), "%s -> %s (%s)", tunnel_state_name(old),
-	    tunnel_state_name(next), reason);
+	tunnel_publish(t, old, next, reason);
 	t->state = next;
 	t->state_since = cgwd_now();
 	snprintf(t->reason, sizeof(t->reason), "%s", reason);
