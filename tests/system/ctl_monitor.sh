@@ -18,7 +18,8 @@ ctl() { "$CGWCTL" -s "$S" "$@"; }
 
 netns_add "$ns"
 conf_one_tunnel "$CONF"
-ip netns exec "$ns" "$CGWD" -f "$CONF" -s "$S" >"$tmp/cgwd.log" 2>&1 &
+# -v: the daemon logs each client that starts monitoring.
+ip netns exec "$ns" "$CGWD" -v -f "$CONF" -s "$S" >"$tmp/cgwd.log" 2>&1 &
 cgwd_pid=$!
 pids="$cgwd_pid"
 until_true 100 ctl status ||
@@ -38,7 +39,8 @@ socat -u - "UNIX-CONNECT:$S" <"$tmp/mute" &
 mute=$!
 printf '{"command":"monitor"}\n' >&9
 pids="$pids $mon_text $mon_json $mon_json2 $mute"
-sleep 1
+monitoring() { [ "$(grep -c ': monitoring$' "$tmp/cgwd.log")" -ge 4 ]; }
+check "four monitor clients registered" until_true 50 monitoring
 
 out=$(ctl tunnel down v/t1); rc=$?
 check "tunnel down: exit 0 ($out)" test "$rc" = 0

@@ -44,7 +44,7 @@ conf_one_tunnel "$CONF"
 printf 'control group %s\ncontrol admin-group %s\n' "$RO" "$ADM" >>"$CONF"
 out=$("$CGWD" -n -f "$CONF" 2>&1)
 check "cgwd -n accepts control group / admin-group ($out)" test "$out" = "configuration OK"
-ip netns exec "$ns" "$CGWD" -f "$CONF" -s "$S" >"$tmp/cgwd.log" 2>&1 &
+ip netns exec "$ns" "$CGWD" -v -f "$CONF" -s "$S" >"$tmp/cgwd.log" 2>&1 &
 pids="$!"
 until_true 100 ctl status ||
     { echo "FAIL: cgwd did not start:"; sed 's/^/    /' "$tmp/cgwd.log"; exit 1; }
@@ -78,7 +78,8 @@ check "the refused tunnel down changed nothing" sh -c \
 # The read-only group may watch.
 as "$ro_gid" --json monitor >"$tmp/mon" 2>&1 &
 pids="$pids $!"
-sleep 0.5
+monitoring() { grep -q ': monitoring$' "$tmp/cgwd.log"; }
+check "read-only group: monitor accepted" until_true 50 monitoring
 
 # The admin group (it reaches the socket through the read-only group too).
 out=$(as "$ro_gid,$adm_gid" tunnel down v/t1 2>&1); rc=$?
