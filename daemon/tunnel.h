@@ -11,7 +11,9 @@
  * the CHILD SA): the tunnel says "connecting", with the failure as reason.
  *
  * Every transition is logged with the tunnel's name and a reason:
- *   "aws-prod/t1: down -> connecting (initiating)".
+ *   "aws-prod/t1: down -> connecting (initiating)",
+ * kept in the tunnel's history (the last TUNNEL_HISTORY_MAX) and published
+ * to `cgwctl monitor` (daemon/events.h).
  */
 #ifndef CGW_DAEMON_TUNNEL_H
 #define CGW_DAEMON_TUNNEL_H
