@@ -258,4 +258,19 @@ struct bgp_route_info {
 void		 bgp_rib_walk(struct bgp_ctx *,
 		    void (*cb)(const struct bgp_route_info *, void *), void *arg);
 
+/* One prefix of a peer's Adj-RIB-Out, for `cgwctl show bgp advertised`.
+ * Pointers are valid during the callback only. */
+struct bgp_out_info {
+	const struct cgw_prefix	*prefix;
+	const uint32_t		*as_path;	/* as sent, flattened */
+	size_t			 as_path_len;
+	struct cgw_addr		 nexthop;
+	uint8_t			 origin;
+	uint32_t		 med;
+	bool			 pending;	/* not yet sent to the peer */
+};
+/* Every prefix announced to (or about to be announced to) the peer. */
+void		 bgp_peer_out_walk(struct bgp_peer *,
+		    void (*cb)(const struct bgp_out_info *, void *), void *arg);
+
 #endif

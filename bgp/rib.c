@@ -915,3 +915,35 @@ bgp_rib_out_lookup(struct bgp_peer *peer, const struct cgw_prefix *prefix)
 
 	return o != NULL && o->announced ? &o->attrs : NULL;
 }
+
+void
+bgp_peer_out_walk(struct bgp_peer *peer,
+    void (*cb)(const struct bgp_out_info *, void *), void *arg)
+{
+	struct bgp_out *o;
+	struct bgp_out_info oi;
+	uint32_t *asns;
+	size_t n;
+
+	RB_FOREACH(o, bgp_outs, &peer->out) {
+		if (!o->announced)
+			continue;
+		memset(&oi, 0, sizeof(oi));
+		oi.prefix = &o->prefix;
+		/* As sent: our AS, and the prepends of a standby tunnel. */
+		if (bgp_aspath_flatten(o->attrs.aspath, o->attrs.aspath_len,
+		    &asns, &n) == -1) {
+			asns = NULL;
+			n = 0;
+		}
+		oi.as_path = asns;
+		oi.as_path_len = n;
+		oi.nexthop.af = AF_INET;
+		oi.nexthop.v4 = o->attrs.nexthop;
+		oi.origin = o->attrs.origin;
+		oi.med = o->attrs.med;
+		oi.pending = o->pending;
+		cb(&oi, arg);
+		free(asns);
+	}
+}

@@ -133,10 +133,24 @@ struct conf_neighbor {
 };
 TAILQ_HEAD(conf_neighbors, conf_neighbor);
 
+/*
+ * Who may use the control socket besides root (`control group NAME`,
+ * `control admin-group NAME`): the group is resolved when the file is
+ * loaded, so a typo is an error with its line, not a locked-out operator.
+ */
+#define CONF_GROUP_MAX		33	/* a group name, NUL included */
+struct conf_ctl_group {
+	bool			 set;
+	uint32_t		 gid;
+	char			 name[CONF_GROUP_MAX];
+};
+
 struct conf {
 	char			*file;
 	uint32_t		 asn;
 	struct cgw_addr		 router_id;
+	struct conf_ctl_group	 ctl_group;	/* read-only commands */
+	struct conf_ctl_group	 ctl_admin;	/* every command */
 	struct conf_networks	 networks;
 	struct conf_vpns	 vpns;
 	struct conf_neighbors	 neighbors;

@@ -24,6 +24,7 @@ void	conf_yyerror(CONF_YYLTYPE *, void *, struct conf_parse *, const char *);
 
 %code {
 #include <errno.h>
+#include <grp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,6 +44,8 @@ static void	conf_id_set(struct conf_parse *, const char *, int,
 		    const char *, struct conf_id *);
 static void	conf_ifname_set(struct conf_parse *, const char *, int);
 static void	conf_str_free(char *);
+static void	conf_ctl_group_set(struct conf_parse *, const char *, int,
+		    const char *, struct conf_ctl_group *);
 }
 
 %union {
@@ -61,6 +64,7 @@ static void	conf_str_free(char *);
 %token LOCAL_ID "local-id" REMOTE_ID "remote-id"
 %token FAILOVER "failover" SPLIT "split" HOLD_DOWN "hold-down"
 %token NEIGHBOR "neighbor" REMOTE_AS "remote-as" DESCRIPTION "description"
+%token CONTROL "control" GROUP "group" ADMIN_GROUP "admin-group"
 %token <str> WORD "word" STRING "quoted string"
 
 %type <str> value
@@ -113,6 +117,21 @@ top		: ASN value {
 		| NETWORK value {
 			conf_network_add(ctx, $2, @2.first_line);
 			free($2);
+		}
+		| CONTROL GROUP value {
+			if (conf_once(ctx, ctx->global_seen, CONF_K_CTL_GROUP,
+			    "control group", @1.first_line))
+				conf_ctl_group_set(ctx, $3, @3.first_line,
+				    "control group", &ctx->conf->ctl_group);
+			free($3);
+		}
+		| CONTROL ADMIN_GROUP value {
+			if (conf_once(ctx, ctx->global_seen,
+			    CONF_K_CTL_ADMIN_GROUP, "control admin-group",
+			    @1.first_line))
+				conf_ctl_group_set(ctx, $3, @3.first_line,
+				    "control admin-group", &ctx->conf->ctl_admin);
+			free($3);
 		}
 		| VPN value '{' {
 			conf_vpn_begin(ctx, $2, @1.first_line);
@@ -631,4 +650,37 @@ conf_ifname_set(struct conf_parse *ctx, const char *s, int line)
 		return;
 	}
 	memcpy(ctx->tunnel->ifname, s, len + 1);
+}
+
+/*
+ * A control socket group: a name as groupadd allows it, that this host
+ * knows now (cgwd resolves it once, at load and at each reload).
+ */
+static void
+conf_ctl_group_set(struct conf_parse *ctx, const char *s, int line,
+    const char *what, struct conf_ctl_group *out)
+{
+	size_t len = strlen(s);
+	bool ok = len > 0 && len < CONF_GROUP_MAX && s[0] != '-';
+	struct group *gr;
+
+	for (const char *p = s; ok && *p; p++)
+		ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' ||
+		    *p == '.';
+	if (!ok) {
+		conf_problem(ctx, true, line, "%s '%.40s%s' is not a group name; "
+		    "allowed: 1-%d characters of A-Z a-z 0-9 . _ -", what, s,
+		    len > 40 ? "..." : "", CONF_GROUP_MAX - 1);
+		return;
+	}
+	errno = 0;
+	if ((gr = getgrnam(s)) == NULL) {
+		conf_problem(ctx, true, line, "%s '%s': %s", what, s,
+		    errno ? strerror(errno) : "no such group on this host");
+		return;
+	}
+	out->set = true;
+	out->gid = (uint32_t)gr->gr_gid;
+	memcpy(out->name, s, len + 1);
 }

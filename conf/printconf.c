@@ -127,6 +127,10 @@ conf_print(FILE *f, const struct conf *conf)
 	fprintf(f, "router-id %s\n", addr_fmt(&conf->router_id, a, sizeof(a)));
 	TAILQ_FOREACH(n, &conf->networks, entry)
 		fprintf(f, "network %s\n", prefix_fmt(&n->prefix, a, sizeof(a)));
+	if (conf->ctl_group.set)
+		fprintf(f, "control group %s\n", conf->ctl_group.name);
+	if (conf->ctl_admin.set)
+		fprintf(f, "control admin-group %s\n", conf->ctl_admin.name);
 	TAILQ_FOREACH(v, &conf->vpns, entry) {
 		fputc('\n', f);
 		conf_print_vpn(f, v);

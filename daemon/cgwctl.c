@@ -23,7 +23,7 @@
 
 #define CGWCTL_MAX_NETWORKS	64
 
-static long long
+long long
 ctl_now_ms(void)
 {
 	struct timespec ts;
@@ -58,7 +58,7 @@ ctl_wait(int fd, short events, long long deadline)
 	}
 }
 
-static int
+int
 ctl_connect(const char *sock, long long deadline, char *err, size_t errlen)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
@@ -206,6 +206,7 @@ ctl_print_status(FILE *f, const json_t *result)
 	static const struct ctl_col cols[] = {
 		{ "NAME",	"name",		CTL_CELL_TEXT,	NULL },
 		{ "STATE",	"state",	CTL_CELL_TEXT,	NULL },
+		{ "REASON",	"reason_class",	CTL_CELL_TEXT,	NULL },
 		{ "IKE-AGE",	"ike_age_s",	CTL_CELL_AGE,	NULL },
 		{ "CHILD-AGE",	"child_age_s",	CTL_CELL_AGE,	NULL },
 		{ "BGP",	"bgp",		CTL_CELL_TEXT,	NULL },
@@ -222,6 +223,7 @@ ctl_print_tunnels(FILE *f, const json_t *result)
 	static const struct ctl_col cols[] = {
 		{ "NAME",	 "name",	CTL_CELL_TEXT,	NULL },
 		{ "STATE",	 "state",	CTL_CELL_TEXT,	NULL },
+		{ "REASON",	 "reason_class", CTL_CELL_TEXT,	NULL },
 		{ "INTERFACE",	 "interface",	CTL_CELL_TEXT,	NULL },
 		{ "LOCAL",	 "local",	CTL_CELL_TEXT,	NULL },
 		{ "REMOTE",	 "remote",	CTL_CELL_TEXT,	NULL },
@@ -234,6 +236,104 @@ ctl_print_tunnels(FILE *f, const json_t *result)
 
 	return ctl_table_print(f, cols, CTL_NCOL(cols),
 	    json_object_get(result, "tunnels"));
+}
+
+/* "2026-12-02 11:52:03" in local time, "-" for what is no time. */
+static const char *
+ctl_fmt_time(const json_t *v, char *buf, size_t len)
+{
+	struct tm tm;
+	time_t t;
+
+	if (!json_is_integer(v) || len == 0)
+		return "-";
+	t = (time_t)json_integer_value(v);
+	if (localtime_r(&t, &tm) == NULL ||
+	    strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm) == 0)
+		return "-";
+	return buf;
+}
+
+/*
+ * `show tunnel NAME`: one tunnel, a line per fact, the full reason and
+ * the state-change history (the tables carry only the short class).
+ */
+int
+ctl_print_tunnel(FILE *f, const json_t *t)
+{
+	const json_t *ike, *bgp, *child, *h, *reason_class;
+	char b[8][CTL_TEXT_MAX], age[32], age2[32];
+	size_t i;
+
+	if (!json_is_object(t) || !json_is_string(json_object_get(t, "name")))
+		return -1;
+	ike = json_object_get(t, "ike");
+	bgp = json_object_get(t, "bgp");
+	reason_class = json_object_get(t, "reason_class");
+	ctl_fmt_age(json_object_get(t, "state_age_s"), age, sizeof(age));
+	fprintf(f, "tunnel        %s\n", ctl_cell_text(t, "name", b[0], sizeof(b[0])));
+	fprintf(f, "state         %s for %s%s%s%s\n",
+	    ctl_cell_text(t, "state", b[0], sizeof(b[0])), age,
+	    json_is_string(reason_class) ? " (" : "",
+	    json_is_string(reason_class) ? json_string_value(reason_class) : "",
+	    json_is_string(reason_class) ? ")" : "");
+	fprintf(f, "reason        %s\n",
+	    ctl_cell_text(t, "state_reason", b[0], sizeof(b[0])));
+	fprintf(f, "admin down    %s\n",
+	    ctl_cell_text(t, "admin_down", b[0], sizeof(b[0])));
+	fprintf(f, "kernel error  %s\n",
+	    ctl_cell_text(t, "kernel_error", b[0], sizeof(b[0])));
+	fprintf(f, "interface     %s (name %s)\n",
+	    ctl_cell_text(t, "interface", b[0], sizeof(b[0])),
+	    ctl_cell_text(t, "interface_name", b[1], sizeof(b[1])));
+	fprintf(f, "local         %s\n", ctl_cell_text(t, "local", b[0], sizeof(b[0])));
+	fprintf(f, "remote        %s\n", ctl_cell_text(t, "remote", b[0], sizeof(b[0])));
+	fprintf(f, "inside        %s, peer %s\n",
+	    ctl_cell_text(t, "inside", b[0], sizeof(b[0])),
+	    ctl_cell_text(t, "peer_inside", b[1], sizeof(b[1])));
+	if (json_is_object(ike)) {
+		ctl_fmt_age(json_object_get(ike, "age_s"), age, sizeof(age));
+		ctl_fmt_age(json_object_get(ike, "rekey_in_s"), age2, sizeof(age2));
+		fprintf(f, "ike sa        %s, %s, age %s, rekey in %s, nat %s, "
+		    "spi %s/%s\n",
+		    ctl_cell_text(ike, "state", b[0], sizeof(b[0])),
+		    ctl_cell_text(ike, "proposal", b[1], sizeof(b[1])), age, age2,
+		    ctl_cell_text(ike, "nat", b[2], sizeof(b[2])),
+		    ctl_cell_text(ike, "spi_i", b[3], sizeof(b[3])),
+		    ctl_cell_text(ike, "spi_r", b[4], sizeof(b[4])));
+		fprintf(f, "ike error     %s\n",
+		    ctl_cell_text(ike, "last_error", b[0], sizeof(b[0])));
+	} else
+		fprintf(f, "ike sa        none\n");
+	json_array_foreach(json_object_get(t, "child_sas"), i, child) {
+		ctl_fmt_age(json_object_get(child, "age_s"), age, sizeof(age));
+		ctl_fmt_age(json_object_get(child, "rekey_in_s"), age2, sizeof(age2));
+		fprintf(f, "child sa      %s/%s, %s, age %s, rekey in %s, "
+		    "bytes %s in %s out\n",
+		    ctl_cell_text(child, "spi_in", b[0], sizeof(b[0])),
+		    ctl_cell_text(child, "spi_out", b[1], sizeof(b[1])),
+		    ctl_cell_text(child, "proposal", b[2], sizeof(b[2])), age, age2,
+		    ctl_cell_text(child, "bytes_in", b[3], sizeof(b[3])),
+		    ctl_cell_text(child, "bytes_out", b[4], sizeof(b[4])));
+	}
+	if (json_array_size(json_object_get(t, "child_sas")) == 0)
+		fprintf(f, "child sa      none\n");
+	if (json_is_object(bgp)) {
+		fprintf(f, "bgp           %s, peer asn %s, %s received, "
+		    "%s advertised\n",
+		    ctl_cell_text(bgp, "state", b[0], sizeof(b[0])),
+		    ctl_cell_text(bgp, "peer_asn", b[1], sizeof(b[1])),
+		    ctl_cell_text(bgp, "prefixes_received", b[2], sizeof(b[2])),
+		    ctl_cell_text(bgp, "prefixes_advertised", b[3], sizeof(b[3])));
+	}
+	fprintf(f, "history:\n");
+	json_array_foreach(json_object_get(t, "history"), i, h)
+		fprintf(f, "  %s  %s -> %s  %s\n",
+		    ctl_fmt_time(json_object_get(h, "time"), b[0], sizeof(b[0])),
+		    ctl_cell_text(h, "from", b[1], sizeof(b[1])),
+		    ctl_cell_text(h, "to", b[2], sizeof(b[2])),
+		    ctl_cell_text(h, "reason", b[3], sizeof(b[3])));
+	return 0;
 }
 
 /*
@@ -322,6 +422,51 @@ ctl_print_bgp(FILE *f, const json_t *result)
 	    json_object_get(result, "bgp"));
 }
 
+/*
+ * {"advertised": [{"name", "peer", "state", "prefixes": [...]}]}: one
+ * line per prefix we send, and a line with "-" for a session that sends
+ * nothing (so every session shows).
+ */
+int
+ctl_print_advertised(FILE *f, const json_t *result)
+{
+	static const struct ctl_col cols[] = {
+		{ "NAME",	"name",		CTL_CELL_TEXT,	NULL },
+		{ "PEER",	"peer",		CTL_CELL_TEXT,	NULL },
+		{ "STATE",	"state",	CTL_CELL_TEXT,	NULL },
+		{ "PREFIX",	"prefix",	CTL_CELL_TEXT,	NULL },
+		{ "AS-PATH",	"as_path",	CTL_CELL_LIST,	NULL },
+		{ "NEXT-HOP",	"next_hop",	CTL_CELL_TEXT,	NULL },
+	};
+	const json_t *sessions = json_object_get(result, "advertised");
+	const json_t *s, *p;
+	json_t *lines, *l;
+	size_t i, j;
+	int rc;
+
+	if (!json_is_array(sessions) || (lines = json_array()) == NULL)
+		return -1;
+	json_array_foreach(sessions, i, s) {
+		const json_t *prefixes = json_object_get(s, "prefixes");
+
+		json_array_foreach(prefixes, j, p) {
+			l = json_deep_copy(p);
+			json_object_set(l, "name", json_object_get(s, "name"));
+			json_object_set(l, "peer", json_object_get(s, "peer"));
+			json_object_set(l, "state", json_object_get(s, "state"));
+			json_array_append_new(lines, l);
+		}
+		if (json_array_size(prefixes) == 0)
+			json_array_append_new(lines, json_pack("{s:O?, s:O?, s:O?}",
+			    "name", json_object_get(s, "name"),
+			    "peer", json_object_get(s, "peer"),
+			    "state", json_object_get(s, "state")));
+	}
+	rc = ctl_table_print(f, cols, CTL_NCOL(cols), lines);
+	json_decref(lines);
+	return rc;
+}
+
 int
 ctl_print_routes(FILE *f, const json_t *result)
 {
@@ -348,6 +493,9 @@ cgwctl_usage(FILE *f)
 	    "usage: cgwctl [-s SOCKET] [--json] COMMAND ...\n"
 	    "  status                      one line per tunnel\n"
 	    "  show tunnels|sas|bgp|routes tables; --json for scripts\n"
+	    "  show tunnel NAME            one tunnel: why it is down, its history\n"
+	    "  show bgp advertised         per session, the prefixes and AS_PATH we send\n"
+	    "  monitor [--json]            events as they happen, until interrupted\n"
 	    "  tunnel up|down|rekey NAME   NAME is VPN/TUNNEL, e.g. aws-prod/t1\n"
 	    "  reload                      re-read the configuration\n"
 	    "  import-aws FILE [--name VPN] [--local ADDR] [--network CIDR]...\n"
@@ -418,10 +566,15 @@ cgwctl_print(const char *cmd, int argc, char *argv[], const json_t *res)
 
 	if (strcmp(cmd, "status") == 0)
 		rc = ctl_print_status(stdout, res);
+	else if (strcmp(cmd, "show") == 0 && strcmp(what, "tunnel") == 0)
+		rc = ctl_print_tunnel(stdout, res);
 	else if (strcmp(cmd, "show") == 0 && strcmp(what, "tunnels") == 0)
 		rc = ctl_print_tunnels(stdout, res);
 	else if (strcmp(cmd, "show") == 0 && strcmp(what, "sas") == 0)
 		rc = ctl_print_sas(stdout, res);
+	else if (strcmp(cmd, "show") == 0 && strcmp(what, "bgp") == 0 &&
+	    argc == 2 && strcmp(argv[1], "advertised") == 0)
+		rc = ctl_print_advertised(stdout, res);
 	else if (strcmp(cmd, "show") == 0 && strcmp(what, "bgp") == 0)
 		rc = ctl_print_bgp(stdout, res);
 	else if (strcmp(cmd, "show") == 0 && strcmp(what, "routes") == 0)
@@ -491,6 +644,9 @@ cgwctl_run(int argc, char *argv[])
 	cmd = argv[optind];
 	if (strcmp(cmd, "import-aws") == 0)
 		return cgwctl_import_aws(argc - optind, argv + optind);
+	if (strcmp(cmd, "monitor") == 0)
+		return cgwctl_monitor(sock, json, argc - optind - 1,
+		    argv + optind + 1);
 	if (strcmp(cmd, "help") == 0) {
 		cgwctl_usage(stdout);
 		return 0;

@@ -19,6 +19,7 @@
 #include <event2/listener.h>
 
 #include "daemon/control.h"
+#include "daemon/ctl_roles.h"
 #include "lib/log.h"
 
 #define CTL_WHO	"ctl"
@@ -31,6 +32,12 @@ struct ctl_client {
 	struct event		*idle;
 	unsigned		 id;
 	bool			 root;		/* SO_PEERCRED uid 0 */
+	/* Who it is, read once at accept: roles are decided per request
+	 * against the groups configured then (a reload may change them). */
+	uid_t			 uid;
+	gid_t			 gid;
+	gid_t			 groups[CTL_MAX_GROUPS];
+	size_t			 ngroups;
 	uint64_t		 tokens;	/* request rate, in 1/1000 requests */
 	uint64_t		 refilled_ms;
 	bool			 closing;	/* free once the output is flushed */
@@ -42,6 +49,8 @@ struct ctl_client {
 	bool			 discard;
 	bool			 shut;
 	size_t			 scanned;	/* input bytes known to hold no '\n' */
+	bool			 monitor;	/* gets every published event */
+	unsigned long long	 dropped;	/* events it was too slow for */
 };
 TAILQ_HEAD(ctl_clients, ctl_client);
 
@@ -61,7 +70,9 @@ struct ctl_server {
 	struct ctl_clients	 clients;	/* least recently active first */
 	unsigned		 nclients;
 	unsigned		 nroot;
+	unsigned		 nmonitors;
 	unsigned		 next_id;
+	struct ctl_roles	 roles;
 };
 
 static void
@@ -73,6 +84,8 @@ ctl_client_free(struct ctl_client *c)
 	srv->nclients--;
 	if (c->root)
 		srv->nroot--;
+	if (c->monitor)
+		srv->nmonitors--;
 	event_free(c->idle);
 	bufferevent_free(c->bev);
 	free(c);
@@ -146,6 +159,64 @@ ctl_client_rate_ok(struct ctl_client *c)
 	return true;
 }
 
+/*
+ * `monitor`: from now on the client gets every published event. It is
+ * quiet by nature, so no idle timeout; it keeps its slot unless root
+ * needs one (it is then the non-root client quiet longest).
+ */
+static void
+ctl_client_monitor(struct ctl_client *c, const struct ctl_request *req)
+{
+	if (req->argc != 0) {
+		ctl_client_send(c, ctl_reply_error("usage: monitor"));
+		return;
+	}
+	if (!c->monitor) {
+		c->monitor = true;
+		c->srv->nmonitors++;
+		log_debug(CTL_WHO, "client %u: monitoring", c->id);
+	}
+	ctl_client_send(c, ctl_reply_ok(json_pack("{s:b}", "monitor", 1)));
+}
+
+void
+ctl_server_publish(struct ctl_server *srv, const char *line)
+{
+	struct ctl_client *c;
+	struct evbuffer *out;
+	size_t n = strlen(line);
+
+	if (srv == NULL || srv->nmonitors == 0)
+		return;
+	TAILQ_FOREACH(c, &srv->clients, entry) {
+		if (!c->monitor || c->closing)
+			continue;
+		out = bufferevent_get_output(c->bev);
+		if (evbuffer_get_length(out) + n + 1 > CTL_MONITOR_MAX_OUTPUT) {
+			if (c->dropped++ == 0)
+				log_warn_rl(CTL_WHO, "client %u: reads its events "
+				    "too slowly, dropping them", c->id);
+			continue;
+		}
+		if (c->dropped > 0) {
+			evbuffer_add_printf(out, "{\"event\":\"dropped\",\"time\":"
+			    "%lld,\"name\":null,\"text\":\"%llu events dropped: "
+			    "this client reads too slowly\",\"count\":%llu}\n",
+			    (long long)time(NULL), c->dropped, c->dropped);
+			c->dropped = 0;
+		}
+		if (evbuffer_add(out, line, n) != 0 ||
+		    evbuffer_add(out, "\n", 1) != 0)
+			c->dropped++;
+	}
+}
+
+unsigned
+ctl_server_nmonitors(const struct ctl_server *srv)
+{
+	return srv ? srv->nmonitors : 0;
+}
+
 static void
 ctl_client_request(struct ctl_client *c, char *line, size_t len)
 {
@@ -170,6 +241,20 @@ ctl_client_request(struct ctl_client *c, char *line, size_t len)
 		return;
 	}
 	log_debug(CTL_WHO, "client %u: %s", c->id, req.command);
+	if (ctl_role_check(&srv->roles, ctl_role_of(&srv->roles, c->uid, c->gid,
+	    c->groups, c->ngroups), req.command, req.argc > 0 ? req.argv[0] :
+	    NULL, err, sizeof(err)) != 0) {
+		log_info_rl(CTL_WHO, "client %u (uid %lu): %s", c->id,
+		    (unsigned long)c->uid, err);
+		ctl_client_send(c, ctl_reply_error("%s", err));
+		ctl_request_free(&req);
+		return;
+	}
+	if (strcmp(req.command, "monitor") == 0) {
+		ctl_client_monitor(c, &req);
+		ctl_request_free(&req);
+		return;
+	}
 	err[0] = '\0';
 	res = srv->handler(srv->arg, &req, err, sizeof(err));
 	if (res != NULL)
@@ -191,7 +276,10 @@ ctl_client_touch(struct ctl_client *c)
 
 	TAILQ_REMOVE(list, c, entry);
 	TAILQ_INSERT_TAIL(list, c, entry);
-	evtimer_add(c->idle, &c->srv->idle);
+	if (c->monitor)
+		evtimer_del(c->idle);
+	else
+		evtimer_add(c->idle, &c->srv->idle);
 }
 
 static void
@@ -303,14 +391,18 @@ ctl_client_timeout(evutil_socket_t fd, short what, void *arg)
 	ctl_client_free(c);
 }
 
-static bool
-ctl_peer_is_root(int fd)
+/* Unknown credentials are nobody's: uid -1 holds no role. */
+static void
+ctl_peer_cred(int fd, struct ucred *cred)
 {
-	struct ucred cred;
-	socklen_t len = sizeof(cred);
+	socklen_t len = sizeof(*cred);
 
-	return getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0 &&
-	    len == sizeof(cred) && cred.uid == 0;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, cred, &len) != 0 ||
+	    len != sizeof(*cred)) {
+		cred->pid = 0;
+		cred->uid = (uid_t)-1;
+		cred->gid = (gid_t)-1;
+	}
 }
 
 /*
@@ -353,11 +445,15 @@ ctl_accept(struct evconnlistener *lev, evutil_socket_t fd,
 	    "{\"ok\":false,\"error\":\"too many control clients\"}\n";
 	struct ctl_server *srv = arg;
 	struct ctl_client *c;
-	bool root = ctl_peer_is_root(fd);
+	struct ucred cred;
+	bool root;
+	int n;
 
 	(void)lev;
 	(void)sa;
 	(void)salen;
+	ctl_peer_cred(fd, &cred);
+	root = cred.uid == 0;
 	if (!ctl_has_room(srv, root)) {
 		log_warn_rl(CTL_WHO, "%u clients connected, refusing one more",
 		    srv->nclients);
@@ -372,6 +468,13 @@ ctl_accept(struct evconnlistener *lev, evutil_socket_t fd,
 	c->srv = srv;
 	c->id = ++srv->next_id;
 	c->root = root;
+	c->uid = cred.uid;
+	c->gid = cred.gid;
+	/* The peer process's own groups (setgroups, newgrp), not the
+	 * passwd view of its user; without them only its primary gid. */
+	if (cred.pid > 0 && !root &&
+	    (n = ctl_peer_groups(cred.pid, c->groups, CTL_MAX_GROUPS)) > 0)
+		c->ngroups = (size_t)n;
 	c->tokens = (uint64_t)srv->rate_burst * 1000;
 	c->refilled_ms = ctl_now_ms();
 	c->bev = bufferevent_socket_new(srv->base, fd, BEV_OPT_CLOSE_ON_FREE);
@@ -606,6 +709,53 @@ ctl_server_close(struct ctl_server *srv)
 		unlink(srv->path);
 	free(srv->path);
 	free(srv);
+}
+
+int
+ctl_server_set_roles(struct ctl_server *srv, const struct ctl_roles *roles,
+    char *err, size_t errlen)
+{
+	const struct conf_ctl_group *g = NULL;
+	char *copy, *dir;
+	struct stat st;
+	int rc = 0;
+
+	srv->roles = *roles;
+	if (roles->read.set)
+		g = &roles->read;
+	else if (roles->admin.set)
+		g = &roles->admin;
+	if (g == NULL)
+		return 0;
+	/* The group may connect: the socket is its (born 0660, see ctl_bind). */
+	if (chown(srv->path, (uid_t)-1, (gid_t)g->gid) != 0) {
+		snprintf(err, errlen, "cannot give %s to group %s: %s", srv->path,
+		    g->name, strerror(errno));
+		return -1;
+	}
+	/*
+	 * And reach it: a runtime directory still root:root (as systemd's
+	 * RuntimeDirectory= or ctl_mkparent made it) gets the group; one an
+	 * administrator set up otherwise is left alone.
+	 */
+	if ((copy = strdup(srv->path)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	dir = dirname(copy);
+	if (stat(dir, &st) == 0 && st.st_uid == 0 && st.st_gid == 0 &&
+	    (st.st_mode & 07777) == 0750 &&
+	    chown(dir, (uid_t)-1, (gid_t)g->gid) != 0) {
+		snprintf(err, errlen, "cannot give %s to group %s: %s", dir,
+		    g->name, strerror(errno));
+		rc = -1;
+	}
+	free(copy);
+	if (rc == 0)
+		log_info(CTL_WHO, "group %s may use %s%s", g->name, srv->path,
+		    roles->read.set && roles->admin.set ? "" :
+		    roles->read.set ? " (read-only)" : " (admin)");
+	return rc;
 }
 
 unsigned

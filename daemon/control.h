@@ -55,6 +55,27 @@ struct ctl_server *ctl_server_open(struct event_base *, const char *path,
 void		 ctl_server_close(struct ctl_server *);
 unsigned	 ctl_server_nclients(const struct ctl_server *);
 
+/*
+ * Monitor clients (`monitor` request): after the reply each gets every
+ * published line. Past CTL_MONITOR_MAX_OUTPUT unread bytes its events
+ * are dropped and counted, and it is told the count once it catches up:
+ * a slow reader never blocks the daemon nor grows it.
+ */
+#define CTL_MONITOR_MAX_OUTPUT	(256 * 1024)
+/* One JSON object, no newline: copied to every monitor client. */
+void		 ctl_server_publish(struct ctl_server *, const char *line);
+unsigned	 ctl_server_nmonitors(const struct ctl_server *);
+
+struct ctl_roles;
+/*
+ * Who may run what (daemon/ctl_roles.h): root everything; the admin
+ * group everything; the read-only group status, show, monitor, metrics.
+ * The socket and its root:root 0750 directory are given to the read-only
+ * group (else the admin group). Refusals name the role missing.
+ */
+int		 ctl_server_set_roles(struct ctl_server *,
+		    const struct ctl_roles *, char *err, size_t errlen);
+
 /* 1: something accepts connections on path; 0: nothing does. */
 int		 ctl_socket_alive(const char *path);
 

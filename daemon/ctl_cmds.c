@@ -29,11 +29,26 @@ ctl_cmd_status(struct cgwd *cgwd, const struct ctl_request *req, char *err,
 	return ctl_json_status(cgwd);
 }
 
+static void	ctl_unknown_tunnel(struct cgwd *, const char *, char *,
+		    size_t);
+
 static json_t *
 ctl_cmd_show(struct cgwd *cgwd, const struct ctl_request *req, char *err,
     size_t errlen)
 {
 	const char *what = req->argc == 1 ? req->argv[0] : "";
+	struct tunnel *t;
+
+	if (req->argc == 2 && strcmp(req->argv[0], "bgp") == 0 &&
+	    strcmp(req->argv[1], "advertised") == 0)
+		return ctl_json_bgp_advertised(cgwd);
+	if (req->argc == 2 && strcmp(req->argv[0], "tunnel") == 0) {
+		if ((t = tunnel_find(&cgwd->tunnels, req->argv[1])) == NULL) {
+			ctl_unknown_tunnel(cgwd, req->argv[1], err, errlen);
+			return NULL;
+		}
+		return ctl_json_tunnel_detail(t);
+	}
 
 	if (strcmp(what, "tunnels") == 0)
 		return ctl_json_tunnels(cgwd);
@@ -43,7 +58,8 @@ ctl_cmd_show(struct cgwd *cgwd, const struct ctl_request *req, char *err,
 		return ctl_json_sas(cgwd);
 	if (strcmp(what, "bgp") == 0)
 		return ctl_json_bgp_peers(cgwd);
-	snprintf(err, errlen, "usage: show tunnels|sas|bgp|routes");
+	snprintf(err, errlen, "usage: show tunnels|sas|bgp|routes, "
+	    "show tunnel VPN/TUNNEL, show bgp advertised");
 	return NULL;
 }
 
@@ -119,11 +135,23 @@ ctl_cmd_reload(struct cgwd *cgwd, const struct ctl_request *req, char *err,
 	    (json_int_t)cgwd_ntunnels(cgwd));
 }
 
+/* The control server answers `monitor` itself (it owns the clients). */
+static json_t *
+ctl_cmd_monitor(struct cgwd *cgwd, const struct ctl_request *req, char *err,
+    size_t errlen)
+{
+	(void)cgwd;
+	(void)req;
+	snprintf(err, errlen, "monitor needs a control socket client");
+	return NULL;
+}
+
 static const struct ctl_cmd ctl_cmds[] = {
 	{ "status",	ctl_cmd_status },
 	{ "show",	ctl_cmd_show },
 	{ "tunnel",	ctl_cmd_tunnel },
 	{ "reload",	ctl_cmd_reload },
+	{ "monitor",	ctl_cmd_monitor },
 };
 
 json_t *

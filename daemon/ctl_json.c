@@ -172,6 +172,22 @@ ctl_json_iface(const struct tunnel *t)
 	return json_string(t->ifname);
 }
 
+static const char *
+ctl_tunnel_kernel_error(const struct tunnel *t)
+{
+	return t->ipsec ? t->ipsec->kernel_error : "";
+}
+
+/* A short "why not up" for tables; null while up (SPEC 5 adds keys only). */
+static json_t *
+ctl_json_reason_class(const struct tunnel *t)
+{
+	const char *c = tunnel_reason_class(t->state, t->admin_down, t->reason,
+	    ctl_tunnel_kernel_error(t));
+
+	return c ? json_string(c) : json_null();
+}
+
 json_t *
 ctl_json_tunnel(const struct tunnel *t)
 {
@@ -187,7 +203,7 @@ ctl_json_tunnel(const struct tunnel *t)
 	ctl_json_tunnel_sas(t, &ike, &children);
 	/* holddown_s: null unless the tunnel is back and not yet stable. */
 	return json_pack("{s:s, s:s, s:o, s:o, s:o, s:s, s:o, s:o, s:o, s:o,"
-	    " s:o, s:I, s:s, s:b, s:s, s:o}",
+	    " s:o, s:I, s:s, s:b, s:s, s:o, s:o}",
 	    "name", t->name,
 	    "state", tunnel_state_name(t->state),
 	    "local", ct->vpn ? ctl_json_addr(&ct->vpn->local) : json_null(),
@@ -202,9 +218,45 @@ ctl_json_tunnel(const struct tunnel *t)
 	    "state_age_s", (json_int_t)(cgwd_now() - t->state_since),
 	    "state_reason", t->reason,
 	    "admin_down", t->admin_down,
-	    "kernel_error", t->ipsec ? t->ipsec->kernel_error : "",
+	    "kernel_error", ctl_tunnel_kernel_error(t),
+	    "reason_class", ctl_json_reason_class(t),
 	    "holddown_s", holddown >= 0 ?
 		json_integer((json_int_t)holddown) : json_null());
+}
+
+/* The last transitions, oldest first: {"time": epoch, "from", "to", "reason"}. */
+static json_t *
+ctl_json_history(const struct tunnel *t)
+{
+	const struct tunnel_transition *e;
+	json_t *arr;
+	size_t i;
+
+	if ((arr = json_array()) == NULL)
+		return NULL;
+	for (i = 0; (e = tunnel_history_get(&t->history, i)) != NULL; i++)
+		json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:s}",
+		    "time", (json_int_t)e->when,
+		    "from", tunnel_state_name(e->from),
+		    "to", tunnel_state_name(e->to),
+		    "reason", e->reason));
+	return arr;
+}
+
+/* `show tunnel NAME`: the tunnel's object of `show tunnels`, with history. */
+json_t *
+ctl_json_tunnel_detail(const struct tunnel *t)
+{
+	json_t *o = ctl_json_tunnel(t), *h;
+
+	if (o == NULL)
+		return NULL;
+	if ((h = ctl_json_history(t)) == NULL ||
+	    json_object_set_new(o, "history", h) != 0) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
 }
 
 json_t *
@@ -248,9 +300,11 @@ ctl_json_status(struct cgwd *cgwd)
 			if (st.n_child > 0)
 				child_age = json_integer(st.child[0].age_s);
 		}
-		row = json_pack("{s:s, s:s, s:I, s:o, s:o, s:s, s:I}",
+		row = json_pack("{s:s, s:s, s:o, s:s, s:I, s:o, s:o, s:s, s:I}",
 		    "name", t->name,
 		    "state", tunnel_state_name(t->state),
+		    "reason_class", ctl_json_reason_class(t),
+		    "state_reason", t->reason,
 		    "state_age_s", (json_int_t)(cgwd_now() - t->state_since),
 		    "ike_age_s", ike_age,
 		    "child_age_s", child_age,

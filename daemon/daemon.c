@@ -19,6 +19,7 @@
 #include "daemon/routing.h"
 #include "daemon/control.h"
 #include "daemon/ctl.h"
+#include "daemon/ctl_roles.h"
 #include "daemon/tunnel.h"
 #include "lib/log.h"
 #include "lib/nslock.h"
@@ -182,6 +183,18 @@ cgwd_signal(evutil_socket_t sig, short what, void *arg)
 	cgwd_stop(cgwd, sig == SIGTERM ? "SIGTERM" : "SIGINT");
 }
 
+/* The control socket's roles from the configuration (`control ...`). */
+static int
+cgwd_ctl_roles(struct cgwd *cgwd, char *err, size_t errlen)
+{
+	struct ctl_roles r = { .read = cgwd->conf->ctl_group,
+	    .admin = cgwd->conf->ctl_admin };
+
+	if (cgwd->ctl == NULL)
+		return 0;
+	return ctl_server_set_roles(cgwd->ctl, &r, err, errlen);
+}
+
 struct cgwd *
 cgwd_start(const struct cgwd_opts *opts, char *err, size_t errlen)
 {
@@ -238,6 +251,10 @@ cgwd_start(const struct cgwd_opts *opts, char *err, size_t errlen)
 	    ctl_dispatch, cgwd, err, errlen);
 	if (cgwd->ctl == NULL)
 		goto fail;
+	/* The group cannot reach the socket: root still can, and the VPN
+	 * matters more than a read-only view. */
+	if (cgwd_ctl_roles(cgwd, err, errlen) != 0)
+		log_warn(NULL, "control socket roles: %s", err);
 	/* The lock proved no other cgwd runs here: IPsec may now remove
 	 * the kernel objects a previous cgwd left behind. */
 	if (ipsec_open(cgwd, err, errlen) != 0 ||
@@ -278,6 +295,8 @@ cgwd_free(struct cgwd *cgwd)
 		return;
 	/* The socket first: nobody may talk to a daemon half torn down. */
 	ctl_server_close(cgwd->ctl);
+	/* Tunnels going down below publish events: to nobody now. */
+	cgwd->ctl = NULL;
 	while ((t = TAILQ_FIRST(&cgwd->tunnels)) != NULL) {
 		TAILQ_REMOVE(&cgwd->tunnels, t, entry);
 		tunnel_free(t);
@@ -409,6 +428,8 @@ cgwd_apply(struct cgwd *cgwd, struct conf *nconf)
 	cgwd->conf = nconf;
 	/* `failover split` may have changed; covers follow at once. */
 	failover_reconfigure(cgwd);
+	if (cgwd_ctl_roles(cgwd, what, sizeof(what)) != 0)
+		log_warn(NULL, "control socket roles: %s", what);
 	log_info(NULL, "reloaded: %u unchanged, %u changed, %u added, %u removed",
 	    n_kept, n_changed, n_added, n_removed);
 }

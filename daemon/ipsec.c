@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "daemon/cgwd.h"
+#include "daemon/events.h"
 #include "daemon/ipsec.h"
 #include "daemon/routing.h"
 #include "daemon/tunnel.h"
@@ -164,6 +165,9 @@ ipsec_peer_state(void *arg, struct ike_peer *peer, enum ike_peer_event ev,
 		return;
 	snprintf(why, sizeof(why), "%s%s%s", ike_peer_event_name(ev),
 	    reason && *reason ? ": " : "", reason ? reason : "");
+	cgwd_event(t->cgwd, ev == IKE_EV_CHILD_UP || ev == IKE_EV_CHILD_DOWN ||
+	    ev == IKE_EV_KERNEL ? CGWD_EV_CHILD : CGWD_EV_IKE, t->name, NULL,
+	    "%s", why);
 	if (ev == IKE_EV_UP)
 		log_info(t->name, "IKE SA up (%s)", reason ? reason : "");
 	usable = ike_peer_usable(peer);

@@ -8,6 +8,7 @@
 
 #include "bgp/bgp.h"
 #include "daemon/cgwd.h"
+#include "daemon/events.h"
 #include "daemon/failover.h"
 #include "daemon/ipsec.h"
 #include "daemon/routing.h"
@@ -158,16 +159,45 @@ routing_oif(const struct bgp_nexthop *nh, void *arg)
 	return t->ipsec->ifindex;
 }
 
+/* `cgwctl monitor`: what the kernel now has for the prefix. */
+static void
+routing_route_event(struct cgwd *cgwd, const struct cgw_prefix *prefix,
+    const struct bgp_nexthop *nhs, size_t n, int rc)
+{
+	char p[CGW_PREFIXSTRLEN], via[256] = "";
+	size_t i, k = 0, l;
+
+	if (!cgwd_event_wanted(cgwd))
+		return;
+	prefix_fmt(prefix, p, sizeof(p));
+	for (i = 0; i < n; i++) {
+		if (!nhs[i].installed)
+			continue;
+		l = strlen(via);
+		snprintf(via + l, sizeof(via) - l, "%s%s", k++ ? ", " : "",
+		    nhs[i].peer_name ? nhs[i].peer_name : "?");
+	}
+	if (rc != 0)
+		cgwd_event(cgwd, CGWD_EV_ROUTE, p, NULL, "kernel refused the change");
+	else if (k == 0)
+		cgwd_event(cgwd, CGWD_EV_ROUTE, p, NULL, "removed");
+	else
+		cgwd_event(cgwd, CGWD_EV_ROUTE, p, NULL, "via %s", via);
+}
+
 static int
 routing_fib_change(void *arg, const struct cgw_prefix *prefix,
     struct bgp_nexthop *nhs, size_t n, bool in_kernel)
 {
 	struct routing *r = arg;
+	int rc;
 
 	if (r->cgwd->xfrm == NULL)
 		return 0;
-	return routing_kernel_change(r->cgwd->xfrm, routing_oif, NULL, prefix,
+	rc = routing_kernel_change(r->cgwd->xfrm, routing_oif, NULL, prefix,
 	    nhs, n, in_kernel);
+	routing_route_event(r->cgwd, prefix, nhs, n, rc);
+	return rc;
 }
 
 void
@@ -190,15 +220,26 @@ routing_reconcile_cb(evutil_socket_t fd, short what, void *arg)
 	evtimer_add(r->ev_reconcile, &tv);
 }
 
+static const char *routing_state_lc(enum bgp_state, char *, size_t);
+
 static void
 routing_peer_state(void *arg, struct bgp_peer *peer, enum bgp_state old,
     enum bgp_state new_state)
 {
 	struct routing *r = arg;
+	struct bgp_peer_status st;
+	char a[16], b[16];
 
-	(void)peer;
-	(void)old;
-	(void)new_state;
+	if (cgwd_event_wanted(r->cgwd)) {
+		/* Leaving Established, the why is the session's last error. */
+		bgp_peer_status(peer, &st);
+		cgwd_event(r->cgwd, CGWD_EV_BGP, st.name, json_pack("{s:s, s:s, "
+		    "s:s}", "from", routing_state_lc(old, a, sizeof(a)), "to",
+		    routing_state_lc(new_state, b, sizeof(b)), "reason",
+		    st.last_error), "%s -> %s%s%s%s", a, b,
+		    st.last_error[0] ? " (" : "", st.last_error,
+		    st.last_error[0] ? ")" : "");
+	}
 	cgwd_status_update(r->cgwd);
 }
 

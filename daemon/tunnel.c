@@ -1,8 +1,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "daemon/cgwd.h"
+#include "daemon/events.h"
 #include "daemon/ipsec.h"
 #include "daemon/routing.h"
 #include "daemon/tunnel.h"
@@ -113,6 +115,101 @@ tunnel_find(struct tunnels *ts, const char *name)
 }
 
 void
+tunnel_history_add(struct tunnel_history *h, time_t when,
+    enum tunnel_state from, enum tunnel_state to, const char *reason)
+{
+	struct tunnel_transition *e = &h->ent[h->next % TUNNEL_HISTORY_MAX];
+
+	e->when = when;
+	e->from = from;
+	e->to = to;
+	snprintf(e->reason, sizeof(e->reason), "%s", reason ? reason : "");
+	h->next = (h->next + 1) % TUNNEL_HISTORY_MAX;
+	if (h->n < TUNNEL_HISTORY_MAX)
+		h->n++;
+}
+
+const struct tunnel_transition *
+tunnel_history_get(const struct tunnel_history *h, size_t i)
+{
+	size_t first;
+
+	if (i >= h->n || h->n > TUNNEL_HISTORY_MAX)
+		return NULL;
+	/* Until the ring is full the oldest is slot 0; then it is `next`. */
+	first = h->n < TUNNEL_HISTORY_MAX ? 0 : h->next % TUNNEL_HISTORY_MAX;
+	return &h->ent[(first + i) % TUNNEL_HISTORY_MAX];
+}
+
+/*
+ * Reasons start with the IKE engine's event name ("auth-failed: ...",
+ * daemon/ipsec.c) or are the daemon's own words; the class is what an
+ * operator acts on, the full text stays in `show tunnel NAME`.
+ */
+static const struct {
+	const char	*prefix;
+	const char	*class;
+} tunnel_reason_classes[] = {
+	{ "operator: tunnel down",	"admin down" },
+	{ "dead",			"peer not answering" },
+	{ "auth-failed",		"auth failed" },
+	{ "no-proposal",		"no proposal chosen" },
+	{ "ts-unacceptable",		"ts unacceptable" },
+	{ "kernel-error",		"kernel error" },
+	{ "deleted",			"sa deleted" },
+	{ "expired",			"sa expired" },
+	{ "child-down",			"child sa down" },
+	{ "error",			"ike error" },
+	{ "reconfigured",		"reconfigured" },
+	{ "removed",			"removed" },
+	{ "configured",			"not started" },
+};
+
+const char *
+tunnel_reason_class(enum tunnel_state state, bool admin_down,
+    const char *reason, const char *kernel_error)
+{
+	size_t i, n;
+
+	if (state == TUNNEL_S_UP)
+		return NULL;
+	if (admin_down)
+		return "admin down";
+	if (kernel_error != NULL && *kernel_error != '\0')
+		return "kernel error";
+	if (reason == NULL)
+		reason = "";
+	for (i = 0; i < sizeof(tunnel_reason_classes) /
+	    sizeof(tunnel_reason_classes[0]); i++) {
+		n = strlen(tunnel_reason_classes[i].prefix);
+		/* The whole word: "error" must not match "errors-x". */
+		if (strncmp(reason, tunnel_reason_classes[i].prefix, n) == 0 &&
+		    (reason[n] == '\0' || reason[n] == ':'))
+			return tunnel_reason_classes[i].class;
+	}
+	return state == TUNNEL_S_CONNECTING ? "connecting" : "down";
+}
+
+/* For `cgwctl monitor`: built only while someone listens. */
+static void
+tunnel_publish(struct tunnel *t, enum tunnel_state from, enum tunnel_state to,
+    const char *reason)
+{
+	if (!cgwd_event_wanted(t->cgwd))
+		return;
+	if (from == to)
+		cgwd_event(t->cgwd, CGWD_EV_TUNNEL, t->name, json_pack(
+		    "{s:s, s:s, s:s}", "from", tunnel_state_name(from), "to",
+		    tunnel_state_name(to), "reason", reason), "stays %s (%s)",
+		    tunnel_state_name(from), reason);
+	else
+		cgwd_event(t->cgwd, CGWD_EV_TUNNEL, t->name, json_pack(
+		    "{s:s, s:s, s:s}", "from", tunnel_state_name(from), "to",
+		    tunnel_state_name(to), "reason", reason), "%s -> %s (%s)",
+		    tunnel_state_name(from), tunnel_state_name(to), reason);
+}
+
+void
 tunnel_event(struct tunnel *t, enum tunnel_ev ev, const char *reason)
 {
 	enum tunnel_state old = t->state, next;
@@ -132,6 +229,8 @@ tunnel_event(struct tunnel *t, enum tunnel_ev ev, const char *reason)
 			if (t->cgwd != NULL)
 				cgwd_status_update(t->cgwd);
 		}
+		/* A monitor sees it all the same (rekeys, retries, reloads). */
+		tunnel_publish(t, old, old, reason);
 		log_debug(t->name, "%s: %s (stays %s)", tunnel_ev_name(ev),
 		    reason, tunnel_state_name(old));
 		return;
@@ -140,6 +239,8 @@ tunnel_event(struct tunnel *t, enum tunnel_ev ev, const char *reason)
 	    ev == TUNNEL_EV_LOST) ? LOG_LVL_WARN : LOG_LVL_INFO, t->name,
 	    "%s -> %s (%s)", tunnel_state_name(old), tunnel_state_name(next),
 	    reason);
+	tunnel_history_add(&t->history, time(NULL), old, next, reason);
+	tunnel_publish(t, old, next, reason);
 	t->state = next;
 	t->state_since = cgwd_now();
 	snprintf(t->reason, sizeof(t->reason), "%s", reason);

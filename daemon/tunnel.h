@@ -11,7 +11,9 @@
  * the CHILD SA): the tunnel says "connecting", with the failure as reason.
  *
  * Every transition is logged with the tunnel's name and a reason:
- *   "aws-prod/t1: down -> connecting (initiating)".
+ *   "aws-prod/t1: down -> connecting (initiating)",
+ * kept in the tunnel's history (the last TUNNEL_HISTORY_MAX) and published
+ * to `cgwctl monitor` (daemon/events.h).
  */
 #ifndef CGW_DAEMON_TUNNEL_H
 #define CGW_DAEMON_TUNNEL_H
@@ -48,6 +50,23 @@ enum tunnel_ev {
 
 #define TUNNEL_NAME_MAX		(2 * CONF_NAME_MAX + 1)
 #define TUNNEL_REASON_MAX	128
+/* Transitions a tunnel remembers for `cgwctl show tunnel NAME`. */
+#define TUNNEL_HISTORY_MAX	20
+
+struct tunnel_transition {
+	time_t			 when;		/* wall clock (epoch seconds) */
+	enum tunnel_state	 from;
+	enum tunnel_state	 to;
+	char			 reason[TUNNEL_REASON_MAX];
+};
+
+/* A ring: the oldest entry is overwritten once it is full. */
+struct tunnel_history {
+	struct tunnel_transition ent[TUNNEL_HISTORY_MAX];
+	unsigned		 next;		/* slot the next entry goes to */
+	unsigned		 n;		/* entries held, <= MAX */
+};
+
 /* Automatic interface names: "cgw0", "cgw1", ... (see tunnel_ifname_pick) */
 #define TUNNEL_IFPREFIX		"cgw"
 
@@ -62,6 +81,7 @@ struct tunnel {
 	time_t			 state_since;		/* cgwd_now() */
 	char			 reason[TUNNEL_REASON_MAX]; /* of the last transition */
 	bool			 admin_down;
+	struct tunnel_history	 history;	/* kept across reloads */
 	bool			 rename;	/* reload: interface name to pick again */
 	bool			 reattach;	/* reload: rebuild its IKE peer and kernel objects */
 
@@ -85,6 +105,23 @@ struct tunnel	*tunnel_new(struct cgwd *, const struct conf_tunnel *,
 		    const char *ifname);
 void		 tunnel_free(struct tunnel *);
 struct tunnel	*tunnel_find(struct tunnels *, const char *name);
+
+void		 tunnel_history_add(struct tunnel_history *, time_t when,
+		    enum tunnel_state from, enum tunnel_state to,
+		    const char *reason);
+/* The i-th entry, 0 the oldest; NULL past the end. */
+const struct tunnel_transition *tunnel_history_get(const struct tunnel_history *,
+		    size_t i);
+
+/*
+ * Why a tunnel is not up, in a few words for tables: "admin down", "peer
+ * not answering", "auth failed", "no proposal chosen", "kernel error",
+ * "connecting", ... NULL while it is up. `reason` is the full text of the
+ * last transition (or failure), `kernel_error` the kernel's last refusal
+ * ("" or NULL for none).
+ */
+const char	*tunnel_reason_class(enum tunnel_state, bool admin_down,
+		    const char *reason, const char *kernel_error);
 
 /* The one transition function: every state change goes through here. */
 void		 tunnel_event(struct tunnel *, enum tunnel_ev, const char *reason);

@@ -42,10 +42,19 @@ _cgwctl()
 	case $cmd in
 	"")
 		COMPREPLY=($(compgen -W "-s --socket -j --json -V --version -h --help
-		    status show tunnel reload import-aws" -- "$cur"))
+		    status show monitor tunnel reload import-aws" -- "$cur"))
 		;;
 	show)
-		((nargs == 0)) && COMPREPLY=($(compgen -W "tunnels sas bgp routes" -- "$cur"))
+		if ((nargs == 0)); then
+			COMPREPLY=($(compgen -W "tunnels tunnel sas bgp routes" -- "$cur"))
+		elif ((nargs == 1)) && [[ $prev == tunnel ]]; then
+			COMPREPLY=($(compgen -W "$(_cgwctl_tunnels)" -- "$cur"))
+		elif ((nargs == 1)) && [[ $prev == bgp ]]; then
+			COMPREPLY=($(compgen -W "advertised" -- "$cur"))
+		fi
+		;;
+	monitor)
+		((nargs == 0)) && COMPREPLY=($(compgen -W "--json" -- "$cur"))
 		;;
 	tunnel)
 		if ((nargs == 0)); then

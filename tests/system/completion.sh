@@ -109,6 +109,9 @@ for verb in $(sub tunnel); do
 done
 same --socket "$S" tunnel up
 same --json --socket "$S" tunnel rekey
+same -s "$S" show tunnel
+want=advertised
+same -s "$S" show bgp
 want=$(printf 'v/t2')
 got=$(complete_words cgwctl -s "$S" tunnel down v/t2)
 check "cgwctl tunnel down v/t2<TAB>: v/t2 once ($got)" test "$got" = "$want"

@@ -145,7 +145,7 @@ check "runtime directory created 0750" test "$(stat -c %a "$tmp/run")" = 750
 out=$(ctl status); rc=$?
 check "cgwctl status: exit 0" test "$rc" = 0
 check "cgwctl status: header and one line per tunnel" sh -c '
-	echo "$1" | head -n1 | grep -q "^NAME *STATE *IKE-AGE *CHILD-AGE *BGP *ROUTES$" &&
+	echo "$1" | head -n1 | grep -q "^NAME *STATE *REASON *IKE-AGE *CHILD-AGE *BGP *ROUTES$" &&
 	echo "$1" | grep -Eq "^aws-prod/t1 *(down|connecting) " &&
 	echo "$1" | grep -Eq "^aws-prod/t2 *(down|connecting) " &&
 	[ "$(echo "$1" | wc -l)" = 3 ]' sh "$out"
@@ -177,12 +177,12 @@ check "cgwctl --json show routes: only our own networks, none installed" sh -c \
 	    all(.routes[]; .from == \"local\" and .installed == false)" >/dev/null' \
 	sh "$(ctl --json show routes)"
 check "cgwctl show tunnels (table) lists both tunnels" sh -c \
-	'"$1" -s "$2" show tunnels | grep -Eq "^aws-prod/t2 *(down|connecting) *(cgw1|-) "' sh "$CGWCTL" "$S"
+	'"$1" -s "$2" show tunnels | grep -Eq "^aws-prod/t2 *(down|connecting) .* (cgw1|-) +192\.0\.2\.10 "' sh "$CGWCTL" "$S"
 
 err=$(ctl frobnicate 2>&1); rc=$?
 check "unknown command: non-zero exit ($err)" test "$rc" != 0
 check "unknown command: names the known ones" test \
-	"$err" = "cgwctl: unknown command 'frobnicate' (known: status, show, tunnel, reload)"
+	"$err" = "cgwctl: unknown command 'frobnicate' (known: status, show, tunnel, reload, monitor)"
 err=$(ctl tunnel up aws-prod/t9 2>&1); rc=$?
 check "unknown tunnel: error naming the known ones ($err)" sh -c \
 	'[ "$1" != 0 ] && echo "$2" | grep -q "known: aws-prod/t1, aws-prod/t2"' sh "$rc" "$err"
@@ -191,7 +191,7 @@ check "tunnel rekey while not up: clear error ($err)" sh -c \
 	'[ "$1" != 0 ] && echo "$2" | grep -q "tunnel is not up"' sh "$rc" "$err"
 err=$(ctl show nonsense 2>&1); rc=$?
 check "show with a bad argument: usage error" sh -c \
-	'[ "$1" != 0 ] && echo "$2" | grep -q "usage: show tunnels|sas|bgp|routes"' sh "$rc" "$err"
+	'[ "$1" != 0 ] && echo "$2" | grep -q "usage: show tunnels|sas|bgp|routes, show tunnel VPN/TUNNEL, show bgp advertised"' sh "$rc" "$err"
 
 # --- abuse -----------------------------------------------------------------
 out=$(printf 'this is not json\n{"command": "status"}\n' | raw)

@@ -251,10 +251,11 @@ test_commands_and_errors(void **state)
 	assert_int_equal(json_array_size(json_object_get(res, "bgp")), 0);
 	json_decref(res);
 	assert_null(run(f, err, sizeof(err), "show", NULL));
-	assert_string_equal(err, "usage: show tunnels|sas|bgp|routes");
+	assert_string_equal(err, "usage: show tunnels|sas|bgp|routes, "
+	    "show tunnel VPN/TUNNEL, show bgp advertised");
 	assert_null(run(f, err, sizeof(err), "frob", NULL));
 	assert_string_equal(err,
-	    "unknown command 'frob' (known: status, show, tunnel, reload)");
+	    "unknown command 'frob' (known: status, show, tunnel, reload, monitor)");
 	assert_null(run(f, err, sizeof(err), "tunnel", "up", "aws-prod/t7", NULL));
 	assert_string_equal(err,
 	    "unknown tunnel 'aws-prod/t7' (known: aws-prod/t1, aws-prod/t2)");
@@ -362,12 +363,13 @@ test_tables(void **state)
 	    "{\"tunnels\":[{\"name\":\"aws-prod/t1\",\"state\":\"up\",\"ike_age_s\":3725,"
 	    "\"child_age_s\":59,\"bgp\":\"established\",\"routes\":2},"
 	    "{\"name\":\"aws-prod/t2\",\"state\":\"down\",\"ike_age_s\":null,"
+	    "\"reason_class\":\"admin down\","
 	    "\"child_age_s\":null,\"bgp\":\"idle\",\"routes\":0}]}", &rc);
 	assert_int_equal(rc, 0);
 	assert_string_equal(out,
-	    "NAME         STATE  IKE-AGE  CHILD-AGE  BGP          ROUTES\n"
-	    "aws-prod/t1  up     1h02m    59s        established  2\n"
-	    "aws-prod/t2  down   -        -          idle         0\n");
+	    "NAME         STATE  REASON      IKE-AGE  CHILD-AGE  BGP          ROUTES\n"
+	    "aws-prod/t1  up     -           1h02m    59s        established  2\n"
+	    "aws-prod/t2  down   admin down  -        -          idle         0\n");
 	free(out);
 
 	out = printed(ctl_print_routes,
@@ -422,11 +424,11 @@ test_tables(void **state)
 	    "{\"tunnels\":[{\"name\":\"aws-prod/t1\",\"state\":\"down\",\"interface\":null,"
 	    "\"local\":\"192.0.2.10\",\"remote\":\"198.51.100.1\",\"inside\":\"169.254.21.2/30\","
 	    "\"peer_inside\":\"169.254.21.1\",\"ike\":null,\"child_sas\":[],"
-	    "\"bgp\":{\"state\":\"idle\"}}]}", &rc);
+	    "\"bgp\":{\"state\":\"idle\"},\"reason_class\":\"auth failed\"}]}", &rc);
 	assert_int_equal(rc, 0);
 	assert_string_equal(out,
-	    "NAME         STATE  INTERFACE  LOCAL       REMOTE        INSIDE           PEER-INSIDE   IKE  CHILD-SAS  BGP\n"
-	    "aws-prod/t1  down   -          192.0.2.10  198.51.100.1  169.254.21.2/30  169.254.21.1  -    0          idle\n");
+	    "NAME         STATE  REASON       INTERFACE  LOCAL       REMOTE        INSIDE           PEER-INSIDE   IKE  CHILD-SAS  BGP\n"
+	    "aws-prod/t1  down   auth failed  -          192.0.2.10  198.51.100.1  169.254.21.2/30  169.254.21.1  -    0          idle\n");
 	free(out);
 
 	/* Wrong shape: refused, so cgwctl falls back to raw JSON. */

@@ -21,6 +21,7 @@
 #include <event2/event.h>
 
 #include "daemon/control.h"
+#include "daemon/ctl_roles.h"
 
 struct fixture {
 	char			 dir[64];
@@ -451,6 +452,138 @@ clients_nonroot(struct fixture *f, int *fds, int n)
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
+/* The clients of clients_nonroot (gid 0) hold the read-only role. */
+static void
+roles_gid0(struct fixture *f, bool admin)
+{
+	struct ctl_roles r;
+	char err[256];
+
+	memset(&r, 0, sizeof(r));
+	r.read.set = true;
+	r.read.gid = 0;
+	strcpy(r.read.name, "root");
+	if (admin) {
+		r.admin = r.read;
+		r.read.set = false;
+	}
+	if (ctl_server_set_roles(f->srv, &r, err, sizeof(err)) != 0)
+		fail_msg("set roles: %s", err);
+}
+
+/*
+ * Roles: without a configured group a non-root client may run nothing;
+ * in the read-only group, read-only commands only; in the admin group,
+ * all. Refusals name the missing role and who holds it.
+ */
+static void
+test_roles(void **state)
+{
+	struct fixture *f = *state;
+	int fds[1];
+	char *l;
+
+	if (geteuid() != 0)
+		skip();
+	clients_nonroot(f, fds, 1);
+	sendstr(fds[0], "{\"command\":\"status\"}\n");
+	l = pump_line(f, fds[0], 1000);
+	assert_non_null(l);
+	assert_string_equal(l, "{\"ok\":false,\"error\":\"permission denied: "
+	    "'status' needs the read-only role (root)\"}");
+	roles_gid0(f, false);
+	sendstr(fds[0], "{\"command\":\"show\",\"args\":[\"tunnels\"]}\n");
+	assert_non_null(strstr(pump_line(f, fds[0], 1000), "\"ok\":true"));
+	sendstr(fds[0], "{\"command\":\"tunnel\",\"args\":[\"down\",\"v/t1\"]}\n");
+	l = pump_line(f, fds[0], 1000);
+	assert_non_null(l);
+	assert_string_equal(l, "{\"ok\":false,\"error\":\"permission denied: "
+	    "'tunnel down' needs the admin role (root)\"}");
+	sendstr(fds[0], "{\"command\":\"reload\"}\n");
+	assert_non_null(strstr(pump_line(f, fds[0], 1000), "needs the admin role"));
+	/* A reload that makes gid 0 the admin group: the same client may. */
+	roles_gid0(f, true);
+	sendstr(fds[0], "{\"command\":\"reload\"}\n");
+	assert_non_null(strstr(pump_line(f, fds[0], 1000), "\"ok\":true"));
+	close(fds[0]);
+}
+
+/*
+ * monitor: the client gets every published line, is not closed for
+ * being idle, and one that does not read loses events (bounded output)
+ * and is told how many once it reads again.
+ */
+static void
+test_monitor(void **state)
+{
+	struct fixture *f = *state;
+	struct ctl_roles r;
+	struct timespec t0;
+	char line[128], err[256], *l;
+	unsigned long long got = 0, dropped = 0;
+	int fd, small = 4096, i;
+
+	/* Whoever runs the test may monitor (root or not). */
+	memset(&r, 0, sizeof(r));
+	r.read.set = true;
+	r.read.gid = (uint32_t)getegid();
+	strcpy(r.read.name, "test");
+	assert_int_equal(ctl_server_set_roles(f->srv, &r, err, sizeof(err)), 0);
+	fd = client(f);
+	assert_int_equal(setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small,
+	    sizeof(small)), 0);
+	sendstr(fd, "{\"command\":\"monitor\",\"args\":[\"x\"]}\n");
+	assert_string_equal(pump_line(f, fd, 1000),
+	    "{\"ok\":false,\"error\":\"usage: monitor\"}");
+	assert_int_equal(ctl_server_nmonitors(f->srv), 0);
+	/* Nobody listens: publishing is a no-op. */
+	ctl_server_publish(f->srv, "{\"event\":\"lost\"}");
+	sendstr(fd, "{\"command\":\"monitor\"}\n");
+	assert_string_equal(pump_line(f, fd, 1000),
+	    "{\"ok\":true,\"result\":{\"monitor\":true}}");
+	assert_int_equal(ctl_server_nmonitors(f->srv), 1);
+	ctl_server_publish(f->srv, "{\"event\":\"a\"}");
+	assert_string_equal(pump_line(f, fd, 1000), "{\"event\":\"a\"}");
+	/* Twice the idle timeout (300 ms here): still there. */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (ms_since(&t0) < 700)
+		event_base_loop(f->base, EVLOOP_NONBLOCK);
+	ctl_server_publish(f->srv, "{\"event\":\"b\"}");
+	assert_string_equal(pump_line(f, fd, 1000), "{\"event\":\"b\"}");
+
+	/* 1.6 MB of events to a client that does not read. */
+	for (i = 0; i < 20000; i++) {
+		snprintf(line, sizeof(line), "{\"event\":\"flood\",\"n\":%d,"
+		    "\"pad\":\"%060d\"}", i, 0);
+		ctl_server_publish(f->srv, line);
+		if (i % 100 == 0)
+			event_base_loop(f->base, EVLOOP_NONBLOCK);
+	}
+	/* Read what came through, then one more event after the drops. */
+	while ((l = pump_line(f, fd, 300)) != NULL && *l != '\0') {
+		assert_non_null(strstr(l, "\"flood\""));
+		got++;
+	}
+	assert_true(got > 0);
+	assert_true(got < 20000);
+	ctl_server_publish(f->srv, "{\"event\":\"last\"}");
+	l = pump_line(f, fd, 1000);
+	assert_non_null(l);
+	assert_non_null(strstr(l, "\"event\":\"dropped\""));
+	assert_non_null(strstr(l, "events dropped: this client reads too slowly"));
+	l = strstr(l, "\"count\":");
+	assert_non_null(l);
+	dropped = strtoull(l + 8, NULL, 10);
+	assert_int_equal(got + dropped, 20000);
+	assert_string_equal(pump_line(f, fd, 1000), "{\"event\":\"last\"}");
+	/* Requests still work on a monitor connection. */
+	sendstr(fd, "{\"command\":\"status\"}\n");
+	assert_non_null(strstr(pump_line(f, fd, 1000), "\"ok\":true"));
+	close(fd);
+	pump_line(f, -1, 50);
+	assert_int_equal(ctl_server_nmonitors(f->srv), 0);
+}
+
 /* Idle group members fill what they may: root still gets an answer. */
 static void
 test_root_not_locked_out(void **state)
@@ -461,6 +594,7 @@ test_root_not_locked_out(void **state)
 
 	if (geteuid() != 0)
 		skip();
+	roles_gid0(f, false);
 	clients_nonroot(f, fds, 4);
 	pump_line(f, -1, 50);
 	/* The last of the 4 slots is root's: the 4th member is refused. */
@@ -589,6 +723,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_idle_client_closed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_max_clients, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_root_not_locked_out, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_roles, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_monitor, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_request_rate, setup_slow, teardown),
 		cmocka_unit_test_setup_teardown(test_socket_ownership, setup, teardown),
 	};
