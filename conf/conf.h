@@ -40,7 +40,9 @@ struct conf_xform {
 
 /* "aes256gcm16-prfsha256-modp2048": several algorithms per type allowed. */
 struct conf_proposal {
-	char		 text[128];	/* as written, for printing */
+	/* As written, for printing. Room for AWS's whole default lists in
+	 * one proposal (cgwctl import-aws): about 200 characters. */
+	char		 text[256];
 	int		 line;
 	size_t		 nxf;
 	struct conf_xform xf[CONF_MAX_XFORMS];
@@ -79,6 +81,19 @@ struct conf_id {
 
 struct conf_vpn;
 
+/*
+ * What a tunnel block may set for itself, AWS having options per tunnel;
+ * the vpn's values are the defaults. Bits of conf_tunnel.own.
+ */
+#define CONF_TOWN_IKE_PROPOSAL	0x01
+#define CONF_TOWN_IKE_LIFETIME	0x02
+#define CONF_TOWN_ESP_PROPOSAL	0x04
+#define CONF_TOWN_ESP_LIFETIME	0x08
+#define CONF_TOWN_DPD_INTERVAL	0x10
+#define CONF_TOWN_DPD_TIMEOUT	0x20
+#define CONF_TOWN_REPLAY	0x40
+#define CONF_TOWN_STARTUP	0x80
+
 struct conf_tunnel {
 	TAILQ_ENTRY(conf_tunnel) entry;
 	struct conf_vpn		*vpn;
@@ -93,6 +108,23 @@ struct conf_tunnel {
 	char			 ifname[CONF_IFNAME_MAX];	/* "" = default */
 	uint32_t		 mtu;
 	uint32_t		 index;		/* 0 for the first tunnel of its vpn */
+	/*
+	 * Effective settings: the tunnel's own where `own` says so, else
+	 * the vpn's (filled in when the vpn block ends). The daemon reads
+	 * these, never the vpn's copies.
+	 */
+	uint32_t		 own;		/* CONF_TOWN_* */
+	int			 dpd_line;	/* its own dpd statement, 0 = none */
+	size_t			 n_ike;
+	struct conf_proposal	 ike[CONF_MAX_PROPOSALS];
+	size_t			 n_esp;
+	struct conf_proposal	 esp[CONF_MAX_PROPOSALS];
+	uint32_t		 ike_lifetime_s;
+	uint32_t		 esp_lifetime_s;
+	uint32_t		 dpd_interval_ms;
+	uint32_t		 dpd_timeout_ms;
+	uint32_t		 replay_window;
+	enum conf_startup	 startup;
 };
 TAILQ_HEAD(conf_tunnels, conf_tunnel);
 

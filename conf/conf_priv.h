@@ -32,6 +32,9 @@ enum conf_key {
 #define CONF_IKE_LIFETIME_MAX	28800
 #define CONF_ESP_LIFETIME_MIN	900
 #define CONF_ESP_LIFETIME_MAX	3600
+/* AWS's ReplayWindowSize range; others are a warning (non-AWS peers). */
+#define CONF_AWS_REPLAY_MIN	64
+#define CONF_AWS_REPLAY_MAX	2048
 #define CONF_MTU_MIN		576
 #define CONF_MTU_MAX		9000
 #define CONF_PSK_MIN		8

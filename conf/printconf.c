@@ -45,17 +45,57 @@ conf_print_quoted(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+/* `ike`/`esp` with its proposals and lifetime, either of them left out
+ * when a tunnel inherits it from its vpn. */
 static void
-conf_print_sa(FILE *f, const char *kind, const struct conf_proposal *p,
-    size_t n, uint32_t lifetime, uint32_t min, uint32_t max)
+conf_print_sa(FILE *f, const char *indent, const char *kind,
+    const struct conf_proposal *p, size_t n, bool with_lifetime,
+    uint32_t lifetime, uint32_t min, uint32_t max)
 {
 	char d[32];
 
-	fprintf(f, "\t%s proposal", kind);
+	if (n == 0 && !with_lifetime)
+		return;
+	fprintf(f, "%s%s", indent, kind);
+	if (n > 0)
+		fprintf(f, " proposal");
 	for (size_t i = 0; i < n; i++)
 		fprintf(f, " %s", p[i].text);
-	fprintf(f, " lifetime %s%s\n", conf_fmt_duration(lifetime, d, sizeof(d)),
-	    lifetime < min || lifetime > max ? " force" : "");
+	if (with_lifetime)
+		fprintf(f, " lifetime %s%s", conf_fmt_duration(lifetime, d,
+		    sizeof(d)), lifetime < min || lifetime > max ? " force" : "");
+	fputc('\n', f);
+}
+
+/* A tunnel's own settings (conf_tunnel.own); the rest is the vpn's. */
+static void
+conf_print_tunnel_own(FILE *f, const struct conf_tunnel *t)
+{
+	char d1[32];
+
+	conf_print_sa(f, "\t\t", "ike", t->ike,
+	    (t->own & CONF_TOWN_IKE_PROPOSAL) ? t->n_ike : 0,
+	    (t->own & CONF_TOWN_IKE_LIFETIME) != 0, t->ike_lifetime_s,
+	    CONF_IKE_LIFETIME_MIN, CONF_IKE_LIFETIME_MAX);
+	conf_print_sa(f, "\t\t", "esp", t->esp,
+	    (t->own & CONF_TOWN_ESP_PROPOSAL) ? t->n_esp : 0,
+	    (t->own & CONF_TOWN_ESP_LIFETIME) != 0, t->esp_lifetime_s,
+	    CONF_ESP_LIFETIME_MIN, CONF_ESP_LIFETIME_MAX);
+	if (t->own & (CONF_TOWN_DPD_INTERVAL | CONF_TOWN_DPD_TIMEOUT)) {
+		fprintf(f, "\t\tdpd");
+		if (t->own & CONF_TOWN_DPD_INTERVAL)
+			fprintf(f, " interval %s", conf_fmt_duration_ms(
+			    t->dpd_interval_ms, d1, sizeof(d1)));
+		if (t->own & CONF_TOWN_DPD_TIMEOUT)
+			fprintf(f, " timeout %s", conf_fmt_duration_ms(
+			    t->dpd_timeout_ms, d1, sizeof(d1)));
+		fputc('\n', f);
+	}
+	if (t->own & CONF_TOWN_STARTUP)
+		fprintf(f, "\t\tstartup %s\n", t->startup == CONF_START_RESPOND ?
+		    "respond" : "initiate");
+	if (t->own & CONF_TOWN_REPLAY)
+		fprintf(f, "\t\treplay-window %u\n", t->replay_window);
 }
 
 static void
@@ -75,6 +115,7 @@ conf_print_tunnel(FILE *f, const struct conf_tunnel *t)
 	if (t->ifname[0] != '\0')
 		fprintf(f, "\t\tinterface \"%s\"\n", t->ifname);
 	fprintf(f, "\t\tmtu %u\n", t->mtu);
+	conf_print_tunnel_own(f, t);
 	fprintf(f, "\t}\n");
 }
 
@@ -93,10 +134,10 @@ conf_print_vpn(FILE *f, const struct conf_vpn *v)
 		fprintf(f, "\tremote-id %s\n",
 		    conf_id_fmt(&v->remote_id, id, sizeof(id)));
 	fprintf(f, "\tpeer-asn %u\n", v->peer_asn);
-	conf_print_sa(f, "ike", v->ike, v->n_ike, v->ike_lifetime_s,
-	    CONF_IKE_LIFETIME_MIN, CONF_IKE_LIFETIME_MAX);
-	conf_print_sa(f, "esp", v->esp, v->n_esp, v->esp_lifetime_s,
-	    CONF_ESP_LIFETIME_MIN, CONF_ESP_LIFETIME_MAX);
+	conf_print_sa(f, "\t", "ike", v->ike, v->n_ike, true,
+	    v->ike_lifetime_s, CONF_IKE_LIFETIME_MIN, CONF_IKE_LIFETIME_MAX);
+	conf_print_sa(f, "\t", "esp", v->esp, v->n_esp, true,
+	    v->esp_lifetime_s, CONF_ESP_LIFETIME_MIN, CONF_ESP_LIFETIME_MAX);
 	fprintf(f, "\tdpd interval %s timeout %s\n",
 	    conf_fmt_duration_ms(v->dpd_interval_ms, d1, sizeof(d1)),
 	    conf_fmt_duration_ms(v->dpd_timeout_ms, d2, sizeof(d2)));

@@ -130,6 +130,50 @@ conf_remote_id_check(struct conf_parse *ctx, const struct conf_vpn *v,
 	    addr_fmt(&t->remote, a, sizeof(a)));
 }
 
+/*
+ * A tunnel's effective settings: its own, the vpn's for the rest. Runs at
+ * the vpn's end since vpn statements may follow the tunnel blocks.
+ */
+static void
+conf_tunnel_inherit(struct conf_parse *ctx, const struct conf_vpn *v,
+    struct conf_tunnel *t)
+{
+	if (!(t->own & CONF_TOWN_IKE_PROPOSAL)) {
+		t->n_ike = v->n_ike;
+		memcpy(t->ike, v->ike, sizeof(t->ike));
+	}
+	if (!(t->own & CONF_TOWN_ESP_PROPOSAL)) {
+		t->n_esp = v->n_esp;
+		memcpy(t->esp, v->esp, sizeof(t->esp));
+	}
+	if (!(t->own & CONF_TOWN_IKE_LIFETIME))
+		t->ike_lifetime_s = v->ike_lifetime_s;
+	if (!(t->own & CONF_TOWN_ESP_LIFETIME))
+		t->esp_lifetime_s = v->esp_lifetime_s;
+	if (!(t->own & CONF_TOWN_DPD_INTERVAL))
+		t->dpd_interval_ms = v->dpd_interval_ms;
+	if (!(t->own & CONF_TOWN_DPD_TIMEOUT))
+		t->dpd_timeout_ms = v->dpd_timeout_ms;
+	if (!(t->own & CONF_TOWN_REPLAY))
+		t->replay_window = v->replay_window;
+	if (!(t->own & CONF_TOWN_STARTUP))
+		t->startup = v->startup;
+	/* The vpn's own values were checked at its end. */
+	if ((t->own & (CONF_TOWN_DPD_INTERVAL | CONF_TOWN_DPD_TIMEOUT)) &&
+	    t->dpd_timeout_ms < 2 * t->dpd_interval_ms)
+		conf_problem(ctx, true, t->dpd_line, "tunnel \"%s\": dpd "
+		    "timeout %ums is shorter than two intervals (%ums); allowed: "
+		    "a timeout of at least two probe intervals", t->fullname,
+		    t->dpd_timeout_ms, 2 * t->dpd_interval_ms);
+	/* AWS refuses a phase 2 lifetime not below the phase 1 one. */
+	if ((t->own & (CONF_TOWN_IKE_LIFETIME | CONF_TOWN_ESP_LIFETIME)) &&
+	    t->esp_lifetime_s >= t->ike_lifetime_s)
+		conf_problem(ctx, false, t->line, "tunnel \"%s\": esp lifetime "
+		    "%us is not shorter than the ike lifetime %us; AWS wants "
+		    "phase 2 shorter than phase 1", t->fullname,
+		    t->esp_lifetime_s, t->ike_lifetime_s);
+}
+
 void
 conf_vpn_end(struct conf_parse *ctx)
 {
@@ -169,6 +213,8 @@ conf_vpn_end(struct conf_parse *ctx)
 	if (v->n_esp == 0)
 		v->n_esp = conf_proposal_defaults(CONF_SA_ESP, v->esp,
 		    CONF_MAX_PROPOSALS);
+	TAILQ_FOREACH(t, &v->tunnels, entry)
+		conf_tunnel_inherit(ctx, v, t);
 	if (v == &ctx->scratch_vpn)
 		conf_vpn_scratch_clear(ctx);
 	ctx->vpn = NULL;
@@ -398,6 +444,8 @@ conf_tunnel_end(struct conf_parse *ctx)
 	struct conf_tunnel *t = ctx->tunnel;
 	int *seen = ctx->tun_seen;
 
+	t->dpd_line = seen[CONF_K_DPD_TIMEOUT] ? seen[CONF_K_DPD_TIMEOUT] :
+	    seen[CONF_K_DPD_INTERVAL];
 	if (seen[CONF_K_REMOTE] == 0)
 		conf_problem(ctx, true, t->line, "tunnel \"%s\" has no 'remote'; "
 		    "allowed: remote ADDRESS (the peer's outside address)",
