@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <cmocka.h>
 
 #include "conf/aws_import.h"
@@ -395,6 +396,106 @@ test_aws_json_several(void **state)
 }
 
 static void
+check_key_file(const char *path, const char *key)
+{
+	char buf[128] = "";
+	struct stat st;
+	FILE *f;
+
+	assert_int_equal(lstat(path, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(st.st_mode & 07777, 0600);
+	assert_non_null(f = fopen(path, "r"));
+	assert_non_null(fgets(buf, sizeof(buf), f));
+	fclose(f);
+	assert_int_equal(strlen(buf), strlen(key) + 1);
+	assert_memory_equal(buf, key, strlen(key));
+}
+
+/* --psk-dir: one 0600 file per tunnel, referenced; no key in the output. */
+static void
+test_aws_psk_dir(void **state)
+{
+	struct conf_aws_opts opts = { .quiet = true };
+	char dir[64], path[256], err[512];
+	struct conf *conf;
+	struct conf_tunnel *t;
+	char *out;
+	int rc;
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "/tmp/cgw-awsdir-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	opts.psk_dir = dir;
+	/* an old key file is replaced whole, a symlink there not followed */
+	snprintf(path, sizeof(path), "%s/vpn-0a1b2c3d4e5f60718-t2.psk", dir);
+	assert_int_equal(symlink("/nonexistent/target", path), 0);
+	out = import(sample("describe-custom.json"), &opts, &rc, err,
+	    sizeof(err));
+	if (rc != 0)
+		fprintf(stderr, "%s\n", err);
+	assert_int_equal(rc, 0);
+	assert_null(strstr(out, "Xq3.example_key"));
+	assert_null(strstr(out, "\tpsk \""));
+	snprintf(path, sizeof(path), "\t\tpsk-file \"%s/vpn-0a1b2c3d4e5f60718-t1.psk\"\n",
+	    dir);
+	assert_non_null(strstr(out, path));
+	snprintf(path, sizeof(path), "%s/vpn-0a1b2c3d4e5f60718-t1.psk", dir);
+	check_key_file(path, "Xq3.example_key_tunnel_one_a1");
+	snprintf(path, sizeof(path), "%s/vpn-0a1b2c3d4e5f60718-t2.psk", dir);
+	check_key_file(path, "Zr7_example.key_tunnel_two_b2");
+	assert_non_null(conf = load());
+	assert_non_null(t = conf_tunnel_find(conf, "vpn-0a1b2c3d4e5f60718/t2"));
+	assert_string_equal(t->psk, "Zr7_example.key_tunnel_two_b2");
+	conf_free(conf);
+	free(out);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/vpn-0a1b2c3d4e5f60718-t1.psk", dir);
+	unlink(path);
+
+	/* a failing import writes no key */
+	out = import(sample("bad-ikev1-only.json"), &opts, &rc, err,
+	    sizeof(err));
+	assert_int_equal(rc, -1);
+	free(out);
+	assert_int_equal(access(path, F_OK), -1);
+	assert_int_equal(rmdir(dir), 0);
+
+	opts.psk_dir = "/nonexistent/dir";
+	out = import(sample("vpn-basic.xml"), &opts, &rc, err, sizeof(err));
+	assert_int_equal(rc, -1);
+	assert_non_null(strstr(err, "--psk-dir /nonexistent/dir"));
+	free(out);
+}
+
+/* -o FILE's writer: 0600 whatever the umask, whole. */
+static void
+test_aws_write_secret(void **state)
+{
+	char path[64], err[256], buf[32] = "";
+	struct stat st;
+	mode_t old;
+	FILE *f;
+
+	(void)state;
+	snprintf(path, sizeof(path), "/tmp/cgw-aws-out-%d.conf", (int)getpid());
+	old = umask(0);
+	assert_int_equal(conf_aws_write_secret(path, "asn 1\n", 6, err,
+	    sizeof(err)), 0);
+	umask(old);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	assert_non_null(f = fopen(path, "r"));
+	assert_non_null(fgets(buf, sizeof(buf), f));
+	fclose(f);
+	assert_string_equal(buf, "asn 1\n");
+	unlink(path);
+	assert_int_equal(conf_aws_write_secret("/nonexistent/x.conf", "x", 1,
+	    err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "/nonexistent/x.conf"));
+}
+
+static void
 test_aws_stdin(void **state)
 {
 	struct conf_aws_opts opts = { .quiet = true };
@@ -488,6 +589,8 @@ main(void)
 		cmocka_unit_test(test_aws_json_default_options),
 		cmocka_unit_test(test_aws_json_custom_options),
 		cmocka_unit_test(test_aws_json_several),
+		cmocka_unit_test(test_aws_psk_dir),
+		cmocka_unit_test(test_aws_write_secret),
 		cmocka_unit_test(test_aws_stdin),
 		cmocka_unit_test(test_aws_errors),
 	};
