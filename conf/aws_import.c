@@ -902,8 +902,8 @@ conf_aws_import(const char *input, const struct conf_aws_opts *opts, FILE *out,
 			    "s", ctx.psk_dir);
 		else if (!opts->quiet)
 			fprintf(stderr, "import-aws: the output holds the PSKs: "
-			    "keep it mode 0600 (-o FILE does), or use --psk-dir "
-			    "DIR\n");
+			    "keep it mode 0600 (-o FILE does), or put them in "
+			    "psk-files (--psk-dir DIR)\n");
 	}
 	if (ctx.keys != NULL) {
 		explicit_bzero(ctx.keys, AWS_MAX_KEYS * sizeof(*ctx.keys));
