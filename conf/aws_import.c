@@ -65,6 +65,9 @@ struct aws_ctx {
 	bool		 header_done;
 	bool		 json;		/* input is describe-vpn-connections */
 	char		 psk_dir[PATH_MAX];	/* absolute; "" = keys inline */
+	/* The connection's Local/RemoteIpv4NetworkCidr; "" = not given */
+	char		 ts_local[CGW_PREFIXSTRLEN];
+	char		 ts_remote[CGW_PREFIXSTRLEN];
 	struct aws_key	*keys;		/* to write once all went well */
 	size_t		 nkeys;
 };
@@ -462,6 +465,7 @@ aws_json_options(struct aws_ctx *ctx, json_t *conn, const char *name,
 	size_t i;
 	int k, n = 0;
 
+	ctx->ts_local[0] = ctx->ts_remote[0] = '\0';
 	if ((opts = json_object_get(conn, "Options")) == NULL)
 		return 0;
 	if (!json_is_object(opts))
@@ -471,6 +475,27 @@ aws_json_options(struct aws_ctx *ctx, json_t *conn, const char *name,
 		return aws_fail(ctx, "%s: Options TunnelInsideIpVersion %.8s: "
 		    "cgwd runs IPv4 inside addresses only", name,
 		    json_string_value(v));
+	/* What AWS puts in its traffic selectors; all (0.0.0.0/0) unless
+	 * the connection was made for a policy-based gateway. */
+	for (k = 0; k < 2; k++) {
+		const char *key = k == 0 ? "LocalIpv4NetworkCidr" :
+		    "RemoteIpv4NetworkCidr";
+		char *dst = k == 0 ? ctx->ts_local : ctx->ts_remote;
+
+		v = json_object_get(opts, key);
+		dst[0] = '\0';
+		if (v == NULL || json_is_null(v))
+			continue;
+		if (!json_is_string(v) || !prefix_parse(json_string_value(v), &p) ||
+		    p.addr.af != AF_INET)
+			return aws_fail(ctx, "%s: Options %s is not an IPv4 "
+			    "prefix", name, key);
+		prefix_network(&p, &net);
+		if (!addr_eq(&p.addr, &net.addr))
+			return aws_fail(ctx, "%s: Options %s has host bits set",
+			    name, key);
+		prefix_fmt(&p, dst, CGW_PREFIXSTRLEN);
+	}
 	list = json_object_get(opts, "TunnelOptions");
 	if (list == NULL || json_is_null(list))
 		return 0;
@@ -696,6 +721,13 @@ aws_connection(struct aws_ctx *ctx, const char *xml, size_t len,
 		    "timeout 2s) and fails over within seconds.\n",
 		    t[0].dpd_interval, t[0].dpd_timeout);
 	}
+	if (conn != NULL && ctx->ts_local[0] != '\0' &&
+	    ctx->ts_remote[0] != '\0' && (strcmp(ctx->ts_local, "0.0.0.0/0") ||
+	    strcmp(ctx->ts_remote, "0.0.0.0/0")))
+		fprintf(ctx->out, "\t# Options LocalIpv4NetworkCidr %s, "
+		    "RemoteIpv4NetworkCidr %s:\n\ttraffic-selectors local %s "
+		    "remote %s\n", ctx->ts_local, ctx->ts_remote,
+		    ctx->ts_local, ctx->ts_remote);
 	if (t[0].hold_time[0] != '\0')
 		fprintf(ctx->out, "\thold-time %ss\n", t[0].hold_time);
 	for (int i = 0; i < nt; i++) {

@@ -46,6 +46,9 @@ struct conf_proposal {
 	int		 line;
 	size_t		 nxf;
 	struct conf_xform xf[CONF_MAX_XFORMS];
+	/* ESP: `nopfs` written, no DH group: no new DH exchange on rekey.
+	 * Only for non-AWS peers (peer-type generic). */
+	bool		 nopfs;
 };
 
 struct conf_network {
@@ -58,6 +61,12 @@ TAILQ_HEAD(conf_networks, conf_network);
 enum conf_steering {
 	CONF_STEER_ACTIVE_STANDBY = 0,	/* t1 preferred, others prepended */
 	CONF_STEER_ECMP,
+};
+
+/* What the vpn's tunnels talk to: AWS's rules apply unless generic. */
+enum conf_peer_type {
+	CONF_PEER_AWS = 0,
+	CONF_PEER_GENERIC,
 };
 
 enum conf_startup {
@@ -93,6 +102,7 @@ struct conf_vpn;
 #define CONF_TOWN_DPD_TIMEOUT	0x20
 #define CONF_TOWN_REPLAY	0x40
 #define CONF_TOWN_STARTUP	0x80
+#define CONF_TOWN_TS		0x100
 
 struct conf_tunnel {
 	TAILQ_ENTRY(conf_tunnel) entry;
@@ -125,6 +135,10 @@ struct conf_tunnel {
 	uint32_t		 dpd_timeout_ms;
 	uint32_t		 replay_window;
 	enum conf_startup	 startup;
+	/* Traffic selectors of the CHILD SA: address family 0 = all
+	 * (0.0.0.0/0, route-based); narrower for policy-based peers. */
+	struct cgw_prefix	 ts_local;
+	struct cgw_prefix	 ts_remote;
 };
 TAILQ_HEAD(conf_tunnels, conf_tunnel);
 
@@ -152,6 +166,10 @@ struct conf_vpn {
 	uint32_t		 hold_time_s;
 	enum conf_steering	 steering;
 	enum conf_startup	 startup;
+	enum conf_peer_type	 peer_type;
+	struct cgw_prefix	 ts_local;	/* defaults for the tunnels */
+	struct cgw_prefix	 ts_remote;
+	int			 nopfs_line;	/* first ESP proposal with nopfs */
 	struct conf_tunnels	 tunnels;
 };
 TAILQ_HEAD(conf_vpns, conf_vpn);

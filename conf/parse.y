@@ -45,6 +45,8 @@ static void	conf_ifname_set(struct conf_parse *, const char *, int);
 static void	conf_str_free(char *);
 static int	*conf_seen(struct conf_parse *);
 static void	conf_startup_set(struct conf_parse *, enum conf_startup, int);
+static void	conf_ts_set(struct conf_parse *, const char *, const char *,
+		    int);
 }
 
 %union {
@@ -62,6 +64,7 @@ static void	conf_startup_set(struct conf_parse *, enum conf_startup, int);
 %token PSK "psk" PSK_FILE "psk-file" INTERFACE "interface" MTU "mtu"
 %token LOCAL_ID "local-id" REMOTE_ID "remote-id"
 %token FAILOVER "failover" SPLIT "split" HOLD_DOWN "hold-down"
+%token PEER_TYPE "peer-type" TRAFFIC_SELECTORS "traffic-selectors"
 %token NEIGHBOR "neighbor" REMOTE_AS "remote-as" DESCRIPTION "description"
 %token <str> WORD "word" STRING "quoted string"
 
@@ -175,6 +178,20 @@ vpn_stmt	: LOCAL value {
 			    "steering", @1.first_line))
 				ctx->vpn->steering = CONF_STEER_ECMP;
 		}
+		| PEER_TYPE value {
+			if (conf_once(ctx, ctx->vpn_seen, CONF_K_PEER_TYPE,
+			    "peer-type", @1.first_line)) {
+				if (strcmp($2, "aws") == 0)
+					ctx->vpn->peer_type = CONF_PEER_AWS;
+				else if (strcmp($2, "generic") == 0)
+					ctx->vpn->peer_type = CONF_PEER_GENERIC;
+				else
+					conf_problem(ctx, true, @2.first_line,
+					    "peer-type %s: allowed: aws, generic",
+					    $2);
+			}
+			free($2);
+		}
 		| HOLD_TIME value {
 			uint32_t t;
 
@@ -208,6 +225,11 @@ vpn_stmt	: LOCAL value {
 sa_stmt		: IKE { ctx->sa = CONF_SA_IKE; } sa_opts
 		| ESP { ctx->sa = CONF_SA_ESP; } sa_opts
 		| DPD dpd_opts
+		| TRAFFIC_SELECTORS LOCAL value REMOTE value {
+			conf_ts_set(ctx, $3, $5, @1.first_line);
+			free($3);
+			free($5);
+		}
 		| STARTUP INITIATE {
 			conf_startup_set(ctx, CONF_START_INITIATE, @1.first_line);
 		}
@@ -461,6 +483,60 @@ conf_seen(struct conf_parse *ctx)
 	return ctx->tunnel != NULL ? ctx->tun_seen : ctx->vpn_seen;
 }
 
+static bool
+conf_ts_prefix(struct conf_parse *ctx, const char *s, int line,
+    const char *what, struct cgw_prefix *out)
+{
+	struct cgw_prefix net;
+	char buf[CGW_PREFIXSTRLEN];
+
+	if (!prefix_parse(s, out)) {
+		conf_problem(ctx, true, line, "traffic-selectors %s %s is not a "
+		    "prefix; allowed: address/length, e.g. 10.224.0.0/12", what,
+		    s);
+		return false;
+	}
+	prefix_network(out, &net);
+	if (!addr_eq(&out->addr, &net.addr)) {
+		conf_problem(ctx, true, line, "traffic-selectors %s %s has host "
+		    "bits set; allowed: the network address, %s", what, s,
+		    prefix_fmt(&net, buf, sizeof(buf)));
+		return false;
+	}
+	return true;
+}
+
+/*
+ * One prefix each side: what the CHILD SA carries, for policy-based peers
+ * that refuse 0.0.0.0/0 (or AWS's Local/RemoteIpv4NetworkCidr).
+ */
+static void
+conf_ts_set(struct conf_parse *ctx, const char *l, const char *r, int line)
+{
+	struct conf_tunnel *t = ctx->tunnel;
+	struct cgw_prefix pl, pr;
+
+	if (!conf_once(ctx, conf_seen(ctx), CONF_K_TS,
+	    "traffic-selectors", line) ||
+	    !conf_ts_prefix(ctx, l, line, "local", &pl) ||
+	    !conf_ts_prefix(ctx, r, line, "remote", &pr))
+		return;
+	if (pl.addr.af != pr.addr.af) {
+		conf_problem(ctx, true, line, "traffic-selectors local %s and "
+		    "remote %s are of different address families; allowed: "
+		    "both IPv4 or both IPv6", l, r);
+		return;
+	}
+	if (t != NULL) {
+		t->ts_local = pl;
+		t->ts_remote = pr;
+		t->own |= CONF_TOWN_TS;
+	} else {
+		ctx->vpn->ts_local = pl;
+		ctx->vpn->ts_remote = pr;
+	}
+}
+
 static void
 conf_startup_set(struct conf_parse *ctx, enum conf_startup s, int line)
 {
@@ -661,6 +737,8 @@ conf_proposal_add(struct conf_parse *ctx, const char *s, int line)
 		return;
 	}
 	list[*n].line = line;
+	if (list[*n].nopfs && v->nopfs_line == 0)
+		v->nopfs_line = line;
 	(*n)++;
 }
 

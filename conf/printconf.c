@@ -67,6 +67,21 @@ conf_print_sa(FILE *f, const char *indent, const char *kind,
 	fputc('\n', f);
 }
 
+/* Printed only when narrowed: all (0.0.0.0/0) is the default. */
+static void
+conf_print_ts(FILE *f, const char *indent, const struct cgw_prefix *l,
+    const struct cgw_prefix *r)
+{
+	char a[CGW_PREFIXSTRLEN];
+
+	char b[CGW_PREFIXSTRLEN];
+
+	if (l->addr.af == AF_UNSPEC || r->addr.af == AF_UNSPEC)
+		return;
+	fprintf(f, "%straffic-selectors local %s remote %s\n", indent,
+	    prefix_fmt(l, a, sizeof(a)), prefix_fmt(r, b, sizeof(b)));
+}
+
 /* A tunnel's own settings (conf_tunnel.own); the rest is the vpn's. */
 static void
 conf_print_tunnel_own(FILE *f, const struct conf_tunnel *t)
@@ -96,6 +111,8 @@ conf_print_tunnel_own(FILE *f, const struct conf_tunnel *t)
 		    "respond" : "initiate");
 	if (t->own & CONF_TOWN_REPLAY)
 		fprintf(f, "\t\treplay-window %u\n", t->replay_window);
+	if (t->own & CONF_TOWN_TS)
+		conf_print_ts(f, "\t\t", &t->ts_local, &t->ts_remote);
 }
 
 static void
@@ -133,6 +150,10 @@ conf_print_vpn(FILE *f, const struct conf_vpn *v)
 	if (v->remote_id.type != 0)
 		fprintf(f, "\tremote-id %s\n",
 		    conf_id_fmt(&v->remote_id, id, sizeof(id)));
+	/* Only when not the default, so files of older versions print
+	 * as before. */
+	if (v->peer_type == CONF_PEER_GENERIC)
+		fprintf(f, "\tpeer-type generic\n");
 	fprintf(f, "\tpeer-asn %u\n", v->peer_asn);
 	conf_print_sa(f, "\t", "ike", v->ike, v->n_ike, true,
 	    v->ike_lifetime_s, CONF_IKE_LIFETIME_MIN, CONF_IKE_LIFETIME_MAX);
@@ -151,6 +172,7 @@ conf_print_vpn(FILE *f, const struct conf_vpn *v)
 	fprintf(f, "\treplay-window %u\n", v->replay_window);
 	fprintf(f, "\thold-time %s\n",
 	    conf_fmt_duration(v->hold_time_s, d1, sizeof(d1)));
+	conf_print_ts(f, "\t", &v->ts_local, &v->ts_remote);
 	TAILQ_FOREACH(t, &v->tunnels, entry)
 		conf_print_tunnel(f, t);
 	fprintf(f, "}\n");

@@ -158,6 +158,11 @@ conf_tunnel_inherit(struct conf_parse *ctx, const struct conf_vpn *v,
 		t->replay_window = v->replay_window;
 	if (!(t->own & CONF_TOWN_STARTUP))
 		t->startup = v->startup;
+	/* Both sides together: a tunnel's own selectors replace the vpn's. */
+	if (!(t->own & CONF_TOWN_TS)) {
+		t->ts_local = v->ts_local;
+		t->ts_remote = v->ts_remote;
+	}
 	/* The vpn's own values were checked at its end. */
 	if ((t->own & (CONF_TOWN_DPD_INTERVAL | CONF_TOWN_DPD_TIMEOUT)) &&
 	    t->dpd_timeout_ms < 2 * t->dpd_interval_ms)
@@ -215,6 +220,17 @@ conf_vpn_end(struct conf_parse *ctx)
 		    CONF_MAX_PROPOSALS);
 	TAILQ_FOREACH(t, &v->tunnels, entry)
 		conf_tunnel_inherit(ctx, v, t);
+	/* AWS requires PFS; another peer may not offer it, and then the
+	 * CHILD SAs' keys all hang on the IKE SA's. */
+	if (v->nopfs_line != 0 && v->peer_type == CONF_PEER_AWS)
+		conf_problem(ctx, true, v->nopfs_line, "esp proposal with "
+		    "'nopfs' in vpn \"%s\": AWS requires PFS; allowed: a DH "
+		    "group, or 'peer-type generic' for a peer that is not AWS",
+		    v->name);
+	else if (v->nopfs_line != 0)
+		conf_problem(ctx, false, v->nopfs_line, "esp proposal without "
+		    "PFS in vpn \"%s\": rekeyed CHILD SAs get no fresh DH "
+		    "secret", v->name);
 	if (v == &ctx->scratch_vpn)
 		conf_vpn_scratch_clear(ctx);
 	ctx->vpn = NULL;

@@ -44,6 +44,8 @@ ipsec_peer_conf(struct ike_peer_conf *c, const struct conf_tunnel *t)
 	c->dpd_timeout_ms = t->dpd_timeout_ms;
 	c->replay_window = t->replay_window;
 	c->initiate = t->startup == CONF_START_INITIATE;
+	c->ts_local = t->ts_local;
+	c->ts_remote = t->ts_remote;
 	ipsec_id_from_conf(&c->local_id, &v->local_id);
 	ipsec_id_from_conf(&c->remote_id, &v->remote_id);
 }

@@ -275,6 +275,9 @@ tunnel_conf_changed(const struct conf *ca, const struct conf_tunnel *a,
 		what_add(what, whatlen, "replay-window");
 	if (a->startup != b->startup)
 		what_add(what, whatlen, "startup");
+	if (!prefix_eq(&a->ts_local, &b->ts_local) ||
+	    !prefix_eq(&a->ts_remote, &b->ts_remote))
+		what_add(what, whatlen, "traffic-selectors");
 	if (va != NULL && vb != NULL) {
 		if (!addr_eq(&va->local, &vb->local))
 			what_add(what, whatlen, "local");

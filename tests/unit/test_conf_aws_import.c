@@ -293,6 +293,7 @@ test_aws_json_default_options(void **state)
 	assert_int_equal(t->startup, CONF_START_INITIATE);
 	assert_non_null(t = conf_tunnel_find(conf, "vpn-0a1b2c3d4e5f60718/t2"));
 	assert_int_equal(t->n_esp, 2);
+	assert_int_equal(t->ts_local.addr.af, AF_UNSPEC);	/* 0.0.0.0/0 */
 	/* the source of each value is in the output; AWS's DPD a comment */
 	assert_non_null(strstr(out, "#   Phase1DHGroupNumbers 2 14 15 16 17 18 "
 	    "19 20 21 22 23 24\n"));
@@ -313,7 +314,7 @@ test_aws_json_custom_options(void **state)
 	struct conf_aws_opts opts = { .quiet = true };
 	struct conf *conf;
 	struct conf_tunnel *t;
-	char err[512];
+	char err[512], a[CGW_PREFIXSTRLEN];
 	char *out;
 	int rc;
 
@@ -348,6 +349,11 @@ test_aws_json_custom_options(void **state)
 	assert_int_equal(t->ike_lifetime_s, 28800);
 	assert_int_equal(t->esp_lifetime_s, 3600);	/* not set: AWS's default */
 	assert_int_equal(t->replay_window, 64);
+	/* the connection's Local/RemoteIpv4NetworkCidr: its selectors */
+	assert_string_equal(prefix_fmt(&t->ts_local, a, sizeof(a)),
+	    "10.224.0.0/12");
+	assert_string_equal(prefix_fmt(&t->ts_remote, a, sizeof(a)),
+	    "172.31.0.0/16");
 	assert_non_null(strstr(out, "#   DpdTimeoutAction restart\n"));
 	assert_non_null(strstr(out, "#   RekeyMarginTimeSeconds 540\n"));
 	assert_non_null(strstr(out, "# StartupAction start: AWS initiates too"));

@@ -283,6 +283,29 @@ static const struct bad_case bad_cases[] = {
 	{ VPN(TN(" startup initiate\n startup respond\n")), 7, "'startup' "
 	  "given twice", true },
 	{ VPN(TN(" steering ecmp\n")), 6, "syntax error", true },
+	/* non-AWS peers: no PFS refused for AWS, a warning otherwise */
+	{ VPN(" esp proposal aes256gcm16-nopfs\n" T1), 5, "esp proposal with "
+	  "'nopfs' in vpn \"v\": AWS requires PFS", true },
+	{ VPN(TN(" esp proposal aes256gcm16-nopfs\n")), 6, "AWS requires PFS",
+	  true },
+	{ VPN(" peer-type generic\n esp proposal aes256gcm16-nopfs\n" T1), 6,
+	  "esp proposal without PFS in vpn \"v\"", false },
+	{ VPN(" esp proposal aes256gcm16-nopfs-modp2048\n" T1), 5, "'nopfs' "
+	  "with a DH group", true },
+	{ VPN(" ike proposal aes256gcm16-nopfs\n" T1), 5, "unknown ike "
+	  "algorithm 'nopfs'", true },
+	{ VPN(" esp proposal aes256gcm16\n" T1), 5, "'nopfs' for a peer-type "
+	  "generic peer", true },
+	{ VPN(" peer-type cisco\n" T1), 5, "peer-type cisco: allowed: aws, "
+	  "generic", true },
+	{ VPN(TN(" traffic-selectors local 10.0.0.1/8 remote 0.0.0.0/0\n")), 6,
+	  "traffic-selectors local 10.0.0.1/8 has host bits set", true },
+	{ VPN(TN(" traffic-selectors local 10.0.0.0/8 remote 2001:db8::/32\n")),
+	  6, "of different address families", true },
+	{ VPN(TN(" traffic-selectors local 10.0.0.0/8\n")), 7, "syntax error",
+	  true },
+	{ VPN(TN(" traffic-selectors local 10.0.0.0/8 remote x\n")), 6,
+	  "traffic-selectors remote x is not a prefix", true },
 };
 
 static void
@@ -432,6 +455,7 @@ test_conf_tunnel_settings(void **state)
 	struct conf_problems probs;
 	struct conf *conf;
 	struct conf_tunnel *t;
+	char a[CGW_PREFIXSTRLEN];
 
 	(void)state;
 	conf = load_text(HEAD "vpn v { local 192.0.2.10\n"
@@ -468,6 +492,32 @@ test_conf_tunnel_settings(void **state)
 	assert_int_equal(t->replay_window, CONF_DEF_REPLAY);
 	assert_int_equal(t->startup, CONF_START_INITIATE);
 	assert_int_equal(t->own, 0);
+	assert_int_equal(t->ts_local.addr.af, AF_UNSPEC);	/* all */
+	conf_free(conf);
+	conf_problems_free(&probs);
+
+	/* selectors: the tunnel's own, else the vpn's */
+	conf = load_text(HEAD "vpn v { local 192.0.2.10; peer-type generic\n"
+	    " traffic-selectors local 10.224.0.0/12 remote 172.31.0.0/16\n"
+	    " esp proposal aes256gcm16-nopfs\n"
+	    " tunnel t1 { remote 198.51.100.1 inside 169.254.21.2/30 psk Abcdefgh.123\n"
+	    "  traffic-selectors local 10.224.1.0/24 remote 172.31.5.0/24 }\n"
+	    " tunnel t2 { remote 198.51.100.2 inside 169.254.22.2/30 psk Abcdefgh.456 }\n"
+	    "}\n", &probs);
+	assert_non_null(conf);
+	assert_non_null(t = conf_tunnel_find(conf, "v/t1"));
+	assert_string_equal(prefix_fmt(&t->ts_local, a, sizeof(a)),
+	    "10.224.1.0/24");
+	assert_string_equal(prefix_fmt(&t->ts_remote, a, sizeof(a)),
+	    "172.31.5.0/24");
+	assert_true(t->esp[0].nopfs);
+	for (size_t i = 0; i < t->esp[0].nxf; i++)
+		assert_int_not_equal(t->esp[0].xf[i].type, IKEV2_XFORM_DH);
+	assert_non_null(t = conf_tunnel_find(conf, "v/t2"));
+	assert_string_equal(prefix_fmt(&t->ts_local, a, sizeof(a)),
+	    "10.224.0.0/12");
+	assert_string_equal(prefix_fmt(&t->ts_remote, a, sizeof(a)),
+	    "172.31.0.0/16");
 	conf_free(conf);
 	conf_problems_free(&probs);
 }
