@@ -46,6 +46,7 @@ struct aws_tunnel {
 	char	dpd_interval[AWS_VALUE_MAX];
 	char	dpd_timeout[AWS_VALUE_MAX];
 	char	psk[AWS_VALUE_MAX];
+	uint32_t mss;			/* <tcp_mss_adjustment>, 0 = absent */
 	bool	has_opts;		/* TunnelOptions found for it */
 	struct aws_topts opts;
 };
@@ -313,6 +314,12 @@ aws_tunnel(struct aws_ctx *ctx, xmlNode *n, int i, struct aws_tunnel *t)
 	/* AWS declares the peer dead after `retries` missed intervals. */
 	snprintf(t->dpd_timeout, sizeof(t->dpd_timeout), "%u",
 	    interval * (retries < 2 ? 2 : retries));
+	/* Optional: what AWS clamps the MSS to, which cgwd does too. */
+	if (aws_child(aws_child(n, "ipsec"), "tcp_mss_adjustment") != NULL &&
+	    (aws_text(ctx, n, "ipsec/tcp_mss_adjustment", i, cidr) != 0 ||
+	    aws_number(ctx, cidr, "ipsec/tcp_mss_adjustment", i, CONF_MSS_MIN,
+	    CONF_DEF_MTU - 40, &t->mss) != 0))
+		return -1;
 	if (aws_text(ctx, n, "ike/pre_shared_key", i, t->psk) != 0)
 		return -1;
 	if (strchr(t->psk, '"') != NULL || strchr(t->psk, '\\') != NULL) {
@@ -730,6 +737,14 @@ aws_connection(struct aws_ctx *ctx, const char *xml, size_t len,
 		    ctx->ts_local, ctx->ts_remote);
 	if (t[0].hold_time[0] != '\0')
 		fprintf(ctx->out, "\thold-time %ss\n", t[0].hold_time);
+	/* cgwd's default clamp is AWS's value; another one is written. */
+	if (t[0].mss != 0 && t[0].mss == CONF_DEF_MTU - CONF_MSS_MARGIN)
+		fprintf(ctx->out, "\t# <tcp_mss_adjustment> %u: cgwd clamps the "
+		    "TCP MSS to it (mss-clamp auto,\n\t# the default, with the "
+		    "default mtu 1436).\n", t[0].mss);
+	else if (t[0].mss != 0)
+		fprintf(ctx->out, "\t# from <tcp_mss_adjustment>:\n"
+		    "\tmss-clamp %u\n", t[0].mss);
 	for (int i = 0; i < nt; i++) {
 		fprintf(ctx->out, "\ttunnel \"t%d\" {\n", i + 1);
 		fprintf(ctx->out, "\t\tremote %s\n", t[i].vgw_outside);

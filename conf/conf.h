@@ -30,6 +30,15 @@
 #define CONF_DEF_REPLAY		1024
 #define CONF_DEF_PEER_ASN	64512
 #define CONF_DEF_HOLD_TIME	30
+/*
+ * TCP MSS clamping on the tunnel interfaces: `mss-clamp auto` (the
+ * default) clamps to the MTU less the margin AWS itself keeps (its
+ * tcp_mss_adjustment 1379 under its 1436-byte tunnel MTU: 40 bytes of
+ * IPv4 and TCP headers and 17 for options and ESP's padding).
+ */
+#define CONF_MSS_AUTO		UINT32_MAX
+#define CONF_MSS_MARGIN		57
+#define CONF_MSS_MIN		536	/* RFC 879's default MSS */
 
 /* One transform of a proposal, IANA numbers (ike/ikev2_const.h). */
 struct conf_xform {
@@ -103,6 +112,7 @@ struct conf_vpn;
 #define CONF_TOWN_REPLAY	0x40
 #define CONF_TOWN_STARTUP	0x80
 #define CONF_TOWN_TS		0x100
+#define CONF_TOWN_MSS		0x200
 
 struct conf_tunnel {
 	TAILQ_ENTRY(conf_tunnel) entry;
@@ -139,6 +149,7 @@ struct conf_tunnel {
 	 * (0.0.0.0/0, route-based); narrower for policy-based peers. */
 	struct cgw_prefix	 ts_local;
 	struct cgw_prefix	 ts_remote;
+	uint32_t		 mss_clamp;	/* CONF_MSS_AUTO, 0 = off, or bytes */
 };
 TAILQ_HEAD(conf_tunnels, conf_tunnel);
 
@@ -170,6 +181,7 @@ struct conf_vpn {
 	struct cgw_prefix	 ts_local;	/* defaults for the tunnels */
 	struct cgw_prefix	 ts_remote;
 	int			 nopfs_line;	/* first ESP proposal with nopfs */
+	uint32_t		 mss_clamp;	/* default for the tunnels */
 	struct conf_tunnels	 tunnels;
 };
 TAILQ_HEAD(conf_vpns, conf_vpn);
@@ -222,6 +234,8 @@ void		 conf_print(FILE *, const struct conf *);
 const char	*conf_id_fmt(const struct conf_id *, char *buf, size_t len);
 
 struct conf_tunnel *conf_tunnel_find(const struct conf *, const char *fullname);
+/* The MSS a tunnel's TCP traffic is clamped to; 0: not clamped. */
+uint32_t	 conf_tunnel_mss(const struct conf_tunnel *);
 
 enum conf_sa_kind {
 	CONF_SA_IKE,

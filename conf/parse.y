@@ -65,6 +65,7 @@ static void	conf_ts_set(struct conf_parse *, const char *, const char *,
 %token LOCAL_ID "local-id" REMOTE_ID "remote-id"
 %token FAILOVER "failover" SPLIT "split" HOLD_DOWN "hold-down"
 %token PEER_TYPE "peer-type" TRAFFIC_SELECTORS "traffic-selectors"
+%token MSS_CLAMP "mss-clamp"
 %token NEIGHBOR "neighbor" REMOTE_AS "remote-as" DESCRIPTION "description"
 %token <str> WORD "word" STRING "quoted string"
 
@@ -229,6 +230,26 @@ sa_stmt		: IKE { ctx->sa = CONF_SA_IKE; } sa_opts
 			conf_ts_set(ctx, $3, $5, @1.first_line);
 			free($3);
 			free($5);
+		}
+		| MSS_CLAMP value {
+			uint32_t m = 0;
+
+			/* The bound against the tunnel's mtu is checked
+			 * once both are known (validate.c). */
+			if (conf_once(ctx, conf_seen(ctx), CONF_K_MSS,
+			    "mss-clamp", @1.first_line) &&
+			    (strcmp($2, "auto") == 0 || strcmp($2, "off") == 0 ||
+			    conf_number(ctx, $2, @2.first_line, "mss-clamp",
+			    CONF_MSS_MIN, CONF_MTU_MAX - 40, &m))) {
+				if (strcmp($2, "auto") == 0)
+					m = CONF_MSS_AUTO;
+				if (ctx->tunnel != NULL) {
+					ctx->tunnel->mss_clamp = m;
+					ctx->tunnel->own |= CONF_TOWN_MSS;
+				} else
+					ctx->vpn->mss_clamp = m;
+			}
+			free($2);
 		}
 		| STARTUP INITIATE {
 			conf_startup_set(ctx, CONF_START_INITIATE, @1.first_line);

@@ -67,6 +67,18 @@ conf_print_sa(FILE *f, const char *indent, const char *kind,
 	fputc('\n', f);
 }
 
+/* At vpn level only when not the default (auto), as older versions. */
+static void
+conf_print_mss(FILE *f, const char *indent, uint32_t m, bool always)
+{
+	if (m == CONF_MSS_AUTO && always)
+		fprintf(f, "%smss-clamp auto\n", indent);
+	else if (m == 0)
+		fprintf(f, "%smss-clamp off\n", indent);
+	else if (m != CONF_MSS_AUTO)
+		fprintf(f, "%smss-clamp %u\n", indent, m);
+}
+
 /* Printed only when narrowed: all (0.0.0.0/0) is the default. */
 static void
 conf_print_ts(FILE *f, const char *indent, const struct cgw_prefix *l,
@@ -113,6 +125,8 @@ conf_print_tunnel_own(FILE *f, const struct conf_tunnel *t)
 		fprintf(f, "\t\treplay-window %u\n", t->replay_window);
 	if (t->own & CONF_TOWN_TS)
 		conf_print_ts(f, "\t\t", &t->ts_local, &t->ts_remote);
+	if (t->own & CONF_TOWN_MSS)
+		conf_print_mss(f, "\t\t", t->mss_clamp, true);
 }
 
 static void
@@ -173,6 +187,7 @@ conf_print_vpn(FILE *f, const struct conf_vpn *v)
 	fprintf(f, "\thold-time %s\n",
 	    conf_fmt_duration(v->hold_time_s, d1, sizeof(d1)));
 	conf_print_ts(f, "\t", &v->ts_local, &v->ts_remote);
+	conf_print_mss(f, "\t", v->mss_clamp, false);
 	TAILQ_FOREACH(t, &v->tunnels, entry)
 		conf_print_tunnel(f, t);
 	fprintf(f, "}\n");

@@ -97,6 +97,7 @@ conf_vpn_begin(struct conf_parse *ctx, char *name, int line)
 	v->failover_split = true;
 	v->failover_holddown_s = CONF_DEF_HOLDDOWN;
 	v->replay_window = CONF_DEF_REPLAY;
+	v->mss_clamp = CONF_MSS_AUTO;
 	v->hold_time_s = CONF_DEF_HOLD_TIME;
 	v->steering = CONF_STEER_ACTIVE_STANDBY;
 	v->startup = CONF_START_INITIATE;
@@ -158,6 +159,13 @@ conf_tunnel_inherit(struct conf_parse *ctx, const struct conf_vpn *v,
 		t->replay_window = v->replay_window;
 	if (!(t->own & CONF_TOWN_STARTUP))
 		t->startup = v->startup;
+	if (!(t->own & CONF_TOWN_MSS))
+		t->mss_clamp = v->mss_clamp;
+	if (t->mss_clamp != CONF_MSS_AUTO && t->mss_clamp + 40 > t->mtu)
+		conf_problem(ctx, true, t->line, "tunnel \"%s\": mss-clamp %u "
+		    "does not fit its mtu %u; allowed: up to %u (mtu less 40 "
+		    "bytes of IPv4 and TCP headers), auto or off", t->fullname,
+		    t->mss_clamp, t->mtu, t->mtu - 40);
 	/* Both sides together: a tunnel's own selectors replace the vpn's. */
 	if (!(t->own & CONF_TOWN_TS)) {
 		t->ts_local = v->ts_local;

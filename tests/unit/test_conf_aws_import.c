@@ -126,6 +126,7 @@ test_aws_xml_basic(void **state)
 	    "ecp384-ecp256-modp8192-modp6144-modp4096-modp3072-modp2048");
 	assert_string_equal(v->esp[2].text, "aes128-sha1-modp1024");
 	assert_non_null(strstr(out, "the XML's <ike>/<ipsec> proposal"));
+	assert_non_null(strstr(out, "# <tcp_mss_adjustment> 1379: cgwd clamps"));
 	assert_int_equal(v->ike_lifetime_s, 28800);
 	assert_int_equal(v->esp_lifetime_s, 3600);
 	/* AWS's DPD values are its side's: ours stay at the fast defaults */

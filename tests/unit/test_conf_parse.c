@@ -306,6 +306,15 @@ static const struct bad_case bad_cases[] = {
 	  true },
 	{ VPN(TN(" traffic-selectors local 10.0.0.0/8 remote x\n")), 6,
 	  "traffic-selectors remote x is not a prefix", true },
+	/* MSS clamping */
+	{ VPN(TN(" mss-clamp 100\n")), 6, "mss-clamp 100 is not a number in "
+	  "range; allowed: 536-8960", true },
+	{ VPN(TN(" mtu 1400 mss-clamp 1379\n")), 5, "mss-clamp 1379 does not fit "
+	  "its mtu 1400; allowed: up to 1360", true },
+	{ VPN(" mss-clamp 1400\n" TN("")), 6, "mss-clamp 1400 does not fit",
+	  true },
+	{ VPN(TN(" mss-clamp maybe\n")), 6, "mss-clamp maybe is not a number",
+	  true },
 };
 
 static void
@@ -493,6 +502,9 @@ test_conf_tunnel_settings(void **state)
 	assert_int_equal(t->startup, CONF_START_INITIATE);
 	assert_int_equal(t->own, 0);
 	assert_int_equal(t->ts_local.addr.af, AF_UNSPEC);	/* all */
+	/* MSS clamped by default, to AWS's value for the default mtu */
+	assert_int_equal(t->mss_clamp, CONF_MSS_AUTO);
+	assert_int_equal(conf_tunnel_mss(t), 1379);
 	conf_free(conf);
 	conf_problems_free(&probs);
 
