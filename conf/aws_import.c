@@ -261,6 +261,13 @@ aws_tunnel(struct aws_ctx *ctx, xmlNode *n, int i, struct aws_tunnel *t)
 	struct cgw_prefix p;
 	uint32_t v, interval, retries;
 
+	/* A static-routing connection has no BGP anywhere: say that, not
+	 * which element is missing. */
+	if (aws_child(aws_child(n, "customer_gateway"), "bgp") == NULL &&
+	    aws_child(aws_child(n, "vpn_gateway"), "bgp") == NULL)
+		return aws_fail(ctx, "tunnel %d: a static-routing VPN connection "
+		    "(no <bgp> elements); cgwd needs one with dynamic (BGP) "
+		    "routing", i);
 	if (aws_text(ctx, n, "customer_gateway/tunnel_outside_address/ip_address",
 	    i, t->cgw_outside) != 0 ||
 	    aws_text(ctx, n, "customer_gateway/tunnel_inside_address/ip_address",
@@ -477,6 +484,9 @@ aws_json_options(struct aws_ctx *ctx, json_t *conn, const char *name,
 		return 0;
 	if (!json_is_object(opts))
 		return aws_fail(ctx, "%s: Options is not an object", name);
+	if (json_is_true(json_object_get(opts, "StaticRoutesOnly")))
+		return aws_fail(ctx, "%s: Options StaticRoutesOnly is true; cgwd "
+		    "needs a VPN connection with dynamic (BGP) routing", name);
 	v = json_object_get(opts, "TunnelInsideIpVersion");
 	if (json_is_string(v) && strcasecmp(json_string_value(v), "ipv4") != 0)
 		return aws_fail(ctx, "%s: Options TunnelInsideIpVersion %.8s: "

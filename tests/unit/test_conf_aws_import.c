@@ -552,6 +552,10 @@ test_aws_errors(void **state)
 		{ "bad-startup.json", "StartupAction wait is not a value AWS "
 		  "allows; allowed: add, start" },
 		{ "bad-list-type.json", "Phase1DHGroupNumbers is not a list" },
+		{ "bad-static.xml", "tunnel 1: a static-routing VPN connection "
+		  "(no <bgp> elements); cgwd needs one with dynamic (BGP) "
+		  "routing" },
+		{ "bad-static.json", "static-routing VPN connection" },
 		{ "does-not-exist.xml", "No such file" },
 	};
 	struct conf_aws_opts opts = { .quiet = true };
