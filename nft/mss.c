@@ -30,8 +30,12 @@
 #define NFT_TCP_FLAGS_OFF	13
 #define NFT_TCP_SYN		0x02
 #define NFT_TCP_RST		0x04
-#define NFT_MSS_BUF		(64 * 1024)
-#define NFT_MSS_MAX_IFS		256	/* far above any configuration */
+/* 3 rules of well under 1 KiB per interface, and room past the batch's
+ * limit for the one message libmnl lets overrun it (mss_batch). */
+#define NFT_MSS_MAX_IFS		64	/* far above any configuration */
+#define NFT_MSS_MSG_MAX		4096
+#define NFT_MSS_BUF		(NFT_MSS_MAX_IFS * 3 * 1024 + 2 * NFT_MSS_MSG_MAX)
+#define NFT_MSS_RCVBUF		(64 * 1024)	/* acknowledgements */
 
 struct nft_mss_b {
 	struct mnl_nlmsg_batch	*b;
@@ -228,7 +232,10 @@ nft_mss_batch(const struct nft_mss_if *ifs, size_t n, uint32_t seq,
 	size_t out;
 
 	*nmsgs = 0;
-	if ((nb.b = mnl_nlmsg_batch_start(buf, len)) == NULL)
+	/* libmnl writes a message before it finds the batch over its
+	 * limit: the limit stays one message short of the buffer. */
+	if (len < 2 * NFT_MSS_MSG_MAX ||
+	    (nb.b = mnl_nlmsg_batch_start(buf, len - NFT_MSS_MSG_MAX)) == NULL)
 		return 0;
 	nftnl_batch_begin((char *)nft_mss_cur(&nb), nb.seq++);
 	nft_mss_next(&nb, false);
@@ -263,7 +270,7 @@ nft_mss_batch(const struct nft_mss_if *ifs, size_t n, uint32_t seq,
 static int
 nft_mss_acks(struct mnl_socket *nl, size_t want, char *err, size_t errlen)
 {
-	static char buf[NFT_MSS_BUF];
+	static char buf[NFT_MSS_RCVBUF];
 	uint32_t portid = mnl_socket_get_portid(nl);
 	size_t got = 0;
 	ssize_t n;

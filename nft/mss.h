@@ -36,7 +36,8 @@ int	nft_mss_apply(const struct nft_mss_if *, size_t n, char *err,
 
 /*
  * The batch nft_mss_apply sends, for tests: its bytes into buf (len
- * bytes), sequence numbers from seq. Returns its length, 0 if it does
+ * bytes, at least 8 KiB; the last 4 KiB only take an overrun, never a
+ * message of the batch), sequence numbers from seq. Returns its length, 0 if it does
  * not fit or an allocation failed; *nmsgs: how many messages want an
  * acknowledgement.
  */
