@@ -141,6 +141,18 @@ test_conf_changed(void **state)
 	assert_false(tunnel_conf_changed(a, ct_of(a, "aws-prod/t1"), own,
 	    ct_of(own, "aws-prod/t1"), what, sizeof(what)));
 	conf_free(own);
+	/* Narrowed selectors for the vpn: every tunnel of it changes. */
+	own = load(CONF_HEAD " traffic-selectors local 10.224.0.0/12 remote "
+	    "172.31.0.0/16\n" T1 T2 "}\n");
+	assert_true(tunnel_conf_changed(a, ct_of(a, "aws-prod/t1"), own,
+	    ct_of(own, "aws-prod/t1"), what, sizeof(what)));
+	assert_string_equal(what, "traffic-selectors");
+	conf_free(own);
+	/* MSS clamping is not the tunnel's: applied without a restart. */
+	own = load(CONF_HEAD " mss-clamp 1300\n" T1 T2 "}\n");
+	assert_false(tunnel_conf_changed(a, ct_of(a, "aws-prod/t1"), own,
+	    ct_of(own, "aws-prod/t1"), what, sizeof(what)));
+	conf_free(own);
 	assert_false(tunnel_conf_changed(a, ct_of(a, "aws-prod/t2"), same,
 	    ct_of(same, "aws-prod/t2"), what, sizeof(what)));
 	assert_string_equal(what, "");
