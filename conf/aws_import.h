@@ -15,6 +15,9 @@ struct conf_aws_opts {
 	const char *const	*networks;	/* CIDRs to advertise */
 	size_t			 nnetworks;
 	bool			 quiet;		/* no advice on stderr */
+	/* Write each key into DIR/VPN-TUNNEL.psk (mode 0600) and reference
+	 * it with psk-file; NULL: keys inline. */
+	const char		*psk_dir;
 };
 
 /*
@@ -22,12 +25,20 @@ struct conf_aws_opts {
  * the JSON of `aws ec2 describe-vpn-connections` (every connection in it
  * is imported; `name` then needs exactly one). On success prints a whole
  * cgwd.conf (asn, router-id, networks, one vpn block per connection) to
- * `out` and returns 0. The PSKs are printed inline: that is the point of
- * the import; a note on stderr says to move them into psk-files. On
- * failure nothing is printed, `err` says why (naming a missing element)
- * and -1 is returned.
+ * `out` and returns 0. The PSKs are printed inline, or with `psk_dir`
+ * written into files of mode 0600 there (only once everything else
+ * succeeded). On failure nothing is printed, `err` says why (naming a
+ * missing element or option) and -1 is returned.
  */
 int	conf_aws_import(const char *input, const struct conf_aws_opts *opts,
 	    FILE *out, char *err, size_t errlen);
+
+/*
+ * Writes `len` bytes to `path` as a file of mode 0600, whole or not at
+ * all: a temporary file in the same directory, renamed over `path` (a
+ * symlink there is replaced, never followed). 0, or -1 with err.
+ */
+int	conf_aws_write_secret(const char *path, const void *data, size_t len,
+	    char *err, size_t errlen);
 
 #endif

@@ -273,3 +273,13 @@ conf_tunnel_find(const struct conf *conf, const char *fullname)
 				return t;
 	return NULL;
 }
+
+uint32_t
+conf_tunnel_mss(const struct conf_tunnel *t)
+{
+	if (t->mss_clamp != CONF_MSS_AUTO)
+		return t->mss_clamp;
+	if (t->mtu < CONF_MSS_MIN + CONF_MSS_MARGIN)
+		return CONF_MSS_MIN;
+	return t->mtu - CONF_MSS_MARGIN;
+}

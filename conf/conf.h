@@ -30,6 +30,15 @@
 #define CONF_DEF_REPLAY		1024
 #define CONF_DEF_PEER_ASN	64512
 #define CONF_DEF_HOLD_TIME	30
+/*
+ * TCP MSS clamping on the tunnel interfaces: `mss-clamp auto` (the
+ * default) clamps to the MTU less the margin AWS itself keeps (its
+ * tcp_mss_adjustment 1379 under its 1436-byte tunnel MTU: 40 bytes of
+ * IPv4 and TCP headers and 17 for options and ESP's padding).
+ */
+#define CONF_MSS_AUTO		UINT32_MAX
+#define CONF_MSS_MARGIN		57
+#define CONF_MSS_MIN		536	/* RFC 879's default MSS */
 
 /* One transform of a proposal, IANA numbers (ike/ikev2_const.h). */
 struct conf_xform {
@@ -40,10 +49,15 @@ struct conf_xform {
 
 /* "aes256gcm16-prfsha256-modp2048": several algorithms per type allowed. */
 struct conf_proposal {
-	char		 text[128];	/* as written, for printing */
+	/* As written, for printing. Room for AWS's whole default lists in
+	 * one proposal (cgwctl import-aws): about 200 characters. */
+	char		 text[256];
 	int		 line;
 	size_t		 nxf;
 	struct conf_xform xf[CONF_MAX_XFORMS];
+	/* ESP: `nopfs` written, no DH group: no new DH exchange on rekey.
+	 * Only for non-AWS peers (peer-type generic). */
+	bool		 nopfs;
 };
 
 struct conf_network {
@@ -56,6 +70,12 @@ TAILQ_HEAD(conf_networks, conf_network);
 enum conf_steering {
 	CONF_STEER_ACTIVE_STANDBY = 0,	/* t1 preferred, others prepended */
 	CONF_STEER_ECMP,
+};
+
+/* What the vpn's tunnels talk to: AWS's rules apply unless generic. */
+enum conf_peer_type {
+	CONF_PEER_AWS = 0,
+	CONF_PEER_GENERIC,
 };
 
 enum conf_startup {
@@ -79,6 +99,21 @@ struct conf_id {
 
 struct conf_vpn;
 
+/*
+ * What a tunnel block may set for itself, AWS having options per tunnel;
+ * the vpn's values are the defaults. Bits of conf_tunnel.own.
+ */
+#define CONF_TOWN_IKE_PROPOSAL	0x01
+#define CONF_TOWN_IKE_LIFETIME	0x02
+#define CONF_TOWN_ESP_PROPOSAL	0x04
+#define CONF_TOWN_ESP_LIFETIME	0x08
+#define CONF_TOWN_DPD_INTERVAL	0x10
+#define CONF_TOWN_DPD_TIMEOUT	0x20
+#define CONF_TOWN_REPLAY	0x40
+#define CONF_TOWN_STARTUP	0x80
+#define CONF_TOWN_TS		0x100
+#define CONF_TOWN_MSS		0x200
+
 struct conf_tunnel {
 	TAILQ_ENTRY(conf_tunnel) entry;
 	struct conf_vpn		*vpn;
@@ -93,6 +128,28 @@ struct conf_tunnel {
 	char			 ifname[CONF_IFNAME_MAX];	/* "" = default */
 	uint32_t		 mtu;
 	uint32_t		 index;		/* 0 for the first tunnel of its vpn */
+	/*
+	 * Effective settings: the tunnel's own where `own` says so, else
+	 * the vpn's (filled in when the vpn block ends). The daemon reads
+	 * these, never the vpn's copies.
+	 */
+	uint32_t		 own;		/* CONF_TOWN_* */
+	int			 dpd_line;	/* its own dpd statement, 0 = none */
+	size_t			 n_ike;
+	struct conf_proposal	 ike[CONF_MAX_PROPOSALS];
+	size_t			 n_esp;
+	struct conf_proposal	 esp[CONF_MAX_PROPOSALS];
+	uint32_t		 ike_lifetime_s;
+	uint32_t		 esp_lifetime_s;
+	uint32_t		 dpd_interval_ms;
+	uint32_t		 dpd_timeout_ms;
+	uint32_t		 replay_window;
+	enum conf_startup	 startup;
+	/* Traffic selectors of the CHILD SA: address family 0 = all
+	 * (0.0.0.0/0, route-based); narrower for policy-based peers. */
+	struct cgw_prefix	 ts_local;
+	struct cgw_prefix	 ts_remote;
+	uint32_t		 mss_clamp;	/* CONF_MSS_AUTO, 0 = off, or bytes */
 };
 TAILQ_HEAD(conf_tunnels, conf_tunnel);
 
@@ -120,6 +177,11 @@ struct conf_vpn {
 	uint32_t		 hold_time_s;
 	enum conf_steering	 steering;
 	enum conf_startup	 startup;
+	enum conf_peer_type	 peer_type;
+	struct cgw_prefix	 ts_local;	/* defaults for the tunnels */
+	struct cgw_prefix	 ts_remote;
+	int			 nopfs_line;	/* first ESP proposal with nopfs */
+	uint32_t		 mss_clamp;	/* default for the tunnels */
 	struct conf_tunnels	 tunnels;
 };
 TAILQ_HEAD(conf_vpns, conf_vpn);
@@ -186,6 +248,8 @@ void		 conf_print(FILE *, const struct conf *);
 const char	*conf_id_fmt(const struct conf_id *, char *buf, size_t len);
 
 struct conf_tunnel *conf_tunnel_find(const struct conf *, const char *fullname);
+/* The MSS a tunnel's TCP traffic is clamped to; 0: not clamped. */
+uint32_t	 conf_tunnel_mss(const struct conf_tunnel *);
 
 enum conf_sa_kind {
 	CONF_SA_IKE,

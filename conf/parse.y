@@ -46,6 +46,10 @@ static void	conf_ifname_set(struct conf_parse *, const char *, int);
 static void	conf_str_free(char *);
 static void	conf_ctl_group_set(struct conf_parse *, const char *, int,
 		    const char *, struct conf_ctl_group *);
+static int	*conf_seen(struct conf_parse *);
+static void	conf_startup_set(struct conf_parse *, enum conf_startup, int);
+static void	conf_ts_set(struct conf_parse *, const char *, const char *,
+		    int);
 }
 
 %union {
@@ -63,6 +67,8 @@ static void	conf_ctl_group_set(struct conf_parse *, const char *, int,
 %token PSK "psk" PSK_FILE "psk-file" INTERFACE "interface" MTU "mtu"
 %token LOCAL_ID "local-id" REMOTE_ID "remote-id"
 %token FAILOVER "failover" SPLIT "split" HOLD_DOWN "hold-down"
+%token PEER_TYPE "peer-type" TRAFFIC_SELECTORS "traffic-selectors"
+%token MSS_CLAMP "mss-clamp"
 %token NEIGHBOR "neighbor" REMOTE_AS "remote-as" DESCRIPTION "description"
 %token CONTROL "control" GROUP "group" ADMIN_GROUP "admin-group"
 %token <str> WORD "word" STRING "quoted string"
@@ -180,9 +186,7 @@ vpn_stmt	: LOCAL value {
 				    1, UINT32_MAX, &ctx->vpn->peer_asn);
 			free($2);
 		}
-		| IKE { ctx->sa = CONF_SA_IKE; } sa_opts
-		| ESP { ctx->sa = CONF_SA_ESP; } sa_opts
-		| DPD dpd_opts
+		| sa_stmt
 		| FAILOVER failover_opts
 		| STEERING ACTIVE_STANDBY {
 			if (conf_once(ctx, ctx->vpn_seen, CONF_K_STEERING,
@@ -194,24 +198,18 @@ vpn_stmt	: LOCAL value {
 			    "steering", @1.first_line))
 				ctx->vpn->steering = CONF_STEER_ECMP;
 		}
-		| STARTUP INITIATE {
-			if (conf_once(ctx, ctx->vpn_seen, CONF_K_STARTUP,
-			    "startup", @1.first_line))
-				ctx->vpn->startup = CONF_START_INITIATE;
-		}
-		| STARTUP RESPOND {
-			if (conf_once(ctx, ctx->vpn_seen, CONF_K_STARTUP,
-			    "startup", @1.first_line))
-				ctx->vpn->startup = CONF_START_RESPOND;
-		}
-		| REPLAY_WINDOW value {
-			/* 0 turns replay protection off; the kernel's
-			 * bitmap tops out at 4096 in practice. */
-			if (conf_once(ctx, ctx->vpn_seen, CONF_K_REPLAY,
-			    "replay-window", @1.first_line))
-				conf_number(ctx, $2, @2.first_line,
-				    "replay-window", 0, 4096,
-				    &ctx->vpn->replay_window);
+		| PEER_TYPE value {
+			if (conf_once(ctx, ctx->vpn_seen, CONF_K_PEER_TYPE,
+			    "peer-type", @1.first_line)) {
+				if (strcmp($2, "aws") == 0)
+					ctx->vpn->peer_type = CONF_PEER_AWS;
+				else if (strcmp($2, "generic") == 0)
+					ctx->vpn->peer_type = CONF_PEER_GENERIC;
+				else
+					conf_problem(ctx, true, @2.first_line,
+					    "peer-type %s: allowed: aws, generic",
+					    $2);
+			}
 			free($2);
 		}
 		| HOLD_TIME value {
@@ -239,6 +237,70 @@ vpn_stmt	: LOCAL value {
 		}
 		;
 
+/*
+ * What a vpn block sets for its tunnels and a tunnel block may set for
+ * itself (AWS has these options per tunnel): the actions write into the
+ * tunnel when inside one (ctx->tunnel), else into the vpn.
+ */
+sa_stmt		: IKE { ctx->sa = CONF_SA_IKE; } sa_opts
+		| ESP { ctx->sa = CONF_SA_ESP; } sa_opts
+		| DPD dpd_opts
+		| TRAFFIC_SELECTORS LOCAL value REMOTE value {
+			conf_ts_set(ctx, $3, $5, @1.first_line);
+			free($3);
+			free($5);
+		}
+		| MSS_CLAMP value {
+			uint32_t m = 0;
+
+			/* The bound against the tunnel's mtu is checked
+			 * once both are known (validate.c). */
+			if (conf_once(ctx, conf_seen(ctx), CONF_K_MSS,
+			    "mss-clamp", @1.first_line) &&
+			    (strcmp($2, "auto") == 0 || strcmp($2, "off") == 0 ||
+			    conf_number(ctx, $2, @2.first_line, "mss-clamp",
+			    CONF_MSS_MIN, CONF_MTU_MAX - 40, &m))) {
+				if (strcmp($2, "auto") == 0)
+					m = CONF_MSS_AUTO;
+				if (ctx->tunnel != NULL) {
+					ctx->tunnel->mss_clamp = m;
+					ctx->tunnel->own |= CONF_TOWN_MSS;
+				} else
+					ctx->vpn->mss_clamp = m;
+			}
+			free($2);
+		}
+		| STARTUP INITIATE {
+			conf_startup_set(ctx, CONF_START_INITIATE, @1.first_line);
+		}
+		| STARTUP RESPOND {
+			conf_startup_set(ctx, CONF_START_RESPOND, @1.first_line);
+		}
+		| REPLAY_WINDOW value {
+			uint32_t w;
+
+			/* 0 turns replay protection off; the kernel's
+			 * bitmap tops out at 4096 in practice. */
+			if (conf_once(ctx, conf_seen(ctx), CONF_K_REPLAY,
+			    "replay-window", @1.first_line) &&
+			    conf_number(ctx, $2, @2.first_line,
+			    "replay-window", 0, 4096, &w)) {
+				if (w < CONF_AWS_REPLAY_MIN ||
+				    w > CONF_AWS_REPLAY_MAX)
+					conf_problem(ctx, false, @2.first_line,
+					    "replay-window %u: AWS accepts %d-%d",
+					    w, CONF_AWS_REPLAY_MIN,
+					    CONF_AWS_REPLAY_MAX);
+				if (ctx->tunnel != NULL) {
+					ctx->tunnel->replay_window = w;
+					ctx->tunnel->own |= CONF_TOWN_REPLAY;
+				} else
+					ctx->vpn->replay_window = w;
+			}
+			free($2);
+		}
+		;
+
 sa_opts		: sa_opt
 		| sa_opts sa_opt
 		;
@@ -249,12 +311,20 @@ sa_opt		: PROPOSAL proposals
 			    CONF_K_IKE_LIFETIME : CONF_K_ESP_LIFETIME;
 			uint32_t t;
 
-			if (conf_once(ctx, ctx->vpn_seen, k, "lifetime",
+			if (conf_once(ctx, conf_seen(ctx), k, "lifetime",
 			    @1.first_line) &&
 			    conf_duration(ctx, $2, @2.first_line, "lifetime", &t) &&
 			    conf_lifetime_check(ctx, ctx->sa, t, $3,
 			    @2.first_line)) {
-				if (ctx->sa == CONF_SA_IKE)
+				struct conf_tunnel *tn = ctx->tunnel;
+
+				if (ctx->sa == CONF_SA_IKE && tn != NULL) {
+					tn->ike_lifetime_s = t;
+					tn->own |= CONF_TOWN_IKE_LIFETIME;
+				} else if (tn != NULL) {
+					tn->esp_lifetime_s = t;
+					tn->own |= CONF_TOWN_ESP_LIFETIME;
+				} else if (ctx->sa == CONF_SA_IKE)
 					ctx->vpn->ike_lifetime_s = t;
 				else
 					ctx->vpn->esp_lifetime_s = t;
@@ -280,19 +350,27 @@ dpd_opts	: dpd_opt
 dpd_opt		: INTERVAL value {
 			/* Probes leave this often while the peer is quiet;
 			 * below 100 ms they would be noise on the wire. */
-			if (conf_once(ctx, ctx->vpn_seen, CONF_K_DPD_INTERVAL,
-			    "dpd interval", @1.first_line))
-				conf_duration_ms(ctx, $2, @2.first_line,
-				    "dpd interval", 100, 3600000, "100ms-1h",
-				    &ctx->vpn->dpd_interval_ms);
+			struct conf_tunnel *tn = ctx->tunnel;
+
+			if (conf_once(ctx, conf_seen(ctx), CONF_K_DPD_INTERVAL,
+			    "dpd interval", @1.first_line) &&
+			    conf_duration_ms(ctx, $2, @2.first_line,
+			    "dpd interval", 100, 3600000, "100ms-1h", tn ?
+			    &tn->dpd_interval_ms : &ctx->vpn->dpd_interval_ms) &&
+			    tn != NULL)
+				tn->own |= CONF_TOWN_DPD_INTERVAL;
 			free($2);
 		}
 		| TIMEOUT value {
-			if (conf_once(ctx, ctx->vpn_seen, CONF_K_DPD_TIMEOUT,
-			    "dpd timeout", @1.first_line))
-				conf_duration_ms(ctx, $2, @2.first_line,
-				    "dpd timeout", 500, 86400000, "500ms-24h",
-				    &ctx->vpn->dpd_timeout_ms);
+			struct conf_tunnel *tn = ctx->tunnel;
+
+			if (conf_once(ctx, conf_seen(ctx), CONF_K_DPD_TIMEOUT,
+			    "dpd timeout", @1.first_line) &&
+			    conf_duration_ms(ctx, $2, @2.first_line,
+			    "dpd timeout", 500, 86400000, "500ms-24h", tn ?
+			    &tn->dpd_timeout_ms : &ctx->vpn->dpd_timeout_ms) &&
+			    tn != NULL)
+				tn->own |= CONF_TOWN_DPD_TIMEOUT;
 			free($2);
 		}
 		;
@@ -338,7 +416,8 @@ tun_body	: %empty
 		| tun_body error
 		;
 
-tun_stmt	: REMOTE value {
+tun_stmt	: sa_stmt
+		| REMOTE value {
 			if (conf_once(ctx, ctx->tun_seen, CONF_K_REMOTE, "remote",
 			    @1.first_line))
 				conf_address(ctx, $2, @2.first_line, "remote",
@@ -435,6 +514,79 @@ conf_str_free(char *s)
 		return;
 	explicit_bzero(s, strlen(s));
 	free(s);
+}
+
+/* The keys given so far in the block being parsed (vpn or tunnel). */
+static int *
+conf_seen(struct conf_parse *ctx)
+{
+	return ctx->tunnel != NULL ? ctx->tun_seen : ctx->vpn_seen;
+}
+
+static bool
+conf_ts_prefix(struct conf_parse *ctx, const char *s, int line,
+    const char *what, struct cgw_prefix *out)
+{
+	struct cgw_prefix net;
+	char buf[CGW_PREFIXSTRLEN];
+
+	if (!prefix_parse(s, out)) {
+		conf_problem(ctx, true, line, "traffic-selectors %s %s is not a "
+		    "prefix; allowed: address/length, e.g. 10.224.0.0/12", what,
+		    s);
+		return false;
+	}
+	prefix_network(out, &net);
+	if (!addr_eq(&out->addr, &net.addr)) {
+		conf_problem(ctx, true, line, "traffic-selectors %s %s has host "
+		    "bits set; allowed: the network address, %s", what, s,
+		    prefix_fmt(&net, buf, sizeof(buf)));
+		return false;
+	}
+	return true;
+}
+
+/*
+ * One prefix each side: what the CHILD SA carries, for policy-based peers
+ * that refuse 0.0.0.0/0 (or AWS's Local/RemoteIpv4NetworkCidr).
+ */
+static void
+conf_ts_set(struct conf_parse *ctx, const char *l, const char *r, int line)
+{
+	struct conf_tunnel *t = ctx->tunnel;
+	struct cgw_prefix pl, pr;
+
+	if (!conf_once(ctx, conf_seen(ctx), CONF_K_TS,
+	    "traffic-selectors", line) ||
+	    !conf_ts_prefix(ctx, l, line, "local", &pl) ||
+	    !conf_ts_prefix(ctx, r, line, "remote", &pr))
+		return;
+	if (pl.addr.af != pr.addr.af) {
+		conf_problem(ctx, true, line, "traffic-selectors local %s and "
+		    "remote %s are of different address families; allowed: "
+		    "both IPv4 or both IPv6", l, r);
+		return;
+	}
+	if (t != NULL) {
+		t->ts_local = pl;
+		t->ts_remote = pr;
+		t->own |= CONF_TOWN_TS;
+	} else {
+		ctx->vpn->ts_local = pl;
+		ctx->vpn->ts_remote = pr;
+	}
+}
+
+static void
+conf_startup_set(struct conf_parse *ctx, enum conf_startup s, int line)
+{
+	if (!conf_once(ctx, conf_seen(ctx), CONF_K_STARTUP, "startup", line))
+		return;
+	if (ctx->tunnel != NULL) {
+		ctx->tunnel->startup = s;
+		ctx->tunnel->own |= CONF_TOWN_STARTUP;
+	} else
+		ctx->vpn->startup = s;
 }
 
 static bool
@@ -603,10 +755,17 @@ static void
 conf_proposal_add(struct conf_parse *ctx, const char *s, int line)
 {
 	struct conf_vpn *v = ctx->vpn;
-	struct conf_proposal *list = ctx->sa == CONF_SA_IKE ? v->ike : v->esp;
-	size_t *n = ctx->sa == CONF_SA_IKE ? &v->n_ike : &v->n_esp;
-	const char *kind = ctx->sa == CONF_SA_IKE ? "ike" : "esp";
+	struct conf_tunnel *t = ctx->tunnel;
+	bool ike = ctx->sa == CONF_SA_IKE;
+	struct conf_proposal *list = t ? (ike ? t->ike : t->esp) :
+	    (ike ? v->ike : v->esp);
+	size_t *n = t ? (ike ? &t->n_ike : &t->n_esp) :
+	    (ike ? &v->n_ike : &v->n_esp);
+	const char *kind = ike ? "ike" : "esp";
 	char err[512];
+
+	if (t != NULL)
+		t->own |= ike ? CONF_TOWN_IKE_PROPOSAL : CONF_TOWN_ESP_PROPOSAL;
 
 	if (*n >= CONF_MAX_PROPOSALS) {
 		conf_problem(ctx, true, line, "more than %d %s proposals; allowed: "
@@ -618,6 +777,8 @@ conf_proposal_add(struct conf_parse *ctx, const char *s, int line)
 		return;
 	}
 	list[*n].line = line;
+	if (list[*n].nopfs && v->nopfs_line == 0)
+		v->nopfs_line = line;
 	(*n)++;
 }
 

@@ -45,17 +45,88 @@ conf_print_quoted(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+/* `ike`/`esp` with its proposals and lifetime, either of them left out
+ * when a tunnel inherits it from its vpn. */
 static void
-conf_print_sa(FILE *f, const char *kind, const struct conf_proposal *p,
-    size_t n, uint32_t lifetime, uint32_t min, uint32_t max)
+conf_print_sa(FILE *f, const char *indent, const char *kind,
+    const struct conf_proposal *p, size_t n, bool with_lifetime,
+    uint32_t lifetime, uint32_t min, uint32_t max)
 {
 	char d[32];
 
-	fprintf(f, "\t%s proposal", kind);
+	if (n == 0 && !with_lifetime)
+		return;
+	fprintf(f, "%s%s", indent, kind);
+	if (n > 0)
+		fprintf(f, " proposal");
 	for (size_t i = 0; i < n; i++)
 		fprintf(f, " %s", p[i].text);
-	fprintf(f, " lifetime %s%s\n", conf_fmt_duration(lifetime, d, sizeof(d)),
-	    lifetime < min || lifetime > max ? " force" : "");
+	if (with_lifetime)
+		fprintf(f, " lifetime %s%s", conf_fmt_duration(lifetime, d,
+		    sizeof(d)), lifetime < min || lifetime > max ? " force" : "");
+	fputc('\n', f);
+}
+
+/* At vpn level only when not the default (auto), as older versions. */
+static void
+conf_print_mss(FILE *f, const char *indent, uint32_t m, bool always)
+{
+	if (m == CONF_MSS_AUTO && always)
+		fprintf(f, "%smss-clamp auto\n", indent);
+	else if (m == 0)
+		fprintf(f, "%smss-clamp off\n", indent);
+	else if (m != CONF_MSS_AUTO)
+		fprintf(f, "%smss-clamp %u\n", indent, m);
+}
+
+/* Printed only when narrowed: all (0.0.0.0/0) is the default. */
+static void
+conf_print_ts(FILE *f, const char *indent, const struct cgw_prefix *l,
+    const struct cgw_prefix *r)
+{
+	char a[CGW_PREFIXSTRLEN];
+
+	char b[CGW_PREFIXSTRLEN];
+
+	if (l->addr.af == AF_UNSPEC || r->addr.af == AF_UNSPEC)
+		return;
+	fprintf(f, "%straffic-selectors local %s remote %s\n", indent,
+	    prefix_fmt(l, a, sizeof(a)), prefix_fmt(r, b, sizeof(b)));
+}
+
+/* A tunnel's own settings (conf_tunnel.own); the rest is the vpn's. */
+static void
+conf_print_tunnel_own(FILE *f, const struct conf_tunnel *t)
+{
+	char d1[32];
+
+	conf_print_sa(f, "\t\t", "ike", t->ike,
+	    (t->own & CONF_TOWN_IKE_PROPOSAL) ? t->n_ike : 0,
+	    (t->own & CONF_TOWN_IKE_LIFETIME) != 0, t->ike_lifetime_s,
+	    CONF_IKE_LIFETIME_MIN, CONF_IKE_LIFETIME_MAX);
+	conf_print_sa(f, "\t\t", "esp", t->esp,
+	    (t->own & CONF_TOWN_ESP_PROPOSAL) ? t->n_esp : 0,
+	    (t->own & CONF_TOWN_ESP_LIFETIME) != 0, t->esp_lifetime_s,
+	    CONF_ESP_LIFETIME_MIN, CONF_ESP_LIFETIME_MAX);
+	if (t->own & (CONF_TOWN_DPD_INTERVAL | CONF_TOWN_DPD_TIMEOUT)) {
+		fprintf(f, "\t\tdpd");
+		if (t->own & CONF_TOWN_DPD_INTERVAL)
+			fprintf(f, " interval %s", conf_fmt_duration_ms(
+			    t->dpd_interval_ms, d1, sizeof(d1)));
+		if (t->own & CONF_TOWN_DPD_TIMEOUT)
+			fprintf(f, " timeout %s", conf_fmt_duration_ms(
+			    t->dpd_timeout_ms, d1, sizeof(d1)));
+		fputc('\n', f);
+	}
+	if (t->own & CONF_TOWN_STARTUP)
+		fprintf(f, "\t\tstartup %s\n", t->startup == CONF_START_RESPOND ?
+		    "respond" : "initiate");
+	if (t->own & CONF_TOWN_REPLAY)
+		fprintf(f, "\t\treplay-window %u\n", t->replay_window);
+	if (t->own & CONF_TOWN_TS)
+		conf_print_ts(f, "\t\t", &t->ts_local, &t->ts_remote);
+	if (t->own & CONF_TOWN_MSS)
+		conf_print_mss(f, "\t\t", t->mss_clamp, true);
 }
 
 static void
@@ -75,6 +146,7 @@ conf_print_tunnel(FILE *f, const struct conf_tunnel *t)
 	if (t->ifname[0] != '\0')
 		fprintf(f, "\t\tinterface \"%s\"\n", t->ifname);
 	fprintf(f, "\t\tmtu %u\n", t->mtu);
+	conf_print_tunnel_own(f, t);
 	fprintf(f, "\t}\n");
 }
 
@@ -92,11 +164,15 @@ conf_print_vpn(FILE *f, const struct conf_vpn *v)
 	if (v->remote_id.type != 0)
 		fprintf(f, "\tremote-id %s\n",
 		    conf_id_fmt(&v->remote_id, id, sizeof(id)));
+	/* Only when not the default, so files of older versions print
+	 * as before. */
+	if (v->peer_type == CONF_PEER_GENERIC)
+		fprintf(f, "\tpeer-type generic\n");
 	fprintf(f, "\tpeer-asn %u\n", v->peer_asn);
-	conf_print_sa(f, "ike", v->ike, v->n_ike, v->ike_lifetime_s,
-	    CONF_IKE_LIFETIME_MIN, CONF_IKE_LIFETIME_MAX);
-	conf_print_sa(f, "esp", v->esp, v->n_esp, v->esp_lifetime_s,
-	    CONF_ESP_LIFETIME_MIN, CONF_ESP_LIFETIME_MAX);
+	conf_print_sa(f, "\t", "ike", v->ike, v->n_ike, true,
+	    v->ike_lifetime_s, CONF_IKE_LIFETIME_MIN, CONF_IKE_LIFETIME_MAX);
+	conf_print_sa(f, "\t", "esp", v->esp, v->n_esp, true,
+	    v->esp_lifetime_s, CONF_ESP_LIFETIME_MIN, CONF_ESP_LIFETIME_MAX);
 	fprintf(f, "\tdpd interval %s timeout %s\n",
 	    conf_fmt_duration_ms(v->dpd_interval_ms, d1, sizeof(d1)),
 	    conf_fmt_duration_ms(v->dpd_timeout_ms, d2, sizeof(d2)));
@@ -110,6 +186,8 @@ conf_print_vpn(FILE *f, const struct conf_vpn *v)
 	fprintf(f, "\treplay-window %u\n", v->replay_window);
 	fprintf(f, "\thold-time %s\n",
 	    conf_fmt_duration(v->hold_time_s, d1, sizeof(d1)));
+	conf_print_ts(f, "\t", &v->ts_local, &v->ts_remote);
+	conf_print_mss(f, "\t", v->mss_clamp, false);
 	TAILQ_FOREACH(t, &v->tunnels, entry)
 		conf_print_tunnel(f, t);
 	fprintf(f, "}\n");

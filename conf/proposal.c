@@ -173,6 +173,17 @@ conf_proposal_parse(const char *text, enum conf_sa_kind kind,
 	    tok = strtok_r(NULL, "-", &save)) {
 		const struct conf_alg *a = NULL;
 
+		/* No DH on purpose, said so: a proposal that merely lacks
+		 * one is a mistake (AWS requires PFS). */
+		if (kind == CONF_SA_ESP && strcmp(tok, "nopfs") == 0) {
+			if (p->nopfs) {
+				snprintf(err, errlen, "'nopfs' listed twice");
+				return -1;
+			}
+			p->nopfs = true;
+			continue;
+		}
+
 		for (size_t i = 0; i < CONF_NALGS; i++)
 			if (strcmp(conf_algs[i].name, tok) == 0)
 				a = &conf_algs[i];
@@ -227,10 +238,16 @@ conf_proposal_parse(const char *text, enum conf_sa_kind kind,
 		    "sha256 sha384 sha512, e.g. aes256-sha256-modp2048");
 		return -1;
 	}
-	if (conf_count(p, IKEV2_XFORM_DH) == 0) {
+	if (p->nopfs && conf_count(p, IKEV2_XFORM_DH) > 0) {
+		snprintf(err, errlen, "'nopfs' with a DH group; allowed: one of "
+		    "them");
+		return -1;
+	}
+	if (conf_count(p, IKEV2_XFORM_DH) == 0 && !p->nopfs) {
 		snprintf(err, errlen, "no DH group%s; allowed: modp2048 "
 		    "modp3072 ecp256 ecp384 curve25519 ...",
-		    kind == CONF_SA_ESP ? " (AWS requires PFS on CHILD SAs)" : "");
+		    kind == CONF_SA_ESP ? " (AWS requires PFS on CHILD SAs; "
+		    "'nopfs' for a peer-type generic peer without it)" : "");
 		return -1;
 	}
 	nxf_written = p->nxf;

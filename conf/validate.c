@@ -97,6 +97,7 @@ conf_vpn_begin(struct conf_parse *ctx, char *name, int line)
 	v->failover_split = true;
 	v->failover_holddown_s = CONF_DEF_HOLDDOWN;
 	v->replay_window = CONF_DEF_REPLAY;
+	v->mss_clamp = CONF_MSS_AUTO;
 	v->hold_time_s = CONF_DEF_HOLD_TIME;
 	v->steering = CONF_STEER_ACTIVE_STANDBY;
 	v->startup = CONF_START_INITIATE;
@@ -128,6 +129,62 @@ conf_remote_id_check(struct conf_parse *ctx, const struct conf_vpn *v,
 	    "by its own address, so that tunnel will fail authentication",
 	    conf_id_fmt(id, b, sizeof(b)), t->fullname,
 	    addr_fmt(&t->remote, a, sizeof(a)));
+}
+
+/*
+ * A tunnel's effective settings: its own, the vpn's for the rest. Runs at
+ * the vpn's end since vpn statements may follow the tunnel blocks.
+ */
+static void
+conf_tunnel_inherit(struct conf_parse *ctx, const struct conf_vpn *v,
+    struct conf_tunnel *t)
+{
+	if (!(t->own & CONF_TOWN_IKE_PROPOSAL)) {
+		t->n_ike = v->n_ike;
+		memcpy(t->ike, v->ike, sizeof(t->ike));
+	}
+	if (!(t->own & CONF_TOWN_ESP_PROPOSAL)) {
+		t->n_esp = v->n_esp;
+		memcpy(t->esp, v->esp, sizeof(t->esp));
+	}
+	if (!(t->own & CONF_TOWN_IKE_LIFETIME))
+		t->ike_lifetime_s = v->ike_lifetime_s;
+	if (!(t->own & CONF_TOWN_ESP_LIFETIME))
+		t->esp_lifetime_s = v->esp_lifetime_s;
+	if (!(t->own & CONF_TOWN_DPD_INTERVAL))
+		t->dpd_interval_ms = v->dpd_interval_ms;
+	if (!(t->own & CONF_TOWN_DPD_TIMEOUT))
+		t->dpd_timeout_ms = v->dpd_timeout_ms;
+	if (!(t->own & CONF_TOWN_REPLAY))
+		t->replay_window = v->replay_window;
+	if (!(t->own & CONF_TOWN_STARTUP))
+		t->startup = v->startup;
+	if (!(t->own & CONF_TOWN_MSS))
+		t->mss_clamp = v->mss_clamp;
+	if (t->mss_clamp != CONF_MSS_AUTO && t->mss_clamp + 40 > t->mtu)
+		conf_problem(ctx, true, t->line, "tunnel \"%s\": mss-clamp %u "
+		    "does not fit its mtu %u; allowed: up to %u (mtu less 40 "
+		    "bytes of IPv4 and TCP headers), auto or off", t->fullname,
+		    t->mss_clamp, t->mtu, t->mtu - 40);
+	/* Both sides together: a tunnel's own selectors replace the vpn's. */
+	if (!(t->own & CONF_TOWN_TS)) {
+		t->ts_local = v->ts_local;
+		t->ts_remote = v->ts_remote;
+	}
+	/* The vpn's own values were checked at its end. */
+	if ((t->own & (CONF_TOWN_DPD_INTERVAL | CONF_TOWN_DPD_TIMEOUT)) &&
+	    t->dpd_timeout_ms < 2 * t->dpd_interval_ms)
+		conf_problem(ctx, true, t->dpd_line, "tunnel \"%s\": dpd "
+		    "timeout %ums is shorter than two intervals (%ums); allowed: "
+		    "a timeout of at least two probe intervals", t->fullname,
+		    t->dpd_timeout_ms, 2 * t->dpd_interval_ms);
+	/* AWS refuses a phase 2 lifetime not below the phase 1 one. */
+	if ((t->own & (CONF_TOWN_IKE_LIFETIME | CONF_TOWN_ESP_LIFETIME)) &&
+	    t->esp_lifetime_s >= t->ike_lifetime_s)
+		conf_problem(ctx, false, t->line, "tunnel \"%s\": esp lifetime "
+		    "%us is not shorter than the ike lifetime %us; AWS wants "
+		    "phase 2 shorter than phase 1", t->fullname,
+		    t->esp_lifetime_s, t->ike_lifetime_s);
 }
 
 void
@@ -169,6 +226,19 @@ conf_vpn_end(struct conf_parse *ctx)
 	if (v->n_esp == 0)
 		v->n_esp = conf_proposal_defaults(CONF_SA_ESP, v->esp,
 		    CONF_MAX_PROPOSALS);
+	TAILQ_FOREACH(t, &v->tunnels, entry)
+		conf_tunnel_inherit(ctx, v, t);
+	/* AWS requires PFS; another peer may not offer it, and then the
+	 * CHILD SAs' keys all hang on the IKE SA's. */
+	if (v->nopfs_line != 0 && v->peer_type == CONF_PEER_AWS)
+		conf_problem(ctx, true, v->nopfs_line, "esp proposal with "
+		    "'nopfs' in vpn \"%s\": AWS requires PFS; allowed: a DH "
+		    "group, or 'peer-type generic' for a peer that is not AWS",
+		    v->name);
+	else if (v->nopfs_line != 0)
+		conf_problem(ctx, false, v->nopfs_line, "esp proposal without "
+		    "PFS in vpn \"%s\": rekeyed CHILD SAs get no fresh DH "
+		    "secret", v->name);
 	if (v == &ctx->scratch_vpn)
 		conf_vpn_scratch_clear(ctx);
 	ctx->vpn = NULL;
@@ -398,6 +468,8 @@ conf_tunnel_end(struct conf_parse *ctx)
 	struct conf_tunnel *t = ctx->tunnel;
 	int *seen = ctx->tun_seen;
 
+	t->dpd_line = seen[CONF_K_DPD_TIMEOUT] ? seen[CONF_K_DPD_TIMEOUT] :
+	    seen[CONF_K_DPD_INTERVAL];
 	if (seen[CONF_K_REMOTE] == 0)
 		conf_problem(ctx, true, t->line, "tunnel \"%s\" has no 'remote'; "
 		    "allowed: remote ADDRESS (the peer's outside address)",

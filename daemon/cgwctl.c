@@ -499,6 +499,7 @@ cgwctl_usage(FILE *f)
 	    "  tunnel up|down|rekey NAME   NAME is VPN/TUNNEL, e.g. aws-prod/t1\n"
 	    "  reload                      re-read the configuration\n"
 	    "  import-aws FILE [--name VPN] [--local ADDR] [--network CIDR]...\n"
+	    "             [--psk-dir DIR] [-o|--output FILE]\n"
 	    "                              print a cgwd.conf block for an AWS VPN\n"
 	    "                              connection (XML or JSON; '-' is stdin)\n"
 	    "options (before COMMAND):\n"
@@ -515,19 +516,30 @@ cgwctl_import_aws(int argc, char *argv[])
 		{ "name",	required_argument, NULL, 'N' },
 		{ "local",	required_argument, NULL, 'L' },
 		{ "network",	required_argument, NULL, 'W' },
+		{ "psk-dir",	required_argument, NULL, 'P' },
+		{ "output",	required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *networks[CGWCTL_MAX_NETWORKS];
 	struct conf_aws_opts o = { .networks = networks };
-	char err[512];
-	int ch;
+	const char *output = NULL;
+	char err[512], *mem = NULL;
+	size_t memlen = 0;
+	FILE *out;
+	int ch, rc;
 
 	/* 0: glibc re-initialises, so options may follow FILE */
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "", lopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "o:", lopts, NULL)) != -1) {
 		switch (ch) {
 		case 'N':
 			o.name = optarg;
+			break;
+		case 'P':
+			o.psk_dir = optarg;
+			break;
+		case 'o':
+			output = optarg;
 			break;
 		case 'L':
 			o.local = optarg;
@@ -547,10 +559,36 @@ cgwctl_import_aws(int argc, char *argv[])
 	}
 	if (argc - optind != 1) {
 		fprintf(stderr, "cgwctl: usage: import-aws FILE [--name VPN] "
-		    "[--local ADDR] [--network CIDR]...\n");
+		    "[--local ADDR] [--network CIDR]... [--psk-dir DIR] "
+		    "[-o FILE]\n");
 		return 2;
 	}
-	if (conf_aws_import(argv[optind], &o, stdout, err, sizeof(err)) != 0) {
+	if (output == NULL) {
+		if (conf_aws_import(argv[optind], &o, stdout, err,
+		    sizeof(err)) != 0) {
+			fprintf(stderr, "cgwctl: import-aws: %s\n", err);
+			return 1;
+		}
+		return 0;
+	}
+	/* -o FILE: in memory first, then the file, mode 0600, whole. */
+	if ((out = open_memstream(&mem, &memlen)) == NULL) {
+		fprintf(stderr, "cgwctl: import-aws: out of memory\n");
+		return 1;
+	}
+	rc = conf_aws_import(argv[optind], &o, out, err, sizeof(err));
+	if (fclose(out) != 0 && rc == 0) {
+		snprintf(err, sizeof(err), "out of memory");
+		rc = -1;
+	}
+	if (rc == 0)
+		rc = conf_aws_write_secret(output, mem, memlen, err,
+		    sizeof(err));
+	if (mem != NULL) {
+		explicit_bzero(mem, memlen);	/* it may hold keys */
+		free(mem);
+	}
+	if (rc != 0) {
 		fprintf(stderr, "cgwctl: import-aws: %s\n", err);
 		return 1;
 	}

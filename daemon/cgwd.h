@@ -57,6 +57,7 @@ struct cgwd {
 	size_t			 n_ike_addrs;
 	/* XFRM if_ids held by tunnels (daemon/ipsec.c), one bit each. */
 	uint8_t			 ifids[CGWD_IFID_SLOTS / 8];
+	bool			 mss_table;	/* nftables table in place (mss.c) */
 };
 
 /*

@@ -16,6 +16,7 @@
 #include "daemon/cgwd.h"
 #include "daemon/failover.h"
 #include "daemon/ipsec.h"
+#include "daemon/mss.h"
 #include "daemon/routing.h"
 #include "daemon/control.h"
 #include "daemon/ctl.h"
@@ -262,6 +263,7 @@ cgwd_start(const struct cgwd_opts *opts, char *err, size_t errlen)
 		goto fail;
 	TAILQ_FOREACH(t, &cgwd->tunnels, entry)
 		cgwd_tunnel_attach(t);
+	cgwd_mss_sync(cgwd);
 	log_info(NULL, "started with %zu tunnels from %s", cgwd_ntunnels(cgwd),
 	    cgwd->conf_path);
 	cgwd_notify_status(cgwd, "READY=1");
@@ -301,6 +303,7 @@ cgwd_free(struct cgwd *cgwd)
 		TAILQ_REMOVE(&cgwd->tunnels, t, entry);
 		tunnel_free(t);
 	}
+	cgwd_mss_clear(cgwd);
 	routing_close(cgwd);
 	ipsec_close(cgwd);
 	conf_free(cgwd->conf);
@@ -430,6 +433,7 @@ cgwd_apply(struct cgwd *cgwd, struct conf *nconf)
 	failover_reconfigure(cgwd);
 	if (cgwd_ctl_roles(cgwd, what, sizeof(what)) != 0)
 		log_warn(NULL, "control socket roles: %s", what);
+	cgwd_mss_sync(cgwd);
 	log_info(NULL, "reloaded: %u unchanged, %u changed, %u added, %u removed",
 	    n_kept, n_changed, n_added, n_removed);
 }

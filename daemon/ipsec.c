@@ -308,7 +308,7 @@ ipsec_addr_change(void *arg, const struct cgw_addr *a, int ifindex,
 			return;
 		bound = true;
 		if (t->ike != NULL && !t->admin_down &&
-		    t->conf->vpn->startup == CONF_START_INITIATE)
+		    t->conf->startup == CONF_START_INITIATE)
 			ike_peer_initiate(t->ike);
 	}
 }

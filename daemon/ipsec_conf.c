@@ -33,16 +33,19 @@ ipsec_peer_conf(struct ike_peer_conf *c, const struct conf_tunnel *t)
 	c->remote = t->remote;
 	c->psk = t->psk;
 	c->psk_len = t->psk_len;
-	c->n_ike = v->n_ike;
-	memcpy(c->ike, v->ike, sizeof(c->ike));
-	c->n_esp = v->n_esp;
-	memcpy(c->esp, v->esp, sizeof(c->esp));
-	c->ike_lifetime_s = v->ike_lifetime_s;
-	c->esp_lifetime_s = v->esp_lifetime_s;
-	c->dpd_interval_ms = v->dpd_interval_ms;
-	c->dpd_timeout_ms = v->dpd_timeout_ms;
-	c->replay_window = v->replay_window;
-	c->initiate = v->startup == CONF_START_INITIATE;
+	/* The tunnel's effective values: its own, else the vpn's. */
+	c->n_ike = t->n_ike;
+	memcpy(c->ike, t->ike, sizeof(c->ike));
+	c->n_esp = t->n_esp;
+	memcpy(c->esp, t->esp, sizeof(c->esp));
+	c->ike_lifetime_s = t->ike_lifetime_s;
+	c->esp_lifetime_s = t->esp_lifetime_s;
+	c->dpd_interval_ms = t->dpd_interval_ms;
+	c->dpd_timeout_ms = t->dpd_timeout_ms;
+	c->replay_window = t->replay_window;
+	c->initiate = t->startup == CONF_START_INITIATE;
+	c->ts_local = t->ts_local;
+	c->ts_remote = t->ts_remote;
 	ipsec_id_from_conf(&c->local_id, &v->local_id);
 	ipsec_id_from_conf(&c->remote_id, &v->remote_id);
 }

@@ -361,29 +361,33 @@ tunnel_conf_changed(const struct conf *ca, const struct conf_tunnel *a,
 		what_add(what, whatlen, "mtu");
 	if (a->index != b->index)
 		what_add(what, whatlen, "position");
+	/* Effective values: the tunnel's own or its vpn's (conf_tunnel). */
+	if (!proposals_eq(a->ike, a->n_ike, b->ike, b->n_ike))
+		what_add(what, whatlen, "ike proposal");
+	if (!proposals_eq(a->esp, a->n_esp, b->esp, b->n_esp))
+		what_add(what, whatlen, "esp proposal");
+	if (a->ike_lifetime_s != b->ike_lifetime_s ||
+	    a->esp_lifetime_s != b->esp_lifetime_s)
+		what_add(what, whatlen, "lifetime");
+	if (a->dpd_interval_ms != b->dpd_interval_ms ||
+	    a->dpd_timeout_ms != b->dpd_timeout_ms)
+		what_add(what, whatlen, "dpd");
+	if (a->replay_window != b->replay_window)
+		what_add(what, whatlen, "replay-window");
+	if (a->startup != b->startup)
+		what_add(what, whatlen, "startup");
+	if (!prefix_eq(&a->ts_local, &b->ts_local) ||
+	    !prefix_eq(&a->ts_remote, &b->ts_remote))
+		what_add(what, whatlen, "traffic-selectors");
 	if (va != NULL && vb != NULL) {
 		if (!addr_eq(&va->local, &vb->local))
 			what_add(what, whatlen, "local");
 		if (va->peer_asn != vb->peer_asn)
 			what_add(what, whatlen, "peer-asn");
-		if (!proposals_eq(va->ike, va->n_ike, vb->ike, vb->n_ike))
-			what_add(what, whatlen, "ike proposal");
-		if (!proposals_eq(va->esp, va->n_esp, vb->esp, vb->n_esp))
-			what_add(what, whatlen, "esp proposal");
-		if (va->ike_lifetime_s != vb->ike_lifetime_s ||
-		    va->esp_lifetime_s != vb->esp_lifetime_s)
-			what_add(what, whatlen, "lifetime");
-		if (va->dpd_interval_ms != vb->dpd_interval_ms ||
-		    va->dpd_timeout_ms != vb->dpd_timeout_ms)
-			what_add(what, whatlen, "dpd");
-		if (va->replay_window != vb->replay_window)
-			what_add(what, whatlen, "replay-window");
 		if (va->hold_time_s != vb->hold_time_s)
 			what_add(what, whatlen, "hold-time");
 		if (va->steering != vb->steering)
 			what_add(what, whatlen, "steering");
-		if (va->startup != vb->startup)
-			what_add(what, whatlen, "startup");
 		if (!conf_id_eq(&va->local_id, &vb->local_id))
 			what_add(what, whatlen, "local-id");
 		if (!conf_id_eq(&va->remote_id, &vb->remote_id))

@@ -66,9 +66,13 @@ _cgwctl()
 	import-aws)
 		case $prev in
 		--name|--local|--network) ;;
+		--psk-dir)
+			COMPREPLY=($(compgen -d -- "$cur")) ;;
+		-o|--output)
+			COMPREPLY=($(compgen -f -- "$cur")) ;;
 		*)
 			if [[ $cur == -* ]]; then
-				COMPREPLY=($(compgen -W "--name --local --network" -- "$cur"))
+				COMPREPLY=($(compgen -W "--name --local --network --psk-dir -o --output" -- "$cur"))
 			else
 				COMPREPLY=($(compgen -f -- "$cur"))
 			fi

@@ -75,8 +75,11 @@ for c in show tunnel; do
 	same $c
 	same --json -s /run/x.sock $c
 done
-# import-aws's options, from its usage line.
-want=$(sed -n 's/^  import-aws //p' "$tmp/usage" | grep -oE -- '--[a-z-]+' | words)
+# import-aws's options, from its usage lines (the first and the indented
+# ones continuing it).
+want=$(awk '/^  import-aws / { on = 1; print; next }
+	on && /^ +\[/ { print; next } { on = 0 }' "$tmp/usage" |
+	grep -oE -- '--[a-z-]+' | words)
 got=$(complete_words cgwctl import-aws vpn.xml --)
 check "cgwctl import-aws FILE --<TAB>: $(echo $want)" test "$got" = "$want"
 # A socket argument completes file names.

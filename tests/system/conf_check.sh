@@ -75,6 +75,29 @@ out=$(./cgwd -n -f "$t/imported.conf" 2>&1) || fail "imported config: $out"
 [ "$(grep -c '^vpn ' "$t/two.conf")" = 2 ] || fail "two connections expected"
 ./cgwd -n -f "$t/two.conf" >/dev/null 2>&1 || fail "imported JSON config"
 
+# The safe path: keys in psk-files, the configuration written 0600, whatever
+# the umask; each tunnel's options from the JSON. Every import passes -n.
+umask 022
+mkdir -m 700 "$t/etc"
+./cgwctl import-aws tests/conf/aws/describe-custom.json --name aws-prod \
+	--psk-dir "$t/etc" -o "$t/etc/cgwd.conf" 2>"$t/err" || fail "import: $(cat "$t/err")"
+[ "$(stat -c %a "$t/etc/cgwd.conf")" = 600 ] || fail "-o FILE not 0600"
+for k in t1 t2; do
+	[ "$(stat -c %a "$t/etc/aws-prod-$k.psk")" = 600 ] || fail "key file $k not 0600"
+	grep -q "psk-file \"$t/etc/aws-prod-$k.psk\"" "$t/etc/cgwd.conf" ||
+		fail "no psk-file for $k"
+done
+! grep -q "Xq3.example\|Zr7_example" "$t/etc/cgwd.conf" "$t/err" || fail "PSK in the output"
+grep -q "ike proposal aes256gcm16-prfsha384-ecp384 lifetime 14400s" "$t/etc/cgwd.conf" ||
+	fail "t1's narrowed proposal missing"
+out=$(./cgwd -n -f "$t/etc/cgwd.conf" 2>&1) || fail "imported config: $out"
+for f in describe-default describe-several; do
+	./cgwctl import-aws "tests/conf/aws/$f.json" -o "$t/$f.conf" 2>/dev/null ||
+		fail "import $f"
+	out=$(./cgwd -n -f "$t/$f.conf" 2>&1) || fail "$f: $out"
+done
+umask 077
+
 if ./cgwctl import-aws tests/conf/aws/bad-missing-psk.xml >"$t/out" 2>"$t/err"; then
 	fail "broken AWS file accepted"
 fi

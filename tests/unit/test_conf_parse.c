@@ -96,6 +96,7 @@ static char *read_all(const char *path);
 #define HEAD	"asn 65000\nrouter-id 192.0.2.10\n"		/* lines 1-2 */
 #define VPN(body) "vpn v {\n local 192.0.2.10\n" body "}\n"	/* 3-4, body 5 */
 #define T1	"tunnel t1 { remote 198.51.100.1 inside 169.254.21.2/30 psk Abcdefgh.123 }\n"
+#define TN(body) " tunnel t1 { remote 198.51.100.1 inside 169.254.21.2/30 psk Abcdefgh.123\n" body " }\n"	/* body 6 */
 #define T2	"tunnel t2 { remote 198.51.100.2 inside 169.254.22.2/30 psk Abcdefgh.456 }\n"
 
 struct bad_case {
@@ -260,6 +261,60 @@ static const struct bad_case bad_cases[] = {
 	{ "vpn v {\n local 192.0.2.10\n" T1, 6, "syntax error, unexpected end "
 	  "of file", true },
 	{ "bogus 1\n", 3, "syntax error, unexpected word", true },
+	/* per-tunnel settings: the same checks, in the tunnel */
+	{ VPN(TN(" ike lifetime 60s\n")), 6, "ike lifetime 60s out of range; "
+	  "allowed: 900s-28800s (AWS)", true },
+	{ VPN(TN(" esp lifetime 2h\n")), 6, "esp lifetime 7200s out of range",
+	  true },
+	{ VPN(TN(" esp lifetime 20m\n esp lifetime 30m\n")), 7, "'lifetime' "
+	  "given twice (first on line 6)", true },
+	{ VPN(TN(" ike proposal aes256gcm16-sha384-ecp384\n")), 6, "takes no "
+	  "integrity algorithm", true },
+	{ VPN(TN(" dpd interval 5s timeout 8s\n")), 6, "tunnel \"v/t1\": dpd "
+	  "timeout 8000ms is shorter than two intervals", true },
+	/* the vpn's interval with the tunnel's timeout */
+	{ VPN(" dpd interval 3s\n" TN(" dpd timeout 5s\n")), 7, "dpd timeout "
+	  "5000ms is shorter than two intervals (6000ms)", true },
+	{ VPN(TN(" replay-window 32\n")), 6, "replay-window 32: AWS accepts "
+	  "64-2048", false },
+	{ VPN(TN(" replay-window 5000\n")), 6, "allowed: 0-4096", true },
+	{ VPN(" ike lifetime 30m\n" TN(" esp lifetime 1h\n")), 6, "esp lifetime "
+	  "3600s is not shorter than the ike lifetime 1800s", false },
+	{ VPN(TN(" startup initiate\n startup respond\n")), 7, "'startup' "
+	  "given twice", true },
+	{ VPN(TN(" steering ecmp\n")), 6, "syntax error", true },
+	/* non-AWS peers: no PFS refused for AWS, a warning otherwise */
+	{ VPN(" esp proposal aes256gcm16-nopfs\n" T1), 5, "esp proposal with "
+	  "'nopfs' in vpn \"v\": AWS requires PFS", true },
+	{ VPN(TN(" esp proposal aes256gcm16-nopfs\n")), 6, "AWS requires PFS",
+	  true },
+	{ VPN(" peer-type generic\n esp proposal aes256gcm16-nopfs\n" T1), 6,
+	  "esp proposal without PFS in vpn \"v\"", false },
+	{ VPN(" esp proposal aes256gcm16-nopfs-modp2048\n" T1), 5, "'nopfs' "
+	  "with a DH group", true },
+	{ VPN(" ike proposal aes256gcm16-nopfs\n" T1), 5, "unknown ike "
+	  "algorithm 'nopfs'", true },
+	{ VPN(" esp proposal aes256gcm16\n" T1), 5, "'nopfs' for a peer-type "
+	  "generic peer", true },
+	{ VPN(" peer-type cisco\n" T1), 5, "peer-type cisco: allowed: aws, "
+	  "generic", true },
+	{ VPN(TN(" traffic-selectors local 10.0.0.1/8 remote 0.0.0.0/0\n")), 6,
+	  "traffic-selectors local 10.0.0.1/8 has host bits set", true },
+	{ VPN(TN(" traffic-selectors local 10.0.0.0/8 remote 2001:db8::/32\n")),
+	  6, "of different address families", true },
+	{ VPN(TN(" traffic-selectors local 10.0.0.0/8\n")), 7, "syntax error",
+	  true },
+	{ VPN(TN(" traffic-selectors local 10.0.0.0/8 remote x\n")), 6,
+	  "traffic-selectors remote x is not a prefix", true },
+	/* MSS clamping */
+	{ VPN(TN(" mss-clamp 100\n")), 6, "mss-clamp 100 is not a number in "
+	  "range; allowed: 536-8960", true },
+	{ VPN(TN(" mtu 1400 mss-clamp 1379\n")), 5, "mss-clamp 1379 does not fit "
+	  "its mtu 1400; allowed: up to 1360", true },
+	{ VPN(" mss-clamp 1400\n" TN("")), 6, "mss-clamp 1400 does not fit",
+	  true },
+	{ VPN(TN(" mss-clamp maybe\n")), 6, "mss-clamp maybe is not a number",
+	  true },
 };
 
 static void
@@ -398,6 +453,83 @@ test_conf_values_and_defaults(void **state)
 	assert_int_equal(t->mtu, 1400);
 	assert_null(conf_tunnel_find(conf, "aws-prod/t3"));
 	assert_null(conf_tunnel_find(conf, "t1"));
+	conf_free(conf);
+	conf_problems_free(&probs);
+}
+
+/* A tunnel's own settings win; the vpn's, even given after it, fill the rest. */
+static void
+test_conf_tunnel_settings(void **state)
+{
+	struct conf_problems probs;
+	struct conf *conf;
+	struct conf_tunnel *t;
+	char a[CGW_PREFIXSTRLEN];
+
+	(void)state;
+	conf = load_text(HEAD "vpn v { local 192.0.2.10\n"
+	    " tunnel t1 { remote 198.51.100.1 inside 169.254.21.2/30 psk Abcdefgh.123\n"
+	    "  ike proposal aes256gcm16-prfsha384-ecp384 lifetime 4h\n"
+	    "  esp proposal aes256gcm16-ecp384 lifetime 30m\n"
+	    "  dpd timeout 5s; replay-window 2048; startup respond }\n"
+	    " tunnel t2 { remote 198.51.100.2 inside 169.254.22.2/30 psk Abcdefgh.456 }\n"
+	    " ike lifetime 2h; esp proposal aes128-sha1-modp1024; dpd interval 1s\n"
+	    "}\n", &probs);
+	conf_problems_print(stderr, &probs);
+	assert_non_null(conf);
+	assert_true(TAILQ_EMPTY(&probs));
+	assert_non_null(t = conf_tunnel_find(conf, "v/t1"));
+	assert_int_equal(t->n_ike, 1);
+	assert_string_equal(t->ike[0].text, "aes256gcm16-prfsha384-ecp384");
+	assert_int_equal(t->n_esp, 1);
+	assert_string_equal(t->esp[0].text, "aes256gcm16-ecp384");
+	assert_int_equal(t->ike_lifetime_s, 4 * 3600);
+	assert_int_equal(t->esp_lifetime_s, 1800);
+	assert_int_equal(t->dpd_interval_ms, 1000);	/* the vpn's */
+	assert_int_equal(t->dpd_timeout_ms, 5000);
+	assert_int_equal(t->replay_window, 2048);
+	assert_int_equal(t->startup, CONF_START_RESPOND);
+	assert_non_null(t = conf_tunnel_find(conf, "v/t2"));
+	assert_int_equal(t->n_ike, 3);		/* the defaults, via the vpn */
+	assert_string_equal(t->ike[0].text, "aes256gcm16-prfsha256-modp2048");
+	assert_int_equal(t->n_esp, 1);
+	assert_string_equal(t->esp[0].text, "aes128-sha1-modp1024");
+	assert_int_equal(t->ike_lifetime_s, 2 * 3600);
+	assert_int_equal(t->esp_lifetime_s, CONF_DEF_ESP_LIFETIME);
+	assert_int_equal(t->dpd_interval_ms, 1000);
+	assert_int_equal(t->dpd_timeout_ms, CONF_DEF_DPD_TIMEOUT_MS);
+	assert_int_equal(t->replay_window, CONF_DEF_REPLAY);
+	assert_int_equal(t->startup, CONF_START_INITIATE);
+	assert_int_equal(t->own, 0);
+	assert_int_equal(t->ts_local.addr.af, AF_UNSPEC);	/* all */
+	/* MSS clamped by default, to AWS's value for the default mtu */
+	assert_int_equal(t->mss_clamp, CONF_MSS_AUTO);
+	assert_int_equal(conf_tunnel_mss(t), 1379);
+	conf_free(conf);
+	conf_problems_free(&probs);
+
+	/* selectors: the tunnel's own, else the vpn's */
+	conf = load_text(HEAD "vpn v { local 192.0.2.10; peer-type generic\n"
+	    " traffic-selectors local 10.224.0.0/12 remote 172.31.0.0/16\n"
+	    " esp proposal aes256gcm16-nopfs\n"
+	    " tunnel t1 { remote 198.51.100.1 inside 169.254.21.2/30 psk Abcdefgh.123\n"
+	    "  traffic-selectors local 10.224.1.0/24 remote 172.31.5.0/24 }\n"
+	    " tunnel t2 { remote 198.51.100.2 inside 169.254.22.2/30 psk Abcdefgh.456 }\n"
+	    "}\n", &probs);
+	assert_non_null(conf);
+	assert_non_null(t = conf_tunnel_find(conf, "v/t1"));
+	assert_string_equal(prefix_fmt(&t->ts_local, a, sizeof(a)),
+	    "10.224.1.0/24");
+	assert_string_equal(prefix_fmt(&t->ts_remote, a, sizeof(a)),
+	    "172.31.5.0/24");
+	assert_true(t->esp[0].nopfs);
+	for (size_t i = 0; i < t->esp[0].nxf; i++)
+		assert_int_not_equal(t->esp[0].xf[i].type, IKEV2_XFORM_DH);
+	assert_non_null(t = conf_tunnel_find(conf, "v/t2"));
+	assert_string_equal(prefix_fmt(&t->ts_local, a, sizeof(a)),
+	    "10.224.0.0/12");
+	assert_string_equal(prefix_fmt(&t->ts_remote, a, sizeof(a)),
+	    "172.31.0.0/16");
 	conf_free(conf);
 	conf_problems_free(&probs);
 }
@@ -912,6 +1044,7 @@ main(void)
 		cmocka_unit_test(test_conf_reports_every_error),
 		cmocka_unit_test(test_conf_problems_print_format),
 		cmocka_unit_test(test_conf_values_and_defaults),
+		cmocka_unit_test(test_conf_tunnel_settings),
 		cmocka_unit_test(test_conf_spec_example),
 		cmocka_unit_test(test_conf_examples_parse),
 		cmocka_unit_test(test_conf_round_trip),

@@ -128,9 +128,31 @@ test_conf_changed(void **state)
 	    "asn 65000\nrouter-id 192.0.2.10\nnetwork 10.224.0.0/12\n"
 	    "vpn \"aws-prod\" {\n local 192.0.2.10\n peer-asn 64512\n"
 	    " local-id 203.0.113.7\n" T1 T2 "}\n");
+	/* A tunnel's own proposal: that tunnel changes, the other does not. */
+	struct conf *own = load(CONF_HEAD T1
+	    " tunnel \"t2\" { remote 198.51.100.2 inside 169.254.22.2/30 psk \"Secret_Two_2\"\n"
+	    "  esp proposal aes256gcm16-ecp384 lifetime 30m }\n}\n");
 	char what[128];
 
 	(void)state;
+	assert_true(tunnel_conf_changed(a, ct_of(a, "aws-prod/t2"), own,
+	    ct_of(own, "aws-prod/t2"), what, sizeof(what)));
+	assert_string_equal(what, "esp proposal, lifetime");
+	assert_false(tunnel_conf_changed(a, ct_of(a, "aws-prod/t1"), own,
+	    ct_of(own, "aws-prod/t1"), what, sizeof(what)));
+	conf_free(own);
+	/* Narrowed selectors for the vpn: every tunnel of it changes. */
+	own = load(CONF_HEAD " traffic-selectors local 10.224.0.0/12 remote "
+	    "172.31.0.0/16\n" T1 T2 "}\n");
+	assert_true(tunnel_conf_changed(a, ct_of(a, "aws-prod/t1"), own,
+	    ct_of(own, "aws-prod/t1"), what, sizeof(what)));
+	assert_string_equal(what, "traffic-selectors");
+	conf_free(own);
+	/* MSS clamping is not the tunnel's: applied without a restart. */
+	own = load(CONF_HEAD " mss-clamp 1300\n" T1 T2 "}\n");
+	assert_false(tunnel_conf_changed(a, ct_of(a, "aws-prod/t1"), own,
+	    ct_of(own, "aws-prod/t1"), what, sizeof(what)));
+	conf_free(own);
 	assert_false(tunnel_conf_changed(a, ct_of(a, "aws-prod/t2"), same,
 	    ct_of(same, "aws-prod/t2"), what, sizeof(what)));
 	assert_string_equal(what, "");

@@ -238,6 +238,48 @@ test_initiator_rejects_id(void **state)
 	teardown_pair();
 }
 
+static bool
+rekeyed(struct ike_pair *p)
+{
+	return p->a.rekeys >= 1 && p->b.rekeys >= 1 && p->a.nsa == 1 &&
+	    p->b.nsa == 1;
+}
+
+/*
+ * A policy-based peer that is not AWS: each side's traffic-selectors
+ * (its local is the other's remote) reach the CHILD SAs, and an ESP
+ * proposal with nopfs is chosen and carries no DH group.
+ */
+static void
+test_generic_peer_ts_nopfs(void **state)
+{
+	char a[CGW_ADDRSTRLEN], b[CGW_ADDRSTRLEN];
+	const struct esp_child_sa *sa;
+
+	(void)state;
+	setup_pair("peer-type generic esp proposal aes256gcm16-nopfs "
+	    "traffic-selectors local 10.1.0.0/16 remote 10.2.0.0/24",
+	    "peer-type generic esp proposal aes256gcm16-nopfs "
+	    "traffic-selectors local 10.2.0.0/24 remote 10.1.0.0/16");
+	assert_true(pair_run_until(&P, established, 5000));
+	assert_true(P.a.nsa >= 1);
+	sa = &P.a.sa[0];
+	addr_fmt(&sa->ts_local.start, a, sizeof(a));
+	addr_fmt(&sa->ts_local.end, b, sizeof(b));
+	assert_string_equal(a, "10.1.0.0");
+	assert_string_equal(b, "10.1.255.255");
+	addr_fmt(&sa->ts_remote.start, a, sizeof(a));
+	addr_fmt(&sa->ts_remote.end, b, sizeof(b));
+	assert_string_equal(a, "10.2.0.0");
+	assert_string_equal(b, "10.2.0.255");
+	pair_assert_child_match(&P);
+	/* a CHILD rekey without PFS: no KE, the same selectors */
+	assert_int_equal(ike_peer_rekey_child(P.a.peer), 0);
+	assert_true(pair_run_until(&P, rekeyed, 5000));
+	pair_assert_child_match(&P);
+	teardown_pair();
+}
+
 int
 main(void)
 {
@@ -247,6 +289,7 @@ main(void)
 		cmocka_unit_test(test_nat_public_id),
 		cmocka_unit_test(test_responder_rejects_id),
 		cmocka_unit_test(test_initiator_rejects_id),
+		cmocka_unit_test(test_generic_peer_ts_nopfs),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
