@@ -43,6 +43,7 @@ static void	conf_id_set(struct conf_parse *, const char *, int,
 		    const char *, struct conf_id *);
 static void	conf_ifname_set(struct conf_parse *, const char *, int);
 static void	conf_str_free(char *);
+static void	conf_metrics_listen(struct conf_parse *, const char *, int);
 }
 
 %union {
@@ -61,6 +62,7 @@ static void	conf_str_free(char *);
 %token LOCAL_ID "local-id" REMOTE_ID "remote-id"
 %token FAILOVER "failover" SPLIT "split" HOLD_DOWN "hold-down"
 %token NEIGHBOR "neighbor" REMOTE_AS "remote-as" DESCRIPTION "description"
+%token METRICS "metrics" LISTEN "listen"
 %token <str> WORD "word" STRING "quoted string"
 
 %type <str> value
@@ -113,6 +115,12 @@ top		: ASN value {
 		| NETWORK value {
 			conf_network_add(ctx, $2, @2.first_line);
 			free($2);
+		}
+		| METRICS LISTEN value {
+			if (conf_once(ctx, ctx->global_seen, CONF_K_METRICS,
+			    "metrics listen", @1.first_line))
+				conf_metrics_listen(ctx, $3, @3.first_line);
+			free($3);
 		}
 		| VPN value '{' {
 			conf_vpn_begin(ctx, $2, @1.first_line);
@@ -536,6 +544,39 @@ conf_address(struct conf_parse *ctx, const char *s, int line, const char *what,
 		return false;
 	}
 	return true;
+}
+
+/* ADDRESS:PORT, an IPv6 address in brackets: [::1]:9642. */
+static void
+conf_metrics_listen(struct conf_parse *ctx, const char *s, int line)
+{
+	char host[CGW_ADDRSTRLEN + 2];
+	const char *colon = strrchr(s, ':');
+	uint32_t port;
+	size_t n;
+
+	if (colon == NULL || colon == s)
+		goto bad;
+	n = (size_t)(colon - s);
+	if (s[0] == '[') {
+		if (n < 3 || s[n - 1] != ']')
+			goto bad;
+		s++;
+		n -= 2;
+	}
+	if (n >= sizeof(host))
+		goto bad;
+	memcpy(host, s, n);
+	host[n] = '\0';
+	if (!conf_address(ctx, host, line, "metrics listen", &ctx->conf->metrics_addr) ||
+	    !conf_number(ctx, colon + 1, line, "metrics listen port", 1, 65535,
+	    &port))
+		return;
+	ctx->conf->metrics_port = (uint16_t)port;
+	return;
+bad:
+	conf_problem(ctx, true, line, "metrics listen %s is not ADDRESS:PORT; "
+	    "allowed: e.g. 127.0.0.1:9642 or \"[::1]:9642\"", s);
 }
 
 static void

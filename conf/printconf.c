@@ -127,6 +127,11 @@ conf_print(FILE *f, const struct conf *conf)
 	fprintf(f, "router-id %s\n", addr_fmt(&conf->router_id, a, sizeof(a)));
 	TAILQ_FOREACH(n, &conf->networks, entry)
 		fprintf(f, "network %s\n", prefix_fmt(&n->prefix, a, sizeof(a)));
+	if (conf->metrics_port != 0)
+		fprintf(f, conf->metrics_addr.af == AF_INET6 ?
+		    "metrics listen \"[%s]:%u\"\n" : "metrics listen %s:%u\n",
+		    addr_fmt(&conf->metrics_addr, a, sizeof(a)),
+		    conf->metrics_port);
 	TAILQ_FOREACH(v, &conf->vpns, entry) {
 		fputc('\n', f);
 		conf_print_vpn(f, v);

@@ -19,6 +19,7 @@
 #include "daemon/routing.h"
 #include "daemon/control.h"
 #include "daemon/ctl.h"
+#include "daemon/metrics.h"
 #include "daemon/tunnel.h"
 #include "lib/log.h"
 #include "lib/nslock.h"
@@ -197,6 +198,8 @@ cgwd_start(const struct cgwd_opts *opts, char *err, size_t errlen)
 	TAILQ_INIT(&cgwd->tunnels);
 	cgwd->lock_fd = -1;
 	cgwd->started = cgwd_now();
+	cgwd->version = opts->version;
+	cgwd->revision = opts->revision;
 	cgwd->conf_path = strdup(opts->conf_path ? opts->conf_path :
 	    CGWD_DEFAULT_CONF);
 	cgwd->sock_path = strdup(opts->sock_path ? opts->sock_path :
@@ -245,6 +248,7 @@ cgwd_start(const struct cgwd_opts *opts, char *err, size_t errlen)
 		goto fail;
 	TAILQ_FOREACH(t, &cgwd->tunnels, entry)
 		cgwd_tunnel_attach(t);
+	metrics_open(cgwd);
 	log_info(NULL, "started with %zu tunnels from %s", cgwd_ntunnels(cgwd),
 	    cgwd->conf_path);
 	cgwd_notify_status(cgwd, "READY=1");
@@ -278,6 +282,7 @@ cgwd_free(struct cgwd *cgwd)
 		return;
 	/* The socket first: nobody may talk to a daemon half torn down. */
 	ctl_server_close(cgwd->ctl);
+	metrics_close(cgwd);
 	while ((t = TAILQ_FIRST(&cgwd->tunnels)) != NULL) {
 		TAILQ_REMOVE(&cgwd->tunnels, t, entry);
 		tunnel_free(t);
@@ -431,6 +436,7 @@ cgwd_reload(struct cgwd *cgwd, char *err, size_t errlen)
 		return -1;
 	}
 	cgwd_apply(cgwd, nconf);
+	metrics_reconfigure(cgwd);
 	cgwd->reloads++;
 	cgwd_notify_status(cgwd, "READY=1");
 	return 0;

@@ -42,7 +42,7 @@ _cgwctl()
 	case $cmd in
 	"")
 		COMPREPLY=($(compgen -W "-s --socket -j --json -V --version -h --help
-		    status show tunnel reload import-aws" -- "$cur"))
+		    status show tunnel reload metrics import-aws" -- "$cur"))
 		;;
 	show)
 		((nargs == 0)) && COMPREPLY=($(compgen -W "tunnels sas bgp routes" -- "$cur"))

@@ -260,6 +260,15 @@ static const struct bad_case bad_cases[] = {
 	{ "vpn v {\n local 192.0.2.10\n" T1, 6, "syntax error, unexpected end "
 	  "of file", true },
 	{ "bogus 1\n", 3, "syntax error, unexpected word", true },
+	{ "metrics listen 127.0.0.1\n", 3, "metrics listen 127.0.0.1 is not "
+	  "ADDRESS:PORT", true },
+	{ "metrics listen 127.0.0.1:0\n", 3, "metrics listen port 0 is not a "
+	  "number in range; allowed: 1-65535", true },
+	{ "metrics listen 127.0.0.300:9642\n", 3, "metrics listen 127.0.0.300 "
+	  "is not an IP address", true },
+	{ "metrics listen \"[::1:9642\"\n", 3, "is not ADDRESS:PORT", true },
+	{ "metrics listen 127.0.0.1:9642\nmetrics listen 127.0.0.1:9643\n", 4,
+	  "'metrics listen' given twice (first on line 3)", true },
 };
 
 static void

@@ -254,7 +254,7 @@ test_commands_and_errors(void **state)
 	assert_string_equal(err, "usage: show tunnels|sas|bgp|routes");
 	assert_null(run(f, err, sizeof(err), "frob", NULL));
 	assert_string_equal(err,
-	    "unknown command 'frob' (known: status, show, tunnel, reload)");
+	    "unknown command 'frob' (known: status, show, tunnel, reload, metrics)");
 	assert_null(run(f, err, sizeof(err), "tunnel", "up", "aws-prod/t7", NULL));
 	assert_string_equal(err,
 	    "unknown tunnel 'aws-prod/t7' (known: aws-prod/t1, aws-prod/t2)");
