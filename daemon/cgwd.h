@@ -63,6 +63,7 @@ struct cgwd {
 	/* XFRM if_ids held by tunnels (daemon/ipsec.c), one bit each. */
 	uint8_t			 ifids[CGWD_IFID_SLOTS / 8];
 	struct metrics_http	*metrics;	/* NULL: not listening */
+	struct event		*ev_watchdog;	/* WATCHDOG=1; NULL: none asked */
 	const char		*version, *revision;	/* cgwd_opts' */
 };
 

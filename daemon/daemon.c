@@ -20,6 +20,7 @@
 #include "daemon/control.h"
 #include "daemon/ctl.h"
 #include "daemon/metrics.h"
+#include "daemon/watchdog.h"
 #include "daemon/tunnel.h"
 #include "lib/log.h"
 #include "lib/nslock.h"
@@ -249,6 +250,10 @@ cgwd_start(const struct cgwd_opts *opts, char *err, size_t errlen)
 	TAILQ_FOREACH(t, &cgwd->tunnels, entry)
 		cgwd_tunnel_attach(t);
 	metrics_open(cgwd);
+	if (watchdog_start(cgwd) != 0) {
+		snprintf(err, errlen, "cannot start the watchdog timer");
+		goto fail;
+	}
 	log_info(NULL, "started with %zu tunnels from %s", cgwd_ntunnels(cgwd),
 	    cgwd->conf_path);
 	cgwd_notify_status(cgwd, "READY=1");
@@ -283,6 +288,7 @@ cgwd_free(struct cgwd *cgwd)
 	/* The socket first: nobody may talk to a daemon half torn down. */
 	ctl_server_close(cgwd->ctl);
 	metrics_close(cgwd);
+	watchdog_stop(cgwd);
 	while ((t = TAILQ_FIRST(&cgwd->tunnels)) != NULL) {
 		TAILQ_REMOVE(&cgwd->tunnels, t, entry);
 		tunnel_free(t);
