@@ -323,11 +323,21 @@ ipsec_addr_change(void *arg, const struct cgw_addr *a, int ifindex,
 	}
 }
 
+/* Kernel lines name the tunnel they concern (and carry its TUNNEL=). */
+static const char *
+ipsec_ifid_name(void *arg, uint32_t if_id)
+{
+	struct tunnel *t = ipsec_tunnel_of_ifid(arg, if_id);
+
+	return t != NULL ? t->name : NULL;
+}
+
 static const struct xfrm_callbacks ipsec_xfrm_cb = {
 	.sa_rekey	= ipsec_sa_rekey,
 	.sa_gone	= ipsec_sa_gone,
 	.link_change	= ipsec_link_change,
 	.addr_change	= ipsec_addr_change,
+	.if_id_name	= ipsec_ifid_name,
 };
 
 /* ---- setup and teardown ------------------------------------------- */

@@ -4,7 +4,8 @@
 # SYSLOG_IDENTIFIER=cgwd, so `journalctl TUNNEL=v/t1` finds a tunnel's
 # lines. journald need not run: in a mount namespace of its own, a socat
 # on /run/systemd/journal/socket receives the entries as journald would
-# (its native protocol: FIELD=value lines). With JOURNAL_STREAM naming
+# (its native protocol: FIELD=value lines). Kernel lines name the
+# tunnel they concern. With JOURNAL_STREAM naming
 # another stream, the lines stay on stderr. When journald does run here,
 # `journalctl TUNNEL=...` is checked as well. Runs as root.
 set -u
@@ -49,6 +50,8 @@ check "entries carry SYSLOG_IDENTIFIER=cgwd" grep -aqx 'SYSLOG_IDENTIFIER=cgwd' 
 check "a tunnel's lines carry TUNNEL=v/t1" grep -aqx 'TUNNEL=v/t1' "$J"
 check "the tunnel's transition is an entry of its own" \
     grep -aqx 'MESSAGE=v/t1: down -> connecting (initiating)' "$J"
+check "kernel lines name their tunnel (policies of v/t1)" \
+    grep -aq '^MESSAGE=v/t1: installed out/in/fwd IPv4 policies' "$J"
 check "priorities are fields (PRIORITY=6 for info)" grep -aqx 'PRIORITY=6' "$J"
 check "the stream stays empty (all went to the journal)" \
     sh -c '! grep -q "v/t1" "$1"' sh "$tmp/stderr"
