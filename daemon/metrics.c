@@ -217,6 +217,21 @@ metrics_bgp(FILE *f, const struct bgp_peer_status *st, size_t n)
 	}
 }
 
+/* Wall-clock start, worked out once: recomputing it from the monotonic
+ * uptime would make it wander by a second between scrapes. */
+static time_t
+metrics_start_time(const struct cgwd *cgwd)
+{
+	static const struct cgwd *of;
+	static time_t at;
+
+	if (of != cgwd || at == 0) {
+		of = cgwd;
+		at = time(NULL) - (cgwd_now() - cgwd->started);
+	}
+	return at;
+}
+
 int
 metrics_render(struct cgwd *cgwd, FILE *f)
 {
@@ -251,7 +266,7 @@ metrics_render(struct cgwd *cgwd, FILE *f)
 	metrics_family(f, "cgwd_start_time_seconds", "gauge",
 	    "When cgwd started, in seconds since the epoch.");
 	metrics_sample(f, "cgwd_start_time_seconds",
-	    (uint64_t)(time(NULL) - (cgwd_now() - cgwd->started)), 0);
+	    (uint64_t)metrics_start_time(cgwd), 0);
 	metrics_family(f, "cgwd_reloads_total", "counter",
 	    "Successful configuration reloads.");
 	metrics_sample(f, "cgwd_reloads_total", cgwd->reloads, 0);
