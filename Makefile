@@ -59,7 +59,7 @@ TOOL_SRCS := $(wildcard tests/tools/*.c)
 TOOL_BINS := $(TOOL_SRCS:%.c=$(B)/%)
 
 .PHONY: all deps test check unit tools fuzz lab demo bench install uninstall \
-	clean help FORCE
+	deb clean help FORCE
 .DEFAULT_GOAL := all
 
 all: cgwd cgwctl
@@ -76,6 +76,7 @@ help:
 	@echo "make fuzz       libFuzzer builds of the parsers (clang)"
 	@echo "make install    PREFIX=$(PREFIX) SYSCONFDIR=$(SYSCONFDIR) DESTDIR=..."
 	@echo "make uninstall  the same variables: removes what install put"
+	@echo "make deb        a Debian package (debhelper) in $(B)/deb/"
 
 deps:
 	@contrib/deps/install.sh
@@ -216,6 +217,32 @@ uninstall:
 	    $(DESTDIR)$(SYSCONFDIR)/cgwd; do \
 		[ ! -d $$d ] || rmdir --ignore-fail-on-non-empty $$d || exit 1; \
 	done
+
+# A Debian package, built from a copy of the tree (the tracked files as
+# they are now) in $(B)/deb/src, so that debhelper's clean never touches
+# this tree; the .deb, .changes and .buildinfo land in $(B)/deb/.
+DEB_DIR	:= $(B)/deb
+DEB_SRC	:= $(DEB_DIR)/src/cgwd-$(VERSION)
+deb:
+	@for t in dpkg-buildpackage dh fakeroot; do command -v $$t >/dev/null || \
+		{ echo "make deb: $$t missing (make deps)"; exit 1; }; done
+	@v=$$(dpkg-parsechangelog -l debian/changelog -S Version); \
+	[ "$$v" = "$(VERSION)" ] || { echo "make deb: debian/changelog \
+	    says $$v, the Makefile $(VERSION)"; exit 1; }
+	rm -rf $(DEB_DIR) && mkdir -p $(DEB_SRC)
+	@if [ -e .git ]; then git ls-files -z | tar --null -T - -cf -; \
+	else tar --exclude=./.git --exclude='./build*' --exclude=./cgwd \
+		--exclude=./cgwctl -cf - .; fi | tar -C $(DEB_SRC) -xf -
+	@rev='$(REVISION)'; \
+	if [ -z "$$rev" ] && [ -e .git ]; then \
+		rev=$$(git describe --always --dirty 2>/dev/null); fi; \
+	cd $(DEB_SRC) && CGW_REVISION="$$rev" dpkg-buildpackage -us -uc -b \
+	    -j$${CGW_DEB_JOBS:-2} >../build.log 2>&1 || \
+	    { tail -n 40 ../build.log; echo "make deb: failed, see $(DEB_DIR)/src/build.log"; exit 1; }
+	mv $(DEB_DIR)/src/*.deb $(DEB_DIR)/src/*.changes \
+	    $(DEB_DIR)/src/*.buildinfo $(DEB_DIR)/
+	@for f in $(DEB_DIR)/src/*.ddeb; do [ ! -e "$$f" ] || mv "$$f" $(DEB_DIR)/; done
+	@ls -1 $(DEB_DIR)/*.deb
 
 clean:
 	rm -rf $(B) cgwd cgwctl

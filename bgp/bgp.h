@@ -209,6 +209,8 @@ int		 bgp_peer_set_local_pref(struct bgp_peer *, uint32_t);
 void		*bgp_peer_arg(const struct bgp_peer *);
 const char	*bgp_peer_name(const struct bgp_peer *);
 
+#define BGP_MSG_TYPES	6	/* message types 1..5, by number */
+
 struct bgp_peer_status {
 	char		 name[BGP_NAME_MAX];
 	enum bgp_role	 role;
@@ -231,6 +233,11 @@ struct bgp_peer_status {
 	char		 last_error[BGP_ERR_MAX];
 	/* What last_error said before the session came up ("" = none). */
 	char		 prev_error[BGP_ERR_MAX];
+	/* Counters since the peer was added: messages by BGP type (index
+	 * 1 OPEN .. 5 ROUTE-REFRESH; 0 unused), sessions lost. */
+	uint64_t	 msgs_in[BGP_MSG_TYPES];
+	uint64_t	 msgs_out[BGP_MSG_TYPES];
+	uint32_t	 flaps;		/* times Established was left */
 };
 void		 bgp_peer_status(const struct bgp_peer *, struct bgp_peer_status *);
 

@@ -362,6 +362,10 @@ struct bgp_peer {
 	char			 last_error[BGP_ERR_MAX];
 	char			 prev_error[BGP_ERR_MAX];
 	struct bgp_fsm_in	 fsm_in;
+	/* For bgp_peer_status; never reset while the peer exists. */
+	uint64_t		 msgs_in[BGP_MSG_TYPES];
+	uint64_t		 msgs_out[BGP_MSG_TYPES];
+	uint32_t		 flaps;
 };
 TAILQ_HEAD(bgp_peers, bgp_peer);
 

@@ -108,6 +108,7 @@ bgp_fsm_change(struct bgp_peer *p, enum bgp_state next, const char *why)
 	    bgp_state_name(next), why);
 	p->state = next;
 	if (old == BGP_ST_ESTABLISHED) {
+		p->flaps++;
 		p->established_at = 0;
 		bgp_rib_peer_flush(p->ctx, p);
 		bgp_rib_peer_out_clear(p);
@@ -127,12 +128,17 @@ bgp_fsm_change(struct bgp_peer *p, enum bgp_state next, const char *why)
 
 /* ---- Connections ---- */
 
+/* One whole message per call: its type (header byte 18) is counted. */
 static bool
 bgp_conn_send(struct bgp_conn *c, const struct wbuf *w)
 {
 	if (c == NULL || !c->connected || w->err)
 		return false;
-	return bufferevent_write(c->bev, w->p, w->len) == 0;
+	if (bufferevent_write(c->bev, w->p, w->len) != 0)
+		return false;
+	if (w->len >= BGP_HDR_LEN && w->p[18] < BGP_MSG_TYPES)
+		c->peer->msgs_out[w->p[18]]++;
+	return true;
 }
 
 bool
@@ -838,6 +844,8 @@ bgp_conn_read(struct bufferevent *bev, void *arg)
 		if (avail < ml)
 			return;
 		evbuffer_remove(in, buf, ml);
+		if (type < BGP_MSG_TYPES)	/* bgp_hdr_parse checked it */
+			p->msgs_in[type]++;
 		if (log_enabled(LOG_LVL_TRACE))
 			log_trace(p->conf.name, "received %s, %u bytes",
 			    bgp_msg_type_name(type), ml);
@@ -1149,6 +1157,9 @@ bgp_peer_status(const struct bgp_peer *p, struct bgp_peer_status *st)
 	st->cover_skipped = p->cover_skipped;
 	st->cover = p->cover;
 	st->established_count = p->established_count;
+	memcpy(st->msgs_in, p->msgs_in, sizeof(st->msgs_in));
+	memcpy(st->msgs_out, p->msgs_out, sizeof(st->msgs_out));
+	st->flaps = p->flaps;
 	snprintf(st->last_error, sizeof(st->last_error), "%s", p->last_error);
 	snprintf(st->prev_error, sizeof(st->prev_error), "%s", p->prev_error);
 }

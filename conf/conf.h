@@ -216,6 +216,9 @@ struct conf {
 	struct conf_networks	 networks;
 	struct conf_vpns	 vpns;
 	struct conf_neighbors	 neighbors;
+	/* `metrics listen ADDRESS:PORT`: the Prometheus endpoint; 0 = off */
+	struct cgw_addr		 metrics_addr;
+	uint16_t		 metrics_port;
 };
 
 /* A problem found while loading: "file:line: error: what; allowed: ..." */

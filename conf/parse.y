@@ -50,6 +50,7 @@ static int	*conf_seen(struct conf_parse *);
 static void	conf_startup_set(struct conf_parse *, enum conf_startup, int);
 static void	conf_ts_set(struct conf_parse *, const char *, const char *,
 		    int);
+static void	conf_metrics_listen(struct conf_parse *, const char *, int);
 }
 
 %union {
@@ -71,6 +72,7 @@ static void	conf_ts_set(struct conf_parse *, const char *, const char *,
 %token MSS_CLAMP "mss-clamp"
 %token NEIGHBOR "neighbor" REMOTE_AS "remote-as" DESCRIPTION "description"
 %token CONTROL "control" GROUP "group" ADMIN_GROUP "admin-group"
+%token METRICS "metrics" LISTEN "listen"
 %token <str> WORD "word" STRING "quoted string"
 
 %type <str> value
@@ -137,6 +139,12 @@ top		: ASN value {
 			    @1.first_line))
 				conf_ctl_group_set(ctx, $3, @3.first_line,
 				    "control admin-group", &ctx->conf->ctl_admin);
+			free($3);
+		}
+		| METRICS LISTEN value {
+			if (conf_once(ctx, ctx->global_seen, CONF_K_METRICS,
+			    "metrics listen", @1.first_line))
+				conf_metrics_listen(ctx, $3, @3.first_line);
 			free($3);
 		}
 		| VPN value '{' {
@@ -707,6 +715,39 @@ conf_address(struct conf_parse *ctx, const char *s, int line, const char *what,
 		return false;
 	}
 	return true;
+}
+
+/* ADDRESS:PORT, an IPv6 address in brackets: [::1]:9642. */
+static void
+conf_metrics_listen(struct conf_parse *ctx, const char *s, int line)
+{
+	char host[CGW_ADDRSTRLEN + 2];
+	const char *colon = strrchr(s, ':');
+	uint32_t port;
+	size_t n;
+
+	if (colon == NULL || colon == s)
+		goto bad;
+	n = (size_t)(colon - s);
+	if (s[0] == '[') {
+		if (n < 3 || s[n - 1] != ']')
+			goto bad;
+		s++;
+		n -= 2;
+	}
+	if (n >= sizeof(host))
+		goto bad;
+	memcpy(host, s, n);
+	host[n] = '\0';
+	if (!conf_address(ctx, host, line, "metrics listen", &ctx->conf->metrics_addr) ||
+	    !conf_number(ctx, colon + 1, line, "metrics listen port", 1, 65535,
+	    &port))
+		return;
+	ctx->conf->metrics_port = (uint16_t)port;
+	return;
+bad:
+	conf_problem(ctx, true, line, "metrics listen %s is not ADDRESS:PORT; "
+	    "allowed: e.g. 127.0.0.1:9642 or \"[::1]:9642\"", s);
 }
 
 static void

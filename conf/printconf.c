@@ -209,6 +209,11 @@ conf_print(FILE *f, const struct conf *conf)
 		fprintf(f, "control group %s\n", conf->ctl_group.name);
 	if (conf->ctl_admin.set)
 		fprintf(f, "control admin-group %s\n", conf->ctl_admin.name);
+	if (conf->metrics_port != 0)
+		fprintf(f, conf->metrics_addr.af == AF_INET6 ?
+		    "metrics listen \"[%s]:%u\"\n" : "metrics listen %s:%u\n",
+		    addr_fmt(&conf->metrics_addr, a, sizeof(a)),
+		    conf->metrics_port);
 	TAILQ_FOREACH(v, &conf->vpns, entry) {
 		fputc('\n', f);
 		conf_print_vpn(f, v);

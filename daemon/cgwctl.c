@@ -498,6 +498,7 @@ cgwctl_usage(FILE *f)
 	    "  monitor [--json]            events as they happen, until interrupted\n"
 	    "  tunnel up|down|rekey NAME   NAME is VPN/TUNNEL, e.g. aws-prod/t1\n"
 	    "  reload                      re-read the configuration\n"
+	    "  metrics                     the Prometheus metrics (text format)\n"
 	    "  import-aws FILE [--name VPN] [--local ADDR] [--network CIDR]...\n"
 	    "             [--psk-dir DIR] [-o|--output FILE]\n"
 	    "                              print a cgwd.conf block for an AWS VPN\n"
@@ -617,7 +618,11 @@ cgwctl_print(const char *cmd, int argc, char *argv[], const json_t *res)
 		rc = ctl_print_bgp(stdout, res);
 	else if (strcmp(cmd, "show") == 0 && strcmp(what, "routes") == 0)
 		rc = ctl_print_routes(stdout, res);
-	else if (strcmp(cmd, "reload") == 0) {
+	else if (strcmp(cmd, "metrics") == 0 &&
+	    json_is_string(json_object_get(res, "text"))) {
+		fputs(json_string_value(json_object_get(res, "text")), stdout);
+		rc = 0;
+	} else if (strcmp(cmd, "reload") == 0) {
 		printf("reloaded: %lld tunnels\n", (long long)json_integer_value(
 		    json_object_get(res, "tunnels")));
 		rc = 0;

@@ -22,6 +22,7 @@ struct ctl_server;
 struct ike_ctx;		/* ike/ike.h */
 struct xfrm_ctx;	/* xfrm/: netlink handle */
 struct bgp_ctx;		/* bgp/: the speaker */
+struct metrics_http;	/* daemon/metrics.c: the Prometheus endpoint */
 
 #define CGWD_DEFAULT_CONF	CGW_SYSCONFDIR "/cgwd/cgwd.conf"
 #define CGWD_MAX_IKE_ADDRS	16
@@ -30,6 +31,10 @@ struct bgp_ctx;		/* bgp/: the speaker */
 struct cgwd_opts {
 	const char	*conf_path;	/* NULL = CGWD_DEFAULT_CONF */
 	const char	*sock_path;	/* NULL = CTL_DEFAULT_SOCKET */
+	/* For cgwd_build_info: the program's CGW_VERSION and CGW_REVISION
+	 * (static strings; NULL = unknown). */
+	const char	*version;
+	const char	*revision;
 };
 
 struct cgwd {
@@ -58,6 +63,9 @@ struct cgwd {
 	/* XFRM if_ids held by tunnels (daemon/ipsec.c), one bit each. */
 	uint8_t			 ifids[CGWD_IFID_SLOTS / 8];
 	bool			 mss_table;	/* nftables table in place (mss.c) */
+	struct metrics_http	*metrics;	/* NULL: not listening */
+	struct event		*ev_watchdog;	/* WATCHDOG=1; NULL: none asked */
+	const char		*version, *revision;	/* cgwd_opts' */
 };
 
 /*

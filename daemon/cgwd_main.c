@@ -71,7 +71,8 @@ main(int argc, char *argv[])
 		{ "help",	no_argument,	NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct cgwd_opts opts = { 0 };
+	struct cgwd_opts opts = { .version = CGW_VERSION,
+	    .revision = CGW_REVISION };
 	struct cgwd *cgwd;
 	char err[512];
 	int ch, check = 0, verbose = 0, rc;

@@ -3,10 +3,12 @@
  * answers the result object, or NULL with a one-line reason.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "daemon/cgwd.h"
 #include "daemon/ctl.h"
+#include "daemon/metrics.h"
 #include "daemon/tunnel.h"
 #include "lib/log.h"
 
@@ -146,12 +148,36 @@ ctl_cmd_monitor(struct cgwd *cgwd, const struct ctl_request *req, char *err,
 	return NULL;
 }
 
+/* The Prometheus text, as the HTTP endpoint serves it. */
+static json_t *
+ctl_cmd_metrics(struct cgwd *cgwd, const struct ctl_request *req, char *err,
+    size_t errlen)
+{
+	json_t *res;
+	size_t len;
+	char *text;
+
+	if (req->argc != 0) {
+		snprintf(err, errlen, "usage: metrics");
+		return NULL;
+	}
+	if ((text = metrics_text(cgwd, &len)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	res = json_pack("{s:s, s:s%}", "content_type", METRICS_CONTENT_TYPE,
+	    "text", text, len);
+	free(text);
+	return res;
+}
+
 static const struct ctl_cmd ctl_cmds[] = {
 	{ "status",	ctl_cmd_status },
 	{ "show",	ctl_cmd_show },
 	{ "tunnel",	ctl_cmd_tunnel },
 	{ "reload",	ctl_cmd_reload },
 	{ "monitor",	ctl_cmd_monitor },
+	{ "metrics",	ctl_cmd_metrics },
 };
 
 json_t *

@@ -9,6 +9,7 @@
 
 #include "daemon/cgwd.h"
 #include "daemon/ctl.h"
+#include "daemon/counters.h"
 #include "daemon/failover.h"
 #include "daemon/ipsec.h"
 #include "daemon/routing.h"
@@ -203,7 +204,7 @@ ctl_json_tunnel(const struct tunnel *t)
 	ctl_json_tunnel_sas(t, &ike, &children);
 	/* holddown_s: null unless the tunnel is back and not yet stable. */
 	return json_pack("{s:s, s:s, s:o, s:o, s:o, s:s, s:o, s:o, s:o, s:o,"
-	    " s:o, s:I, s:s, s:b, s:s, s:o, s:o}",
+	    " s:o, s:I, s:s, s:b, s:s, s:o, s:o, s:o}",
 	    "name", t->name,
 	    "state", tunnel_state_name(t->state),
 	    "local", ct->vpn ? ctl_json_addr(&ct->vpn->local) : json_null(),
@@ -221,7 +222,8 @@ ctl_json_tunnel(const struct tunnel *t)
 	    "kernel_error", ctl_tunnel_kernel_error(t),
 	    "reason_class", ctl_json_reason_class(t),
 	    "holddown_s", holddown >= 0 ?
-		json_integer((json_int_t)holddown) : json_null());
+		json_integer((json_int_t)holddown) : json_null(),
+	    "counters", counters_json(t));
 }
 
 /* The last transitions, oldest first: {"time": epoch, "from", "to", "reason"}. */

@@ -21,6 +21,8 @@
 #include "daemon/control.h"
 #include "daemon/ctl.h"
 #include "daemon/ctl_roles.h"
+#include "daemon/metrics.h"
+#include "daemon/watchdog.h"
 #include "daemon/tunnel.h"
 #include "lib/log.h"
 #include "lib/nslock.h"
@@ -211,6 +213,8 @@ cgwd_start(const struct cgwd_opts *opts, char *err, size_t errlen)
 	TAILQ_INIT(&cgwd->tunnels);
 	cgwd->lock_fd = -1;
 	cgwd->started = cgwd_now();
+	cgwd->version = opts->version;
+	cgwd->revision = opts->revision;
 	cgwd->conf_path = strdup(opts->conf_path ? opts->conf_path :
 	    CGWD_DEFAULT_CONF);
 	cgwd->sock_path = strdup(opts->sock_path ? opts->sock_path :
@@ -264,6 +268,11 @@ cgwd_start(const struct cgwd_opts *opts, char *err, size_t errlen)
 	TAILQ_FOREACH(t, &cgwd->tunnels, entry)
 		cgwd_tunnel_attach(t);
 	cgwd_mss_sync(cgwd);
+	metrics_open(cgwd);
+	if (watchdog_start(cgwd) != 0) {
+		snprintf(err, errlen, "cannot start the watchdog timer");
+		goto fail;
+	}
 	log_info(NULL, "started with %zu tunnels from %s", cgwd_ntunnels(cgwd),
 	    cgwd->conf_path);
 	cgwd_notify_status(cgwd, "READY=1");
@@ -299,6 +308,8 @@ cgwd_free(struct cgwd *cgwd)
 	ctl_server_close(cgwd->ctl);
 	/* Tunnels going down below publish events: to nobody now. */
 	cgwd->ctl = NULL;
+	metrics_close(cgwd);
+	watchdog_stop(cgwd);
 	while ((t = TAILQ_FIRST(&cgwd->tunnels)) != NULL) {
 		TAILQ_REMOVE(&cgwd->tunnels, t, entry);
 		tunnel_free(t);
@@ -456,6 +467,7 @@ cgwd_reload(struct cgwd *cgwd, char *err, size_t errlen)
 		return -1;
 	}
 	cgwd_apply(cgwd, nconf);
+	metrics_reconfigure(cgwd);
 	cgwd->reloads++;
 	cgwd_notify_status(cgwd, "READY=1");
 	return 0;

@@ -109,18 +109,32 @@ ipsec_child_down(void *arg, struct ike_peer *peer, uint32_t spi_in,
 {
 	struct cgwd *cgwd = arg;
 	struct tunnel *t = ipsec_tunnel_of_peer(peer);
+	struct xfrm_sa_stats st;
 	struct xfrm_err xe;
+	bool counted;
 
 	if (t == NULL || t->ipsec == NULL)
 		return;
-	if ((dirs & IKE_DIR_OUT) &&
-	    xfrm_sa_delete(cgwd->xfrm, remote, spi_out, &xe) != 0)
-		log_warn(t->name, "cannot delete outbound SA %08x: %s",
-		    spi_out, xe.msg);
-	if ((dirs & IKE_DIR_IN) &&
-	    xfrm_sa_delete(cgwd->xfrm, &t->conf->vpn->local, spi_in, &xe) != 0)
-		log_warn(t->name, "cannot delete inbound SA %08x: %s",
-		    spi_in, xe.msg);
+	/* Its last counts stay with the tunnel: totals survive rekeys. */
+	if (dirs & IKE_DIR_OUT) {
+		counted = xfrm_sa_stats(cgwd->xfrm, remote, spi_out, &st,
+		    NULL) == 0;
+		if (xfrm_sa_delete(cgwd->xfrm, remote, spi_out, &xe) != 0)
+			log_warn(t->name, "cannot delete outbound SA %08x: %s",
+			    spi_out, xe.msg);
+		else if (counted)
+			counters_sa_gone(t, IKE_DIR_OUT, &st);
+	}
+	if (dirs & IKE_DIR_IN) {
+		counted = xfrm_sa_stats(cgwd->xfrm, &t->conf->vpn->local,
+		    spi_in, &st, NULL) == 0;
+		if (xfrm_sa_delete(cgwd->xfrm, &t->conf->vpn->local, spi_in,
+		    &xe) != 0)
+			log_warn(t->name, "cannot delete inbound SA %08x: %s",
+			    spi_in, xe.msg);
+		else if (counted)
+			counters_sa_gone(t, IKE_DIR_IN, &st);
+	}
 	log_debug(t->name, "CHILD SA %08x/%08x: %s removed", spi_in, spi_out,
 	    dirs == IKE_DIR_BOTH ? "both halves" :
 	    dirs == IKE_DIR_IN ? "inbound" : "outbound");
@@ -313,11 +327,21 @@ ipsec_addr_change(void *arg, const struct cgw_addr *a, int ifindex,
 	}
 }
 
+/* Kernel lines name the tunnel they concern (and carry its TUNNEL=). */
+static const char *
+ipsec_ifid_name(void *arg, uint32_t if_id)
+{
+	struct tunnel *t = ipsec_tunnel_of_ifid(arg, if_id);
+
+	return t != NULL ? t->name : NULL;
+}
+
 static const struct xfrm_callbacks ipsec_xfrm_cb = {
 	.sa_rekey	= ipsec_sa_rekey,
 	.sa_gone	= ipsec_sa_gone,
 	.link_change	= ipsec_link_change,
 	.addr_change	= ipsec_addr_change,
+	.if_id_name	= ipsec_ifid_name,
 };
 
 /* ---- setup and teardown ------------------------------------------- */
@@ -487,6 +511,11 @@ ipsec_tunnel_detach(struct tunnel *t)
 	    xfrm_policy_remove(cgwd->xfrm, t->if_id, AF_INET, &xe) != 0)
 		log_warn(t->name, "cannot remove policies: %s", xe.msg);
 	if (t->ike != NULL) {
+		struct ike_status st;
+
+		/* A reload that rebuilds the peer keeps its counts. */
+		ike_peer_status(t->ike, &st);
+		counters_ike_gone(t, &st.ctr);
 		ike_peer_remove(t->ike);	/* child_down for each SA */
 		t->ike = NULL;
 	}

@@ -25,6 +25,7 @@
 #include <sys/queue.h>
 
 #include "conf/conf.h"
+#include "daemon/counters.h"
 #include "daemon/failover.h"
 
 struct cgwd;
@@ -92,6 +93,8 @@ struct tunnel {
 					   first attach until freed; 0 = none */
 	struct bgp_peer		*bgp;
 	struct failover_tunnel	 fo;	/* daemon/failover.c */
+	/* What its SAs and IKE peers that are gone counted (counters.c). */
+	struct tunnel_counters	 ctr;
 };
 TAILQ_HEAD(tunnels, tunnel);
 

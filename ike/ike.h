@@ -233,6 +233,19 @@ struct ike_child_status {
 	int32_t		rekey_in_s;
 };
 
+/*
+ * What the engine did for one peer since it was added, for counters and
+ * metrics: only ever incremented, never reset while the peer exists.
+ */
+struct ike_counters {
+	uint64_t	exchanges;	/* requests we sent (not retransmissions) */
+	uint64_t	retransmissions;
+	uint64_t	dpd_probes;	/* liveness requests (empty INFORMATIONAL) */
+	uint64_t	dpd_misses;	/* IKE SAs declared dead by liveness */
+	uint64_t	ike_rekeys;	/* IKE SAs replaced by a rekey */
+	uint64_t	child_rekeys;	/* CHILD SAs replaced by a rekey */
+};
+
 struct ike_status {
 	char			state[24];	/* "established", "connecting", ... */
 	char			proposal[96];	/* negotiated IKE SA suite */
@@ -245,6 +258,7 @@ struct ike_status {
 	size_t			n_child;
 	struct ike_child_status	child[IKE_STATUS_MAX_CHILD];
 	char			last_error[128];
+	struct ike_counters	ctr;
 };
 
 void		 ike_peer_status(const struct ike_peer *, struct ike_status *);

@@ -58,6 +58,9 @@ ike_child_set_state(struct ike_child *c, enum ike_child_state st,
 	log_debug(c->peer->conf.name, "CHILD SA %08x/%08x: %s -> %s%s%s",
 	    c->spi_in, c->spi_out, ike_child_state_name(c->state),
 	    ike_child_state_name(st), why ? ": " : "", why ? why : "");
+	/* The loser of a simultaneous rekey (2.8.1) replaced nothing. */
+	if (st == CHILD_S_REKEYED && (why == NULL || strcmp(why, "redundant") != 0))
+		c->peer->ctr.child_rekeys++;
 	c->state = st;
 }
 

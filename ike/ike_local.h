@@ -389,6 +389,7 @@ struct ike_peer {
 	size_t			 n_ike_props;
 	struct ike_prop		 esp_props[CONF_MAX_PROPOSALS];
 	size_t			 n_esp_props;
+	struct ike_counters	 ctr;		/* ike_peer_status reports them */
 };
 TAILQ_HEAD(ike_peers, ike_peer);
 

@@ -133,6 +133,9 @@ ike_sa_set_state(struct ike_sa *sa, enum ike_sa_state st, const char *why)
 	    (unsigned long long)sa->spi_i, (unsigned long long)sa->spi_r,
 	    ike_sa_state_name(sa->state), ike_sa_state_name(st),
 	    why ? ": " : "", why ? why : "");
+	/* The loser of a simultaneous rekey (2.8.1) replaced nothing. */
+	if (st == IKE_S_REKEYED && (why == NULL || strcmp(why, "redundant") != 0))
+		sa->peer->ctr.ike_rekeys++;
 	if (sa->state == IKE_S_INIT_RCVD)
 		ike_halfopen_count(sa->peer, -1);
 	if (st == IKE_S_INIT_RCVD)
@@ -401,6 +404,7 @@ ike_live_check(struct ike_sa *sa)
 		    sa, 1);
 		return false;
 	}
+	peer->ctr.dpd_misses++;
 	ike_sa_fail(sa, IKE_EV_DEAD, "peer not answering: no answer for "
 	    "%.1f s (dpd timeout %.1f s)", (double)silent / 1000.0,
 	    (double)peer->conf.dpd_timeout_ms / 1000.0);
@@ -979,6 +983,7 @@ ike_peer_status(const struct ike_peer *peer, struct ike_status *st)
 
 	memset(st, 0, sizeof(*st));
 	snprintf(st->last_error, sizeof(st->last_error), "%s", peer->last_error);
+	st->ctr = peer->ctr;
 	st->n_ike = ike_peer_n_established(peer);
 	if (sa == NULL) {
 		snprintf(st->state, sizeof(st->state), "%s",

@@ -114,6 +114,7 @@ ike_rtx_fire(void *arg)
 	log_msg(sa->x.kind == IKE_REQ_DPD ? LOG_LVL_TRACE : LOG_LVL_DEBUG,
 	    peer->conf.name, "retransmitting %s (mid %u, try %u)",
 	    ike_req_name(sa->x.kind), sa->x.mid, sa->x.tries + 1);
+	peer->ctr.retransmissions++;
 	ike_sock_send(sa, sa->x.msg.p, sa->x.msg.len);
 	ike_rtx_arm(sa);
 }
@@ -135,6 +136,9 @@ ike_req_send(struct ike_sa *sa, enum ike_req_kind kind, struct wbuf *msg)
 	log_msg(kind == IKE_REQ_DPD ? LOG_LVL_TRACE : LOG_LVL_DEBUG,
 	    sa->peer->conf.name, "sending %s request (mid %u, %zu bytes)",
 	    ike_req_name(kind), sa->x.mid, sa->x.msg.len);
+	sa->peer->ctr.exchanges++;
+	if (kind == IKE_REQ_DPD)
+		sa->peer->ctr.dpd_probes++;
 	ike_sock_send(sa, sa->x.msg.p, sa->x.msg.len);
 	ike_rtx_arm(sa);
 	return 0;

@@ -1,14 +1,22 @@
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+
+#include <systemd/sd-journal.h>
 
 #include "lib/log.h"
 
 #define LOG_LINE_MAX	1024
 #define LOG_WHO_MAX	64
+#define LOG_FIELD_MAX	256	/* "TUNNEL=" and a name */
 
 /* One kind of rate-limited line: a call site (fmt) about one `who`. */
 struct log_rl_slot {
@@ -25,6 +33,9 @@ struct log_rl_slot {
 static struct {
 	int			 level;
 	int			 journald;
+	/* stderr is the journal: fields through log_state.sink. */
+	bool			 native;
+	int			(*sink)(const struct iovec *, int);
 	unsigned long long	(*now)(void);
 	struct log_rl_slot	 rl[LOG_RL_SLOTS];
 } log_state = { .level = LOG_LVL_INFO };
@@ -36,6 +47,117 @@ log_init(int verbosity, int journald)
 
 	log_state.level = lvl > LOG_LVL_TRACE ? LOG_LVL_TRACE : lvl;
 	log_state.journald = journald;
+	log_state.native = journald && log_journal_stderr();
+}
+
+/*
+ * Whether stderr is journald's stream: JOURNAL_STREAM names its device
+ * and inode (systemd.exec(5)); a pipe to something else, or stderr
+ * redirected by a wrapper, does not match and keeps the plain lines.
+ */
+bool
+log_journal_stderr(void)
+{
+	const char *env = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+
+	if (env == NULL || sscanf(env, "%llu:%llu", &dev, &ino) != 2 ||
+	    fstat(STDERR_FILENO, &st) != 0)
+		return false;
+	return (unsigned long long)st.st_dev == dev &&
+	    (unsigned long long)st.st_ino == ino;
+}
+
+void
+log_set_journal_sink(int (*sink)(const struct iovec *, int))
+{
+	log_state.sink = sink;
+	log_state.native = sink != NULL;
+}
+
+/* The first SPI a line names: "SA c0ffee01", "SPI c0ffee01", "spi 0x...",
+ * the second of "SA c0ffee01/deadbeef" in *spi2 (as cgwd's lines write
+ * them: 8 hex digits). */
+static bool
+log_find_spi(const char *line, char spi[9], char spi2[9])
+{
+	static const char *const marks[] = { "SA ", "SPI ", "spi 0x" };
+	const char *p, *best = NULL;
+	size_t i, k;
+
+	spi[0] = spi2[0] = '\0';
+	for (i = 0; i < sizeof(marks) / sizeof(marks[0]); i++) {
+		for (p = line; (p = strstr(p, marks[i])) != NULL; p++) {
+			const char *h = p + strlen(marks[i]);
+
+			for (k = 0; k < 8 && isxdigit((unsigned char)h[k]); k++)
+				;
+			if (k == 8 && !isxdigit((unsigned char)h[8])) {
+				if (best == NULL || h < best)
+					best = h;
+				break;
+			}
+		}
+	}
+	if (best == NULL)
+		return false;
+	memcpy(spi, best, 8);
+	spi[8] = '\0';
+	if (best[8] == '/') {
+		for (k = 0; k < 8 && isxdigit((unsigned char)best[9 + k]); k++)
+			;
+		if (k == 8 && !isxdigit((unsigned char)best[17])) {
+			memcpy(spi2, best + 9, 8);
+			spi2[8] = '\0';
+		}
+	}
+	return true;
+}
+
+/*
+ * One entry with fields an operator can match: TUNNEL= for a tunnel's
+ * lines (its name has a '/'), PEER= for a LAN neighbor's, SPI= for each
+ * SPI the line names; CGWD_WHO= whatever the line is about. -1 when the
+ * journal did not take it.
+ */
+static int
+log_journal(int prio, const char *who, const char *line)
+{
+	char msg[LOG_LINE_MAX + LOG_FIELD_MAX], pri[16], f_who[LOG_FIELD_MAX];
+	char f_tun[LOG_FIELD_MAX], f_peer[LOG_FIELD_MAX];
+	char f_spi[2][16], spi[9], spi2[9];
+	struct iovec iov[9];
+	int n = 0;
+
+#define LOG_IOV(s) (iov[n].iov_base = (s), iov[n].iov_len = strlen(s), n++)
+	snprintf(msg, sizeof(msg), "MESSAGE=%s%s%s", who ? who : "",
+	    who ? ": " : "", line);
+	snprintf(pri, sizeof(pri), "PRIORITY=%d", prio);
+	LOG_IOV(msg);
+	LOG_IOV(pri);
+	LOG_IOV("SYSLOG_IDENTIFIER=cgwd");
+	if (who != NULL) {
+		snprintf(f_who, sizeof(f_who), "CGWD_WHO=%s", who);
+		LOG_IOV(f_who);
+		if (strchr(who, '/') != NULL) {
+			snprintf(f_tun, sizeof(f_tun), "TUNNEL=%s", who);
+			LOG_IOV(f_tun);
+		} else if (strncmp(who, "neighbor ", 9) == 0) {
+			snprintf(f_peer, sizeof(f_peer), "PEER=%s", who + 9);
+			LOG_IOV(f_peer);
+		}
+	}
+	if (log_find_spi(line, spi, spi2)) {
+		snprintf(f_spi[0], sizeof(f_spi[0]), "SPI=%s", spi);
+		LOG_IOV(f_spi[0]);
+		if (spi2[0] != '\0') {
+			snprintf(f_spi[1], sizeof(f_spi[1]), "SPI=%s", spi2);
+			LOG_IOV(f_spi[1]);
+		}
+	}
+#undef LOG_IOV
+	return (log_state.sink ? log_state.sink : sd_journal_sendv)(iov, n);
 }
 
 int
@@ -51,6 +173,9 @@ log_write(enum log_level lvl, const char *who, const char *line)
 	/* syslog priorities, understood by journald on stderr */
 	static const int prio[] = { 3, 4, 6, 7, 7 };
 
+	/* The journal refusing (full, restarting) leaves the stream. */
+	if (log_state.native && log_journal(prio[lvl], who, line) >= 0)
+		return;
 	if (log_state.journald) {
 		fprintf(stderr, "<%d>%s%s%s\n", prio[lvl], who ? who : "",
 		    who ? ": " : "", line);

@@ -8,6 +8,10 @@
 #ifndef CGW_LIB_LOG_H
 #define CGW_LIB_LOG_H
 
+#include <stdbool.h>
+
+struct iovec;
+
 enum log_level {
 	LOG_LVL_ERR = 0,
 	LOG_LVL_WARN,
@@ -16,7 +20,19 @@ enum log_level {
 	LOG_LVL_TRACE,
 };
 
-void	 log_init(int verbosity, int journald);	/* -v count; prefix <N> */
+/*
+ * -v count; journald: prefix lines with <N>. When stderr is journald's
+ * own stream (log_journal_stderr), entries go through sd_journal_send
+ * with fields: TUNNEL=vpn/tunnel, PEER=address (LAN neighbors), SPI=
+ * (each SPI a line names), CGWD_WHO=, so `journalctl TUNNEL=aws-prod/t1`
+ * finds a tunnel's lines.
+ */
+void	 log_init(int verbosity, int journald);
+/* JOURNAL_STREAM names stderr's device and inode. */
+bool	 log_journal_stderr(void);
+/* Tests: entries to sink (as sd_journal_sendv) instead of the journal;
+ * NULL: back to the plain lines. */
+void	 log_set_journal_sink(int (*sink)(const struct iovec *, int));
 int	 log_enabled(enum log_level);
 void	 log_msg(enum log_level, const char *who, const char *fmt, ...)
 	     __attribute__((format(printf, 3, 4)));

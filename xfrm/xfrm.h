@@ -90,6 +90,9 @@ struct xfrm_callbacks {
 	 * address detection passed), or went away. May repeat. */
 	void	(*addr_change)(void *arg, const struct cgw_addr *addr,
 		    int ifindex, bool added);
+	/* Whom a kernel object with this if_id belongs to, for the log
+	 * lines about it ("aws-prod/t1"); NULL, or no callback: "xfrm". */
+	const char *(*if_id_name)(void *arg, uint32_t if_id);
 };
 
 /*

@@ -292,6 +292,16 @@ xfrm_nl_parse_expire(const struct nlmsghdr *nlh, struct xfrm_sa_event *ev)
 	return true;
 }
 
+const char *
+xfrm_who(const struct xfrm_ctx *ctx, uint32_t if_id)
+{
+	const char *who = NULL;
+
+	if (ctx != NULL && ctx->cb.if_id_name != NULL && if_id != 0)
+		who = ctx->cb.if_id_name(ctx->cb_arg, if_id);
+	return who != NULL ? who : "xfrm";
+}
+
 static void
 ev_expire(struct xfrm_ctx *ctx, const struct nlmsghdr *nlh)
 {
@@ -301,7 +311,8 @@ ev_expire(struct xfrm_ctx *ctx, const struct nlmsghdr *nlh)
 
 	if (!xfrm_nl_parse_expire(nlh, &ev))
 		return;
-	log_info("xfrm", "SA spi 0x%08x dst %s if_id 0x%x: %s expire",
+	log_info(xfrm_who(ctx, ev.if_id), "SA spi 0x%08x dst %s if_id 0x%x: "
+	    "%s expire",
 	    ev.spi, addr_fmt(&ev.dst, d, sizeof(d)), ev.if_id,
 	    ev.hard ? "hard" : "soft");
 	/* The kernel removed it: nothing left to remove at teardown. */

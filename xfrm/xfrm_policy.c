@@ -58,7 +58,7 @@ xfrm_policy_install(struct xfrm_ctx *ctx, uint32_t if_id, uint32_t reqid,
 			return -1;
 		}
 	}
-	log_info("xfrm", "installed out/in/fwd %s policies if_id 0x%x "
+	log_info(xfrm_who(ctx, if_id), "installed out/in/fwd %s policies if_id 0x%x "
 	    "reqid %u", af == AF_INET6 ? "IPv6" : "IPv4", if_id, reqid);
 	if (xfrm_obj_find_policy(ctx, if_id, af) == NULL &&
 	    (o = xfrm_obj_add(ctx, XFRM_OBJ_POLICY)) != NULL) {
@@ -82,7 +82,7 @@ xfrm_policy_remove(struct xfrm_ctx *ctx, uint32_t if_id, int af,
 		    rc == 0 ? err : NULL) < 0)
 			rc = -1;
 	if (rc == 0) {
-		log_info("xfrm", "removed %s policies if_id 0x%x",
+		log_info(xfrm_who(ctx, if_id), "removed %s policies if_id 0x%x",
 		    af == AF_INET6 ? "IPv6" : "IPv4", if_id);
 		if ((o = xfrm_obj_find_policy(ctx, if_id, af)) != NULL)
 			xfrm_obj_del(ctx, o);

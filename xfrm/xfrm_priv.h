@@ -78,6 +78,9 @@ struct xfrm_ctx {
 	struct xfrm_objs	 objs;
 };
 
+/* Who a log line about if_id is about: its tunnel's name, else "xfrm". */
+const char	*xfrm_who(const struct xfrm_ctx *, uint32_t if_id);
+
 /* ---- errors (xfrm_nl.c) ---- */
 int		 xfrm_err_set(struct xfrm_err *, int code, const char *fmt, ...)
 		     __attribute__((format(printf, 3, 4)));

@@ -112,7 +112,8 @@ done:
 		sa_hint(err, s->alg);
 		return -1;
 	}
-	log_info("xfrm", "installed %s if_id 0x%x reqid %u %s%s%s", what,
+	log_info(xfrm_who(ctx, s->if_id), "installed %s if_id 0x%x reqid %u "
+	    "%s%s%s", what,
 	    s->if_id, s->reqid, s->alg->name, s->esn ? " esn" : "",
 	    s->encap ? " udp-encap" : "");
 	if (xfrm_obj_find_sa(ctx, &s->dst, s->spi) == NULL &&

@@ -42,7 +42,7 @@ _cgwctl()
 	case $cmd in
 	"")
 		COMPREPLY=($(compgen -W "-s --socket -j --json -V --version -h --help
-		    status show monitor tunnel reload import-aws" -- "$cur"))
+		    status show monitor tunnel reload metrics import-aws" -- "$cur"))
 		;;
 	show)
 		if ((nargs == 0)); then

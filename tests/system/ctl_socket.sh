@@ -182,7 +182,7 @@ check "cgwctl show tunnels (table) lists both tunnels" sh -c \
 err=$(ctl frobnicate 2>&1); rc=$?
 check "unknown command: non-zero exit ($err)" test "$rc" != 0
 check "unknown command: names the known ones" test \
-	"$err" = "cgwctl: unknown command 'frobnicate' (known: status, show, tunnel, reload, monitor)"
+	"$err" = "cgwctl: unknown command 'frobnicate' (known: status, show, tunnel, reload, monitor, metrics)"
 err=$(ctl tunnel up aws-prod/t9 2>&1); rc=$?
 check "unknown tunnel: error naming the known ones ($err)" sh -c \
 	'[ "$1" != 0 ] && echo "$2" | grep -q "known: aws-prod/t1, aws-prod/t2"' sh "$rc" "$err"

@@ -222,6 +222,13 @@ test_session_routes_and_teardown(void **state)
 	bgp_peer_status(f->cgw.peer, &st);
 	assert_int_equal(st.prefixes_received, 1);
 	assert_int_equal(st.prefixes_advertised, 1);
+	/* Counted by type, each way: one OPEN, a KEEPALIVE, the UPDATE. */
+	assert_int_equal(st.msgs_in[1], 1);
+	assert_int_equal(st.msgs_out[1], 1);
+	assert_true(st.msgs_in[4] >= 1 && st.msgs_out[4] >= 1);
+	assert_true(st.msgs_in[2] >= 1 && st.msgs_out[2] >= 1);
+	assert_int_equal(st.msgs_out[3], 0);
+	assert_int_equal(st.flaps, 0);
 
 	/* The tunnel dies: routes go at once, the VGW hears Cease. */
 	bgp_peer_down(f->cgw.peer, "DPD: peer dead");
@@ -245,6 +252,10 @@ test_session_routes_and_teardown(void **state)
 	assert_string_equal(st.last_error, "");
 	assert_string_equal(st.prev_error, "DPD: peer dead");
 	assert_true(st.uptime_s < 5);
+	/* One session lost, its Cease sent, a second OPEN each way. */
+	assert_int_equal(st.flaps, 1);
+	assert_int_equal(st.msgs_out[3], 1);
+	assert_int_equal(st.msgs_out[1], 2);
 	bgp_peer_status(f->vgw.peer, &st);
 	assert_string_equal(st.last_error, "");
 }

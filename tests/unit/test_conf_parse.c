@@ -315,6 +315,15 @@ static const struct bad_case bad_cases[] = {
 	  true },
 	{ VPN(TN(" mss-clamp maybe\n")), 6, "mss-clamp maybe is not a number",
 	  true },
+	{ "metrics listen 127.0.0.1\n", 3, "metrics listen 127.0.0.1 is not "
+	  "ADDRESS:PORT", true },
+	{ "metrics listen 127.0.0.1:0\n", 3, "metrics listen port 0 is not a "
+	  "number in range; allowed: 1-65535", true },
+	{ "metrics listen 127.0.0.300:9642\n", 3, "metrics listen 127.0.0.300 "
+	  "is not an IP address", true },
+	{ "metrics listen \"[::1:9642\"\n", 3, "is not ADDRESS:PORT", true },
+	{ "metrics listen 127.0.0.1:9642\nmetrics listen 127.0.0.1:9643\n", 4,
+	  "'metrics listen' given twice (first on line 3)", true },
 };
 
 static void

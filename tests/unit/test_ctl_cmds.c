@@ -255,7 +255,7 @@ test_commands_and_errors(void **state)
 	    "show tunnel VPN/TUNNEL, show bgp advertised");
 	assert_null(run(f, err, sizeof(err), "frob", NULL));
 	assert_string_equal(err,
-	    "unknown command 'frob' (known: status, show, tunnel, reload, monitor)");
+	    "unknown command 'frob' (known: status, show, tunnel, reload, monitor, metrics)");
 	assert_null(run(f, err, sizeof(err), "tunnel", "up", "aws-prod/t7", NULL));
 	assert_string_equal(err,
 	    "unknown tunnel 'aws-prod/t7' (known: aws-prod/t1, aws-prod/t2)");

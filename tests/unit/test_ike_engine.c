@@ -142,6 +142,7 @@ static void
 test_rekey_child(void **state)
 {
 	struct opts o = { 0 };
+	struct ike_status sa, sb;
 	uint32_t old;
 
 	(void)state;
@@ -152,6 +153,14 @@ test_rekey_child(void **state)
 	assert_true(pair_run_until(&P, a_rekeyed_once, 5000));
 	pair_assert_child_match(&P);
 	assert_int_not_equal(P.a.sa[0].spi_in, old);
+	/* Counted on both ends, whoever started it. */
+	pair_advance(&P, 500);
+	ike_peer_status(P.a.peer, &sa);
+	ike_peer_status(P.b.peer, &sb);
+	assert_int_equal(sa.ctr.child_rekeys, 1);
+	assert_int_equal(sb.ctr.child_rekeys, 1);
+	assert_int_equal(sa.ctr.ike_rekeys + sb.ctr.ike_rekeys, 0);
+	assert_int_equal(sa.ctr.retransmissions, 0);
 	teardown_pair();
 }
 
@@ -226,6 +235,11 @@ test_rekey_ike(void **state)
 	assert_int_equal(ike_peer_rekey_ike(P.a.peer), 0);
 	assert_true(pair_run_until(&P, ike_rekeyed, 5000));
 	pair_advance(&P, 500);
+	ike_peer_status(P.a.peer, &st);
+	assert_int_equal(st.ctr.ike_rekeys, 1);
+	ike_peer_status(P.b.peer, &st);
+	assert_int_equal(st.ctr.ike_rekeys, 1);
+	assert_int_equal(st.ctr.child_rekeys, 0);
 	/* The CHILD SA lives on under the new IKE SA... */
 	pair_assert_child_match(&P);
 	assert_int_equal(P.a.sa[0].spi_in, child);

@@ -88,6 +88,7 @@ setup_defaults(uint32_t ike_life_s, uint32_t esp_life_s)
 static void
 test_blackhole_both_ways(void **state)
 {
+	struct ike_status st;
 	uint64_t t0, took;
 
 	(void)state;
@@ -101,6 +102,11 @@ test_blackhole_both_ways(void **state)
 	assert_int_equal(P.a.nsa_at_ev[IKE_EV_DEAD], 1);
 	assert_false(P.a.usable_at_ev[IKE_EV_DEAD]);
 	assert_non_null(strstr(P.a.reason[IKE_EV_DEAD], "peer not answering"));
+	/* The counters say the same: probes went out, one SA was missed. */
+	ike_peer_status(P.a.peer, &st);
+	assert_int_equal(st.ctr.dpd_misses, 1);
+	assert_true(st.ctr.dpd_probes >= 5);
+	assert_true(st.ctr.exchanges >= st.ctr.dpd_probes + 2);
 	pair_free(&P);
 }
 
@@ -147,6 +153,7 @@ static void
 test_lossy_path_no_false_death(void **state)
 {
 	static const uint64_t seeds[] = { 1, 0xc0ffee, 0x5eed5eed };
+	struct ike_status sa, sb;
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(seeds) / sizeof(seeds[0]); i++) {
@@ -160,6 +167,12 @@ test_lossy_path_no_false_death(void **state)
 		assert_int_equal(P.b.ev[IKE_EV_DEAD], 0);
 		assert_true(P.a.path_lost > 100);	/* the path was lossy */
 		assert_true(P.a.rekeys + P.b.rekeys >= 3);
+		/* Counted as they happened, and losses were made good. */
+		ike_peer_status(P.a.peer, &sa);
+		ike_peer_status(P.b.peer, &sb);
+		assert_true(sa.ctr.child_rekeys + sb.ctr.child_rekeys >= 3);
+		assert_true(sa.ctr.retransmissions > 0);
+		assert_int_equal(sa.ctr.dpd_misses + sb.ctr.dpd_misses, 0);
 		P.a.path.loss_pct = P.b.path.loss_pct = 0;
 		P.a.path.jitter_ms = P.b.path.jitter_ms = 0;
 		pair_advance(&P, 2000);
@@ -173,6 +186,7 @@ test_lossy_path_no_false_death(void **state)
 static void
 test_probe_rate(void **state)
 {
+	struct ike_status st;
 	unsigned s0;
 
 	(void)state;
@@ -182,6 +196,10 @@ test_probe_rate(void **state)
 	/* 10 s / 200 ms = 50 probes per side, each answered. */
 	assert_true(P.sent - s0 >= 2 * 2 * 45);
 	assert_true(P.sent - s0 <= 2 * 2 * 52);
+	/* Each side's probes are counted: 50 in these 10 s, + setup. */
+	ike_peer_status(P.a.peer, &st);
+	assert_true(st.ctr.dpd_probes >= 45 && st.ctr.dpd_probes <= 60);
+	assert_int_equal(st.ctr.dpd_misses, 0);
 	pair_free(&P);
 }
 

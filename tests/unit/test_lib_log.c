@@ -1,5 +1,6 @@
 /* The rate limit of per-packet lines: first lines, then a count per interval. */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
@@ -7,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
 #include <cmocka.h>
 
 #include "lib/log.h"
@@ -177,6 +180,109 @@ test_slots_reused(void **state)
 	    "(7 more like this in 10 s)"));
 }
 
+/* ---- journal fields ---------------------------------------------- */
+
+static char journal_entry[4096];	/* the last entry, one field a line */
+static unsigned journal_entries;
+
+static int
+journal_sink(const struct iovec *iov, int n)
+{
+	size_t len = 0;
+	int i;
+
+	journal_entry[0] = '\0';
+	for (i = 0; i < n; i++) {
+		len += (size_t)snprintf(journal_entry + len,
+		    sizeof(journal_entry) - len, "%.*s\n", (int)iov[i].iov_len,
+		    (const char *)iov[i].iov_base);
+		assert_true(len < sizeof(journal_entry));
+	}
+	journal_entries++;
+	return 0;
+}
+
+static bool
+has_field(const char *field)
+{
+	char want[256];
+
+	snprintf(want, sizeof(want), "%s\n", field);
+	return strstr(journal_entry, want) != NULL;
+}
+
+static void
+test_journal_fields(void **state)
+{
+	unsigned n;
+
+	(void)state;
+	log_set_journal_sink(journal_sink);
+	log_warn("aws-prod/t1", "CHILD SA c0ffee01/deadbeef installed");
+	assert_true(has_field("MESSAGE=aws-prod/t1: CHILD SA c0ffee01/deadbeef "
+	    "installed"));
+	assert_true(has_field("PRIORITY=4"));
+	assert_true(has_field("SYSLOG_IDENTIFIER=cgwd"));
+	assert_true(has_field("TUNNEL=aws-prod/t1"));
+	assert_true(has_field("SPI=c0ffee01"));
+	assert_true(has_field("SPI=deadbeef"));
+	assert_false(has_field("PEER=aws-prod/t1"));
+
+	log_info("neighbor 10.224.0.1", "OpenConfirm -> Established");
+	assert_true(has_field("PEER=10.224.0.1"));
+	assert_true(has_field("PRIORITY=6"));
+	assert_null(strstr(journal_entry, "TUNNEL="));
+	assert_null(strstr(journal_entry, "SPI="));
+
+	log_err("xfrm", "SA spi 0x0badf00d dst 198.51.100.1 if_id 0x43470000: "
+	    "hard expire");
+	assert_true(has_field("SPI=0badf00d"));
+	assert_true(has_field("CGWD_WHO=xfrm"));
+	assert_true(has_field("PRIORITY=3"));
+	assert_null(strstr(journal_entry, "TUNNEL="));
+
+	/* Not an SPI: too short, too long, no mark. */
+	log_info(NULL, "SA 1234567 SPI 123456789 c0ffee01");
+	assert_null(strstr(journal_entry, "SPI="));
+	assert_null(strstr(journal_entry, "CGWD_WHO="));
+	assert_true(has_field("MESSAGE=SA 1234567 SPI 123456789 c0ffee01"));
+
+	/* Rate-limited lines and their counts go the same way. */
+	journal_entries = 0;
+	flood("aws-prod/t2", LOG_RL_BURST + 3);
+	assert_int_equal(journal_entries, LOG_RL_BURST);
+	assert_true(has_field("TUNNEL=aws-prod/t2"));
+	(void)written(&n);
+	assert_int_equal(n, 0);		/* nothing on stderr */
+	log_set_journal_sink(NULL);
+	log_info("aws-prod/t1", "plain again");
+	(void)written(&n);
+	assert_int_equal(n, 1);
+}
+
+/* JOURNAL_STREAM must name stderr itself, not any stream. */
+static void
+test_journal_stream_match(void **state)
+{
+	struct stat st;
+	char env[64];
+
+	(void)state;
+	assert_int_equal(fstat(STDERR_FILENO, &st), 0);
+	snprintf(env, sizeof(env), "%llu:%llu", (unsigned long long)st.st_dev,
+	    (unsigned long long)st.st_ino);
+	setenv("JOURNAL_STREAM", env, 1);
+	assert_true(log_journal_stderr());
+	snprintf(env, sizeof(env), "%llu:%llu", (unsigned long long)st.st_dev,
+	    (unsigned long long)st.st_ino + 1);
+	setenv("JOURNAL_STREAM", env, 1);
+	assert_false(log_journal_stderr());
+	setenv("JOURNAL_STREAM", "8:1234x", 1);
+	assert_false(log_journal_stderr());
+	unsetenv("JOURNAL_STREAM");
+	assert_false(log_journal_stderr());
+}
+
 int
 main(void)
 {
@@ -185,6 +291,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_kinds_apart, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_slow_lines_all_written, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_slots_reused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_journal_fields, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_journal_stream_match, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
