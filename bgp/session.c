@@ -454,6 +454,59 @@ bgp_coll_open(struct bgp_peer *p, struct bgp_conn *c, const uint8_t *body,
 	return bgp_collision_resolve(p, c->open.bgp_id, c);
 }
 
+static double
+bgp_ts_diff(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(a->tv_sec - b->tv_sec) +
+	    (double)(a->tv_nsec - b->tv_nsec) / 1e9;
+}
+
+/*
+ * One info line per burst of UPDATEs rather than one per prefix (a full
+ * table is a million of them): it is written once the peer has been
+ * quiet for a second, or every minute while a burst goes on.
+ */
+static void
+bgp_summary_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct bgp_peer *p = arg;
+	struct timeval tv = { .tv_sec = 1 };
+	struct timespec now;
+
+	(void)fd;
+	(void)ev;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (bgp_ts_diff(&now, &p->sum_last) < 1.0 &&
+	    bgp_ts_diff(&now, &p->sum_start) < 60.0) {
+		evtimer_add(p->ev_summary, &tv);
+		return;
+	}
+	log_info(p->conf.name, "%u prefixes announced, %u withdrawn in %.2f s; "
+	    "%u held", p->sum_announced, p->sum_withdrawn,
+	    bgp_ts_diff(&p->sum_last, &p->sum_start), p->n_received);
+	p->sum_announced = p->sum_withdrawn = 0;
+}
+
+static void
+bgp_summary_note(struct bgp_peer *p, size_t announced, size_t withdrawn)
+{
+	struct timeval tv = { .tv_sec = 1 };
+
+	if (announced + withdrawn == 0)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &p->sum_last);
+	if (p->sum_announced == 0 && p->sum_withdrawn == 0)
+		p->sum_start = p->sum_last;
+	p->sum_announced += (uint32_t)announced;
+	p->sum_withdrawn += (uint32_t)withdrawn;
+	if (p->ev_summary == NULL &&
+	    (p->ev_summary = evtimer_new(p->ctx->base, bgp_summary_cb,
+	    p)) == NULL)
+		return;
+	if (!evtimer_pending(p->ev_summary, NULL))
+		evtimer_add(p->ev_summary, &tv);
+}
+
 /* -1 with n and why set: the session must be reset. */
 static int
 bgp_recv_update(struct bgp_peer *p, const uint8_t *body, size_t len,
@@ -461,7 +514,7 @@ bgp_recv_update(struct bgp_peer *p, const uint8_t *body, size_t len,
 {
 	struct bgp_parse_ctx pc;
 	struct bgp_update u;
-	struct bgp_attrs a;
+	struct bgp_aset *as = NULL;
 	size_t i;
 	bool drop;
 
@@ -480,14 +533,24 @@ bgp_recv_update(struct bgp_peer *p, const uint8_t *body, size_t len,
 	/* eBGP loop prevention: our own AS in the path. */
 	drop = u.treat_as_withdraw || (p->ebgp && bgp_aspath_contains(
 	    u.attrs.aspath, u.attrs.aspath_len, p->ctx->asn));
+	bgp_summary_note(p, drop ? 0 : u.nnlri, u.nwithdrawn +
+	    (drop ? u.nnlri : 0));
+	/* Interned once: every prefix of the UPDATE shares the set. */
+	if (!drop && u.nnlri > 0 &&
+	    (as = bgp_aset_get(&p->ctx->asets, &u.attrs)) == NULL) {
+		bgp_update_free(&u);
+		bgp_notify_set(n, BGP_ERR_CEASE, BGP_CEASE_RESOURCES, NULL, 0);
+		snprintf(why, whylen, "out of memory");
+		return -1;
+	}
 	for (i = 0; i < u.nnlri; i++) {
 		if (drop) {
 			bgp_rib_withdraw(p->ctx, p, &u.nlri[i]);
 			continue;
 		}
-		if (bgp_attrs_copy(&a, &u.attrs) == -1 ||
-		    bgp_rib_update(p->ctx, p, &u.nlri[i], &a) == -1) {
-			bgp_attrs_clear(&a);
+		if (bgp_rib_update_aset(p->ctx, p, &u.nlri[i],
+		    bgp_aset_ref(as)) == -1) {
+			bgp_aset_put(&p->ctx->asets, as);
 			bgp_update_free(&u);
 			bgp_notify_set(n, BGP_ERR_CEASE, BGP_CEASE_RESOURCES,
 			    NULL, 0);
@@ -495,6 +558,7 @@ bgp_recv_update(struct bgp_peer *p, const uint8_t *body, size_t len,
 			return -1;
 		}
 	}
+	bgp_aset_put(&p->ctx->asets, as);
 	bgp_update_free(&u);
 	if (p->conf.max_prefixes > 0 && p->n_received > p->conf.max_prefixes) {
 		uint8_t data[7] = { 0, BGP_AFI_IPV4, BGP_SAFI_UNICAST,
@@ -1100,6 +1164,8 @@ bgp_peer_remove(struct bgp_peer *p)
 	event_free(p->ev_retry);
 	event_free(p->ev_hold);
 	event_free(p->ev_keepalive);
+	if (p->ev_summary != NULL)
+		event_free(p->ev_summary);
 	free(p);
 }
 

@@ -22,6 +22,10 @@
 struct routing {
 	struct cgwd	*cgwd;
 	struct event	*ev_reconcile;
+	/* Kernel route changes since the last summary line (per-route
+	 * lines are debug: a full table would be a million of them). */
+	struct event	*ev_summary;
+	uint32_t	 n_installed, n_removed, n_failed;
 };
 
 /* ---- kernel routes ------------------------------------------------- */
@@ -65,7 +69,7 @@ routing_kernel_change(struct xfrm_ctx *xfrm, routing_oif_fn oif, void *arg,
 			log_warn(NULL, "route %s: cannot delete: %s", p, xe.msg);
 			return -1;
 		}
-		log_info(NULL, "route %s removed", p);
+		log_debug(NULL, "route %s removed", p);
 		return 0;
 	}
 	if (xfrm_route_replace(xfrm, prefix, xnh, k, 0, &xe) != 0) {
@@ -74,7 +78,7 @@ routing_kernel_change(struct xfrm_ctx *xfrm, routing_oif_fn oif, void *arg,
 	}
 	for (i = 0; i < k; i++)
 		nhs[idx[i]].installed = true;
-	log_info(NULL, "route %s via %s%s", p, nhs[idx[0]].peer_name,
+	log_debug(NULL, "route %s via %s%s", p, nhs[idx[0]].peer_name,
 	    k > 1 ? " (ECMP)" : "");
 	return 0;
 }
@@ -158,16 +162,47 @@ routing_oif(const struct bgp_nexthop *nh, void *arg)
 	return t->ipsec->ifindex;
 }
 
+static void
+routing_summary_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct routing *r = arg;
+
+	(void)fd;
+	(void)what;
+	log_msg(r->n_failed > 0 ? LOG_LVL_WARN : LOG_LVL_INFO, NULL,
+	    "kernel routes: %u installed, %u removed, %u failed",
+	    r->n_installed, r->n_removed, r->n_failed);
+	r->n_installed = r->n_removed = r->n_failed = 0;
+}
+
 static int
 routing_fib_change(void *arg, const struct cgw_prefix *prefix,
     struct bgp_nexthop *nhs, size_t n, bool in_kernel)
 {
 	struct routing *r = arg;
+	struct timeval tv = { .tv_sec = 1 };
+	size_t i;
+	bool any = false;
+	int rc;
 
 	if (r->cgwd->xfrm == NULL)
 		return 0;
-	return routing_kernel_change(r->cgwd->xfrm, routing_oif, NULL, prefix,
+	rc = routing_kernel_change(r->cgwd->xfrm, routing_oif, NULL, prefix,
 	    nhs, n, in_kernel);
+	for (i = 0; i < n; i++)
+		any |= nhs[i].installed;
+	if (rc != 0)
+		r->n_failed++;
+	else if (any)
+		r->n_installed++;
+	else if (in_kernel)
+		r->n_removed++;
+	else
+		return 0;	/* a LAN route: nothing asked of the kernel */
+	/* One line a second at most, whatever the table's size. */
+	if (!evtimer_pending(r->ev_summary, NULL))
+		evtimer_add(r->ev_summary, &tv);
+	return rc;
 }
 
 void
@@ -257,11 +292,15 @@ routing_open(struct cgwd *cgwd, char *err, size_t errlen)
 	if ((r = calloc(1, sizeof(*r))) == NULL ||
 	    (r->ev_reconcile = evtimer_new(cgwd->base, routing_reconcile_cb,
 	    r)) == NULL ||
+	    (r->ev_summary = evtimer_new(cgwd->base, routing_summary_cb,
+	    r)) == NULL ||
 	    (cgwd->bgp = bgp_new(cgwd->base, c->asn, c->router_id.v4,
 	    &routing_bgp_cb, r)) == NULL) {
 		snprintf(err, errlen, "cannot start BGP: %s", strerror(errno));
 		if (r != NULL && r->ev_reconcile != NULL)
 			event_free(r->ev_reconcile);
+		if (r != NULL && r->ev_summary != NULL)
+			event_free(r->ev_summary);
 		free(r);
 		return -1;
 	}
@@ -292,6 +331,7 @@ routing_close(struct cgwd *cgwd)
 	bgp_free(cgwd->bgp);
 	cgwd->bgp = NULL;
 	event_free(r->ev_reconcile);
+	event_free(r->ev_summary);
 	free(r);
 	/* bgp_free does not call fib_change: the routes are ours to flush. */
 	if (cgwd->xfrm != NULL && xfrm_route_flush_ours(cgwd->xfrm, &xe) != 0)
