@@ -16,6 +16,12 @@
  * neighbor's out); our own networks never go there. IPv4 unicast only for now: IPv6 prefixes are refused
  * with EAFNOSUPPORT.
  *
+ * Built for a LAN neighbor's full table: attribute sets are interned and
+ * shared by every prefix carrying them, a session is read a bounded
+ * number of messages per loop turn, a withdrawn prefix's memory is freed
+ * (and trimmed back to the system after mass withdrawals), and a burst
+ * of UPDATEs is logged as one summary line per peer.
+ *
  * Functions that can fail return 0 (or a pointer) on success and -1 (or
  * NULL) with errno set; nothing is logged on the caller's behalf except
  * session events, which are logged with the peer's name.

@@ -26,6 +26,8 @@ struct evconnlistener;
 #define BGP_UPDATE_MIN		23
 #define BGP_NOTIFY_MIN		21
 #define BGP_RREFRESH_LEN	23
+/* Messages handled per read callback before yielding to the loop. */
+#define BGP_READ_BATCH		32
 
 enum bgp_msg_type {
 	BGP_MSG_OPEN = 1,

@@ -874,19 +874,25 @@ bgp_conn_msg(struct bgp_conn *c, uint8_t type, const uint8_t *body,
 	return bgp_fsm(p, ev_of[type]);
 }
 
-static void
-bgp_conn_read(struct bufferevent *bev, void *arg)
+/*
+ * Handle up to `limit` whole messages from the input buffer. 1: stopped
+ * at the limit with more to read, 0: nothing whole left, -1: the
+ * connection is gone.
+ */
+static int
+bgp_conn_input(struct bgp_conn *c, size_t limit)
 {
-	struct bgp_conn *c = arg;
 	struct bgp_peer *p = c->peer;
-	struct evbuffer *in = bufferevent_get_input(bev);
+	struct evbuffer *in = bufferevent_get_input(c->bev);
 	uint8_t buf[BGP_MAX_MSG];
 	struct bgp_notify n;
 	uint16_t ml;
 	uint8_t type;
-	size_t avail;
+	size_t avail, nmsg = 0;
 
 	while ((avail = evbuffer_get_length(in)) >= BGP_HDR_LEN) {
+		if (nmsg++ == limit)
+			return 1;
 		evbuffer_copyout(in, buf, BGP_HDR_LEN);
 		if (bgp_hdr_parse(buf, BGP_HDR_LEN, &ml, &type, &n) == -1) {
 			if (c == p->coll) {
@@ -897,18 +903,32 @@ bgp_conn_read(struct bufferevent *bev, void *arg)
 				    .why = "bad message header" };
 				bgp_fsm(p, BGP_EV_MSG_ERROR);
 			}
-			return;
+			return -1;
 		}
 		if (avail < ml)
-			return;
+			return 0;
 		evbuffer_remove(in, buf, ml);
 		if (log_enabled(LOG_LVL_TRACE))
 			log_trace(p->conf.name, "received %s, %u bytes",
 			    bgp_msg_type_name(type), ml);
 		if (bgp_conn_msg(c, type, buf + BGP_HDR_LEN,
 		    ml - BGP_HDR_LEN) == -1)
-			return;
+			return -1;
 	}
+	return 0;
+}
+
+static void
+bgp_conn_read(struct bufferevent *bev, void *arg)
+{
+	/*
+	 * A bounded amount of work per turn: a peer sending a full table
+	 * must not keep the control socket, the other sessions and the
+	 * timers waiting (nor the loop's clock, which the hold timer is
+	 * set from). The rest is read at a later turn.
+	 */
+	if (bgp_conn_input(arg, BGP_READ_BATCH) == 1)
+		bufferevent_trigger(bev, EV_READ, BEV_TRIG_DEFER_CALLBACKS);
 }
 
 static void
@@ -927,6 +947,10 @@ bgp_conn_event(struct bufferevent *bev, short what, void *arg)
 		return;
 	}
 	if (!(what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)))
+		return;
+	/* What came before the close (a NOTIFICATION, the last UPDATEs)
+	 * counts, even if the batching left it unread. */
+	if (c->connected && bgp_conn_input(c, SIZE_MAX) == -1)
 		return;
 	if (what & BEV_EVENT_EOF)
 		snprintf(why, sizeof(why), "connection closed by the peer");

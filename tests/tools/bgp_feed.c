@@ -15,7 +15,8 @@
  *   quit
  * and prints "OPEN", "SENT announce N SECONDS", "SENT withdraw N SECONDS"
  * on stdout. What the speaker sends is read and dropped; a KEEPALIVE
- * leaves every 30 s.
+ * leaves every 10 s (a third of the
+ * smallest hold time we meet, 30 s).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -146,7 +147,8 @@ build(struct msgs *ann, struct msgs *wd, uint32_t n, uint32_t per,
 		body[o++] = 0x40; body[o++] = 2; body[o++] = 14;
 		body[o++] = 2; body[o++] = 3;
 		put32(body + o, asn); o += 4;
-		put32(body + o, 64512 + u % paths % 1000); o += 4;
+		/* 64512-64911: never the ASN of the speaker under test */
+		put32(body + o, 64512 + u % paths % 400); o += 4;
 		put32(body + o, 4200000000u + u % paths); o += 4;
 		body[o++] = 0x40; body[o++] = 3; body[o++] = 4;
 		memcpy(body + o, &nh, 4); o += 4;
@@ -248,7 +250,7 @@ main(int argc, char *argv[])
 			perror("bgp_feed: poll");
 			return 1;
 		}
-		if (now() - last_ka > 30) {
+		if (now() - last_ka > 10) {
 			ctl.len = 0;
 			msg_add(&ctl, 4, NULL, 0);
 			write_all(fd, ctl.p, ctl.len);
