@@ -414,6 +414,7 @@ struct bgp_ctx {
 	/* Entries freed since the last malloc_trim (mass withdrawals). */
 	size_t			 freed;
 	size_t			 nentries;	/* prefixes in the RIB */
+	size_t			 fib_queued;	/* fib_change calls to commit */
 	struct bgp_rib_dirty	 dirty;
 	struct event		*ev_flush;
 	bool			 flush_scheduled;

@@ -807,6 +807,7 @@ bgp_fib_emit(struct bgp_ctx *ctx, struct bgp_rib_entry *e)
 		return;
 	}
 	bgp_fib_nhs(e, nhs);
+	ctx->fib_queued++;
 	if (ctx->cb.fib_change(ctx->cbarg, &e->prefix, nhs, e->nfib,
 	    e->in_kernel) != 0) {
 		/* What is left in the kernel is unknown: a removal must
@@ -819,6 +820,33 @@ bgp_fib_emit(struct bgp_ctx *ctx, struct bgp_rib_entry *e)
 			any |= e->fib[i].installed = nhs[i].installed;
 		e->in_kernel = any;
 	}
+	bgp_rib_mark_installed(e);
+}
+
+static void
+bgp_fib_commit(struct bgp_ctx *ctx)
+{
+	if (ctx->fib_queued == 0)
+		return;
+	ctx->fib_queued = 0;
+	if (ctx->cb.fib_commit != NULL)
+		ctx->cb.fib_commit(ctx->cbarg);
+}
+
+void
+bgp_fib_failed(struct bgp_ctx *ctx, const struct cgw_prefix *prefix)
+{
+	struct bgp_rib_entry *e;
+	size_t i;
+
+	/* A removal's entry may be gone already: the reconcile finds the
+	 * stray in the kernel and removes it. */
+	if ((e = bgp_rib_find(ctx, prefix)) == NULL)
+		return;
+	for (i = 0; i < e->nfib; i++)
+		e->fib[i].installed = false;
+	e->fib_failed = true;
+	e->in_kernel = true;
 	bgp_rib_mark_installed(e);
 }
 
@@ -843,6 +871,7 @@ bgp_fib_sync(struct bgp_ctx *ctx,
 		e->in_kernel = true;
 		bgp_fib_emit(ctx, e);
 	}
+	bgp_fib_commit(ctx);
 }
 
 void
@@ -867,6 +896,7 @@ bgp_rib_flush(struct bgp_ctx *ctx)
 			bgp_entry_free(ctx, e);
 		}
 	}
+	bgp_fib_commit(ctx);
 	/*
 	 * After a mass withdrawal the allocator keeps the freed entries'
 	 * pages; hand them back once the RIB has halved since the last time,

@@ -26,6 +26,8 @@ struct routing {
 	 * lines are debug: a full table would be a million of them). */
 	struct event	*ev_summary;
 	uint32_t	 n_installed, n_removed, n_failed;
+	/* fib_change queues here, fib_commit sends. */
+	struct xfrm_route_batch batch;
 };
 
 /* ---- kernel routes ------------------------------------------------- */
@@ -81,6 +83,69 @@ routing_kernel_change(struct xfrm_ctx *xfrm, routing_oif_fn oif, void *arg,
 	log_debug(NULL, "route %s via %s%s", p, nhs[idx[0]].peer_name,
 	    k > 1 ? " (ECMP)" : "");
 	return 0;
+}
+
+int
+routing_kernel_queue(struct xfrm_ctx *xfrm, struct xfrm_route_batch *b,
+    routing_oif_fn oif, void *arg, const struct cgw_prefix *prefix,
+    struct bgp_nexthop *nhs, size_t n, bool in_kernel)
+{
+	struct xfrm_nexthop xnh[ROUTING_MAX_NH];
+	struct xfrm_err xe;
+	char p[CGW_PREFIXSTRLEN];
+	size_t idx[ROUTING_MAX_NH], i, k;
+
+	k = routing_kernel_nhs(oif, arg, nhs, n, xnh, idx);
+	/* A route never installed is not deleted: no request at all. */
+	if (k == 0 && !in_kernel)
+		return 0;
+	if (xfrm_route_batch_add(xfrm, b, prefix, xnh, k, 0, &xe) < 0) {
+		log_err(NULL, "route %s: %s", prefix_fmt(prefix, p, sizeof(p)),
+		    xe.msg);
+		return -1;
+	}
+	/* Believed until the commit says otherwise (bgp_fib_failed). */
+	for (i = 0; i < k; i++)
+		nhs[idx[i]].installed = true;
+	if (log_enabled(LOG_LVL_DEBUG))
+		log_debug(NULL, "route %s %s", prefix_fmt(prefix, p, sizeof(p)),
+		    k > 0 ? "queued" : "removal queued");
+	return 0;
+}
+
+int
+routing_kernel_commit(struct xfrm_ctx *xfrm, struct xfrm_route_batch *b,
+    struct bgp_ctx *bgp, uint32_t *removals)
+{
+	struct xfrm_err xe;
+	char p[CGW_PREFIXSTRLEN];
+	size_t i, n = b->n;
+	int failed, logged = 0;
+
+	*removals = 0;
+	if (n == 0)
+		return 0;
+	if ((failed = xfrm_route_batch_commit(xfrm, b, &xe)) < 0) {
+		log_warn(NULL, "routes: %s", xe.msg);
+		failed = 0;
+		for (i = 0; i < n; i++)
+			failed += b->req[i].code != 0;
+	}
+	for (i = 0; i < n && failed > 0; i++) {
+		const struct xfrm_route_req *q = &b->req[i];
+
+		if (q->code == 0)
+			continue;
+		/* The first few by name; the rest are in the summary. */
+		if (logged++ < 5)
+			log_warn(NULL, "route %s: cannot %s: %s",
+			    prefix_fmt(&q->prefix, p, sizeof(p)),
+			    q->del ? "delete" : "install", strerror(q->code));
+		if (q->del)
+			(*removals)++;
+		bgp_fib_failed(bgp, &q->prefix);
+	}
+	return failed;
 }
 
 struct routing_sync {
@@ -187,8 +252,8 @@ routing_fib_change(void *arg, const struct cgw_prefix *prefix,
 
 	if (r->cgwd->xfrm == NULL)
 		return 0;
-	rc = routing_kernel_change(r->cgwd->xfrm, routing_oif, NULL, prefix,
-	    nhs, n, in_kernel);
+	rc = routing_kernel_queue(r->cgwd->xfrm, &r->batch, routing_oif, NULL,
+	    prefix, nhs, n, in_kernel);
 	for (i = 0; i < n; i++)
 		any |= nhs[i].installed;
 	if (rc != 0)
@@ -237,9 +302,30 @@ routing_peer_state(void *arg, struct bgp_peer *peer, enum bgp_state old,
 	cgwd_status_update(r->cgwd);
 }
 
+static void
+routing_fib_commit(void *arg)
+{
+	struct routing *r = arg;
+	uint32_t removals;
+	int failed;
+
+	if (r->cgwd->xfrm == NULL || r->cgwd->bgp == NULL)
+		return;
+	failed = routing_kernel_commit(r->cgwd->xfrm, &r->batch, r->cgwd->bgp,
+	    &removals);
+	if (failed <= 0)
+		return;
+	/* Counted as done when queued. */
+	r->n_removed -= removals < r->n_removed ? removals : r->n_removed;
+	r->n_installed -= (uint32_t)failed - removals < r->n_installed ?
+	    (uint32_t)failed - removals : r->n_installed;
+	r->n_failed += (uint32_t)failed;
+}
+
 static const struct bgp_callbacks routing_bgp_cb = {
 	.fib_change	= routing_fib_change,
 	.peer_state	= routing_peer_state,
+	.fib_commit	= routing_fib_commit,
 };
 
 /* ---- setup ----------------------------------------------------------- */
@@ -332,6 +418,7 @@ routing_close(struct cgwd *cgwd)
 	cgwd->bgp = NULL;
 	event_free(r->ev_reconcile);
 	event_free(r->ev_summary);
+	xfrm_route_batch_free(&r->batch);
 	free(r);
 	/* bgp_free does not call fib_change: the routes are ours to flush. */
 	if (cgwd->xfrm != NULL && xfrm_route_flush_ours(cgwd->xfrm, &xe) != 0)

@@ -220,6 +220,93 @@ test_rib_shares_and_frees(void **state)
 	event_base_free(base);
 }
 
+struct commit_rec {
+	struct bgp_ctx	*ctx;
+	int		 changes, commits;
+	struct cgw_prefix refuse;	/* the kernel says no to this one */
+	struct cgw_prefix seen[8];
+};
+
+static int
+queue_cb(void *arg, const struct cgw_prefix *p, struct bgp_nexthop *nhs,
+    size_t n, bool in_kernel)
+{
+	struct commit_rec *r = arg;
+	size_t i;
+
+	(void)in_kernel;
+	if (r->changes < 8)
+		r->seen[r->changes] = *p;
+	r->changes++;
+	for (i = 0; i < n; i++)
+		nhs[i].installed = true;	/* queued: believed */
+	return 0;
+}
+
+static void
+commit_cb(void *arg)
+{
+	struct commit_rec *r = arg;
+	int i;
+
+	r->commits++;
+	for (i = 0; i < r->changes && i < 8; i++)
+		if (prefix_eq(&r->seen[i], &r->refuse))
+			bgp_fib_failed(r->ctx, &r->refuse);
+	r->changes = 0;
+}
+
+static bool
+route_installed(struct bgp_ctx *ctx, const struct cgw_prefix *p)
+{
+	struct bgp_rib_entry *e = bgp_rib_find(ctx, p);
+
+	return e != NULL && e->best != NULL && e->best->installed;
+}
+
+/* Queued changes are committed once per flush; a refusal in the middle
+ * leaves that prefix alone not installed, and the reconcile retries it. */
+static void
+test_fib_commit(void **state)
+{
+	struct event_base *base = event_base_new();
+	struct commit_rec r;
+	struct bgp_callbacks cb = { .fib_change = queue_cb,
+	    .fib_commit = commit_cb };
+	struct in_addr id = { htonl(0x0a000002) };
+	struct bgp_ctx *ctx;
+	struct bgp_peer *t1;
+	struct bgp_attrs a;
+	struct cgw_prefix p;
+	uint32_t i;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	assert_non_null(ctx = bgp_new(base, 65000, id, &cb, &r));
+	r.ctx = ctx;
+	r.refuse = nth(1);
+	t1 = mkpeer(ctx, "t1", "169.254.21.1", BGP_ROLE_TUNNEL);
+	for (i = 0; i < 3; i++) {
+		mkattrs(&a, 64512, 0xa9fe1501);
+		p = nth(i);
+		assert_int_equal(bgp_rib_update(ctx, t1, &p, &a), 0);
+	}
+	bgp_flush(ctx);
+	assert_int_equal(r.commits, 1);
+	p = nth(0);
+	assert_true(route_installed(ctx, &p));
+	p = nth(1);
+	assert_false(route_installed(ctx, &p));
+	assert_true(bgp_rib_find(ctx, &p)->fib_failed);
+	p = nth(2);
+	assert_true(route_installed(ctx, &p));
+	/* Nothing changed: no commit. */
+	bgp_flush(ctx);
+	assert_int_equal(r.commits, 1);
+	bgp_free(ctx);
+	event_base_free(base);
+}
+
 int
 main(void)
 {
@@ -227,6 +314,7 @@ main(void)
 		cmocka_unit_test(test_intern_shares_and_frees),
 		cmocka_unit_test(test_intern_grows),
 		cmocka_unit_test(test_rib_shares_and_frees),
+		cmocka_unit_test(test_fib_commit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
