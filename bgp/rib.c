@@ -31,7 +31,16 @@ bgp_prefix_cmp(const struct cgw_prefix *a, const struct cgw_prefix *b)
 
 	if (a->addr.af != b->addr.af)
 		return a->addr.af < b->addr.af ? -1 : 1;
-	if ((c = memcmp(a->addr.bytes, b->addr.bytes, addr_len(&a->addr))) != 0)
+	/* IPv4, nearly every prefix: one integer comparison in the order
+	 * memcmp gives, where memcmp was half the CPU of a full table. */
+	if (a->addr.af == AF_INET) {
+		uint32_t x = ntohl(a->addr.v4.s_addr);
+		uint32_t y = ntohl(b->addr.v4.s_addr);
+
+		if (x != y)
+			return x < y ? -1 : 1;
+	} else if ((c = memcmp(a->addr.bytes, b->addr.bytes,
+	    addr_len(&a->addr))) != 0)
 		return c;
 	return a->len < b->len ? -1 : a->len > b->len ? 1 : 0;
 }
