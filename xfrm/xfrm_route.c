@@ -418,7 +418,9 @@ xfrm_route_batch_add(struct xfrm_ctx *ctx, struct xfrm_route_batch *b,
 	b->req[b->n].prefix = *prefix;
 	b->req[b->n].table = table != 0 ? table : XFRM_TABLE_MAIN;
 	b->req[b->n].del = n == 0;
-	ctx->seq = b->seq0 + (uint32_t)b->n;
+	/* Never back: a request made between two adds has its own seq. */
+	if ((int32_t)(nlh->nlmsg_seq - ctx->seq) > 0)
+		ctx->seq = nlh->nlmsg_seq;
 	return (int)b->n++;
 }
 
