@@ -73,6 +73,7 @@ help:
 	@echo "make lab [SCENARIO=name]   kernel lab scenarios (QEMU)"
 	@echo "make demo       both tunnels of an emulated AWS VGW up, in the lab"
 	@echo "make bench      cgwd vs strongSwan+BIRD side by side in the lab (ratios)"
+	@echo "                and cgwd vs BIRD taking a big BGP table (BENCH=bgp-scale|footprint)"
 	@echo "make fuzz       libFuzzer builds of the parsers (clang)"
 	@echo "make install    PREFIX=$(PREFIX) SYSCONFDIR=$(SYSCONFDIR) DESTDIR=..."
 	@echo "make uninstall  the same variables: removes what install put"
@@ -93,9 +94,13 @@ lab: deps
 	@$(MAKE) --no-print-directory all tools
 	@tests/lab/lab.sh $(SCENARIO)
 
+# BENCH=bgp-scale or BENCH=footprint runs one of the two.
+BENCH ?= all
 bench: deps
 	@$(MAKE) --no-print-directory all tools
-	@tests/bench/run.sh $(BENCH_ARGS)
+	@if [ "$(BENCH)" != footprint ]; then \
+		tests/bench/bgp-scale.sh $(BENCH_ARGS) || exit 1; fi
+	@if [ "$(BENCH)" != bgp-scale ]; then tests/bench/run.sh $(BENCH_ARGS); fi
 
 check: all $(UNIT_BINS) $(FUZZ_REGRESS) $(TOOL_BINS)
 	@tests/run-all.sh

@@ -13,8 +13,15 @@
  *
  * Every learned best route (both roles) goes to fib_change, which says
  * which of its next hops the kernel took (the daemon keeps a LAN
- * neighbor's out); our own networks never go there. IPv4 unicast only for now: IPv6 prefixes are refused
+ * neighbor's out), and fib_commit follows each run of them (the daemon
+ * sends them as one netlink batch); our own networks never go there. IPv4 unicast only for now: IPv6 prefixes are refused
  * with EAFNOSUPPORT.
+ *
+ * Built for a LAN neighbor's full table: attribute sets are interned and
+ * shared by every prefix carrying them, a session is read a bounded
+ * number of messages per loop turn, a withdrawn prefix's memory is freed
+ * (and trimmed back to the system after mass withdrawals), and a burst
+ * of UPDATEs is logged as one summary line per peer.
  *
  * Functions that can fail return 0 (or a pointer) on success and -1 (or
  * NULL) with errno set; nothing is logged on the caller's behalf except
@@ -111,7 +118,19 @@ struct bgp_callbacks {
 	 * NULL. */
 	void	(*peer_state)(void *cbarg, struct bgp_peer *,
 		    enum bgp_state old, enum bgp_state new_state);
+	/*
+	 * After each run of fib_change calls (a flush, a bgp_fib_sync),
+	 * before that bgp_* call returns: a daemon that queued the changes
+	 * (one netlink batch rather than a request per prefix) sends them
+	 * here, having said `installed` in fib_change, and reports each
+	 * prefix the kernel refused with bgp_fib_failed. May be NULL.
+	 */
+	void	(*fib_commit)(void *cbarg);
 };
+
+/* From fib_commit: the kernel refused what fib_change queued for prefix.
+ * None of its next hops counts as installed; bgp_fib_sync tries again. */
+void		 bgp_fib_failed(struct bgp_ctx *, const struct cgw_prefix *);
 
 /* Listens nowhere until the first peer is started. */
 struct bgp_ctx	*bgp_new(struct event_base *, uint32_t local_asn,

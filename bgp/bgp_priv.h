@@ -26,6 +26,8 @@ struct evconnlistener;
 #define BGP_UPDATE_MIN		23
 #define BGP_NOTIFY_MIN		21
 #define BGP_RREFRESH_LEN	23
+/* Messages handled per read callback before yielding to the loop. */
+#define BGP_READ_BATCH		32
 
 enum bgp_msg_type {
 	BGP_MSG_OPEN = 1,
@@ -223,6 +225,30 @@ int		 bgp_aspath_prepend(const uint8_t *, size_t, uint32_t asn,
 /* Flatten into asns (malloc'd); *n entries. */
 int		 bgp_aspath_flatten(const uint8_t *, size_t, uint32_t **, size_t *);
 
+/* ---- aset.c: interned attribute sets ---- */
+struct bgp_aset {
+	LIST_ENTRY(bgp_aset)	 entry;
+	uint32_t		 hash;
+	uint32_t		 refcnt;	/* paths (and callers) holding it */
+	struct bgp_attrs	 attrs;		/* never changed once interned */
+};
+LIST_HEAD(bgp_aset_list, bgp_aset);
+
+struct bgp_asets {
+	struct bgp_aset_list	*buckets;
+	size_t			 nbuckets;	/* a power of two, or 0 */
+	size_t			 count;		/* distinct sets */
+};
+
+void		 bgp_asets_init(struct bgp_asets *);
+void		 bgp_asets_free(struct bgp_asets *);
+/* The shared set equal to *a, one reference taken. *a is consumed (moved
+ * in or cleared) either way; NULL with errno on ENOMEM. */
+struct bgp_aset	*bgp_aset_get(struct bgp_asets *, struct bgp_attrs *a);
+struct bgp_aset	*bgp_aset_ref(struct bgp_aset *);
+/* Drop a reference; the last one frees the set. NULL is ignored. */
+void		 bgp_aset_put(struct bgp_asets *, struct bgp_aset *);
+
 /* ---- decide.c: RFC 4271 9.1.2.2 ---- */
 struct bgp_path;
 /* <0: a better, >0: b better. mp_only: stop before the router-id step. */
@@ -235,7 +261,7 @@ int		 bgp_decide_cmp(const struct bgp_path *, const struct bgp_path *,
 struct bgp_path {
 	TAILQ_ENTRY(bgp_path)	 entry;
 	struct bgp_peer		*peer;		/* NULL: our network */
-	struct bgp_attrs	 attrs;
+	struct bgp_aset		*aset;		/* shared, one reference */
 	/* Cached for the decision: */
 	uint32_t		 local_pref;
 	bool			 ebgp;
@@ -257,9 +283,11 @@ struct bgp_rib_entry {
 	struct cgw_prefix	 prefix;
 	struct bgp_paths	 paths;
 	struct bgp_path		*best;
-	/* What the daemon has now, to emit fib_change on changes only. */
-	struct bgp_fib_nh	 fib[BGP_MAX_MULTIPATH];
-	size_t			 nfib;
+	/* What the daemon has now, to emit fib_change on changes only:
+	 * fib points at fib1 unless multipath needs more than one. */
+	struct bgp_fib_nh	*fib;
+	struct bgp_fib_nh	 fib1;
+	uint8_t			 nfib;
 	bool			 fib_dirty;
 	/* The kernel may hold the prefix: a removal must reach it. */
 	bool			 in_kernel;
@@ -361,6 +389,12 @@ struct bgp_peer {
 	uint32_t		 cover_skipped;
 	char			 last_error[BGP_ERR_MAX];
 	char			 prev_error[BGP_ERR_MAX];
+	/* Logged as one summary line a second after a burst, not per
+	 * prefix: prefixes announced and withdrawn, since when. */
+	uint32_t		 sum_announced;
+	uint32_t		 sum_withdrawn;
+	struct timespec		 sum_start, sum_last;
+	struct event		*ev_summary;
 	struct bgp_fsm_in	 fsm_in;
 	/* For bgp_peer_status; never reset while the peer exists. */
 	uint64_t		 msgs_in[BGP_MSG_TYPES];
@@ -380,6 +414,11 @@ struct bgp_ctx {
 	struct evconnlistener	*listener;
 	struct bgp_peers	 peers;
 	struct bgp_rib		 rib;
+	struct bgp_asets	 asets;
+	/* Entries freed since the last malloc_trim (mass withdrawals). */
+	size_t			 freed;
+	size_t			 nentries;	/* prefixes in the RIB */
+	size_t			 fib_queued;	/* fib_change calls to commit */
 	struct bgp_rib_dirty	 dirty;
 	struct event		*ev_flush;
 	bool			 flush_scheduled;
@@ -391,6 +430,10 @@ void		 bgp_rib_free(struct bgp_ctx *);
 /* Replace/insert peer's path for prefix (takes over *attrs). */
 int		 bgp_rib_update(struct bgp_ctx *, struct bgp_peer *,
 		    const struct cgw_prefix *, struct bgp_attrs *);
+/* The same with an interned set; takes over one reference either way. */
+int		 bgp_rib_update_aset(struct bgp_ctx *, struct bgp_peer *,
+		    const struct cgw_prefix *, struct bgp_aset *);
+struct bgp_rib_entry *bgp_rib_find(struct bgp_ctx *, const struct cgw_prefix *);
 /* Remove peer's path (peer NULL: our network). true if one existed. */
 bool		 bgp_rib_withdraw(struct bgp_ctx *, struct bgp_peer *,
 		    const struct cgw_prefix *);

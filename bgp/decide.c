@@ -22,6 +22,7 @@ int
 bgp_decide_cmp(const struct bgp_path *a, const struct bgp_path *b,
     bool mp_only)
 {
+	const struct bgp_attrs *aa = &a->aset->attrs, *ba = &b->aset->attrs;
 	size_t la, lb;
 	int c;
 
@@ -32,19 +33,19 @@ bgp_decide_cmp(const struct bgp_path *a, const struct bgp_path *b,
 	if ((c = bgp_cmp_u32(b->local_pref, a->local_pref)) != 0)
 		return c;
 	/* b) shortest AS_PATH, an AS_SET counting one */
-	la = bgp_aspath_count(a->attrs.aspath, a->attrs.aspath_len);
-	lb = bgp_aspath_count(b->attrs.aspath, b->attrs.aspath_len);
+	la = bgp_aspath_count(aa->aspath, aa->aspath_len);
+	lb = bgp_aspath_count(ba->aspath, ba->aspath_len);
 	if (la != lb)
 		return la < lb ? -1 : 1;
 	/* c) lowest ORIGIN */
-	if ((c = bgp_cmp_u32(a->attrs.origin, b->attrs.origin)) != 0)
+	if ((c = bgp_cmp_u32(aa->origin, ba->origin)) != 0)
 		return c;
 	/* d) lowest MED among paths from the same neighbouring AS; a
 	 * missing MED is the lowest (RFC 4271 9.1.2.2 d). */
-	if (bgp_aspath_first(a->attrs.aspath, a->attrs.aspath_len) ==
-	    bgp_aspath_first(b->attrs.aspath, b->attrs.aspath_len)) {
-		uint32_t ma = BGP_SEEN(&a->attrs, BGP_ATTR_MED) ? a->attrs.med : 0;
-		uint32_t mb = BGP_SEEN(&b->attrs, BGP_ATTR_MED) ? b->attrs.med : 0;
+	if (bgp_aspath_first(aa->aspath, aa->aspath_len) ==
+	    bgp_aspath_first(ba->aspath, ba->aspath_len)) {
+		uint32_t ma = BGP_SEEN(aa, BGP_ATTR_MED) ? aa->med : 0;
+		uint32_t mb = BGP_SEEN(ba, BGP_ATTR_MED) ? ba->med : 0;
 
 		if ((c = bgp_cmp_u32(ma, mb)) != 0)
 			return c;

@@ -15,6 +15,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,7 +31,16 @@ bgp_prefix_cmp(const struct cgw_prefix *a, const struct cgw_prefix *b)
 
 	if (a->addr.af != b->addr.af)
 		return a->addr.af < b->addr.af ? -1 : 1;
-	if ((c = memcmp(a->addr.bytes, b->addr.bytes, addr_len(&a->addr))) != 0)
+	/* IPv4, nearly every prefix: one integer comparison in the order
+	 * memcmp gives, where memcmp was half the CPU of a full table. */
+	if (a->addr.af == AF_INET) {
+		uint32_t x = ntohl(a->addr.v4.s_addr);
+		uint32_t y = ntohl(b->addr.v4.s_addr);
+
+		if (x != y)
+			return x < y ? -1 : 1;
+	} else if ((c = memcmp(a->addr.bytes, b->addr.bytes,
+	    addr_len(&a->addr))) != 0)
 		return c;
 	return a->len < b->len ? -1 : a->len > b->len ? 1 : 0;
 }
@@ -68,6 +78,7 @@ bgp_rib_init(struct bgp_ctx *ctx)
 {
 	RB_INIT(&ctx->rib);
 	TAILQ_INIT(&ctx->dirty);
+	bgp_asets_init(&ctx->asets);
 	ctx->ev_flush = event_new(ctx->base, -1, 0, bgp_rib_flush_cb, ctx);
 }
 
@@ -81,22 +92,34 @@ bgp_schedule_flush(struct bgp_ctx *ctx)
 }
 
 static void
-bgp_path_free(struct bgp_path *p)
+bgp_path_free(struct bgp_ctx *ctx, struct bgp_path *p)
 {
-	bgp_attrs_clear(&p->attrs);
+	bgp_aset_put(&ctx->asets, p->aset);
 	free(p);
 }
 
+/* Next hops beyond the first live in an array of their own. */
 static void
-bgp_entry_free(struct bgp_rib_entry *e)
+bgp_entry_fib_inline(struct bgp_rib_entry *e)
+{
+	if (e->fib != &e->fib1)
+		free(e->fib);
+	e->fib = &e->fib1;
+}
+
+static void
+bgp_entry_free(struct bgp_ctx *ctx, struct bgp_rib_entry *e)
 {
 	struct bgp_path *p;
 
 	while ((p = TAILQ_FIRST(&e->paths)) != NULL) {
 		TAILQ_REMOVE(&e->paths, p, entry);
-		bgp_path_free(p);
+		bgp_path_free(ctx, p);
 	}
+	bgp_entry_fib_inline(e);
 	free(e);
+	ctx->nentries--;
+	ctx->freed++;
 }
 
 void
@@ -106,9 +129,10 @@ bgp_rib_free(struct bgp_ctx *ctx)
 
 	RB_FOREACH_SAFE(e, bgp_rib, &ctx->rib, next) {
 		RB_REMOVE(bgp_rib, &ctx->rib, e);
-		bgp_entry_free(e);
+		bgp_entry_free(ctx, e);
 	}
 	TAILQ_INIT(&ctx->dirty);
+	bgp_asets_free(&ctx->asets);
 	if (ctx->ev_flush != NULL)
 		event_free(ctx->ev_flush);
 	ctx->ev_flush = NULL;
@@ -151,7 +175,7 @@ bgp_rib_mark_installed(struct bgp_rib_entry *e)
 		for (i = 0; i < e->nfib; i++)
 			if (e->fib[i].installed && e->fib[i].peer == p->peer &&
 			    e->fib[i].gateway.v4.s_addr ==
-			    p->attrs.nexthop.s_addr)
+			    p->aset->attrs.nexthop.s_addr)
 				p->installed = true;
 	}
 }
@@ -176,7 +200,7 @@ bgp_rib_decide(struct bgp_ctx *ctx, struct bgp_rib_entry *e)
 		best->best = true;
 		if (best->peer != NULL) {
 			set[n].gateway.af = AF_INET;
-			set[n].gateway.v4 = best->attrs.nexthop;
+			set[n].gateway.v4 = best->aset->attrs.nexthop;
 			set[n++].peer = best->peer;
 		}
 	}
@@ -187,7 +211,7 @@ bgp_rib_decide(struct bgp_ctx *ctx, struct bgp_rib_entry *e)
 			    bgp_decide_cmp(p, best, true) != 0)
 				continue;
 			set[n].gateway.af = AF_INET;
-			set[n].gateway.v4 = p->attrs.nexthop;
+			set[n].gateway.v4 = p->aset->attrs.nexthop;
 			set[n++].peer = p->peer;
 		}
 	}
@@ -195,15 +219,24 @@ bgp_rib_decide(struct bgp_ctx *ctx, struct bgp_rib_entry *e)
 	for (i = 0; same && i < n; i++)
 		same = bgp_fib_has(e, &set[i]);
 	if (!same) {
-		memcpy(e->fib, set, n * sizeof(set[0]));
-		e->nfib = n;
+		struct bgp_fib_nh *nf = &e->fib1;
+
+		/* No memory for the set: the best next hop alone. */
+		if (n > 1 && (nf = calloc(n, sizeof(*nf))) == NULL) {
+			nf = &e->fib1;
+			n = 1;
+		}
+		bgp_entry_fib_inline(e);
+		memcpy(nf, set, n * sizeof(set[0]));
+		e->fib = nf;
+		e->nfib = (uint8_t)n;
 		e->fib_dirty = true;
 	}
 	bgp_rib_mark_installed(e);
 	bgp_entry_dirty(ctx, e);
 }
 
-static struct bgp_rib_entry *
+struct bgp_rib_entry *
 bgp_rib_find(struct bgp_ctx *ctx, const struct cgw_prefix *prefix)
 {
 	struct bgp_rib_entry key;
@@ -217,21 +250,37 @@ int
 bgp_rib_update(struct bgp_ctx *ctx, struct bgp_peer *peer,
     const struct cgw_prefix *prefix, struct bgp_attrs *attrs)
 {
+	struct bgp_aset *as;
+
+	if ((as = bgp_aset_get(&ctx->asets, attrs)) == NULL)
+		return -1;
+	return bgp_rib_update_aset(ctx, peer, prefix, as);
+}
+
+int
+bgp_rib_update_aset(struct bgp_ctx *ctx, struct bgp_peer *peer,
+    const struct cgw_prefix *prefix, struct bgp_aset *as)
+{
 	struct bgp_rib_entry *e;
 	struct bgp_path *p;
 
 	if ((e = bgp_rib_find(ctx, prefix)) == NULL) {
-		if ((e = calloc(1, sizeof(*e))) == NULL)
+		if ((e = calloc(1, sizeof(*e))) == NULL) {
+			bgp_aset_put(&ctx->asets, as);
 			return -1;
+		}
 		e->prefix = *prefix;
+		e->fib = &e->fib1;
 		TAILQ_INIT(&e->paths);
 		RB_INSERT(bgp_rib, &ctx->rib, e);
+		ctx->nentries++;
 	}
 	TAILQ_FOREACH(p, &e->paths, entry)
 		if (p->peer == peer)
 			break;
 	if (p == NULL) {
 		if ((p = calloc(1, sizeof(*p))) == NULL) {
+			bgp_aset_put(&ctx->asets, as);
 			bgp_entry_dirty(ctx, e);
 			return -1;
 		}
@@ -244,32 +293,32 @@ bgp_rib_update(struct bgp_ctx *ctx, struct bgp_peer *peer,
 		}
 	} else {
 		/* An implicit withdrawal of the previous path. */
-		bgp_attrs_clear(&p->attrs);
+		bgp_aset_put(&ctx->asets, p->aset);
 	}
-	p->attrs = *attrs;
-	memset(attrs, 0, sizeof(*attrs));
+	p->aset = as;
 	if (peer != NULL) {
 		p->ebgp = peer->ebgp;
 		p->peer_id = peer->peer_id;
 		p->peer_addr = peer->conf.remote;
 		/* iBGP carries its LOCAL_PREF; eBGP gets the peer's. */
 		p->local_pref = !peer->ebgp &&
-		    BGP_SEEN(&p->attrs, BGP_ATTR_LOCAL_PREF) ?
-		    p->attrs.local_pref : peer->conf.local_pref;
+		    BGP_SEEN(&as->attrs, BGP_ATTR_LOCAL_PREF) ?
+		    as->attrs.local_pref : peer->conf.local_pref;
 	}
 	bgp_rib_decide(ctx, e);
 	return 0;
 }
 
 static void
-bgp_rib_unlink(struct bgp_rib_entry *e, struct bgp_path *p)
+bgp_rib_unlink(struct bgp_ctx *ctx, struct bgp_rib_entry *e,
+    struct bgp_path *p)
 {
 	TAILQ_REMOVE(&e->paths, p, entry);
 	if (p->peer != NULL && p->peer->n_received > 0)
 		p->peer->n_received--;
 	if (e->best == p)
 		e->best = NULL;
-	bgp_path_free(p);
+	bgp_path_free(ctx, p);
 }
 
 bool
@@ -286,7 +335,7 @@ bgp_rib_withdraw(struct bgp_ctx *ctx, struct bgp_peer *peer,
 			break;
 	if (p == NULL)
 		return false;
-	bgp_rib_unlink(e, p);
+	bgp_rib_unlink(ctx, e, p);
 	bgp_rib_decide(ctx, e);
 	return true;
 }
@@ -303,7 +352,7 @@ bgp_rib_peer_flush(struct bgp_ctx *ctx, struct bgp_peer *peer)
 		for (p = TAILQ_FIRST(&e->paths); p != NULL; p = next) {
 			next = TAILQ_NEXT(p, entry);
 			if (p->peer == peer) {
-				bgp_rib_unlink(e, p);
+				bgp_rib_unlink(ctx, e, p);
 				changed = true;
 			}
 		}
@@ -344,7 +393,7 @@ bgp_export_attrs(struct bgp_ctx *ctx, struct bgp_peer *peer,
 		return false;
 	if (e->prefix.addr.af != AF_INET)
 		return false;
-	if (bgp_attrs_copy(out, &best->attrs) == -1)
+	if (bgp_attrs_copy(out, &best->aset->attrs) == -1)
 		return false;
 	if (best->peer == NULL) {
 		out->origin = BGP_ORIGIN_IGP;
@@ -592,7 +641,7 @@ bgp_peer_set_local_pref(struct bgp_peer *peer, uint32_t lp)
 				break;
 		/* As bgp_rib_update: iBGP carries its own LOCAL_PREF. */
 		if (p == NULL || (!p->ebgp &&
-		    BGP_SEEN(&p->attrs, BGP_ATTR_LOCAL_PREF)) ||
+		    BGP_SEEN(&p->aset->attrs, BGP_ATTR_LOCAL_PREF)) ||
 		    p->local_pref == lp)
 			continue;
 		p->local_pref = lp;
@@ -767,6 +816,7 @@ bgp_fib_emit(struct bgp_ctx *ctx, struct bgp_rib_entry *e)
 		return;
 	}
 	bgp_fib_nhs(e, nhs);
+	ctx->fib_queued++;
 	if (ctx->cb.fib_change(ctx->cbarg, &e->prefix, nhs, e->nfib,
 	    e->in_kernel) != 0) {
 		/* What is left in the kernel is unknown: a removal must
@@ -779,6 +829,33 @@ bgp_fib_emit(struct bgp_ctx *ctx, struct bgp_rib_entry *e)
 			any |= e->fib[i].installed = nhs[i].installed;
 		e->in_kernel = any;
 	}
+	bgp_rib_mark_installed(e);
+}
+
+static void
+bgp_fib_commit(struct bgp_ctx *ctx)
+{
+	if (ctx->fib_queued == 0)
+		return;
+	ctx->fib_queued = 0;
+	if (ctx->cb.fib_commit != NULL)
+		ctx->cb.fib_commit(ctx->cbarg);
+}
+
+void
+bgp_fib_failed(struct bgp_ctx *ctx, const struct cgw_prefix *prefix)
+{
+	struct bgp_rib_entry *e;
+	size_t i;
+
+	/* A removal's entry may be gone already: the reconcile finds the
+	 * stray in the kernel and removes it. */
+	if ((e = bgp_rib_find(ctx, prefix)) == NULL)
+		return;
+	for (i = 0; i < e->nfib; i++)
+		e->fib[i].installed = false;
+	e->fib_failed = true;
+	e->in_kernel = true;
 	bgp_rib_mark_installed(e);
 }
 
@@ -803,6 +880,7 @@ bgp_fib_sync(struct bgp_ctx *ctx,
 		e->in_kernel = true;
 		bgp_fib_emit(ctx, e);
 	}
+	bgp_fib_commit(ctx);
 }
 
 void
@@ -824,8 +902,18 @@ bgp_rib_flush(struct bgp_ctx *ctx)
 			bgp_fib_emit(ctx, e);
 		if (TAILQ_EMPTY(&e->paths) && e->nfib == 0 && !e->on_dirty) {
 			RB_REMOVE(bgp_rib, &ctx->rib, e);
-			bgp_entry_free(e);
+			bgp_entry_free(ctx, e);
 		}
+	}
+	bgp_fib_commit(ctx);
+	/*
+	 * After a mass withdrawal the allocator keeps the freed entries'
+	 * pages; hand them back once the RIB has halved since the last time,
+	 * so a full table coming and going costs O(log n) trims.
+	 */
+	if (ctx->freed >= 4096 && ctx->freed > ctx->nentries) {
+		ctx->freed = 0;
+		malloc_trim(0);
 	}
 	TAILQ_FOREACH(peer, &ctx->peers, entry) {
 		if (peer->state != BGP_ST_ESTABLISHED)
@@ -876,21 +964,21 @@ bgp_rib_walk(struct bgp_ctx *ctx,
 			ri.prefix = &e->prefix;
 			if (p->peer != NULL) {
 				ri.nexthop.af = AF_INET;
-				ri.nexthop.v4 = p->attrs.nexthop;
+				ri.nexthop.v4 = p->aset->attrs.nexthop;
 			}
 			ri.peer = p->peer;
 			ri.peer_name = p->peer ? p->peer->conf.name : "local";
-			if (bgp_aspath_flatten(p->attrs.aspath,
-			    p->attrs.aspath_len, &asns, &n) == -1) {
+			if (bgp_aspath_flatten(p->aset->attrs.aspath,
+			    p->aset->attrs.aspath_len, &asns, &n) == -1) {
 				asns = NULL;
 				n = 0;
 			}
 			ri.as_path = asns;
 			ri.as_path_len = n;
-			ri.origin = p->attrs.origin;
+			ri.origin = p->aset->attrs.origin;
 			ri.local_pref = p->peer ? p->local_pref :
 			    BGP_DEF_LOCAL_PREF;
-			ri.med = p->attrs.med;
+			ri.med = p->aset->attrs.med;
 			ri.best = p->best;
 			ri.installed = p->installed;
 			cb(&ri, arg);

@@ -460,6 +460,59 @@ bgp_coll_open(struct bgp_peer *p, struct bgp_conn *c, const uint8_t *body,
 	return bgp_collision_resolve(p, c->open.bgp_id, c);
 }
 
+static double
+bgp_ts_diff(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(a->tv_sec - b->tv_sec) +
+	    (double)(a->tv_nsec - b->tv_nsec) / 1e9;
+}
+
+/*
+ * One info line per burst of UPDATEs rather than one per prefix (a full
+ * table is a million of them): it is written once the peer has been
+ * quiet for a second, or every minute while a burst goes on.
+ */
+static void
+bgp_summary_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct bgp_peer *p = arg;
+	struct timeval tv = { .tv_sec = 1 };
+	struct timespec now;
+
+	(void)fd;
+	(void)ev;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (bgp_ts_diff(&now, &p->sum_last) < 1.0 &&
+	    bgp_ts_diff(&now, &p->sum_start) < 60.0) {
+		evtimer_add(p->ev_summary, &tv);
+		return;
+	}
+	log_info(p->conf.name, "%u prefixes announced, %u withdrawn in %.2f s; "
+	    "%u held", p->sum_announced, p->sum_withdrawn,
+	    bgp_ts_diff(&p->sum_last, &p->sum_start), p->n_received);
+	p->sum_announced = p->sum_withdrawn = 0;
+}
+
+static void
+bgp_summary_note(struct bgp_peer *p, size_t announced, size_t withdrawn)
+{
+	struct timeval tv = { .tv_sec = 1 };
+
+	if (announced + withdrawn == 0)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &p->sum_last);
+	if (p->sum_announced == 0 && p->sum_withdrawn == 0)
+		p->sum_start = p->sum_last;
+	p->sum_announced += (uint32_t)announced;
+	p->sum_withdrawn += (uint32_t)withdrawn;
+	if (p->ev_summary == NULL &&
+	    (p->ev_summary = evtimer_new(p->ctx->base, bgp_summary_cb,
+	    p)) == NULL)
+		return;
+	if (!evtimer_pending(p->ev_summary, NULL))
+		evtimer_add(p->ev_summary, &tv);
+}
+
 /* -1 with n and why set: the session must be reset. */
 static int
 bgp_recv_update(struct bgp_peer *p, const uint8_t *body, size_t len,
@@ -467,7 +520,7 @@ bgp_recv_update(struct bgp_peer *p, const uint8_t *body, size_t len,
 {
 	struct bgp_parse_ctx pc;
 	struct bgp_update u;
-	struct bgp_attrs a;
+	struct bgp_aset *as = NULL;
 	size_t i;
 	bool drop;
 
@@ -486,14 +539,24 @@ bgp_recv_update(struct bgp_peer *p, const uint8_t *body, size_t len,
 	/* eBGP loop prevention: our own AS in the path. */
 	drop = u.treat_as_withdraw || (p->ebgp && bgp_aspath_contains(
 	    u.attrs.aspath, u.attrs.aspath_len, p->ctx->asn));
+	bgp_summary_note(p, drop ? 0 : u.nnlri, u.nwithdrawn +
+	    (drop ? u.nnlri : 0));
+	/* Interned once: every prefix of the UPDATE shares the set. */
+	if (!drop && u.nnlri > 0 &&
+	    (as = bgp_aset_get(&p->ctx->asets, &u.attrs)) == NULL) {
+		bgp_update_free(&u);
+		bgp_notify_set(n, BGP_ERR_CEASE, BGP_CEASE_RESOURCES, NULL, 0);
+		snprintf(why, whylen, "out of memory");
+		return -1;
+	}
 	for (i = 0; i < u.nnlri; i++) {
 		if (drop) {
 			bgp_rib_withdraw(p->ctx, p, &u.nlri[i]);
 			continue;
 		}
-		if (bgp_attrs_copy(&a, &u.attrs) == -1 ||
-		    bgp_rib_update(p->ctx, p, &u.nlri[i], &a) == -1) {
-			bgp_attrs_clear(&a);
+		if (bgp_rib_update_aset(p->ctx, p, &u.nlri[i],
+		    bgp_aset_ref(as)) == -1) {
+			bgp_aset_put(&p->ctx->asets, as);
 			bgp_update_free(&u);
 			bgp_notify_set(n, BGP_ERR_CEASE, BGP_CEASE_RESOURCES,
 			    NULL, 0);
@@ -501,6 +564,7 @@ bgp_recv_update(struct bgp_peer *p, const uint8_t *body, size_t len,
 			return -1;
 		}
 	}
+	bgp_aset_put(&p->ctx->asets, as);
 	bgp_update_free(&u);
 	if (p->conf.max_prefixes > 0 && p->n_received > p->conf.max_prefixes) {
 		uint8_t data[7] = { 0, BGP_AFI_IPV4, BGP_SAFI_UNICAST,
@@ -816,19 +880,25 @@ bgp_conn_msg(struct bgp_conn *c, uint8_t type, const uint8_t *body,
 	return bgp_fsm(p, ev_of[type]);
 }
 
-static void
-bgp_conn_read(struct bufferevent *bev, void *arg)
+/*
+ * Handle up to `limit` whole messages from the input buffer. 1: stopped
+ * at the limit with more to read, 0: nothing whole left, -1: the
+ * connection is gone.
+ */
+static int
+bgp_conn_input(struct bgp_conn *c, size_t limit)
 {
-	struct bgp_conn *c = arg;
 	struct bgp_peer *p = c->peer;
-	struct evbuffer *in = bufferevent_get_input(bev);
+	struct evbuffer *in = bufferevent_get_input(c->bev);
 	uint8_t buf[BGP_MAX_MSG];
 	struct bgp_notify n;
 	uint16_t ml;
 	uint8_t type;
-	size_t avail;
+	size_t avail, nmsg = 0;
 
 	while ((avail = evbuffer_get_length(in)) >= BGP_HDR_LEN) {
+		if (nmsg++ == limit)
+			return 1;
 		evbuffer_copyout(in, buf, BGP_HDR_LEN);
 		if (bgp_hdr_parse(buf, BGP_HDR_LEN, &ml, &type, &n) == -1) {
 			if (c == p->coll) {
@@ -839,10 +909,10 @@ bgp_conn_read(struct bufferevent *bev, void *arg)
 				    .why = "bad message header" };
 				bgp_fsm(p, BGP_EV_MSG_ERROR);
 			}
-			return;
+			return -1;
 		}
 		if (avail < ml)
-			return;
+			return 0;
 		evbuffer_remove(in, buf, ml);
 		if (type < BGP_MSG_TYPES)	/* bgp_hdr_parse checked it */
 			p->msgs_in[type]++;
@@ -851,8 +921,22 @@ bgp_conn_read(struct bufferevent *bev, void *arg)
 			    bgp_msg_type_name(type), ml);
 		if (bgp_conn_msg(c, type, buf + BGP_HDR_LEN,
 		    ml - BGP_HDR_LEN) == -1)
-			return;
+			return -1;
 	}
+	return 0;
+}
+
+static void
+bgp_conn_read(struct bufferevent *bev, void *arg)
+{
+	/*
+	 * A bounded amount of work per turn: a peer sending a full table
+	 * must not keep the control socket, the other sessions and the
+	 * timers waiting (nor the loop's clock, which the hold timer is
+	 * set from). The rest is read at a later turn.
+	 */
+	if (bgp_conn_input(arg, BGP_READ_BATCH) == 1)
+		bufferevent_trigger(bev, EV_READ, BEV_TRIG_DEFER_CALLBACKS);
 }
 
 static void
@@ -871,6 +955,10 @@ bgp_conn_event(struct bufferevent *bev, short what, void *arg)
 		return;
 	}
 	if (!(what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)))
+		return;
+	/* What came before the close (a NOTIFICATION, the last UPDATEs)
+	 * counts, even if the batching left it unread. */
+	if (c->connected && bgp_conn_input(c, SIZE_MAX) == -1)
 		return;
 	if (what & BEV_EVENT_EOF)
 		snprintf(why, sizeof(why), "connection closed by the peer");
@@ -1108,6 +1196,8 @@ bgp_peer_remove(struct bgp_peer *p)
 	event_free(p->ev_retry);
 	event_free(p->ev_hold);
 	event_free(p->ev_keepalive);
+	if (p->ev_summary != NULL)
+		event_free(p->ev_summary);
 	free(p);
 }
 

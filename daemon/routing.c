@@ -23,6 +23,12 @@
 struct routing {
 	struct cgwd	*cgwd;
 	struct event	*ev_reconcile;
+	/* Kernel route changes since the last summary line (per-route
+	 * lines are debug: a full table would be a million of them). */
+	struct event	*ev_summary;
+	uint32_t	 n_installed, n_removed, n_failed;
+	/* fib_change queues here, fib_commit sends. */
+	struct xfrm_route_batch batch;
 };
 
 /* ---- kernel routes ------------------------------------------------- */
@@ -66,7 +72,7 @@ routing_kernel_change(struct xfrm_ctx *xfrm, routing_oif_fn oif, void *arg,
 			log_warn(NULL, "route %s: cannot delete: %s", p, xe.msg);
 			return -1;
 		}
-		log_info(NULL, "route %s removed", p);
+		log_debug(NULL, "route %s removed", p);
 		return 0;
 	}
 	if (xfrm_route_replace(xfrm, prefix, xnh, k, 0, &xe) != 0) {
@@ -75,9 +81,72 @@ routing_kernel_change(struct xfrm_ctx *xfrm, routing_oif_fn oif, void *arg,
 	}
 	for (i = 0; i < k; i++)
 		nhs[idx[i]].installed = true;
-	log_info(NULL, "route %s via %s%s", p, nhs[idx[0]].peer_name,
+	log_debug(NULL, "route %s via %s%s", p, nhs[idx[0]].peer_name,
 	    k > 1 ? " (ECMP)" : "");
 	return 0;
+}
+
+int
+routing_kernel_queue(struct xfrm_ctx *xfrm, struct xfrm_route_batch *b,
+    routing_oif_fn oif, void *arg, const struct cgw_prefix *prefix,
+    struct bgp_nexthop *nhs, size_t n, bool in_kernel)
+{
+	struct xfrm_nexthop xnh[ROUTING_MAX_NH];
+	struct xfrm_err xe;
+	char p[CGW_PREFIXSTRLEN];
+	size_t idx[ROUTING_MAX_NH], i, k;
+
+	k = routing_kernel_nhs(oif, arg, nhs, n, xnh, idx);
+	/* A route never installed is not deleted: no request at all. */
+	if (k == 0 && !in_kernel)
+		return 0;
+	if (xfrm_route_batch_add(xfrm, b, prefix, xnh, k, 0, &xe) < 0) {
+		log_err(NULL, "route %s: %s", prefix_fmt(prefix, p, sizeof(p)),
+		    xe.msg);
+		return -1;
+	}
+	/* Believed until the commit says otherwise (bgp_fib_failed). */
+	for (i = 0; i < k; i++)
+		nhs[idx[i]].installed = true;
+	if (log_enabled(LOG_LVL_DEBUG))
+		log_debug(NULL, "route %s %s", prefix_fmt(prefix, p, sizeof(p)),
+		    k > 0 ? "queued" : "removal queued");
+	return 0;
+}
+
+int
+routing_kernel_commit(struct xfrm_ctx *xfrm, struct xfrm_route_batch *b,
+    struct bgp_ctx *bgp, uint32_t *removals)
+{
+	struct xfrm_err xe;
+	char p[CGW_PREFIXSTRLEN];
+	size_t i, n = b->n;
+	int failed, logged = 0;
+
+	*removals = 0;
+	if (n == 0)
+		return 0;
+	if ((failed = xfrm_route_batch_commit(xfrm, b, &xe)) < 0) {
+		log_warn(NULL, "routes: %s", xe.msg);
+		failed = 0;
+		for (i = 0; i < n; i++)
+			failed += b->req[i].code != 0;
+	}
+	for (i = 0; i < n && failed > 0; i++) {
+		const struct xfrm_route_req *q = &b->req[i];
+
+		if (q->code == 0)
+			continue;
+		/* The first few by name; the rest are in the summary. */
+		if (logged++ < 5)
+			log_warn(NULL, "route %s: cannot %s: %s",
+			    prefix_fmt(&q->prefix, p, sizeof(p)),
+			    q->del ? "delete" : "install", strerror(q->code));
+		if (q->del)
+			(*removals)++;
+		bgp_fib_failed(bgp, &q->prefix);
+	}
+	return failed;
 }
 
 struct routing_sync {
@@ -185,18 +254,47 @@ routing_route_event(struct cgwd *cgwd, const struct cgw_prefix *prefix,
 		cgwd_event(cgwd, CGWD_EV_ROUTE, p, NULL, "via %s", via);
 }
 
+static void
+routing_summary_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct routing *r = arg;
+
+	(void)fd;
+	(void)what;
+	log_msg(r->n_failed > 0 ? LOG_LVL_WARN : LOG_LVL_INFO, NULL,
+	    "kernel routes: %u installed, %u removed, %u failed",
+	    r->n_installed, r->n_removed, r->n_failed);
+	r->n_installed = r->n_removed = r->n_failed = 0;
+}
+
 static int
 routing_fib_change(void *arg, const struct cgw_prefix *prefix,
     struct bgp_nexthop *nhs, size_t n, bool in_kernel)
 {
 	struct routing *r = arg;
+	struct timeval tv = { .tv_sec = 1 };
+	size_t i;
+	bool any = false;
 	int rc;
 
 	if (r->cgwd->xfrm == NULL)
 		return 0;
-	rc = routing_kernel_change(r->cgwd->xfrm, routing_oif, NULL, prefix,
-	    nhs, n, in_kernel);
+	rc = routing_kernel_queue(r->cgwd->xfrm, &r->batch, routing_oif, NULL,
+	    prefix, nhs, n, in_kernel);
+	for (i = 0; i < n; i++)
+		any |= nhs[i].installed;
+	if (rc != 0)
+		r->n_failed++;
+	else if (any)
+		r->n_installed++;
+	else if (in_kernel)
+		r->n_removed++;
+	else
+		return 0;	/* a LAN route: nothing asked of the kernel */
 	routing_route_event(r->cgwd, prefix, nhs, n, rc);
+	/* One line a second at most, whatever the table's size. */
+	if (!evtimer_pending(r->ev_summary, NULL))
+		evtimer_add(r->ev_summary, &tv);
 	return rc;
 }
 
@@ -243,9 +341,30 @@ routing_peer_state(void *arg, struct bgp_peer *peer, enum bgp_state old,
 	cgwd_status_update(r->cgwd);
 }
 
+static void
+routing_fib_commit(void *arg)
+{
+	struct routing *r = arg;
+	uint32_t removals;
+	int failed;
+
+	if (r->cgwd->xfrm == NULL || r->cgwd->bgp == NULL)
+		return;
+	failed = routing_kernel_commit(r->cgwd->xfrm, &r->batch, r->cgwd->bgp,
+	    &removals);
+	if (failed <= 0)
+		return;
+	/* Counted as done when queued. */
+	r->n_removed -= removals < r->n_removed ? removals : r->n_removed;
+	r->n_installed -= (uint32_t)failed - removals < r->n_installed ?
+	    (uint32_t)failed - removals : r->n_installed;
+	r->n_failed += (uint32_t)failed;
+}
+
 static const struct bgp_callbacks routing_bgp_cb = {
 	.fib_change	= routing_fib_change,
 	.peer_state	= routing_peer_state,
+	.fib_commit	= routing_fib_commit,
 };
 
 /* ---- setup ----------------------------------------------------------- */
@@ -298,11 +417,15 @@ routing_open(struct cgwd *cgwd, char *err, size_t errlen)
 	if ((r = calloc(1, sizeof(*r))) == NULL ||
 	    (r->ev_reconcile = evtimer_new(cgwd->base, routing_reconcile_cb,
 	    r)) == NULL ||
+	    (r->ev_summary = evtimer_new(cgwd->base, routing_summary_cb,
+	    r)) == NULL ||
 	    (cgwd->bgp = bgp_new(cgwd->base, c->asn, c->router_id.v4,
 	    &routing_bgp_cb, r)) == NULL) {
 		snprintf(err, errlen, "cannot start BGP: %s", strerror(errno));
 		if (r != NULL && r->ev_reconcile != NULL)
 			event_free(r->ev_reconcile);
+		if (r != NULL && r->ev_summary != NULL)
+			event_free(r->ev_summary);
 		free(r);
 		return -1;
 	}
@@ -333,6 +456,8 @@ routing_close(struct cgwd *cgwd)
 	bgp_free(cgwd->bgp);
 	cgwd->bgp = NULL;
 	event_free(r->ev_reconcile);
+	event_free(r->ev_summary);
+	xfrm_route_batch_free(&r->batch);
 	free(r);
 	/* bgp_free does not call fib_change: the routes are ours to flush. */
 	if (cgwd->xfrm != NULL && xfrm_route_flush_ours(cgwd->xfrm, &xe) != 0)

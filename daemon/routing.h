@@ -19,6 +19,7 @@ struct cgw_prefix;
 struct cgwd;
 struct tunnel;
 struct xfrm_ctx;
+struct xfrm_route_batch;
 
 /* Local preference of routes learned over the preferred (first) tunnel
  * and over the others, in active/standby steering. */
@@ -70,6 +71,18 @@ int	 routing_kernel_change(struct xfrm_ctx *, routing_oif_fn, void *arg,
 	    bool in_kernel);
 int	 routing_kernel_sync(struct bgp_ctx *, struct xfrm_ctx *,
 	    routing_oif_fn, void *arg);
+/*
+ * The batched form: fib_change queues the change in `b` (installed is
+ * said at once), fib_commit sends the batch (one sendmsg per
+ * XFRM_BATCH_MAX routes) and hands each refusal to bgp_fib_failed.
+ * Commit returns how many changes the kernel refused, and how many of
+ * them were removals in *removals.
+ */
+int	 routing_kernel_queue(struct xfrm_ctx *, struct xfrm_route_batch *b,
+	    routing_oif_fn, void *arg, const struct cgw_prefix *,
+	    struct bgp_nexthop *nhs, size_t n, bool in_kernel);
+int	 routing_kernel_commit(struct xfrm_ctx *, struct xfrm_route_batch *b,
+	    struct bgp_ctx *, uint32_t *removals);
 
 /* Control socket views. */
 json_t	*routing_json_tunnel(const struct tunnel *);

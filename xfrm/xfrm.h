@@ -231,4 +231,45 @@ struct xfrm_route *xfrm_routes_find(struct xfrm_routes *,
 bool		 xfrm_route_same(const struct xfrm_route *,
 		    const struct xfrm_nexthop *, size_t n);
 
+/*
+ * Many route changes at once: requests are appended to one buffer and
+ * leave XFRM_BATCH_MAX to a sendmsg; the kernel applies each as it
+ * reads it and answers only the failed ones, with an error carrying the
+ * request's sequence number, which maps it back to the request (code).
+ * Two system calls per XFRM_BATCH_MAX routes rather than two per route.
+ */
+#define XFRM_BATCH_BYTES	(128 * 1024)
+#define XFRM_BATCH_MAX		128	/* requests per sendmsg */
+struct xfrm_route_req {
+	struct cgw_prefix prefix;
+	uint32_t	 table;
+	int		 code;		/* after commit: 0, or an errno */
+	bool		 del;		/* ESRCH counts as done */
+	bool		 answered;
+};
+struct xfrm_route_batch {
+	uint8_t			*buf;
+	size_t			 len, cap;
+	struct xfrm_route_req	*req;
+	size_t			 n, ncap;
+	uint32_t		 seq0;		/* request i has seq0 + i */
+};
+void		 xfrm_route_batch_init(struct xfrm_route_batch *);
+void		 xfrm_route_batch_free(struct xfrm_route_batch *);
+/* Append a replace (nh[0..n-1]) or, n == 0, a delete. The request's
+ * index, or -1 (bad route, ENOMEM) with err set. */
+int		 xfrm_route_batch_add(struct xfrm_ctx *,
+		    struct xfrm_route_batch *, const struct cgw_prefix *,
+		    const struct xfrm_nexthop *nh, size_t n, uint32_t table,
+		    struct xfrm_err *);
+/* Send everything, collect the errors; how many requests failed, or -1
+ * when the socket failed (unanswered requests then carry its errno). The
+ * batch is emptied for reuse; req[] stays readable until the next add. */
+int		 xfrm_route_batch_commit(struct xfrm_ctx *,
+		    struct xfrm_route_batch *, struct xfrm_err *);
+/* Apply the acks in buf[len] to the batch's requests (commit's own
+ * reading, apart for tests). How many were answered. */
+size_t		 xfrm_route_batch_acks(struct xfrm_route_batch *,
+		    const void *buf, size_t len);
+
 #endif

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/socket.h>
+
 #include <libmnl/libmnl.h>
 #include <linux/rtnetlink.h>
 
@@ -317,27 +319,219 @@ int
 xfrm_route_flush_ours(struct xfrm_ctx *ctx, struct xfrm_err *err)
 {
 	struct xfrm_routes	 l;
-	struct xfrm_err		 e;
-	char			 b[CGW_PREFIXSTRLEN];
-	size_t			 i;
-	int			 rc = 0;
+	struct xfrm_route_batch	 b;
+	char			 p[CGW_PREFIXSTRLEN];
+	size_t			 i, ok = 0;
+	int			 rc = 0, idx;
 
 	if (xfrm_route_list(ctx, &l, err) < 0) {
 		xfrm_routes_free(&l);
 		return -1;
 	}
+	/* One batch: a full table leaves in a few system calls. */
+	xfrm_route_batch_init(&b);
+	for (i = 0; i < l.n; i++)
+		if ((idx = xfrm_route_batch_add(ctx, &b, &l.v[i].prefix, NULL,
+		    0, l.v[i].table, err)) < 0 || (size_t)idx != i) {
+			rc = -1;
+			goto done;
+		}
+	if (xfrm_route_batch_commit(ctx, &b, err) < 0)
+		rc = -1;
 	for (i = 0; i < l.n; i++) {
-		if (xfrm_route_delete(ctx, &l.v[i].prefix, l.v[i].table,
-		    &e) < 0) {
-			if (rc == 0 && err != NULL)
-				*err = e;
+		prefix_fmt(&l.v[i].prefix, p, sizeof(p));
+		if (b.req[i].code != 0) {
+			if (rc == 0)
+				xfrm_err_set(err, b.req[i].code, "delete route "
+				    "%s table %u: %s", p, l.v[i].table,
+				    strerror(b.req[i].code));
 			rc = -1;
 			continue;
 		}
-		log_info("xfrm", "removed route %s table %u (proto %d)",
-		    prefix_fmt(&l.v[i].prefix, b, sizeof(b)), l.v[i].table,
-		    XFRM_RTPROT_CGWD);
+		ok++;
+		log_debug("xfrm", "removed route %s table %u", p, l.v[i].table);
 	}
+	if (ok > 0)
+		log_info("xfrm", "removed %zu routes (proto %d)", ok,
+		    XFRM_RTPROT_CGWD);
+done:
+	xfrm_route_batch_free(&b);
 	xfrm_routes_free(&l);
 	return rc;
+}
+
+/* ---- batches ---- */
+
+void
+xfrm_route_batch_init(struct xfrm_route_batch *b)
+{
+	memset(b, 0, sizeof(*b));
+}
+
+void
+xfrm_route_batch_free(struct xfrm_route_batch *b)
+{
+	free(b->buf);
+	free(b->req);
+	memset(b, 0, sizeof(*b));
+}
+
+int
+xfrm_route_batch_add(struct xfrm_ctx *ctx, struct xfrm_route_batch *b,
+    const struct cgw_prefix *prefix, const struct xfrm_nexthop *nh, size_t n,
+    uint32_t table, struct xfrm_err *err)
+{
+	_Alignas(8) uint8_t	 msg[XFRM_MSG_BUFSZ];
+	struct nlmsghdr		*nlh;
+	struct xfrm_route_req	*nr;
+	uint8_t			*nb;
+	size_t			 cap;
+
+	if ((nlh = xfrm_msg_route(msg, n > 0 ? RTM_NEWROUTE : RTM_DELROUTE,
+	    prefix, nh, n, table, err)) == NULL)
+		return -1;
+	if (b->n == 0)
+		b->seq0 = ctx->seq + 1;
+	/* No NLM_F_ACK: the kernel answers errors only (commit). */
+	nlh->nlmsg_seq = b->seq0 + (uint32_t)b->n;
+	if (b->len + nlh->nlmsg_len > b->cap) {
+		cap = b->cap ? b->cap * 2 : 16384;
+		while (cap < b->len + nlh->nlmsg_len)
+			cap *= 2;
+		if ((nb = realloc(b->buf, cap)) == NULL)
+			return xfrm_err_set(err, ENOMEM, "route batch: %s",
+			    strerror(ENOMEM));
+		b->buf = nb;
+		b->cap = cap;
+	}
+	if (b->n == b->ncap) {
+		cap = b->ncap ? b->ncap * 2 : 64;
+		if ((nr = reallocarray(b->req, cap, sizeof(*nr))) == NULL)
+			return xfrm_err_set(err, ENOMEM, "route batch: %s",
+			    strerror(ENOMEM));
+		b->req = nr;
+		b->ncap = cap;
+	}
+	memcpy(b->buf + b->len, nlh, nlh->nlmsg_len);
+	b->len += MNL_ALIGN(nlh->nlmsg_len);
+	memset(&b->req[b->n], 0, sizeof(b->req[b->n]));
+	b->req[b->n].prefix = *prefix;
+	b->req[b->n].table = table != 0 ? table : XFRM_TABLE_MAIN;
+	b->req[b->n].del = n == 0;
+	/* Never back: a request made between two adds has its own seq. */
+	if ((int32_t)(nlh->nlmsg_seq - ctx->seq) > 0)
+		ctx->seq = nlh->nlmsg_seq;
+	return (int)b->n++;
+}
+
+size_t
+xfrm_route_batch_acks(struct xfrm_route_batch *b, const void *buf, size_t len)
+{
+	const struct nlmsghdr	*nlh = buf;
+	struct xfrm_route_req	*r;
+	char			 ext[128];
+	size_t			 got = 0, i;
+	int			 left = (int)len, code;
+
+	/* mnl_nlmsg_ok checks every length before it is trusted. */
+	for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
+		if (nlh->nlmsg_type != NLMSG_ERROR)
+			continue;
+		i = nlh->nlmsg_seq - b->seq0;
+		if (nlh->nlmsg_seq < b->seq0 || i >= b->n ||
+		    b->req[i].answered)
+			continue;	/* stale, or not ours */
+		r = &b->req[i];
+		if (xfrm_nl_parse_ack(nlh, &code, ext, sizeof(ext)) < 0)
+			code = EBADMSG;
+		r->code = r->del && code == ESRCH ? 0 : code;
+		r->answered = true;
+		got++;
+	}
+	return got;
+}
+
+int
+xfrm_route_batch_commit(struct xfrm_ctx *ctx, struct xfrm_route_batch *b,
+    struct xfrm_err *err)
+{
+	_Alignas(8) uint8_t	 rbuf[32768];	/* as xfrm_nl.c reads */
+	const struct nlmsghdr	*nlh;
+	size_t			 off = 0, end, first = 0, upto, answered = 0, i;
+	ssize_t			 r;
+	int			 failed = 0, sockerr = 0;
+
+	while (off < b->len && sockerr == 0) {
+		/* A chunk of whole messages: at most XFRM_BATCH_BYTES, and
+		 * no more requests than the socket's receive buffer holds
+		 * acks for (each ack is an skb of its own, ~1 KB charged). */
+		end = off;
+		upto = first;
+		while (end < b->len) {
+			nlh = (const struct nlmsghdr *)(b->buf + end);
+			if (end > off && (end - off + nlh->nlmsg_len >
+			    XFRM_BATCH_BYTES || upto - first == XFRM_BATCH_MAX))
+				break;
+			end += MNL_ALIGN(nlh->nlmsg_len);
+			upto++;
+		}
+		if (mnl_socket_sendto(ctx->rt_nl, b->buf + off, end - off) < 0) {
+			sockerr = errno;
+			break;
+		}
+		/*
+		 * rtnetlink runs every request inside that sendmsg and
+		 * queues an error for each one that failed before it
+		 * returns: what is queued now is every error of the chunk,
+		 * and a request without one was done.
+		 */
+		for (;;) {
+			r = recv(mnl_socket_get_fd(ctx->rt_nl), rbuf,
+			    sizeof(rbuf), MSG_DONTWAIT);
+			if (r < 0) {
+				if (errno == EINTR)
+					continue;
+				if (errno != EAGAIN && errno != EWOULDBLOCK)
+					sockerr = errno;	/* lost errors */
+				break;
+			}
+			answered += xfrm_route_batch_acks(b, rbuf, (size_t)r);
+		}
+		for (i = first; i < upto && sockerr == 0; i++)
+			if (!b->req[i].answered) {
+				b->req[i].answered = true;
+				answered++;
+			}
+		off = end;
+		first = upto;
+	}
+	for (i = 0; i < b->n; i++) {
+		struct xfrm_route_req *q = &b->req[i];
+		struct xfrm_obj *o;
+
+		if (!q->answered)
+			q->code = sockerr != 0 ? sockerr : EIO;
+		if (q->code != 0) {
+			failed++;
+			continue;
+		}
+		/* Tracked as xfrm_route_replace/delete do (xfrm_teardown). */
+		o = xfrm_obj_find_route(ctx, &q->prefix, q->table);
+		if (q->del && o != NULL)
+			xfrm_obj_del(ctx, o);
+		else if (!q->del && o == NULL &&
+		    (o = xfrm_obj_add(ctx, XFRM_OBJ_ROUTE)) != NULL) {
+			o->prefix = q->prefix;
+			o->table = q->table;
+		}
+	}
+	log_debug("xfrm", "route batch: %zu requests, %d failed", b->n, failed);
+	b->len = 0;
+	b->n = 0;
+	if (sockerr != 0) {
+		xfrm_err_set(err, sockerr, "route batch: %s",
+		    strerror(sockerr));
+		return -1;
+	}
+	return failed;
 }

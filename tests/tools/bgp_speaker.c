@@ -33,6 +33,7 @@ struct speaker {
 	struct event_base	*base;
 	struct bgp_ctx		*bgp;
 	struct xfrm_ctx		*xfrm;
+	struct xfrm_route_batch	 batch;
 	char			 line[512];
 	size_t			 linelen;
 };
@@ -80,8 +81,20 @@ fib_change(void *arg, const struct cgw_prefix *prefix,
 	fflush(stdout);
 	if (s->xfrm == NULL)
 		return 0;
-	return routing_kernel_change(s->xfrm, speaker_oif, s, prefix, nhs, n,
-	    in_kernel);
+	/* Queued, sent by fib_commit, as cgwd does. */
+	return routing_kernel_queue(s->xfrm, &s->batch, speaker_oif, s, prefix,
+	    nhs, n, in_kernel);
+}
+
+static void
+fib_commit(void *arg)
+{
+	struct speaker *s = arg;
+	uint32_t removals;
+
+	if (s->xfrm != NULL)
+		(void)routing_kernel_commit(s->xfrm, &s->batch, s->bgp,
+		    &removals);
 }
 
 static void
@@ -261,7 +274,7 @@ int
 main(int argc, char **argv)
 {
 	struct speaker s;
-	struct bgp_callbacks cb = { fib_change, peer_state };
+	struct bgp_callbacks cb = { fib_change, peer_state, fib_commit };
 	struct bgp_peer_conf pc[16];
 	struct cgw_prefix nets[64];
 	struct cgw_addr rid;

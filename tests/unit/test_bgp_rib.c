@@ -254,24 +254,32 @@ mkpath(struct bgp_path *p, struct bgp_peer *peer, uint32_t lp,
 	size_t nl, i;
 
 	memset(p, 0, sizeof(*p));
+	assert_non_null(p->aset = calloc(1, sizeof(*p->aset)));
 	p->peer = peer;
 	p->local_pref = lp;
 	for (i = n; i > 0; i--) {
-		assert_int_equal(bgp_aspath_prepend(p->attrs.aspath,
-		    p->attrs.aspath_len, path[i - 1], 1, &np, &nl), 0);
-		free(p->attrs.aspath);
-		p->attrs.aspath = np;
-		p->attrs.aspath_len = nl;
+		assert_int_equal(bgp_aspath_prepend(p->aset->attrs.aspath,
+		    p->aset->attrs.aspath_len, path[i - 1], 1, &np, &nl), 0);
+		free(p->aset->attrs.aspath);
+		p->aset->attrs.aspath = np;
+		p->aset->attrs.aspath_len = nl;
 	}
-	p->attrs.origin = origin;
+	p->aset->attrs.origin = origin;
 	if (med >= 0) {
-		p->attrs.seen |= 1u << BGP_ATTR_MED;
-		p->attrs.med = (uint32_t)med;
+		p->aset->attrs.seen |= 1u << BGP_ATTR_MED;
+		p->aset->attrs.med = (uint32_t)med;
 	}
 	p->ebgp = ebgp;
 	inet_pton(AF_INET, id, &p->peer_id);
 	p->peer_addr.af = AF_INET;
 	p->peer_addr.v4 = p->peer_id;
+}
+
+static void
+rmpath(struct bgp_path *p)
+{
+	bgp_attrs_clear(&p->aset->attrs);
+	free(p->aset);
 }
 
 static void
@@ -286,38 +294,38 @@ test_decision_steps(void **state)
 	mkpath(&a, f->t1, 200, p2, 2, 0, -1, true, "1.1.1.2");
 	mkpath(&b, f->t2, 100, p1, 1, 0, -1, true, "1.1.1.1");
 	assert_true(bgp_decide_cmp(&a, &b, false) < 0);
-	bgp_attrs_clear(&a.attrs);
-	bgp_attrs_clear(&b.attrs);
+	rmpath(&a);
+	rmpath(&b);
 	/* b) shorter AS_PATH */
 	mkpath(&a, f->t1, 100, p2, 2, 0, -1, true, "1.1.1.1");
 	mkpath(&b, f->t2, 100, p1, 1, 2, -1, true, "1.1.1.2");
 	assert_true(bgp_decide_cmp(&a, &b, false) > 0);
-	bgp_attrs_clear(&a.attrs);
-	bgp_attrs_clear(&b.attrs);
+	rmpath(&a);
+	rmpath(&b);
 	/* c) lower ORIGIN */
 	mkpath(&a, f->t1, 100, p1, 1, 1, -1, true, "1.1.1.1");
 	mkpath(&b, f->t2, 100, p1, 1, 0, 500, true, "1.1.1.2");
 	assert_true(bgp_decide_cmp(&a, &b, false) > 0);
-	bgp_attrs_clear(&a.attrs);
-	bgp_attrs_clear(&b.attrs);
+	rmpath(&a);
+	rmpath(&b);
 	/* d) lower MED from the same neighbour AS; equal for multipath */
 	mkpath(&a, f->t1, 100, p1, 1, 0, 20, true, "1.1.1.1");
 	mkpath(&b, f->t2, 100, p1, 1, 0, 10, true, "1.1.1.2");
 	assert_true(bgp_decide_cmp(&a, &b, false) > 0);
 	assert_true(bgp_decide_cmp(&a, &b, true) > 0);
-	bgp_attrs_clear(&b.attrs);
+	rmpath(&b);
 	/* ... not compared across neighbour ASes: router id decides */
 	mkpath(&b, f->t2, 100, q1, 1, 0, 10, true, "1.1.1.2");
 	assert_true(bgp_decide_cmp(&a, &b, false) < 0);
 	assert_int_equal(bgp_decide_cmp(&a, &b, true), 0);
-	bgp_attrs_clear(&a.attrs);
-	bgp_attrs_clear(&b.attrs);
+	rmpath(&a);
+	rmpath(&b);
 	/* e) eBGP over iBGP */
 	mkpath(&a, f->ibgp, 100, p1, 1, 0, -1, false, "1.1.1.1");
 	mkpath(&b, f->t2, 100, p1, 1, 0, -1, true, "1.1.1.2");
 	assert_true(bgp_decide_cmp(&a, &b, false) > 0);
-	bgp_attrs_clear(&a.attrs);
-	bgp_attrs_clear(&b.attrs);
+	rmpath(&a);
+	rmpath(&b);
 	/* g) lower BGP identifier, h) lower peer address */
 	mkpath(&a, f->t1, 100, p1, 1, 0, -1, true, "10.0.0.9");
 	mkpath(&b, f->t2, 100, p1, 1, 0, -1, true, "10.0.0.10");
@@ -325,13 +333,13 @@ test_decision_steps(void **state)
 	b.peer_id = a.peer_id;
 	inet_pton(AF_INET, "10.0.0.1", &b.peer_addr.v4);
 	assert_true(bgp_decide_cmp(&a, &b, false) > 0);
-	bgp_attrs_clear(&a.attrs);
-	bgp_attrs_clear(&b.attrs);
+	rmpath(&a);
+	rmpath(&b);
 	/* Our own network beats anything learned. */
 	mkpath(&a, NULL, 0, NULL, 0, 0, -1, false, "0.0.0.0");
 	mkpath(&b, f->t1, 1000, p1, 1, 0, -1, true, "1.1.1.1");
 	assert_true(bgp_decide_cmp(&a, &b, false) < 0);
-	bgp_attrs_clear(&b.attrs);
+	rmpath(&b);
 }
 
 static void

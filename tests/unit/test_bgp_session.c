@@ -80,7 +80,7 @@ mkside(struct fx *f, struct side *s, uint32_t asn, const char *id,
     const char *name, const char *local, const char *remote,
     uint32_t remote_as, bool passive, uint16_t hold, uint32_t max)
 {
-	struct bgp_callbacks cb = { fib_cb, state_cb };
+	struct bgp_callbacks cb = { fib_cb, state_cb, NULL };
 	struct bgp_peer_conf c;
 	struct in_addr rid;
 
