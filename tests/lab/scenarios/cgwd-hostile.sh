@@ -43,9 +43,14 @@ trap 'rc=$?; for p in $PING1 $PING2 $FLOODPID; do kill $p 2>/dev/null; done
 # seconds under TCG. This scenario is about what unauthenticated packets
 # can do, not about failover, so cgwd waits 10 s, not 2 s, before it
 # calls a silent peer dead (cgwd-failover measures the 2 s default).
+# cgwd offers the XML's one proposal here, so that the spoofed
+# IKE_SA_INIT below (AES-GCM, ECP-384) has nothing acceptable.
 cgw_conf_edit() {
-	sed -i '/^\tpeer-asn /a\	dpd interval 200ms timeout 10s' "$1" &&
-	grep -q 'dpd interval 200ms timeout 10s' "$1"
+	sed -i -e '/^\tpeer-asn /a\	dpd interval 200ms timeout 10s' \
+		-e 's/^\([[:space:]]*ike proposal\) .* lifetime /\1 aes128-sha1-modp1024 lifetime /' \
+		-e 's/^\([[:space:]]*esp proposal\) .* lifetime /\1 aes128-sha1-modp1024 lifetime /' "$1" &&
+	grep -q 'dpd interval 200ms timeout 10s' "$1" &&
+	grep -q 'ike proposal aes128-sha1-modp1024 lifetime' "$1"
 }
 
 cgw_log_lines() { wc -l < "$LAB_OUT/cgw/cgwd.log"; }

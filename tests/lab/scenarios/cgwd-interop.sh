@@ -28,9 +28,11 @@ aes128gcm16-prfsha256-ecp256/aes128gcm16-ecp256"
 
 STARTUP=respond
 cgw_conf_edit() {
-	sed -i -e "s/^\([[:space:]]*ike\) proposal [^ ]*/\1 proposal $IKE_P/" \
-		-e "s/^\([[:space:]]*esp\) proposal [^ ]*/\1 proposal $ESP_P/" \
-		-e "s/^\([[:space:]]*\)\(dpd .*\)$/\1\2\n\1startup $STARTUP/" "$1" &&
+	# The whole offer becomes the case's one proposal (the import offers
+	# a strong list first, then the XML's).
+	sed -i -e "s/^\([[:space:]]*ike\) proposal .* lifetime /\1 proposal $IKE_P lifetime /" \
+		-e "s/^\([[:space:]]*esp\) proposal .* lifetime /\1 proposal $ESP_P lifetime /" \
+		-e "s/^\([[:space:]]*\)\(peer-asn .*\)$/\1\2\n\1startup $STARTUP/" "$1" &&
 	grep -q "startup $STARTUP" "$1"
 }
 

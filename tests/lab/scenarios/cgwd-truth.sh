@@ -54,8 +54,10 @@ routes_via() { nsx cgw ip route show proto 201 | grep -q "172.31.0.0/16 .*dev $1
 
 # cgwd: ESN offered too (d).
 cgw_conf_edit() {
-	sed -i -e 's/^\([[:space:]]*esp proposal [^ ]*\)/\1-esn-noesn/' "$1" &&
-	grep -q 'esp proposal [^ ]*-esn-noesn' "$1"
+	# The XML's own ESP proposal (CBC + HMAC, so ESN needs the kernel's
+	# authencesn: case d takes it away), with ESN offered too.
+	sed -i -e 's/^\([[:space:]]*esp proposal\) .* lifetime /\1 aes128-sha1-modp1024-esn-noesn lifetime /' "$1" &&
+	grep -q 'esp proposal aes128-sha1-modp1024-esn-noesn lifetime' "$1"
 }
 
 # vgw_sas N: "IKE CHILD" SA counts of endpoint N (ESTABLISHED / INSTALLED),
