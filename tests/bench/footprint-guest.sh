@@ -134,8 +134,8 @@ bench_run() (
 	cgwd)
 		expect=1
 		cgw_conf_edit() {
-			sed -i -e "s/^\([[:space:]]*ike\) proposal [^ ]*/\1 proposal $IKE_P/" \
-				-e "s/^\([[:space:]]*esp\) proposal [^ ]*/\1 proposal $ESP_P/" "$1" &&
+			sed -i -e "s/^\([[:space:]]*ike\) proposal .* lifetime /\1 proposal $IKE_P lifetime /" \
+				-e "s/^\([[:space:]]*esp\) proposal .* lifetime /\1 proposal $ESP_P lifetime /" "$1" &&
 			grep -q "ike proposal $IKE_P" "$1" && grep -q "esp proposal $ESP_P" "$1"
 		}
 		# As cgw/cgwd.sh's, but at cgwd's default log level (info):
