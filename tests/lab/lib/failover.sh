@@ -68,6 +68,7 @@ fo_streams_start() {
 	FO_PIDS_SEND=$!
 	ip netns exec vpc "$SEQSTREAM" send $FO_LAN $FO_PORT_VL "$FO_PPS" > "$o-vl.send" 2>&1 &
 	FO_PIDS_SEND="$FO_PIDS_SEND $!"
+	log "streams $FO_TAG started ($FO_PPS packets/s each way)"
 }
 
 # fo_streams_stop: senders first (they send an end mark), then the
@@ -140,7 +141,17 @@ fo_where() {
 # fo_on N: the streams run over tunnel N only, both ways.
 fo_on() { [ "$(fo_where)" = "t$1 t$1" ]; }
 
-fo_tunnels_up() { cgw_ike_up 1 && cgw_ike_up 2 && cgw_bgp_up 1 && cgw_bgp_up 2; }
+# fo_tunnels_up: both tunnels' SAs and BGP sessions up, as the CGW says
+# (cgwd: one control call, they cost a second or more each under TCG).
+fo_tunnels_up() {
+	if [ "$(fo_impl)" = cgwd ]; then
+		cgwctl_ --json show tunnels 2>/dev/null | jq -e '[.tunnels[] | select(.state == "up" and
+			.ike.state == "established" and (.child_sas | length) > 0 and
+			.bgp.state == "established")] | length == 2' >/dev/null
+	else
+		cgw_ike_up 1 && cgw_ike_up 2 && cgw_bgp_up 1 && cgw_bgp_up 2
+	fi
+}
 
 # --- counting declared deaths (kind d) -----------------------------------
 
@@ -166,18 +177,20 @@ fo_new() {
 fo_count() { fo_new "$1" | grep -cE "$2"; }
 
 # fo_deaths: "CGW VGW" declared deaths since fo_mark. CGW: cgwd's tunnels
-# leaving "up", or the reference's BGP sessions closing / its DPD giving
-# up; VGW: the endpoints' BGP sessions to the CGW closing, their DPD.
+# leaving "up"; the reference's BGP sessions going down (BIRD: "State
+# changed to stop") plus its DPD giving up. VGW: the endpoints' BGP
+# sessions to the CGW going down plus their DPD giving up. (One death can
+# count twice on the reference or the VGW: BGP and DPD; the target is 0.)
 fo_deaths() {
 	local c v
 	if [ "$(fo_impl)" = cgwd ]; then
 		c=$(fo_count "$LAB_OUT/cgw/cgwd.log" ' up -> ')
 	else
-		c=$(( $(fo_count "$LAB_OUT/cgw/bird.log" 't[12]: (Error: Hold timer expired|BGP session closed|Received: )') +
+		c=$(( $(fo_count "$LAB_OUT/cgw/bird.log" 't[12]: State changed to stop') +
 			$(fo_count "$LAB_OUT/cgw/charon.log" 'giving up after') ))
 	fi
-	v=$(( $(fo_count "$LAB_OUT/vgw1/bird.log" 'cgw: (Error: Hold timer expired|BGP session closed|Received: )') +
-		$(fo_count "$LAB_OUT/vgw2/bird.log" 'cgw: (Error: Hold timer expired|BGP session closed|Received: )') +
+	v=$(( $(fo_count "$LAB_OUT/vgw1/bird.log" 'cgw: State changed to stop') +
+		$(fo_count "$LAB_OUT/vgw2/bird.log" 'cgw: State changed to stop') +
 		$(fo_count "$LAB_OUT/vgw1/charon.log" 'giving up after') +
 		$(fo_count "$LAB_OUT/vgw2/charon.log" 'giving up after') ))
 	echo "$c $v"
