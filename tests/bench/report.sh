@@ -1,14 +1,99 @@
 #!/bin/bash
-# Print the footprint benchmark's tables from its results file:
-#   report.sh [RESULTS]   (default tests/bench/out/footprint/results.txt)
-# One row per metric: cgwd, reference, ratio cgwd/reference (the median of
-# every sample of that metric), then a one-line summary. A column without
-# a sample prints FAIL. Exit 1 if any cell is FAIL.
+# Print the benchmark tables from results files:
+#   report.sh [RESULTS...]   (default: tests/bench/out/footprint/results.txt
+#                             and tests/bench/out/failover/results.txt, those
+#                             that exist)
+# Footprint (footprint-guest.sh): one row per metric: cgwd, reference,
+# ratio cgwd/reference (the median of every sample of that metric), then a
+# one-line summary. Failover (failover-guest.sh): per failure kind, the
+# outage and loss of each direction for cgwd and the reference, the ratio
+# and issue 9's target. A cell without a value prints FAIL. Exit 1 if any
+# cell is FAIL.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-res=${1:-$here/out/footprint/results.txt}
-[ -r "$res" ] || { echo "bench: no results ($res)"; exit 1; }
+if [ $# = 0 ]; then
+	for f in "$here/out/footprint/results.txt" "$here/out/failover/results.txt"; do
+		[ -r "$f" ] && set -- "$@" "$f"
+	done
+	[ $# -gt 0 ] || { echo "bench: no results in $here/out/"; exit 1; }
+fi
 
+# report_failover FILE: the failover table.
+report_failover() {
+awk '
+function kv(line, key,    n, i, a, f) {
+	n = split(line, a, " ")
+	for (i = 1; i <= n; i++) if (index(a[i], key "=") == 1) { f = substr(a[i], length(key) + 2); gsub(/[s"]$/, "", f); return f }
+	return ""
+}
+function cell(k, i, m) { return ((k, i, m) in v) ? v[k, i, m] : "FAIL" }
+function ratio(a, b) { return (a == "FAIL" || b == "FAIL" || a == "" || b == "" || b + 0 == 0) ? "-" : sprintf("%.2f", a / b) }
+function row(k, label, m, target,    a, b, r) {
+	a = cell(k, "cgwd", m); b = cell(k, "reference", m)
+	if (a == "FAIL" || b == "FAIL") bad = 1
+	r = ratio(a, b)
+	printf "%-34s %-22s %9s %10s %6s  %s\n", label, mname[m], a, b, r, target
+	return r
+}
+/^note / { notes[++nn] = substr($0, 6); next }
+/^kind=/ {
+	k = kv($0, "kind"); i = kv($0, "impl"); ran[k] = 1
+	if ($0 ~ / error=/) { e = $0; sub(/.* error=/, "", e); errs[++ne] = i " kind " k ": " e; next }
+	split("lan_vpc_outage vpc_lan_outage lost_lan_vpc lost_vpc_lan back back_lost_lan_vpc back_lost_vpc_lan failovers vgw_failovers", ms, " ")
+	for (j in ms) { x = kv($0, ms[j]); if (x != "") v[k, i, ms[j]] = x }
+	if ($0 ~ /unrecovered_after=/) unrec[k, i] = kv($0, "unrecovered_after")
+	next
+}
+END {
+	mname["lan_vpc_outage"] = "outage LAN->VPC (s)"; mname["vpc_lan_outage"] = "outage VPC->LAN (s)"
+	mname["lost_lan_vpc"] = "lost LAN->VPC (pkts)"; mname["lost_vpc_lan"] = "lost VPC->LAN (pkts)"
+	mname["back"] = "back on t1 after (s)"; mname["back_lost_lan_vpc"] = "lost on return L->V"; mname["back_lost_vpc_lan"] = "lost on return V->L"
+	mname["failovers"] = "tunnels declared dead"; mname["vgw_failovers"] = "VGW-side deaths"
+	title["a"] = "a path to endpoint 1 blackholed"; title["b"] = "b endpoint 1 dies"
+	title["c"] = "c only CGW -> endpoint 1 lost"; title["d"] = "d 10% loss + 200 ms jitter"
+	title["e"] = "e AWS maintenance, endpoint 1"
+	print "Failover benchmark: cgwd vs the reference CGW (strongSwan + BIRD with the"
+	print "timers of AWS guides), same AWS VGW emulator (its timers at AWS values), same"
+	print "lab VM boot. Failure on tunnel 1 while sequenced streams run both ways; outage"
+	print "= longest gap between arrivals in that direction (includes ~0.3 s TCG noise)."
+	print "Ratio cgwd/reference: < 1 is faster. Target: issue 9."
+	print ""
+	printf "%-34s %-22s %9s %10s %6s  %s\n", "failure kind", "figure", "cgwd", "reference", "ratio", "target"
+	bad = 0
+	for (n = 1; n <= 5; n++) {
+		k = substr("abcde", n, 1)
+		if (!(k in ran)) continue	# only the kinds that were run
+		if (k == "d") {
+			r = row(k, title[k], "failovers", "0")
+			row(k, "", "vgw_failovers", "0")
+			row(k, "", "lost_lan_vpc", "(~10% expected)")
+			row(k, "", "lost_vpc_lan", "")
+			summ = summ sprintf(" d=%s/%s deaths", cell(k, "cgwd", "failovers"), cell(k, "reference", "failovers"))
+			continue
+		}
+		t3 = (k == "e") ? "" : "<= 3 s"
+		tl = (k == "e") ? "0" : ""
+		r1 = row(k, title[k], "lan_vpc_outage", t3)
+		r2 = row(k, "", "vpc_lan_outage", t3)
+		row(k, "", "lost_lan_vpc", tl)
+		row(k, "", "lost_vpc_lan", tl)
+		row(k, "", "back", "")
+		row(k, "", "back_lost_lan_vpc", "")
+		row(k, "", "back_lost_vpc_lan", "")
+		if ((k, "cgwd") in unrec) printf "%-34s %s\n", "", "cgwd: not flowing again within " unrec[k, "cgwd"] "s"
+		if ((k, "reference") in unrec) printf "%-34s %s\n", "", "reference: not flowing again within " unrec[k, "reference"] "s"
+		summ = summ sprintf(" %s=%s/%s", k, r1, r2)
+	}
+	print ""
+	print "summary: cgwd/reference outage ratio LAN->VPC/VPC->LAN:" summ
+	if (nn) { print ""; print "notes:"; for (j = 1; j <= nn; j++) print "  " notes[j] }
+	if (ne) { print ""; print "errors:"; for (j = 1; j <= ne; j++) print "  " errs[j] }
+	exit bad
+}' "$1"
+}
+
+# report_footprint FILE: the footprint table.
+report_footprint() {
 awk '
 function median(key,    n, i, j, t, a) {
 	n = cnt[key]
@@ -66,4 +151,17 @@ END {
 	if (nn) { print ""; print "notes:"; for (i = 1; i <= nn; i++) print "  " notes[i] }
 	if (nf) { print ""; print "failures:"; for (i = 1; i <= nf; i++) print "  " fails[i] }
 	exit bad
-}' "$res"
+}' "$1"
+}
+
+st=0
+for res in "$@"; do
+	[ -r "$res" ] || { echo "bench: no results ($res)"; st=1; continue; }
+	if grep -q '^kind=' "$res" || grep -q '^note settings: kinds' "$res"; then
+		report_failover "$res" || st=1
+	else
+		report_footprint "$res" || st=1
+	fi
+	[ $# -gt 1 ] && echo
+done
+exit $st

@@ -37,7 +37,11 @@ for name in $names; do
 	fi
 	rm -rf "$out"; mkdir -p "$out"
 	start=$(date +%s)
-	"$here/vm.sh" $live "$script" "$out" CGW_IMPL="${CGW_IMPL:-reference}" >"$out/vm.log" 2>&1
+	# A scenario may ask for a longer guest limit: "# lab-timeout: SECONDS"
+	# in its first lines (LAB_TIMEOUT in the environment wins).
+	tmo=$(sed -n '1,5s/^# lab-timeout: *\([0-9][0-9]*\)$/\1/p' "$script" | head -n1)
+	LAB_TIMEOUT=${LAB_TIMEOUT:-${tmo:-600}} \
+		"$here/vm.sh" $live "$script" "$out" CGW_IMPL="${CGW_IMPL:-reference}" >"$out/vm.log" 2>&1
 	rc=$?
 	secs=$(( $(date +%s) - start ))
 	fig=$(sed -n 's/^FIGURE: *//p' "$out/scenario.log" 2>/dev/null | tail -n1)

@@ -1,18 +1,23 @@
 # Lab topology, sourced by scenarios (bash, inside the lab VM, as root).
 #
-#   lan 10.224.1.10 ── cgw ──(outside)── inet ──┬── vgw1 198.51.100.1 ──┐
-#        10.224.1.1/24   192.0.2.10     router  └── vgw2 198.51.100.2 ──┤ vpcnet (bridge)
-#                                                                        └── vpc 172.31.0.10
+#   lan 10.224.1.10 ── cgw ──(outside)── inet ──┬── vgw1 198.51.100.1 ──┐ 172.31.0.2
+#        10.224.1.1/24   192.0.2.10     router  └── vgw2 198.51.100.2 ──┤ 172.31.0.3
+#                                                                        │ vpcnet (bridge)
+#                                                 vgwr 172.31.0.1 ───────┤
+#                                                 (the VGW's router)     └── vpc 172.31.0.10
 # With --nat, a `nat` box sits between cgw and inet: cgw's outside address
 # is 10.0.0.10/24 and nat rewrites it to 192.0.2.10 (what AWS sees).
-# vgw1 (172.31.0.2) and vgw2 (172.31.0.3) both sit on the VPC bridge and
-# exchange their CGW-learned routes over iBGP, as one VGW would; the VPC
-# host routes through vgw1.
+# vgw1, vgw2 (the tunnel endpoints) and vgwr (the VGW's router, where AWS
+# decides the return path) sit on the VPC bridge. The VPC host's default
+# route is vgwr; each endpoint passes its CGW-learned routes to vgwr over
+# iBGP (vgw/vgw.sh), and vgwr's BIRD picks one path over both tunnels
+# (longest prefix in the kernel, then the shorter AS_PATH), so the return
+# path survives the death of either endpoint.
 # Every host's outside link is named "out" inside its namespace.
 
 LAB_RUN=${LAB_RUN:-/tmp/lab}		# sockets, pid files (guest tmpfs)
 LAB_OUT=${LAB_OUT:-$LAB_RUN/out}	# logs (the VM's results export)
-TOPO_NS="inet cgw lan vgw1 vgw2 vpcnet vpc"
+TOPO_NS="inet cgw lan vgw1 vgw2 vgwr vpcnet vpc"
 TOPO_NAT=0
 
 nsx() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
@@ -89,18 +94,38 @@ topo_up() {
 	ip -n lan addr add 10.224.1.10/24 dev out
 	ip -n lan route add default via 10.224.1.1
 
-	# The VPC: one bridge, both VGW endpoints and a host on it.
+	# The VPC: one bridge; both VGW endpoints, the VGW's router and a
+	# host on it.
 	ip -n vpcnet link set lo up
 	ip -n vpcnet link add sw type bridge
 	ip -n vpcnet link set sw up
-	for ns in vgw1 vgw2 vpc; do
+	for ns in vgw1 vgw2 vgwr vpc; do
 		_veth vpcnet "$ns" "$ns" vpc
 		ip -n vpcnet link set "$ns" master sw
 	done
 	ip -n vgw1 addr add 172.31.0.2/16 dev vpc
 	ip -n vgw2 addr add 172.31.0.3/16 dev vpc
+	ip -n vgwr addr add 172.31.0.1/16 dev vpc
 	ip -n vpc addr add 172.31.0.10/16 dev vpc
-	ip -n vpc route add default via 172.31.0.2
+	ip -n vpc route add default via 172.31.0.1
+	# vgwr forwards out of the interface a packet came in on (to vgw1 or
+	# vgw2): no ICMP redirect may teach the VPC host a route around the
+	# router's decision.
+	for ns in vgw1 vgw2 vgwr; do
+		nsx "$ns" sysctl -qw net.ipv4.conf.all.send_redirects=0 \
+			net.ipv4.conf.default.send_redirects=0 net.ipv4.conf.vpc.send_redirects=0
+	done
+	nsx vpc sysctl -qw net.ipv4.conf.all.accept_redirects=0 \
+		net.ipv4.conf.default.accept_redirects=0 net.ipv4.conf.vpc.accept_redirects=0
+	# An endpoint without a tunnel route for a VPC packet drops it: it
+	# never leaves towards the Internet in clear.
+	for ns in vgw1 vgw2; do
+		nsx "$ns" nft -f - <<-'NFT'
+		table inet labvpc {
+			chain c_fwd { type filter hook forward priority 0; iifname "vpc" oifname "out" drop; }
+		}
+		NFT
+	done
 	log "topology up (nat=$TOPO_NAT)"
 }
 

@@ -25,6 +25,7 @@ CGW_NETWORK=10.224.0.0/12	# what the CGW advertises
 VPC_CIDR=172.31.0.0/16		# what the VGW advertises on both tunnels
 BGP_HOLD=30
 BGP_KEEPALIVE=10
+VGWR_ADDR=172.31.0.1		# the VGW's router (iBGP to both endpoints)
 
 # Per tunnel: VGW outside address, VGW/CGW inside addresses (/30), PSK
 # (AWS's alphabet: [A-Za-z0-9._], 8-64 chars, no leading 0).

@@ -1,7 +1,17 @@
 # The emulated AWS VGW: one strongSwan (charon) + BIRD 2 pair per tunnel
-# endpoint, each in its own namespace (vgw1, vgw2). Sourced by scenarios
-# after lib/topo.sh; also a command:  vgw/vgw.sh xml  prints the AWS XML.
-# Every value comes from vgw/params.sh.
+# endpoint, each in its own namespace (vgw1, vgw2), and the VGW's router
+# (namespace vgwr, BIRD only) that chooses the return path over both
+# tunnels. Sourced by scenarios after lib/topo.sh; also a command:
+# vgw/vgw.sh xml  prints the AWS XML. Every value comes from vgw/params.sh.
+#
+# How it chooses, like AWS: each endpoint passes what its tunnel's BGP
+# session learned from the CGW to vgwr over iBGP (next hop self); vgwr's
+# BIRD keeps one best path per prefix (the shorter AS_PATH; on a tie the
+# lower router id, vgw1) and its kernel forwards by longest prefix. An
+# endpoint drops a tunnel's routes only when its own BGP hold timer
+# expires or its charon's DPD clears the CHILD SA (updown.sh disables the
+# BGP session then); vgwr drops an endpoint's routes when that endpoint
+# withdraws them or vgwr's own iBGP hold timer (30 s) expires.
 
 VGW_DIR=${VGW_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]:-$0}")" && pwd)}
 . "$VGW_DIR/params.sh"
@@ -27,10 +37,10 @@ _vgw_t() { eval "echo \"\${T$1_$2}\""; }
 
 # vgw_render N DIR: strongswan.conf, swanctl.conf, bird.conf for endpoint N.
 vgw_render() {
-	local n=$1 d=$2 out in cgwin psk other_vpc my_vpc
+	local n=$1 d=$2 out in cgwin psk my_vpc
 	out=$(_vgw_t "$n" VGW_OUTSIDE); in=$(_vgw_t "$n" VGW_INSIDE)
 	cgwin=$(_vgw_t "$n" CGW_INSIDE); psk=$(_vgw_t "$n" PSK)
-	my_vpc=172.31.0.$((n + 1)); other_vpc=172.31.0.$((4 - n))
+	my_vpc=172.31.0.$((n + 1))
 	mkdir -p "$d"
 	# DPD: a probe after DPD_DELAY s of silence; 4 sends over 2.5+3.75+
 	# 5.6+8.4 s = ~20 s, so a dead peer is cleared ~DPD_TIMEOUT s after
@@ -40,7 +50,7 @@ vgw_render() {
 		load = pem pkcs1 x509 revocation constraints pubkey openssl random
 	}
 	charon {
-		load = random nonce openssl gmp pem pkcs1 x509 hmac kdf kernel-netlink socket-default vici
+		load = random nonce openssl gmp pem pkcs1 x509 hmac kdf kernel-netlink socket-default vici updown
 		install_routes = no
 		threads = 6
 		install_virtual_ip = no
@@ -101,6 +111,7 @@ vgw_render() {
 					start_action = $( [ "$VGW_STARTUP" = start ] && echo start || echo none)
 					if_id_in = $n
 					if_id_out = $n
+					updown = $VGW_DIR/updown.sh $d/bird.ctl
 				}
 			}
 		}
@@ -132,18 +143,79 @@ vgw_render() {
 		debug { states, events };
 		ipv4 { import all; export where proto = "vpc"; };
 	}
-	# The two endpoints are one VGW: each passes what its tunnel learned to
-	# the other, so VPC traffic follows the CGW's advertisements.
-	protocol bgp vgw {
+	# What the tunnel learned goes to the VGW's router, which decides the
+	# return path over both tunnels.
+	protocol bgp vgwr {
 		local $my_vpc as $VGW_ASN;
-		neighbor $other_vpc as $VGW_ASN;
+		neighbor $VGWR_ADDR as $VGW_ASN;
 		direct;
+		hold time $BGP_HOLD;
+		keepalive time $BGP_KEEPALIVE;
 		connect retry time 5;
 		error wait time 5, 30;
 		debug { states, events };
-		ipv4 { import all; export where proto = "cgw"; next hop self; gateway direct; };
+		ipv4 { import none; export where proto = "cgw"; next hop self; };
 	}
 	CONF
+}
+
+# vgwr_render DIR: the VGW router's bird.conf: iBGP to both endpoints, the
+# best path per prefix into the kernel.
+vgwr_render() {
+	local d=$1 n
+	mkdir -p "$d"
+	{
+		cat <<-CONF
+		log "$LAB_OUT/vgwr/bird.log" all;
+		router id $VGWR_ADDR;
+		timeformat protocol "%T";
+		timeformat base "%T";
+		timeformat route "%T";
+		protocol device { scan time 2; }
+		protocol kernel { ipv4 { import none; export where source = RTS_BGP; }; }
+		CONF
+		for n in 1 2; do
+			cat <<-CONF
+			protocol bgp vgw$n {
+				local $VGWR_ADDR as $VGW_ASN;
+				neighbor 172.31.0.$((n + 1)) as $VGW_ASN;
+				direct;
+				hold time $BGP_HOLD;
+				keepalive time $BGP_KEEPALIVE;
+				connect retry time 5;
+				error wait time 5, 30;
+				debug { states, events };
+				ipv4 { import all; export none; gateway direct; };
+			}
+			CONF
+		done
+	} > "$d/bird.conf"
+}
+
+# vgwr_start: the VGW's router (BIRD in namespace vgwr).
+vgwr_start() {
+	local d=$LAB_RUN/vgwr
+	mkdir -p "$LAB_OUT/vgwr"
+	vgwr_render "$d"
+	nsx vgwr bird -c "$d/bird.conf" -s "$d/bird.ctl" -P "$d/bird.pid" ||
+		{ echo "vgwr: bird failed"; return 1; }
+	log "vgwr: bird started"
+}
+
+# vgwr_via PREFIX: the endpoint vgwr forwards PREFIX to (vgw1, vgw2) or
+# "none", from its kernel's routing table (exact prefix).
+vgwr_via() {
+	nsx vgwr ip route show "$1" 2>/dev/null | awk '
+		/via 172\.31\.0\.2 / {print "vgw1"; f = 1; exit}
+		/via 172\.31\.0\.3 / {print "vgw2"; f = 1; exit}
+		END {if (!f) print "none"}'
+}
+# vgwr_path DST: the endpoint vgwr forwards DST to (longest prefix), or "none".
+vgwr_path() {
+	nsx vgwr ip route get "$1" 2>/dev/null | awk '
+		/via 172\.31\.0\.2 / {print "vgw1"; f = 1; exit}
+		/via 172\.31\.0\.3 / {print "vgw2"; f = 1; exit}
+		END {if (!f) print "none"}'
 }
 
 # vgw_start N: render and start endpoint N in namespace vgwN.
@@ -175,9 +247,10 @@ vgw_reload() {
 	log "vgw$n reloaded (startup $VGW_STARTUP, unique $VGW_UNIQUE, esn '${VGW_ESN}')"
 }
 
-# vgw_start_all: both endpoints, started side by side (charon takes
-# seconds to start under TCG).
+# vgw_start_all: the router, then both endpoints side by side (charon
+# takes seconds to start under TCG).
 vgw_start_all() {
+	vgwr_start || return 1
 	vgw_start 1 & local p1=$!
 	vgw_start 2 & local p2=$!
 	wait $p1 && wait $p2
