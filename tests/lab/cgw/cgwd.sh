@@ -9,6 +9,9 @@
 #   cgw_tunnel_json N     tunnel N's object of `cgwctl --json show tunnels`
 #   cgw_conf_edit FILE    optional, defined by a scenario: adjusts the
 #                         imported configuration (lifetimes, proposals ...)
+#   CGW_DPD="interval 200ms timeout 6s"   optional: cgwd's liveness checks
+#                         for scenarios that are not about failover; unset,
+#                         cgwd runs its defaults (dead after 2 s)
 #   cgw_start_daemon      start cgwd on the existing configuration
 #   cgw_pid, cgw_alive    the daemon's pid; is it running
 # Logs: $LAB_OUT/cgw/cgwd.log (-vv, appended across restarts),
@@ -37,6 +40,10 @@ _cgw_conf() {
 		{ echo "cgw: cgwctl import-aws failed:"; cat "$LAB_OUT/cgw/import-aws.log"; return 1; }
 	grep -q '^asn ' "$CGW_CONF" || sed -i "1i asn $CGW_ASN" "$CGW_CONF"
 	grep -q '^router-id ' "$CGW_CONF" || sed -i "1i router-id $CGW_PUBLIC" "$CGW_CONF"
+	if [ -n "${CGW_DPD:-}" ]; then
+		sed -i "/^\tpeer-asn /a\\	dpd $CGW_DPD" "$CGW_CONF" &&
+			grep -q "^	dpd $CGW_DPD\$" "$CGW_CONF" || { echo "cgw: cannot set dpd $CGW_DPD"; return 1; }
+	fi
 	if declare -F cgw_conf_edit >/dev/null; then
 		cgw_conf_edit "$CGW_CONF" || { echo "cgw: cgw_conf_edit failed"; return 1; }
 	fi

@@ -11,6 +11,10 @@ lab=$LAB_REPO/tests/lab
 . "$lab/lib/topo.sh"
 . "$lab/vgw/vgw.sh"
 . "$lab/cgw/cgwd.sh"
+# Not about failover: under TCG, with the host busy, the VGW's charon can
+# take seconds to answer while it computes a DH; 6 s, not the default 2 s,
+# before cgwd calls it dead (cgwd-failover and cgwd-lossy run the default).
+CGW_DPD="interval 200ms timeout 6s"
 LAN=10.224.1.10 VPC=172.31.0.10
 fail() { echo "FAIL: $*"; cgw_status; exit 1; }
 trap 'rc=$?; cgw_stop >/dev/null 2>&1; [ $rc = 0 ] && dump_state end cgw || dump_state end; topo_down' EXIT

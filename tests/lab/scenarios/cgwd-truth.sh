@@ -45,6 +45,10 @@ export VGW_STARTUP=start VGW_UNIQUE=no
 . "$lab/lib/topo.sh"
 . "$lab/vgw/vgw.sh"
 . "$lab/cgw/cgwd.sh"
+# Not about failover: under TCG, with the host busy, the VGW's charon can
+# take seconds to answer while it computes a DH; 6 s, not the default 2 s,
+# before cgwd calls it dead (cgwd-failover and cgwd-lossy run the default).
+CGW_DPD="interval 200ms timeout 6s"
 LAN=10.224.1.10 VPC=172.31.0.10
 P1=$T1_VGW_OUTSIDE P2=$T2_VGW_OUTSIDE
 NOESN=/etc/modprobe.d/cgwd-lab-noesn.conf
