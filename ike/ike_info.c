@@ -75,16 +75,24 @@ ike_info_delete_ike_nowait(struct ike_sa *sa)
 {
 	struct wbuf in, msg;
 	struct ike_bld b;
+	uint32_t mid = sa->mid_next;
 
-	if (!sa->have_keys || sa->x.kind != IKE_REQ_NONE ||
+	if (!sa->have_keys ||
 	    (sa->state != IKE_S_ESTABLISHED && sa->state != IKE_S_REKEYED))
+		return;
+	/* A liveness probe is in flight most of the time: the DELETE goes
+	 * right behind it (answered by then, nearly always). Behind any other
+	 * request it would be out of the peer's window. */
+	if (sa->x.kind == IKE_REQ_DPD)
+		mid = sa->x.mid + 1;
+	else if (sa->x.kind != IKE_REQ_NONE)
 		return;
 	wbuf_init(&in);
 	wbuf_init(&msg);
 	ike_bld_init(&b, &in, false);
 	ike_bld_delete(&b, IKEV2_PROTO_IKE, NULL, 0);
-	if (ike_msg_seal(sa, &msg, IKEV2_EXCH_INFORMATIONAL, false,
-	    sa->mid_next, &b) == 0)
+	if (ike_msg_seal(sa, &msg, IKEV2_EXCH_INFORMATIONAL, false, mid,
+	    &b) == 0)
 		ike_sock_send(sa, msg.p, msg.len);
 	wbuf_free(&in);
 	wbuf_free(&msg);

@@ -244,6 +244,42 @@ test_esp_stall_probes_early(void **state)
 	run_with_counters(true);
 }
 
+static bool
+b_deleted(struct ike_pair *p)
+{
+	return p->b.ev[IKE_EV_DELETED] > 0;
+}
+
+/*
+ * A stopping cgwd tells the peer, even with a probe in flight (most of
+ * the time now): without the DELETE the peer keeps a dead IKE SA until
+ * its own DPD gives up, and reuses it when asked to initiate.
+ */
+static void
+test_stop_with_probe_in_flight(void **state)
+{
+	bool probe = false;
+
+	(void)state;
+	setup_defaults(0, 0);
+	P.a.path.delay_ms = P.b.path.delay_ms = 50;
+	for (int i = 0; i < 100 && !probe; i++) {
+		pair_advance(&P, 10);
+		for (size_t k = 0; k < pair_queued(&P); k++) {
+			const struct pair_dgram *d = pair_peek(&P, k);
+
+			if (d->from == &P.a && !pair_is_response(d) &&
+			    pair_exch(d) == IKEV2_EXCH_INFORMATIONAL)
+				probe = true;
+		}
+	}
+	assert_true(probe);
+	ike_peer_remove(P.a.peer);
+	P.a.peer = NULL;
+	assert_true(pair_run_until(&P, b_deleted, 1000));
+	pair_free(&P);
+}
+
 int
 main(void)
 {
@@ -253,6 +289,7 @@ main(void)
 		cmocka_unit_test(test_lossy_path_no_false_death),
 		cmocka_unit_test(test_probe_rate),
 		cmocka_unit_test(test_esp_stall_probes_early),
+		cmocka_unit_test(test_stop_with_probe_in_flight),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
