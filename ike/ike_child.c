@@ -556,8 +556,9 @@ ike_child_retry_fire(void *arg)
 			break;
 	/* No authenticated SA now (one is being set up, or re-initiation
 	 * takes over), or it is busy: look again later, the chain must not
-	 * end here. */
-	if (sa == NULL || sa->x.kind != IKE_REQ_NONE) {
+	 * end here. A liveness probe is not busy: the task waits behind it. */
+	if (sa == NULL || (sa->x.kind != IKE_REQ_NONE &&
+	    sa->x.kind != IKE_REQ_DPD)) {
 		cgw_timer_arm(peer->child_retry_ev, peer->child_retry_ms ?
 		    peer->child_retry_ms : peer->ctx->tun.child_retry_min_ms);
 		return;

@@ -421,7 +421,11 @@ ike_create_ike_req(struct ike_sa *sa, const struct ike_hdr *h,
 
 	wbuf_init(&in);
 	wbuf_init(&ke);
-	if (sa->x.kind != IKE_REQ_NONE && sa->x.kind != IKE_REQ_REKEY_IKE) {
+	/* A liveness probe in flight (most of the time now) does not stand in
+	 * the way: its answer still comes on this SA, which stays until the
+	 * peer deletes it. */
+	if (sa->x.kind != IKE_REQ_NONE && sa->x.kind != IKE_REQ_REKEY_IKE &&
+	    sa->x.kind != IKE_REQ_DPD) {
 		ike_create_error(sa, h, IKEV2_N_TEMPORARY_FAILURE, NULL, 0);
 		goto out;
 	}

@@ -17,6 +17,7 @@
 
 #include "conf/conf.h"
 #include "ike/ike.h"
+#include "ike/ike_local.h"
 #include "lib/ikev2_const.h"
 #include "tests/unit/ike_pair.h"
 
@@ -280,6 +281,54 @@ test_stop_with_probe_in_flight(void **state)
 	pair_free(&P);
 }
 
+/* Until A has a liveness probe on the wire, unanswered. */
+static void
+wait_probe_in_flight(void)
+{
+	bool probe = false;
+
+	for (int i = 0; i < 100 && !probe; i++) {
+		pair_advance(&P, 10);
+		for (size_t k = 0; k < pair_queued(&P); k++) {
+			const struct pair_dgram *d = pair_peek(&P, k);
+
+			if (d->from == &P.a && !pair_is_response(d) &&
+			    pair_exch(d) == IKEV2_EXCH_INFORMATIONAL)
+				probe = true;
+		}
+	}
+	assert_true(probe);
+}
+
+/*
+ * The peer rekeys the IKE SA while our probe is in flight: accepted at
+ * once, not TEMPORARY_FAILURE (a peer would otherwise find cgwd busy
+ * nearly every time it tries).
+ */
+static void
+test_peer_ike_rekey_with_probe_in_flight(void **state)
+{
+	struct ike_sa *sb;
+	uint64_t spi0;
+
+	(void)state;
+	setup_defaults(0, 0);
+	/* A round trip longer than the probe interval: A always has one
+	 * in flight. */
+	P.a.path.delay_ms = P.b.path.delay_ms = 150;
+	wait_probe_in_flight();
+	sb = TAILQ_FIRST(&P.b.peer->sas);
+	spi0 = sb->spi_i;
+	ike_task_add(sb, IKE_REQ_REKEY_IKE, 0);
+	pair_advance(&P, 700);
+	sb = TAILQ_FIRST(&P.b.peer->sas);
+	assert_non_null(sb);
+	assert_int_equal(sb->state, IKE_S_ESTABLISHED);
+	assert_true(sb->spi_i != spi0);
+	assert_int_equal(P.a.ev[IKE_EV_DEAD] + P.b.ev[IKE_EV_DEAD], 0);
+	pair_free(&P);
+}
+
 int
 main(void)
 {
@@ -290,6 +339,7 @@ main(void)
 		cmocka_unit_test(test_probe_rate),
 		cmocka_unit_test(test_esp_stall_probes_early),
 		cmocka_unit_test(test_stop_with_probe_in_flight),
+		cmocka_unit_test(test_peer_ike_rekey_with_probe_in_flight),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
