@@ -1,4 +1,5 @@
 #!/bin/bash
+# lab-timeout: 1200
 # cgwd against the AWS VGW emulator (strongSwan) across proposals, in both
 # directions: for each proposal, cgwd (`startup respond`) initiates one
 # tunnel (`cgwctl tunnel up`) while the emulator initiates the other

@@ -1,4 +1,5 @@
 #!/bin/bash
+# lab-timeout: 1200
 # IKE/kernel truths about cgwd as the CGW against the strongSwan VGW
 # emulator, one VM, four checks; each prints `check NAME: figures PASS` or
 # `... FAIL (want ...)`, and the scenario fails if any check does.
