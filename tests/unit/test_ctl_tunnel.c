@@ -9,6 +9,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "tests/unit/conf_text.h"
+
 #include "daemon/cgwd.h"
 #include "daemon/tunnel.h"
 
@@ -21,27 +23,7 @@
 static struct conf *
 load(const char *text)
 {
-	struct conf_problems problems;
-	char path[] = "/tmp/cgw-test-tunnel.XXXXXX";
-	struct conf *conf;
-	FILE *f;
-	int fd;
-
-	fd = mkstemp(path);
-	assert_true(fd >= 0);
-	f = fdopen(fd, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-	TAILQ_INIT(&problems);
-	conf = conf_load(path, &problems);
-	if (conf == NULL) {
-		conf_problems_print(stderr, &problems);
-		fail_msg("config did not load");
-	}
-	conf_problems_free(&problems);
-	unlink(path);
-	return conf;
+	return unit_conf_load(text);
 }
 
 static struct conf_tunnel *

@@ -12,6 +12,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "tests/unit/conf_text.h"
+
 #include "daemon/cgwctl.h"
 #include "daemon/cgwd.h"
 #include "daemon/ctl.h"
@@ -26,24 +28,7 @@
 static struct conf *
 load(const char *text)
 {
-	struct conf_problems problems;
-	char path[] = "/tmp/cgw-test-why.XXXXXX";
-	struct conf *conf;
-	FILE *f;
-	int fd;
-
-	fd = mkstemp(path);
-	assert_true(fd >= 0);
-	f = fdopen(fd, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-	TAILQ_INIT(&problems);
-	conf = conf_load(path, &problems);
-	conf_problems_free(&problems);
-	unlink(path);
-	assert_non_null(conf);
-	return conf;
+	return unit_conf_load(text);
 }
 
 static void
