@@ -32,6 +32,7 @@ counters_ike_add(struct ike_counters *to, const struct ike_counters *c)
 	to->dpd_misses += c->dpd_misses;
 	to->ike_rekeys += c->ike_rekeys;
 	to->child_rekeys += c->child_rekeys;
+	to->init_dropped += c->init_dropped;
 }
 
 void
