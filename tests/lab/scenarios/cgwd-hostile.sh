@@ -160,7 +160,7 @@ pid=$(cgw_pid)
 pings_start flood $((FLOOD_S + 8))
 sleep 2
 L0=$(cgw_log_lines) cpu0=$(cpu_ticks "$pid") T0=$(now)
-ip netns exec vgw1 "$TOOLS/ike_flood" --local "$P1" --remote "$CGW_LOCAL" \
+ip netns exec vgw1 "$TOOLS/ike_flood" --echo-cookie --local "$P1" --remote "$CGW_LOCAL" \
 	--ike "$OFFER" --esp "$ESP_OFFER" --rate $FLOOD_RATE --duration $FLOOD_S > "$H-flood.out" 2>&1 &
 FLOODPID=$!
 samples=$H-flood-samples.log
