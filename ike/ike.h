@@ -244,6 +244,8 @@ struct ike_counters {
 	uint64_t	dpd_misses;	/* IKE SAs declared dead by liveness */
 	uint64_t	ike_rekeys;	/* IKE SAs replaced by a rekey */
 	uint64_t	child_rekeys;	/* CHILD SAs replaced by a rekey */
+	uint64_t	init_dropped;	/* IKE_SA_INIT from its address over
+					 * the per-source limits */
 };
 
 struct ike_status {

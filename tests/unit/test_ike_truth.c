@@ -608,6 +608,76 @@ test_flood_limits(void **state)
 	pair_free(&P);
 }
 
+/* The notify type of queued datagram i (a plain IKE_SA_INIT answer). */
+static uint16_t
+queued_notify(size_t i)
+{
+	const struct pair_dgram *d = pair_peek(&P, i);
+
+	if (d->len < IKEV2_HDR_LEN + 8 || d->p[16] != IKEV2_PLD_NOTIFY)
+		return 0;
+	return (uint16_t)(d->p[IKEV2_HDR_LEN + 6] << 8 |
+	    d->p[IKEV2_HDR_LEN + 7]);
+}
+
+/*
+ * The excess of a flood from a peer's address -- cookie-echoing or not --
+ * is dropped before any work is done for it: a peer at its half-open
+ * limit, or out of DH tokens, gets no COOKIE computed and sent, no
+ * proposal matched, no answer at all; each such request is counted.
+ * (It used to be answered with a COOKIE first, and dropped only once the
+ * cookie came back, after parsing and matching.)
+ */
+static void
+test_flood_excess_dropped_first(void **state)
+{
+	uint8_t init[2048];
+	struct ike_status st;
+	size_t len;
+
+	(void)state;
+	/* At the half-open limit (2), with cookies required. */
+	len = capture_init(init, sizeof(init));
+	flood_tunables(100, 2, 100, 1000);
+	inject_init(init, len, 1);
+	inject_init(init, len, 2);
+	assert_int_equal(P.a.ctx->halfopen, 2);
+	assert_int_equal(pair_queued(&P), 2);	/* two DH answers */
+	while (pair_queued(&P) > 0)
+		pair_drop(&P, 0);
+	flood_tunables(1, 2, 100, 1000);
+	for (uint64_t spi = 3; spi <= 12; spi++)
+		inject_init(init, len, spi);
+	assert_int_equal(pair_queued(&P), 0);
+	assert_int_equal(P.a.ctx->halfopen, 2);
+	ike_peer_status(P.a.peer, &st);
+	assert_int_equal(st.ctr.init_dropped, 10);
+	pair_free(&P);
+
+	/* Out of DH tokens (burst 2 at 1 a second), cookies required. */
+	len = capture_init(init, sizeof(init));
+	flood_tunables(100, 100, 100, 1);
+	inject_init(init, len, 1);
+	inject_init(init, len, 2);
+	assert_int_equal(pair_queued(&P), 2);
+	while (pair_queued(&P) > 0)
+		pair_drop(&P, 0);
+	flood_tunables(1, 100, 100, 1);
+	inject_init(init, len, 3);
+	assert_int_equal(pair_queued(&P), 0);
+	ike_peer_status(P.a.peer, &st);
+	assert_int_equal(st.ctr.init_dropped, 1);
+	/* A second later there is a token again: the cookie exchange
+	 * starts as before. */
+	pair_advance(&P, 1000);
+	while (pair_queued(&P) > 0)
+		pair_drop(&P, 0);
+	inject_init(init, len, 4);
+	assert_int_equal(pair_queued(&P), 1);
+	assert_int_equal(queued_notify(0), IKEV2_N_COOKIE);
+	pair_free(&P);
+}
+
 int
 main(void)
 {
@@ -625,6 +695,7 @@ main(void)
 		cmocka_unit_test(test_forged_retransmission),
 		cmocka_unit_test(test_unauthenticated_attempts_change_nothing),
 		cmocka_unit_test(test_flood_limits),
+		cmocka_unit_test(test_flood_excess_dropped_first),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
