@@ -44,10 +44,12 @@ if want fuzz; then
 fi
 if want system; then
 	if [ -z "${CGW_ONLY:-}" ] && command -v clang >/dev/null; then
-		# Every object, not the programs: those would overwrite ./cgwd.
+		# Every object and the test tools, not the programs: those would
+		# overwrite ./cgwd.
 		run "build/clang" make -s B="$B/clang" CC=clang \
 			"$B/clang/libcgw.a" "$B/clang/daemon/cgwd_main.o" \
-			"$B/clang/daemon/cgwctl_main.o"
+			"$B/clang/daemon/cgwctl_main.o" \
+			$(for f in tests/tools/*.c; do echo "$B/clang/${f%.c}"; done)
 	fi
 	for t in tests/system/*.sh; do
 		[ -f "$t" ] || continue
