@@ -479,7 +479,12 @@ ike_init_recv_req(struct ike_sock *s, const struct ike_hdr *h,
 		    "dropped");
 		goto out;
 	}
-	if (ctx->tun.cookies_always || ctx->halfopen >= ctx->tun.cookie_threshold) {
+	/* Cookies from fewer half-open SAs per address than the per-address
+	 * limit: a blind spoofer of the peer's address, who never sees the
+	 * COOKIE, then cannot fill the peer's half-open slots, and the peer
+	 * itself, which echoes it, still gets in. */
+	if (ctx->tun.cookies_always || ctx->halfopen >= ctx->tun.cookie_threshold ||
+	    peer->halfopen >= ctx->tun.cookie_threshold_peer) {
 		uint8_t want[IKE_COOKIE_LEN];
 		const struct ike_notify *c = ike_pld_notify(pl, IKEV2_N_COOKIE);
 

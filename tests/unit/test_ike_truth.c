@@ -549,6 +549,7 @@ flood_tunables(unsigned cookies, unsigned per_peer, unsigned max,
 
 	pair_tunables(&t);
 	t.cookie_threshold = cookies;
+	t.cookie_threshold_peer = 1000;		/* see test_blind_flood */
 	t.halfopen_per_peer = per_peer;
 	t.halfopen_max = max;
 	t.dh_per_s = dh_per_s;
@@ -569,8 +570,17 @@ test_flood_limits(void **state)
 	uint64_t spi;
 
 	(void)state;
-	/* Defaults: the per-peer limit holds first. */
+	/* Defaults: cookies from 3 half-open SAs of the address, which
+	 * this sender never echoes. */
 	len = capture_init(init, sizeof(init));
+	for (spi = 1; spi <= 20; spi++)
+		inject_init(init, len, spi);
+	assert_int_equal(P.a.ctx->halfopen, 3);
+	pair_free(&P);
+
+	/* Without that, the per-peer limit holds first. */
+	len = capture_init(init, sizeof(init));
+	flood_tunables(100, 5, 100, 1000);
 	for (spi = 1; spi <= 20; spi++)
 		inject_init(init, len, spi);
 	assert_int_equal(P.a.ctx->halfopen, 5);
@@ -678,6 +688,48 @@ test_flood_excess_dropped_first(void **state)
 	pair_free(&P);
 }
 
+/*
+ * A blind spoofer floods IKE_SA_INIT from the peer's address and never
+ * sees the answers. The peer itself must still get in: cookies start at
+ * 3 half-open SAs of that address, below its limit of 5, so the
+ * spoofer's requests stop making half-open SAs while the peer, which
+ * echoes the COOKIE, finds a free slot. (With cookies only from 10
+ * half-open SAs in all, the spoofer filled the peer's 5 slots and every
+ * request of the peer was dropped.)
+ */
+static void
+test_blind_flood(void **state)
+{
+	struct conf_opts a = { 0 }, b = { .initiate = true };
+	const struct pair_dgram *d;
+	uint8_t init[2048];
+	size_t len;
+	struct ike_status st;
+
+	(void)state;
+	pair_init(&P);
+	add_peer(&P.a, &a);
+	add_peer(&P.b, &b);
+	pair_kick(&P);
+	d = pair_peek(&P, 0);
+	assert_int_equal(pair_exch(d), IKEV2_EXCH_IKE_SA_INIT);
+	assert_true(d->len <= sizeof(init));
+	len = d->len;
+	memcpy(init, d->p, len);
+	pair_drop(&P, 0);	/* B's own first request is lost */
+	for (uint64_t spi = 1; spi <= 200; spi++) {
+		inject_init(init, len, spi);
+		while (pair_queued(&P) > 0)	/* the spoofer sees nothing */
+			pair_drop(&P, 0);
+	}
+	assert_int_equal(P.a.ctx->halfopen, 3);
+	/* B retransmits, is asked for a cookie, echoes it and gets in. */
+	assert_true(pair_run_until(&P, both_up, 20000));
+	ike_peer_status(P.b.peer, &st);
+	assert_int_equal(st.n_ike, 1);
+	pair_free(&P);
+}
+
 int
 main(void)
 {
@@ -696,6 +748,7 @@ main(void)
 		cmocka_unit_test(test_unauthenticated_attempts_change_nothing),
 		cmocka_unit_test(test_flood_limits),
 		cmocka_unit_test(test_flood_excess_dropped_first),
+		cmocka_unit_test(test_blind_flood),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
