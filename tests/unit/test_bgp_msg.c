@@ -141,7 +141,7 @@ open_roundtrip(uint32_t asn, uint16_t hold, struct bgp_open *o)
 	uint8_t type;
 
 	wbuf_init(&w);
-	assert_true(bgp_open_build(&w, asn, hold, id));
+	assert_true(bgp_open_build(&w, asn, hold, id, BGP_AF_ALL));
 	assert_int_equal(bgp_hdr_parse(w.p, w.len, &len, &type, &n), 0);
 	assert_int_equal(len, w.len);
 	assert_int_equal(type, BGP_MSG_OPEN);

@@ -1,4 +1,5 @@
 /* bgp/ decision process, FIB callbacks (active/standby, ecmp), exports. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -379,6 +380,7 @@ test_export_rules(void **state)
 	TAILQ_FOREACH(p, &f->ctx->peers, entry) {
 		p->state = BGP_ST_ESTABLISHED;
 		p->as4 = true;
+		p->afs = BGP_AF_ALL;
 		bgp_rib_peer_export_all(f->ctx, p);
 	}
 	/* Tunnel peers: our networks + LAN routes, never VPC routes. */
@@ -437,7 +439,15 @@ test_peer_conf_checks(void **state)
 	assert_null(bgp_peer_add(f->ctx, &c));
 	assert_ptr_equal(bgp_peer_find(f->ctx, "aws/t2"), f->t2);
 	assert_null(bgp_peer_find(f->ctx, "nope"));
+	/* IPv6 networks are ours to advertise (RFC 4760); a prefix of no
+	 * family or longer than its family is refused. */
 	assert_true(prefix_parse("2001:db8::/32", &v6));
+	assert_int_equal(bgp_network_add(f->ctx, &v6), 0);
+	assert_int_equal(bgp_network_remove(f->ctx, &v6), 0);
+	v6.len = 129;
+	assert_int_equal(bgp_network_add(f->ctx, &v6), -1);
+	assert_int_equal(errno, EINVAL);
+	memset(&v6, 0, sizeof(v6));
 	assert_int_equal(bgp_network_add(f->ctx, &v6), -1);
 }
 
@@ -587,6 +597,7 @@ establish(struct fx *f)
 	TAILQ_FOREACH(p, &f->ctx->peers, entry) {
 		p->state = BGP_ST_ESTABLISHED;
 		p->as4 = true;
+		p->afs = BGP_AF_ALL;
 		bgp_rib_peer_export_all(f->ctx, p);
 	}
 	turn(f);

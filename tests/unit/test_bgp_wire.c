@@ -16,6 +16,8 @@
 #include <errno.h>
 #include <sys/socket.h>
 #include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <cmocka.h>
 
 #include <event2/event.h>
@@ -142,6 +144,7 @@ setup(void **state)
 	struct sockaddr_in sin;
 	uint8_t b[64];
 	size_t i, n;
+	int one = 1;
 
 	assert_non_null(f);
 	log_init(0, 0);
@@ -160,6 +163,11 @@ setup(void **state)
 	bgp_peer_start(f->peer);
 
 	f->fd = socket(AF_INET, SOCK_STREAM, 0);
+	/* Each write its own segment: with Nagle, a write after one the
+	 * speaker has not acknowledged waits for its delayed ACK (the
+	 * speaker's End-of-RIB puts its side in delayed-ACK mode). */
+	assert_int_equal(setsockopt(f->fd, IPPROTO_TCP, TCP_NODELAY, &one,
+	    sizeof(one)), 0);
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
 	sin.sin_addr.s_addr = htonl(0x7f000002);
