@@ -107,6 +107,48 @@ test_no_uptime_without_session(void **state)
 	json_decref(j);
 }
 
+/* `show routes` of an IPv6 route learned with an IPv4-mapped next hop,
+ * `show bgp` of a session with no OPEN yet: no address family. */
+static void
+test_ipv6_route_json(void **state)
+{
+	struct fx *f = *state;
+	struct bgp_peer *lan;
+	struct bgp_attrs a;
+	struct cgw_prefix p;
+	struct cgw_addr nh;
+	json_t *j, *r, *afs;
+
+	lan = bgp_peer_find(f->cgwd.bgp, "neighbor 10.224.0.1");
+	assert_non_null(lan);
+	assert_true(prefix_parse("2001:db8:200::/48", &p));
+	memset(&a, 0, sizeof(a));
+	a.seen = 1u << BGP_ATTR_ORIGIN | 1u << BGP_ATTR_AS_PATH;
+	assert_true(addr_parse("::ffff:10.224.0.1", &nh));
+	a.nh6[0] = nh.v6;
+	a.nh6_len = 16;
+	assert_int_equal(bgp_rib_update(f->cgwd.bgp, lan, &p, &a), 0);
+	event_base_loop(f->cgwd.base, EVLOOP_NONBLOCK);
+
+	j = routing_json_routes(&f->cgwd);
+	r = json_array_get(json_object_get(j, "routes"), 0);
+	assert_non_null(r);
+	assert_string_equal(json_string_value(json_object_get(r, "prefix")),
+	    "2001:db8:200::/48");
+	assert_string_equal(json_string_value(json_object_get(r, "next_hop")),
+	    "10.224.0.1");
+	assert_true(json_is_true(json_object_get(r, "best")));
+	assert_true(json_is_false(json_object_get(r, "installed")));
+	json_decref(j);
+
+	j = routing_json_peers(&f->cgwd);
+	afs = json_object_get(json_array_get(json_object_get(j, "bgp"), 0),
+	    "address_families");
+	assert_true(json_is_array(afs));
+	assert_int_equal(json_array_size(afs), 0);
+	json_decref(j);
+}
+
 int
 main(void)
 {
@@ -114,6 +156,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_lan_route_not_installed,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_uptime_without_session,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ipv6_route_json,
 		    setup, teardown),
 	};
 
