@@ -1070,24 +1070,3 @@ bgp_mp_end(struct wbuf *w, size_t off)
 		return false;
 	return wbuf_set_u16(w, off + 2, (uint16_t)(w->len - off - 4));
 }
-
-void
-bgp_attrs_gateway(const struct bgp_attrs *a, struct cgw_addr *gw)
-{
-	memset(gw, 0, sizeof(*gw));
-	if (a->nh6_len == 0) {
-		gw->af = AF_INET;
-		gw->v4 = a->nexthop;
-		return;
-	}
-	if (a->nh6_len == 32 && IN6_IS_ADDR_LINKLOCAL(&a->nh6[1])) {
-		gw->af = AF_INET6;
-		gw->v6 = a->nh6[1];
-	} else if (IN6_IS_ADDR_V4MAPPED(&a->nh6[0])) {
-		gw->af = AF_INET;
-		memcpy(&gw->v4.s_addr, &a->nh6[0].s6_addr[12], 4);
-	} else {
-		gw->af = AF_INET6;
-		gw->v6 = a->nh6[0];
-	}
-}

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <time.h>
 
 #include "bgp/bgp.h"
@@ -262,10 +263,28 @@ size_t		 bgp_mp_reach_overhead(const struct bgp_attrs *a);
 /*
  * Where a path's packets go, for the FIB and `show routes`: the IPv4
  * next hop, or for an IPv6 route the link-local next hop when there is
- * one, the IPv4 address of an IPv4-mapped one (the kernel takes it with
- * RTA_VIA), else the global one.
+ * one, the IPv4 address of an IPv4-mapped one, else the global one.
+ * Inline: the decision calls it for every prefix of a full table, and a
+ * call there costs every IPv4 path a stack frame.
  */
-void		 bgp_attrs_gateway(const struct bgp_attrs *, struct cgw_addr *);
+static inline void
+bgp_attrs_gateway(const struct bgp_attrs *a, struct cgw_addr *gw)
+{
+	memset(gw, 0, sizeof(*gw));
+	if (a->nh6_len == 0) {
+		gw->af = AF_INET;
+		gw->v4 = a->nexthop;
+	} else if (a->nh6_len == 32 && IN6_IS_ADDR_LINKLOCAL(&a->nh6[1])) {
+		gw->af = AF_INET6;
+		gw->v6 = a->nh6[1];
+	} else if (IN6_IS_ADDR_V4MAPPED(&a->nh6[0])) {
+		gw->af = AF_INET;
+		memcpy(&gw->v4.s_addr, &a->nh6[0].s6_addr[12], 4);
+	} else {
+		gw->af = AF_INET6;
+		gw->v6 = a->nh6[0];
+	}
+}
 
 /* AS_PATH helpers on the 4-octet form. */
 size_t		 bgp_aspath_count(const uint8_t *, size_t);	/* 9.1.2.2 a) */

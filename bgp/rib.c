@@ -168,11 +168,15 @@ bgp_path_via(const struct bgp_path *p, const struct cgw_addr *gw)
 	const struct bgp_attrs *a = &p->aset->attrs;
 	struct cgw_addr pg;
 
-	/* IPv4, nearly every path: no address built. */
+	/* IPv4, nearly every path: no address built. No calls at all: this
+	 * runs for every path of every decision. */
 	if (a->nh6_len == 0)
 		return gw->af == AF_INET && gw->v4.s_addr == a->nexthop.s_addr;
 	bgp_attrs_gateway(a, &pg);
-	return addr_eq(&pg, gw);
+	if (pg.af != gw->af)
+		return false;
+	return pg.af == AF_INET ? pg.v4.s_addr == gw->v4.s_addr :
+	    memcmp(&pg.v6, &gw->v6, sizeof(pg.v6)) == 0;
 }
 
 /* A path is installed when the kernel took its next hop (fib_change). */
@@ -252,7 +256,7 @@ bgp_rib_find(struct bgp_ctx *ctx, const struct cgw_prefix *prefix)
 {
 	struct bgp_rib_entry key;
 
-	memset(&key, 0, sizeof(key));
+	/* The comparison reads the prefix alone. */
 	key.prefix = *prefix;
 	return RB_FIND(bgp_rib, &ctx->rib, &key);
 }
@@ -456,7 +460,7 @@ bgp_out_find(struct bgp_peer *peer, const struct cgw_prefix *prefix)
 {
 	struct bgp_out key;
 
-	memset(&key, 0, sizeof(key));
+	/* The comparison reads the prefix alone. */
 	key.prefix = *prefix;
 	return RB_FIND(bgp_outs, &peer->out, &key);
 }
@@ -468,7 +472,7 @@ bgp_rib_export_entry(struct bgp_ctx *ctx, struct bgp_peer *peer,
 	struct bgp_attrs a;
 	struct bgp_out *o = bgp_out_find(peer, &e->prefix);
 
-	memset(&a, 0, sizeof(a));
+	/* a is filled (or cleared on failure) only when exported. */
 	if (bgp_export_attrs(ctx, peer, e, &a)) {
 		/* The real route wins over a cover for the same prefix. */
 		if (o != NULL && o->cover) {
