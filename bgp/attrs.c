@@ -548,12 +548,10 @@ bgp_dec_mp_reach(struct bgp_attr_dec *d, struct rbuf *v)
 		return -1;
 	if (afi == BGP_AFI_IPV6 && safi == BGP_SAFI_UNICAST && d->pc->ipv6)
 		return bgp_dec_mp_reach6(d, nhlen, &nh, v);
-	if (afi != BGP_AFI_IPV4 || safi != BGP_SAFI_UNICAST) {
-		/* Not negotiated by us: ignore. */
-		bgp_why(d->pc, "%s", "MP_REACH_NLRI of a family not "
-		    "negotiated ignored");
+	/* A family not negotiated: ignored, and not logged (it would be
+	 * a line per UPDATE). */
+	if (afi != BGP_AFI_IPV4 || safi != BGP_SAFI_UNICAST)
 		return 1;
-	}
 	if (nhlen != 4)
 		return -1;
 	if (!BGP_SEEN(d->a, BGP_ATTR_NEXT_HOP))
@@ -580,11 +578,8 @@ bgp_dec_mp_unreach(struct bgp_attr_dec *d, struct rbuf *v)
 		af = AF_INET6;
 	else if (afi == BGP_AFI_IPV4 && safi == BGP_SAFI_UNICAST)
 		af = AF_INET;
-	else {
-		bgp_why(d->pc, "%s", "MP_UNREACH_NLRI of a family not "
-		    "negotiated ignored");
-		return 1;
-	}
+	else
+		return 1;	/* not negotiated: ignored */
 	if (bgp_prefixes_decode(v, &d->u->withdrawn, &d->u->nwithdrawn,
 	    af) == -1) {
 		d->reset_sub = BGP_ERR_UPD_NETWORK;

@@ -639,7 +639,6 @@ bgp_recv_rrefresh(struct bgp_peer *p, const uint8_t *body, size_t len)
 {
 	uint16_t afi;
 	uint8_t safi;
-
 	unsigned af;
 
 	if (bgp_rrefresh_parse(body, len, &afi, &safi) == -1 ||

@@ -553,6 +553,55 @@ test_dual_peer(void **state)
 	assert_int_equal(eor6, 1);
 }
 
+/* Many IPv6 prefixes: as many UPDATEs as the 4096-octet limit needs,
+ * each whole; their withdrawal the same in MP_UNREACH_NLRI. */
+static void
+test_ipv6_many(void **state)
+{
+	struct fx *f = *state;
+	uint8_t body[4096];
+	size_t blen, got = 0, msgs = 0, i;
+	struct bgp_update u;
+	struct cgw_prefix p;
+
+	established(f);
+	next_update(f, body, &blen, &u);	/* 2001:db8:100::/48 */
+	bgp_update_free(&u);
+	next_update(f, body, &blen, &u);	/* End-of-RIB */
+	assert_true(u.eor6);
+	bgp_update_free(&u);
+	assert_true(prefix_parse("2001:db8:1::/64", &p));
+	for (i = 0; i < 1000; i++) {
+		p.addr.bytes[6] = (uint8_t)(i >> 8);
+		p.addr.bytes[7] = (uint8_t)i;
+		assert_int_equal(bgp_network_add(f->ctx, &p), 0);
+	}
+	while (got < 1000) {
+		next_update(f, body, &blen, &u);
+		assert_true(blen <= BGP_MAX_MSG - BGP_HDR_LEN);
+		assert_int_equal(u.nnlri6, u.nnlri);
+		got += u.nnlri6;
+		msgs++;
+		bgp_update_free(&u);
+	}
+	assert_int_equal(got, 1000);
+	assert_true(msgs >= 3);		/* 9 octets a prefix */
+	for (i = 0; i < 1000; i++) {
+		p.addr.bytes[6] = (uint8_t)(i >> 8);
+		p.addr.bytes[7] = (uint8_t)i;
+		assert_int_equal(bgp_network_remove(f->ctx, &p), 0);
+	}
+	for (got = 0, msgs = 0; got < 1000; msgs++) {
+		next_update(f, body, &blen, &u);
+		assert_true(blen <= BGP_MAX_MSG - BGP_HDR_LEN);
+		assert_int_equal(u.nnlri, 0);
+		got += u.nwithdrawn;
+		bgp_update_free(&u);
+	}
+	assert_int_equal(got, 1000);
+	assert_true(msgs >= 3);
+}
+
 int
 main(void)
 {
@@ -574,6 +623,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_ipv6_peer, setup_v6,
 		    teardown_afs),
 		cmocka_unit_test_setup_teardown(test_dual_peer, setup_dual,
+		    teardown_afs),
+		cmocka_unit_test_setup_teardown(test_ipv6_many, setup_v6,
 		    teardown_afs),
 	};
 
