@@ -1204,6 +1204,8 @@ bgp_peer_add(struct bgp_ctx *ctx, const struct bgp_peer_conf *conf)
 	p->state = BGP_ST_IDLE;
 	p->ebgp = conf->remote_asn != ctx->asn;
 	p->peer_asn = conf->remote_asn;
+	/* What a peer without capabilities carries, until its OPEN says. */
+	p->afs = BGP_AF_IPV4;
 	RB_INIT(&p->out);
 	p->ev_retry = evtimer_new(ctx->base, bgp_retry_cb, p);
 	p->ev_hold = evtimer_new(ctx->base, bgp_hold_cb, p);
