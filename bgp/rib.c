@@ -438,8 +438,8 @@ bgp_export_attrs(struct bgp_ctx *ctx, struct bgp_peer *peer,
 		/*
 		 * The session runs over IPv4 (bgp_peer_add): our end of it as
 		 * an IPv4-mapped IPv6 address, as RFC 4798 does and BIRD
-		 * ("extended next hop") and FRR take it; the peer forwards to
-		 * the IPv4 address it already reaches.
+		 * takes it ("extended next hop"); the peer forwards to the
+		 * IPv4 address it already reaches.
 		 */
 		out->nexthop.s_addr = 0;
 		out->seen &= ~(1u << BGP_ATTR_NEXT_HOP);
