@@ -58,6 +58,15 @@ routing_kernel_nhs(routing_oif_fn oif, void *arg, int prefix_af,
 		xnh[k].ifindex = ifindex;
 		idx[k++] = i;
 	}
+	/* Nor does it take such routes as ECMP ("device only routes can
+	 * not be added for IPv6 using the multipath API"): the first next
+	 * hop (the best path's) alone, the others not installed. */
+	if (prefix_af == AF_INET6)
+		for (i = 0; i < k; i++)
+			if (!addr_is_set(&xnh[i].gw)) {
+				k = 1;
+				break;
+			}
 	return k;
 }
 
