@@ -182,7 +182,8 @@ void		 bgp_notify_set(struct bgp_notify *, uint8_t code,
  * `nexthop` (NEXT_HOP, or MP_REACH_NLRI for AFI 1), an IPv6 prefix's in
  * nh6 (MP_REACH_NLRI, RFC 2545: a global address, possibly IPv4-mapped,
  * and in nh6[1] a link-local one when nh6_len is 32). nh6_len 0 means an
- * IPv4 route's set: every interned set belongs to one family.
+ * IPv4 route's set: every learned set belongs to one family (our own
+ * networks share one set with no next hop, which nothing forwards to).
  */
 struct bgp_attrs {
 	uint32_t	 seen;		/* bit per attribute code < 32 */
