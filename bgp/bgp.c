@@ -79,8 +79,9 @@ bgp_set_port(struct bgp_ctx *ctx, uint16_t port)
 static int
 bgp_network_check(const struct cgw_prefix *in, struct cgw_prefix *out)
 {
-	if (in->addr.af != AF_INET || in->len > 32) {
-		errno = in->addr.af == AF_INET6 ? EAFNOSUPPORT : EINVAL;
+	if ((in->addr.af != AF_INET && in->addr.af != AF_INET6) ||
+	    in->len > addr_len(&in->addr) * 8) {
+		errno = EINVAL;
 		return -1;
 	}
 	memset(out, 0, sizeof(*out));

@@ -1045,6 +1045,37 @@ test_conf_missing_file(void **state)
 	conf_problems_free(&probs);
 }
 
+/* AWS's 100 prefixes are counted per family: 100 IPv4 networks and 1
+ * IPv6 one are no warning, a 101st IPv4 one is, on its line. */
+static void
+test_conf_networks_per_family(void **state)
+{
+	struct conf_problems probs;
+	struct conf *conf;
+	char *text, *p;
+	size_t i, sz = 64 + 102 * 32;
+
+	(void)state;
+	assert_non_null(text = malloc(sz));
+	p = text + snprintf(text, sz, HEAD "network 2001:db8:100::/48\n");
+	for (i = 0; i < 100; i++)
+		p += snprintf(p, sz - (size_t)(p - text), "network 10.%zu.0.0/16\n",
+		    i);
+	conf = load_text(text, &probs);
+	assert_non_null(conf);
+	assert_true(TAILQ_EMPTY(&probs));
+	conf_free(conf);
+	conf_problems_free(&probs);
+	snprintf(p, sz - (size_t)(p - text), "network 10.200.0.0/16\n");
+	conf = load_text(text, &probs);
+	assert_non_null(conf);
+	/* HEAD is 2 lines, the IPv6 network line 3, the IPv4 ones 4-103 */
+	assert_non_null(find_problem(&probs, 104, "more than 100 IPv4 networks"));
+	conf_free(conf);
+	conf_problems_free(&probs);
+	free(text);
+}
+
 int
 main(void)
 {
@@ -1063,6 +1094,7 @@ main(void)
 		cmocka_unit_test(test_conf_psk_not_echoed),
 		cmocka_unit_test(test_conf_secret_files),
 		cmocka_unit_test(test_conf_missing_file),
+		cmocka_unit_test(test_conf_networks_per_family),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
