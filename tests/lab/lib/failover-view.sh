@@ -75,25 +75,29 @@ fo_view() {
 	# The text history: a line "up -> connecting|down  <reason>".
 	hist=$(printf '%s\n' "$txt" | sed -n '/^history:/,$p' | grep -E ' up -> (connecting|down)  ' | tail -n 1 | sed 's/^ *//')
 	printf '%s\n' "$hist" | grep -Eq " up -> (connecting|down)  (${want_reason#^})" || { ok=1; why="$why history"; }
-	# The same transition in the JSON, and since the failure.
-	hist_j=$(printf '%s\n' "$js" | jq -r --argjson t0 "$FO_VIEW_T0" --arg w "$want_reason" \
-		'[.history[] | select(.from == "up" and .time >= $t0 - 1 and (.reason | test($w)))] | length' 2>/dev/null)
-	[ "${hist_j:-0}" -ge 1 ] || { ok=1; why="$why history-since-failure"; }
-	mon_t=$(printf '%s\n' "$new" | jq -s --arg n "$t1" --arg w "$want_reason" \
-		'[.[] | select(.event == "tunnel" and .name == $n and .from == "up" and
-			(.to == "connecting" or .to == "down") and (.reason | test($w)))] | length' 2>/dev/null)
-	mon_b=$(printf '%s\n' "$new" | jq -s --arg n "$t1" \
-		'[.[] | select(.event == "bgp" and .name == $n and .from == "established" and
-			.to != "established" and (.reason | length) > 0)] | length' 2>/dev/null)
-	mon_r=$(printf '%s\n' "$new" | jq -s --arg v "$CGW_VPN/t2" \
-		'[.[] | select(.event == "route" and (.text | test("^via " + $v + "$")))] | length' 2>/dev/null)
+	# One jq for the monitor's lines, one for each counters object: each
+	# program start costs under TCG.
+	read -r mon_t mon_b mon_r <<-EOF
+	$(printf '%s\n' "$new" | jq -rs --arg n "$t1" --arg v "$CGW_VPN/t2" --arg w "$want_reason" '
+		[([.[] | select(.event == "tunnel" and .name == $n and .from == "up" and
+			(.to == "connecting" or .to == "down") and (.reason | test($w)))] | length),
+		 ([.[] | select(.event == "bgp" and .name == $n and .from == "established" and
+			.to != "established" and (.reason // "" | length) > 0)] | length),
+		 ([.[] | select(.event == "route" and (.text | test("^via " + $v + "$")))] | length)] |
+		map(tostring) | join(" ")' 2>/dev/null)
+	EOF
 	[ "${mon_t:-0}" -ge 1 ] || { ok=1; why="$why monitor-tunnel"; }
 	[ "${mon_b:-0}" -ge 1 ] || { ok=1; why="$why monitor-bgp"; }
 	[ "${mon_r:-0}" -ge 1 ] || { ok=1; why="$why monitor-route"; }
-	miss0=$(printf '%s\n' "$FO_VIEW_BEFORE" | jq -r '.ike.dpd_misses // empty' 2>/dev/null)
-	flap0=$(printf '%s\n' "$FO_VIEW_BEFORE" | jq -r '.bgp.flaps // empty' 2>/dev/null)
-	miss1=$(printf '%s\n' "$js" | jq -r '.counters.ike.dpd_misses // empty' 2>/dev/null)
-	flap1=$(printf '%s\n' "$js" | jq -r '.counters.bgp.flaps // empty' 2>/dev/null)
+	read -r miss0 flap0 <<-EOF
+	$(printf '%s\n' "$FO_VIEW_BEFORE" | jq -r '"\(.ike.dpd_misses // "") \(.bgp.flaps // "")"' 2>/dev/null)
+	EOF
+	read -r hist_j miss1 flap1 <<-EOF
+	$(printf '%s\n' "$js" | jq -r --argjson t0 "$FO_VIEW_T0" --arg w "$want_reason" '
+		"\([.history[] | select(.from == "up" and .time >= $t0 - 1 and
+			(.reason | test($w)))] | length) \(.counters.ike.dpd_misses // "") \(.counters.bgp.flaps // "")"' 2>/dev/null)
+	EOF
+	[ "${hist_j:-0}" -ge 1 ] || { ok=1; why="$why history-since-failure"; }
 	if [ -z "$miss0" ] || [ -z "$miss1" ] || [ -z "$flap0" ] || [ -z "$flap1" ]; then
 		ok=1; why="$why counters-missing"
 	else

@@ -358,7 +358,10 @@ fo_kind() {
 	# The operator's view of the dead t1 (fo_view, lib/failover-view.sh),
 	# in the 2 s the streams are given to settle anyway.
 	tv=$(now)
-	declare -F fo_view >/dev/null && fo_view "$k"
+	if declare -F fo_view >/dev/null; then
+		fo_view "$k"
+		log "kind $k: the operator's view took $(since "$tv")s"
+	fi
 	sleep_until "$tv" 2
 	FO_WHERE=$(fo_where)
 	if [ "$k" = e ]; then
@@ -371,6 +374,7 @@ fo_kind() {
 		sleep 2
 	fi
 	fo_streams_stop
+	log "kind $k: streams stopped"
 	fo_figure "$k" "lan_vpc_outage=${FO_LV_OUT}s vpc_lan_outage=${FO_VL_OUT}s lost_lan_vpc=$FO_LV_LOST lost_vpc_lan=$FO_VL_LOST$( [ "$w" = timeout ] && echo " unrecovered_after=${FO_MAX_WAIT}s") streams_on=\"$FO_WHERE\" gap_lan_vpc=$FO_LV_GS-$FO_LV_GE gap_vpc_lan=$FO_VL_GS-$FO_VL_GE t0=$t0"
 	[ "$k" = e ] || { fo_restore_$k; log "kind $k: restored"; }
 	fo_back "$k"
