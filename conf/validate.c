@@ -629,6 +629,14 @@ conf_validate(struct conf_parse *ctx)
 	if (ctx->global_seen[CONF_K_ROUTER_ID] == 0)
 		conf_problem(ctx, true, 0, "no 'router-id'; allowed: router-id "
 		    "IPV4-ADDRESS, usually this host's address");
+	if (c->ike_limits.cookies_per_peer != 0 &&
+	    c->ike_limits.half_open_per_peer != 0 &&
+	    c->ike_limits.cookies_per_peer >= c->ike_limits.half_open_per_peer)
+		conf_problem(ctx, false, ctx->global_seen[CONF_K_LIM_COOKIES_PEER],
+		    "ike limits cookies-per-peer %u is not below half-open-per-peer "
+		    "%u: a blind spoofer of a peer's address can then fill the "
+		    "half-open SAs the peer needs", c->ike_limits.cookies_per_peer,
+		    c->ike_limits.half_open_per_peer);
 	/* Per family: a session carries IPv6 only when the peer offers it
 	 * (an AWS VPN over IPv4 inside addresses never does). */
 	TAILQ_FOREACH(n, &c->networks, entry)

@@ -398,6 +398,7 @@ ipsec_open(struct cgwd *cgwd, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot start the IKE engine");
 		return -1;
 	}
+	ipsec_limits_apply(cgwd->ike, cgwd->conf);
 	return 0;
 }
 

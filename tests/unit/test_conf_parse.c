@@ -322,6 +322,15 @@ static const struct bad_case bad_cases[] = {
 	{ "metrics listen 127.0.0.300:9642\n", 3, "metrics listen 127.0.0.300 "
 	  "is not an IP address", true },
 	{ "metrics listen \"[::1:9642\"\n", 3, "is not ADDRESS:PORT", true },
+	/* ike limits */
+	{ "ike limits { cookies 0 }\n", 3, "ike limits cookies 0 is not a "
+	  "number in range; allowed: 1-100000", true },
+	{ "ike limits { half-open 8 }\n", 3, "allowed: 16-1000000", true },
+	{ "ike limits { cookies 5 }\nike limits { cookies 6 }\n", 4,
+	  "'ike limits cookies' given twice (first on line 3)", true },
+	{ "ike limits { cookies-per-peer 5 half-open-per-peer 5 }\n", 3,
+	  "cookies-per-peer 5 is not below half-open-per-peer 5", false },
+	{ "ike limits { burst 5 }\n", 3, "syntax error", true },
 	{ "metrics listen 127.0.0.1:9642\nmetrics listen 127.0.0.1:9643\n", 4,
 	  "'metrics listen' given twice (first on line 3)", true },
 };
