@@ -26,6 +26,7 @@ enum conf_key {
 	CONF_K_REMOTE_AS, CONF_K_DESCRIPTION,
 	CONF_K_CTL_GROUP, CONF_K_CTL_ADMIN_GROUP,
 	CONF_K_METRICS,
+	CONF_K_STATIC,
 	CONF_K_MAX
 };
 
@@ -112,5 +113,6 @@ void	conf_vpn_scratch_clear(struct conf_parse *);
 /* conf.c */
 void	conf_tunnel_free(struct conf_tunnel *);
 void	conf_vpn_free(struct conf_vpn *);
+void	conf_statics_free(struct conf_vpn *);
 
 #endif
