@@ -326,6 +326,16 @@ ctl_print_tunnel(FILE *f, const json_t *t)
 		    ctl_cell_text(bgp, "prefixes_received", b[2], sizeof(b[2])),
 		    ctl_cell_text(bgp, "prefixes_advertised", b[3], sizeof(b[3])));
 	}
+	if (json_is_object(json_object_get(t, "static"))) {
+		const json_t *st = json_object_get(t, "static"), *r;
+		size_t k = 0;
+
+		json_array_foreach(json_object_get(st, "routes"), i, r)
+			k += json_is_true(json_object_get(r, "installed"));
+		fprintf(f, "static        %zu prefixes, %zu installed through "
+		    "this tunnel\n", json_array_size(json_object_get(st,
+		    "prefixes")), k);
+	}
 	fprintf(f, "history:\n");
 	json_array_foreach(json_object_get(t, "history"), i, h)
 		fprintf(f, "  %s  %s -> %s  %s\n",
