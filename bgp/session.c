@@ -1185,7 +1185,8 @@ bgp_peer_add(struct bgp_ctx *ctx, const struct bgp_peer_conf *conf)
 	struct bgp_peer *p;
 
 	if (conf->name[0] == '\0' || conf->remote.af != AF_INET ||
-	    conf->remote_asn == 0 || conf->connect_retry == 0 ||
+	    (conf->remote_asn == 0 && conf->role != BGP_ROLE_STATIC) ||
+	    conf->connect_retry == 0 ||
 	    (conf->hold_time > 0 && conf->hold_time < 3) ||
 	    (conf->local.af != AF_UNSPEC && conf->local.af != AF_INET)) {
 		errno = conf->remote.af == AF_INET6 ? EAFNOSUPPORT : EINVAL;
@@ -1202,7 +1203,9 @@ bgp_peer_add(struct bgp_ctx *ctx, const struct bgp_peer_conf *conf)
 	p->conf = *conf;
 	p->conf.name[sizeof(p->conf.name) - 1] = '\0';
 	p->state = BGP_ST_IDLE;
-	p->ebgp = conf->remote_asn != ctx->asn;
+	/* Static routes count as external: redistributed to iBGP
+	 * neighbors as tunnel-learned ones are. */
+	p->ebgp = conf->role == BGP_ROLE_STATIC || conf->remote_asn != ctx->asn;
 	p->peer_asn = conf->remote_asn;
 	/* What a peer without capabilities carries, until its OPEN says. */
 	p->afs = BGP_AF_IPV4;
@@ -1229,6 +1232,11 @@ bgp_peer_add(struct bgp_ctx *ctx, const struct bgp_peer_conf *conf)
 int
 bgp_peer_start(struct bgp_peer *p)
 {
+	if (p->conf.role == BGP_ROLE_STATIC) {
+		if (!p->enabled)
+			bgp_static_start(p);
+		return 0;
+	}
 	p->enabled = true;
 	if (p->state == BGP_ST_IDLE) {
 		bgp_timer_stop(p->ev_retry);
@@ -1240,6 +1248,10 @@ bgp_peer_start(struct bgp_peer *p)
 void
 bgp_peer_down(struct bgp_peer *p, const char *reason)
 {
+	if (p->conf.role == BGP_ROLE_STATIC) {
+		bgp_static_stop(p, reason);
+		return;
+	}
 	p->enabled = false;
 	bgp_timer_stop(p->ev_retry);
 	p->fsm_in = (struct bgp_fsm_in){ .why = reason };
@@ -1260,6 +1272,7 @@ bgp_peer_remove(struct bgp_peer *p)
 	event_free(p->ev_keepalive);
 	if (p->ev_summary != NULL)
 		event_free(p->ev_summary);
+	bgp_static_free(p);
 	free(p);
 }
 
@@ -1328,6 +1341,7 @@ bgp_peer_foreach(struct bgp_ctx *ctx, void (*cb)(struct bgp_peer *, void *),
 
 	for (p = TAILQ_FIRST(&ctx->peers); p != NULL; p = next) {
 		next = TAILQ_NEXT(p, entry);
-		cb(p, arg);
+		if (p->conf.role != BGP_ROLE_STATIC)
+			cb(p, arg);
 	}
 }

@@ -451,7 +451,8 @@ cgwd_apply(struct cgwd *cgwd, struct conf *nconf)
 	cgwd->conf = nconf;
 	/* `failover split` may have changed; covers follow at once. */
 	failover_reconfigure(cgwd);
-	ipsec_limits_apply(cgwd->ike, cgwd->conf);
+	if (cgwd->ike != NULL)
+		ipsec_limits_apply(cgwd->ike, cgwd->conf);
 	if (cgwd_ctl_roles(cgwd, what, sizeof(what)) != 0)
 		log_warn(NULL, "control socket roles: %s", what);
 	cgwd_mss_sync(cgwd);
