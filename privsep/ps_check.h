@@ -1,0 +1,48 @@
+/*
+ * What the kernel helper lets the main process do: every request is
+ * checked against the configuration the helper read itself (both the
+ * old and the new one while a reload is under way) and against the
+ * interfaces the helper itself created. No kernel needed: unit tested.
+ */
+#ifndef CGW_PRIVSEP_PS_CHECK_H
+#define CGW_PRIVSEP_PS_CHECK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conf/conf.h"
+#include "privsep/ps_wire.h"
+
+#define PS_MAX_IFACES	1024
+
+/* An XFRM interface the helper created on the main process's behalf. */
+struct ps_iface {
+	char		name[PS_IFNAMSIZ];
+	int		ifindex;
+	uint32_t	if_id;
+};
+
+struct ps_policy {
+	const struct conf	*conf;		/* the running configuration */
+	const struct conf	*old;		/* during a reload, else NULL */
+	struct ps_iface		 ifaces[PS_MAX_IFACES];
+	size_t			 nifaces;
+};
+
+/*
+ * 0 when `m` may be done; -1 with the rule it breaks in `why` ("if_id
+ * 0x... is not one of a configured tunnel's"), for the refusal (EPERM)
+ * and the helper's log line.
+ */
+int	ps_check(const struct ps_policy *, const struct ps_msg *, char *why,
+	    size_t whylen);
+
+/* Track the interfaces (after the kernel said yes). */
+int	ps_policy_iface_add(struct ps_policy *, const char *name, int ifindex,
+	    uint32_t if_id);
+void	ps_policy_iface_del(struct ps_policy *, const char *name);
+const struct ps_iface *ps_policy_iface(const struct ps_policy *,
+	    const char *name, int ifindex);
+
+#endif
