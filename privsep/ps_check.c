@@ -389,3 +389,47 @@ ps_check(const struct ps_policy *p, const struct ps_msg *m, char *why,
 		return -1;
 	}
 }
+
+static bool
+conf_who_ok(const struct conf *c, const char *who)
+{
+	const struct conf_vpn *v;
+	const struct conf_tunnel *t;
+
+	if (c == NULL)
+		return false;
+	TAILQ_FOREACH(v, &c->vpns, entry)
+		TAILQ_FOREACH(t, &v->tunnels, entry)
+			if (strcmp(t->fullname, who) == 0)
+				return true;
+	return false;
+}
+
+void
+ps_policy_name_note(struct ps_policy *p, const struct ps_msg *m)
+{
+	struct ps_ifid_name *n = NULL;
+
+	if (m->who[0] == '\0' || !XFRM_IFID_OURS(m->if_id) ||
+	    (!conf_who_ok(p->conf, m->who) && !conf_who_ok(p->old, m->who)))
+		return;
+	for (size_t i = 0; i < p->nnames; i++)
+		if (p->names[i].if_id == m->if_id)
+			n = &p->names[i];
+	if (n == NULL) {
+		if (p->nnames == PS_MAX_IFACES)
+			return;
+		n = &p->names[p->nnames++];
+	}
+	n->if_id = m->if_id;
+	snprintf(n->who, sizeof(n->who), "%s", m->who);
+}
+
+const char *
+ps_policy_name(const struct ps_policy *p, uint32_t if_id)
+{
+	for (size_t i = 0; i < p->nnames; i++)
+		if (p->names[i].if_id == if_id)
+			return p->names[i].who;
+	return NULL;
+}

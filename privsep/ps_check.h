@@ -23,11 +23,19 @@ struct ps_iface {
 	uint32_t	if_id;
 };
 
+/* Whose an if_id is, as the main process named it (ps_msg.who). */
+struct ps_ifid_name {
+	uint32_t	if_id;
+	char		who[PS_WHOSIZ];
+};
+
 struct ps_policy {
 	const struct conf	*conf;		/* the running configuration */
 	const struct conf	*old;		/* during a reload, else NULL */
 	struct ps_iface		 ifaces[PS_MAX_IFACES];
 	size_t			 nifaces;
+	struct ps_ifid_name	 names[PS_MAX_IFACES];
+	size_t			 nnames;
 };
 
 /*
@@ -37,6 +45,12 @@ struct ps_policy {
  */
 int	ps_check(const struct ps_policy *, const struct ps_msg *, char *why,
 	    size_t whylen);
+
+/* Remember the tunnel name a checked request gave its if_id, when it is
+ * a configured tunnel's (a name in a log line is never the main
+ * process's invention); the name of an if_id, or NULL. */
+void	ps_policy_name_note(struct ps_policy *, const struct ps_msg *);
+const char *ps_policy_name(const struct ps_policy *, uint32_t if_id);
 
 /* Track the interfaces (after the kernel said yes). */
 int	ps_policy_iface_add(struct ps_policy *, const char *name, int ifindex,

@@ -295,6 +295,18 @@ ps_x_close(struct xfrm_ctx *ctx)
 	c->cb_arg = NULL;
 }
 
+/* The tunnel's name, for the helper's log lines about this if_id. */
+static void
+ps_who(struct ps_client *c, struct ps_msg *m)
+{
+	const char *who = NULL;
+
+	if (c->cb.if_id_name != NULL)
+		who = c->cb.if_id_name(c->cb_arg, m->if_id);
+	if (who != NULL && strlen(who) < sizeof(m->who))
+		memcpy(m->who, who, strlen(who) + 1);
+}
+
 static int
 ps_simple(struct xfrm_ctx *ctx, const struct ps_msg *m, struct xfrm_err *xe)
 {
@@ -329,7 +341,10 @@ ps_x_spi_alloc(struct xfrm_ctx *ctx, const struct cgw_addr *local,
 	struct ps_msg m = { .type = PS_SPI_ALLOC, .local = *local,
 	    .remote = *remote, .if_id = if_id, .reqid = reqid };
 	struct ps_reply r;
-	int rc = ps_do(ps_of(ctx), &m, &r, xe);
+	int rc;
+
+	ps_who(ps_of(ctx), &m);
+	rc = ps_do(ps_of(ctx), &m, &r, xe);
 
 	if (rc == 0)
 		*spi = r.spi;
@@ -352,6 +367,7 @@ ps_x_child_install(struct xfrm_ctx *ctx, uint32_t if_id, uint32_t reqid,
 	m->reqid = reqid;
 	m->dir = (uint32_t)dir;
 	m->sa = *sa;
+	ps_who(ps_of(ctx), m);
 	rc = ps_simple(ctx, m, xe);
 	explicit_bzero(ps_of(ctx)->buf, sizeof(ps_of(ctx)->buf));
 	ps_msg_clear(m);
@@ -390,6 +406,7 @@ ps_x_policy_install(struct xfrm_ctx *ctx, uint32_t if_id, uint32_t reqid,
 	struct ps_msg m = { .type = PS_POLICY_INSTALL, .if_id = if_id,
 	    .reqid = reqid, .local = *local, .remote = *remote, .af = af };
 
+	ps_who(ps_of(ctx), &m);
 	return ps_simple(ctx, &m, xe);
 }
 
@@ -400,6 +417,7 @@ ps_x_policy_remove(struct xfrm_ctx *ctx, uint32_t if_id, int af,
 	struct ps_msg m = { .type = PS_POLICY_REMOVE, .if_id = if_id,
 	    .af = af };
 
+	ps_who(ps_of(ctx), &m);
 	return ps_simple(ctx, &m, xe);
 }
 
@@ -427,6 +445,7 @@ ps_x_iface_create(struct xfrm_ctx *ctx, const char *name, uint32_t if_id,
 		return -1;
 	if (inside != NULL)
 		m.inside = *inside;
+	ps_who(ps_of(ctx), &m);
 	rc = ps_do(ps_of(ctx), &m, &r, xe);
 	if (rc == 0 && ifindex != NULL)
 		*ifindex = r.ifindex;

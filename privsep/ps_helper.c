@@ -112,16 +112,14 @@ ps_ev_addr(void *arg, const struct cgw_addr *a, int ifindex, bool added)
 	ps_emit(arg, &m);
 }
 
-/* The helper's log lines name the interface of an if_id. */
+/* The helper's log lines name the tunnel of an if_id, as the main
+ * process's did (TUNNEL= in the journal). */
 static const char *
 ps_ifid_name(void *arg, uint32_t if_id)
 {
 	struct ps_helper *h = arg;
 
-	for (size_t i = 0; i < h->pol.nifaces; i++)
-		if (h->pol.ifaces[i].if_id == if_id)
-			return h->pol.ifaces[i].name;
-	return NULL;
+	return ps_policy_name(&h->pol, if_id);
 }
 
 static const struct xfrm_callbacks ps_helper_cb = {
@@ -471,8 +469,10 @@ ps_request(evutil_socket_t fd, short what, void *arg)
 		ps_route_list(h, &r);
 		ps_msg_clear(&m);
 		return;
-	} else
+	} else {
+		ps_policy_name_note(&h->pol, &m);
 		sfd = ps_dispatch(h, &m, &r);
+	}
 	if ((len = ps_reply_encode(&r, m.type, h->buf, sizeof(h->buf))) == 0 ||
 	    ps_send(h->req_fd, h->buf, len, sfd, 0) != 0)
 		log_err(PS_WHO, "reply to %s: %s", ps_type_name(m.type),

@@ -378,10 +378,12 @@ ps_msg_walk(struct ps_io *io, struct ps_msg *m)
 		io_addr(io, &m->remote);
 		io_u32(io, &m->if_id);
 		io_u32(io, &m->reqid);
+		io_str(io, m->who, sizeof(m->who));
 		break;
 	case PS_CHILD_INSTALL:
 		io_u32(io, &m->if_id);
 		io_u32(io, &m->reqid);
+		io_str(io, m->who, sizeof(m->who));
 		io_u32(io, &m->dir);
 		if (io->rd && (m->dir < XFRM_DIR_IN || m->dir > XFRM_DIR_BOTH))
 			io->bad = true;
@@ -395,17 +397,20 @@ ps_msg_walk(struct ps_io *io, struct ps_msg *m)
 	case PS_POLICY_INSTALL:
 		io_u32(io, &m->if_id);
 		io_u32(io, &m->reqid);
+		io_str(io, m->who, sizeof(m->who));
 		io_addr(io, &m->local);
 		io_addr(io, &m->remote);
 		io_i32(io, &m->af);
 		break;
 	case PS_POLICY_REMOVE:
 		io_u32(io, &m->if_id);
+		io_str(io, m->who, sizeof(m->who));
 		io_i32(io, &m->af);
 		break;
 	case PS_IFACE_CREATE:
 		io_str(io, m->name, sizeof(m->name));
 		io_u32(io, &m->if_id);
+		io_str(io, m->who, sizeof(m->who));
 		io_addr(io, &m->local);
 		io_u32(io, &m->mtu);
 		io_prefix(io, &m->inside);

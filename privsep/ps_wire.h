@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "conf/conf.h"
 #include "esp/esp.h"
 #include "lib/addr.h"
 #include "nft/mss.h"
@@ -29,6 +30,7 @@
 #define PS_LIST_MAX	128		/* routes per list reply message */
 #define PS_MSS_MAX	1024		/* interfaces per MSS request */
 #define PS_IFNAMSIZ	16
+#define PS_WHOSIZ	(2 * CONF_NAME_MAX + 1)	/* "vpn/tunnel" */
 #define PS_RCVBUF_MAX	(64u << 20)	/* a UDP socket's, at most */
 
 enum ps_type {
@@ -87,6 +89,9 @@ struct ps_msg {
 	uint16_t		 type;		/* enum ps_type */
 	uint16_t		 flags;
 	uint32_t		 if_id;
+	/* The tunnel the if_id is for, for the helper's log lines only
+	 * (and only when it is a configured tunnel's name). */
+	char			 who[PS_WHOSIZ];
 	uint32_t		 reqid;
 	uint32_t		 spi;
 	uint32_t		 mtu;

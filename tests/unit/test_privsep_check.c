@@ -311,6 +311,17 @@ test_not_requests(void **state)
 	assert_int_equal(check(&p, &m), -1);
 	m.type = PS_TEARDOWN;
 	assert_int_equal(check(&p, &m), 0);
+
+	/* The helper's log lines name a tunnel only by a configured name. */
+	m.type = PS_POLICY_INSTALL;
+	m.if_id = XFRM_IFID(1);
+	strcpy(m.who, "v/t2");
+	ps_policy_name_note(&p, &m);
+	assert_string_equal(ps_policy_name(&p, XFRM_IFID(1)), "v/t2");
+	strcpy(m.who, "v/t2\nforged log line");
+	m.if_id = XFRM_IFID(0);
+	ps_policy_name_note(&p, &m);
+	assert_null(ps_policy_name(&p, XFRM_IFID(0)));
 	conf_free((struct conf *)p.conf);
 }
 

@@ -276,9 +276,10 @@ test_bad_child(void **state)
 	n = enc(&m);
 	assert_int_equal(ps_msg_decode(&d, buf, n), 0);
 	ps_msg_clear(&d);
-	/* The algorithm's ids sit after the header, if_id, reqid, dir,
-	 * two SPIs, two addresses, encap and two ports. */
-	off = 4 + 12 + 8 + 34 + 1 + 4;
+	/* The algorithm's ids sit after the header, if_id, an empty
+	 * tunnel name, reqid, dir, two SPIs, two addresses, encap and two
+	 * ports. */
+	off = 4 + 4 + 4 + 4 + 4 + 8 + 34 + 1 + 4;
 	buf[off] = 0x77;			/* no such ENCR id */
 	assert_int_equal(ps_msg_decode(&d, buf, n), -1);
 	n = enc(&m);
@@ -288,7 +289,7 @@ test_bad_child(void **state)
 	/* A direction that is none of in, out, both. */
 	n = enc(&m);
 	big = 7;
-	memcpy(buf + 4 + 8, &big, 4);
+	memcpy(buf + 4 + 4 + 4 + 4, &big, 4);
 	assert_int_equal(ps_msg_decode(&d, buf, n), -1);
 }
 
