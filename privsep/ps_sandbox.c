@@ -76,6 +76,16 @@ ps_drop_caps(char *err, size_t errlen)
 	return 0;
 }
 
+/* SCMP_A0() and friends leave a field out, which clang warns about. */
+static struct scmp_arg_cmp
+ps_arg(unsigned arg, enum scmp_compare op, scmp_datum_t a, scmp_datum_t b)
+{
+	struct scmp_arg_cmp c = { .arg = arg, .op = op, .datum_a = a,
+	    .datum_b = b };
+
+	return c;
+}
+
 #define ALLOW(name) do {						\
 	if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(name), 0) != 0 && \
 	    SCMP_SYS(name) >= 0)					\
@@ -131,37 +141,37 @@ ps_filter(char *err, size_t errlen)
 	ALLOW(sendmmsg); ALLOW(recvfrom); ALLOW(recvmsg); ALLOW(recvmmsg);
 	ALLOW(shutdown);
 	if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
-	    SCMP_A0(SCMP_CMP_EQ, AF_INET)) != 0 ||
+	    ps_arg(0, SCMP_CMP_EQ, AF_INET, 0)) != 0 ||
 	    seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
-	    SCMP_A0(SCMP_CMP_EQ, AF_INET6)) != 0 ||
+	    ps_arg(0, SCMP_CMP_EQ, AF_INET6, 0)) != 0 ||
 	    seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
-	    SCMP_A0(SCMP_CMP_EQ, AF_UNIX)) != 0 ||
+	    ps_arg(0, SCMP_CMP_EQ, AF_UNIX, 0)) != 0 ||
 	    seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socketpair), 1,
-	    SCMP_A0(SCMP_CMP_EQ, AF_UNIX)) != 0)
+	    ps_arg(0, SCMP_CMP_EQ, AF_UNIX, 0)) != 0)
 		goto fail;
 	/* Files: read-only (a reload reads the configuration and its
 	 * psk-files; NSS reads /etc/group). */
 	if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(openat), 1,
-	    SCMP_A2(SCMP_CMP_MASKED_EQ, (scmp_datum_t)ro, 0)) != 0 ||
+	    ps_arg(2, SCMP_CMP_MASKED_EQ, (scmp_datum_t)ro, 0)) != 0 ||
 	    (SCMP_SYS(open) >= 0 &&
 	    seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(open), 1,
-	    SCMP_A1(SCMP_CMP_MASKED_EQ, (scmp_datum_t)ro, 0)) != 0))
+	    ps_arg(1, SCMP_CMP_MASKED_EQ, (scmp_datum_t)ro, 0)) != 0))
 		goto fail;
 	/* ioctl: FIONREAD (libevent), FIONBIO, TCGETS (isatty) only. */
 	if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
-	    SCMP_A1(SCMP_CMP_EQ, FIONREAD)) != 0 ||
+	    ps_arg(1, SCMP_CMP_EQ, FIONREAD, 0)) != 0 ||
 	    seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
-	    SCMP_A1(SCMP_CMP_EQ, FIONBIO)) != 0 ||
+	    ps_arg(1, SCMP_CMP_EQ, FIONBIO, 0)) != 0 ||
 	    seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
-	    SCMP_A1(SCMP_CMP_EQ, TCGETS)) != 0)
+	    ps_arg(1, SCMP_CMP_EQ, TCGETS, 0)) != 0)
 		goto fail;
 	/* prctl: names and reads only (no PR_SET_SECCOMP games). */
 	if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 1,
-	    SCMP_A0(SCMP_CMP_EQ, PR_SET_NAME)) != 0 ||
+	    ps_arg(0, SCMP_CMP_EQ, PR_SET_NAME, 0)) != 0 ||
 	    seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 1,
-	    SCMP_A0(SCMP_CMP_EQ, PR_GET_NAME)) != 0 ||
+	    ps_arg(0, SCMP_CMP_EQ, PR_GET_NAME, 0)) != 0 ||
 	    seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 1,
-	    SCMP_A0(SCMP_CMP_EQ, PR_GET_DUMPABLE)) != 0)
+	    ps_arg(0, SCMP_CMP_EQ, PR_GET_DUMPABLE, 0)) != 0)
 		goto fail;
 	if ((rc = seccomp_load(ctx)) != 0) {
 		snprintf(err, errlen, "seccomp_load: %s", strerror(-rc));
