@@ -541,6 +541,16 @@ ps_helper_main(int req_fd, int ev_fd, int lock_fd, const struct conf *conf,
 	/* It holds the instance lock until the kernel is clean (lock_fd). */
 	h.req_fd = req_fd;
 	h.ev_fd = ev_fd;
+	/* Events wait here while the main process waits for a reply (or a
+	 * burst of link and address changes comes): room for thousands. */
+	{
+		int sz = 4 << 20;
+
+		if (setsockopt(ev_fd, SOL_SOCKET, SO_SNDBUFFORCE, &sz,
+		    sizeof(sz)) != 0)
+			(void)setsockopt(ev_fd, SOL_SOCKET, SO_SNDBUF, &sz,
+			    sizeof(sz));
+	}
 	h.conf = (struct conf *)conf;
 	h.conf_path = conf_path;
 	h.sock_path = sock_path;
