@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <linux/capability.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -519,6 +521,32 @@ ps_close_fds(const int *keep, size_t nkeep)
 	}
 }
 
+/*
+ * The helper needs the network capabilities only: netlink (XFRM, routes,
+ * nftables, the forced buffer sizes) and the low ports. Whatever else it
+ * was started with (root outside systemd) goes; what it lacks stays
+ * lacking. Files it reads and the sysctls it writes are uid 0's own.
+ */
+static void
+ps_helper_caps(void)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct d[2];
+	uint32_t keep = (1u << CAP_NET_ADMIN) | (1u << CAP_NET_BIND_SERVICE) |
+	    (1u << CAP_NET_RAW);
+
+	if (syscall(SYS_capget, &hdr, d) != 0)
+		return;
+	d[0].effective &= keep;
+	d[0].permitted &= keep;
+	d[0].inheritable = 0;
+	d[1].effective = d[1].permitted = d[1].inheritable = 0;
+	if (syscall(SYS_capset, &hdr, d) != 0)
+		log_warn(PS_WHO, "cannot reduce the helper's capabilities: %s",
+		    strerror(errno));
+}
+
 void
 ps_helper_main(int req_fd, int ev_fd, int lock_fd, const struct conf *conf,
     const char *conf_path, const char *sock_path)
@@ -560,6 +588,7 @@ ps_helper_main(int req_fd, int ev_fd, int lock_fd, const struct conf *conf,
 		log_err(PS_WHO, "cannot start: out of memory");
 		_exit(1);
 	}
+	ps_helper_caps();
 	if ((h.xfrm = xfrm_open(h.base, &ps_helper_cb, &h, &xe)) == NULL) {
 		log_err(PS_WHO, "kernel netlink: %s", xe.msg);
 		_exit(1);

@@ -82,6 +82,8 @@ eff=$(status_field "$helper" CapEff)
 check "helper keeps CAP_NET_ADMIN (CapEff $eff)" \
     test $(( 0x$eff >> 12 & 1 )) = 1
 check "helper: no seccomp" test "$(status_field "$helper" Seccomp)" = 0
+check "helper: only the network capabilities (NET_ADMIN, NET_BIND_SERVICE, NET_RAW)" \
+    test "$eff" = 0000000000003400
 check "main holds no netlink socket" test "$(netlinks "$pid")" -eq 0
 n=$(netlinks "$helper")
 check "the helper holds the netlink sockets ($n)" test "$n" -ge 4
