@@ -34,10 +34,25 @@ conf_ntunnels(const struct conf *c)
 static bool
 ifid_ok(const struct ps_policy *p, uint32_t if_id)
 {
+	size_t n = conf_ntunnels(p->conf) + conf_ntunnels(p->old);
+
 	/* The daemon hands out XFRM_IFID(n) from the lowest free n, one
 	 * per tunnel: during a reload both generations may hold one. */
-	return XFRM_IFID_OURS(if_id) && if_id - XFRM_IFID_BASE <
-	    conf_ntunnels(p->conf) + conf_ntunnels(p->old);
+	if (p->ifid_hwm > n)
+		n = p->ifid_hwm;
+	return XFRM_IFID_OURS(if_id) && if_id - XFRM_IFID_BASE < n;
+}
+
+void
+ps_policy_conf(struct ps_policy *p, const struct conf *conf,
+    const struct conf *old)
+{
+	size_t n = conf_ntunnels(conf) + conf_ntunnels(old);
+
+	p->conf = conf;
+	p->old = old;
+	if (n > p->ifid_hwm)
+		p->ifid_hwm = n;
 }
 
 /* A configured vpn's local address (one with none configured: any). */

@@ -36,7 +36,15 @@ struct ps_policy {
 	size_t			 nifaces;
 	struct ps_ifid_name	 names[PS_MAX_IFACES];
 	size_t			 nnames;
+	/* The most tunnels one configuration (or a reload's two) had: a
+	 * tunnel keeps its if_id across reloads, so after one that removed
+	 * others it may hold a higher one than the count now. */
+	size_t			 ifid_hwm;
 };
+
+/* Set the configurations (old: NULL unless a reload is under way). */
+void	ps_policy_conf(struct ps_policy *, const struct conf *conf,
+	    const struct conf *old);
 
 /*
  * 0 when `m` may be done; -1 with the rule it breaks in `why` ("if_id

@@ -212,8 +212,7 @@ ps_helper_reload(struct ps_helper *h, struct ps_reply *r)
 		conf_free(h->old);
 	h->old = h->conf;
 	h->conf = nc;
-	h->pol.conf = h->conf;
-	h->pol.old = h->old;
+	ps_policy_conf(&h->pol, h->conf, h->old);
 	log_info(PS_WHO, "configuration reloaded; both generations allowed "
 	    "until the main process has applied it");
 	return 0;
@@ -228,7 +227,7 @@ ps_helper_reload_done(struct ps_helper *h)
 		conf_free(h->old);
 	h->conf_owned = true;
 	h->old = NULL;
-	h->pol.old = NULL;
+	ps_policy_conf(&h->pol, h->conf, NULL);
 }
 
 static void
@@ -582,7 +581,7 @@ ps_helper_main(int req_fd, int ev_fd, int lock_fd, const struct conf *conf,
 	h.conf = (struct conf *)conf;
 	h.conf_path = conf_path;
 	h.sock_path = sock_path;
-	h.pol.conf = conf;
+	ps_policy_conf(&h.pol, conf, NULL);
 	ps_conf_forget_keys(h.conf);
 	if ((h.base = event_base_new()) == NULL) {
 		log_err(PS_WHO, "cannot start: out of memory");

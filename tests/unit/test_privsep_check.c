@@ -294,6 +294,19 @@ test_reload_union(void **state)
 	p.old = NULL;				/* reload done */
 	m.if_id = m.reqid = XFRM_IFID(0);
 	assert_int_equal(check(&p, &m), -1);
+
+	/* A tunnel keeps its if_id: after a reload from a's two tunnels to
+	 * b's one, b's tunnel may still hold XFRM_IFID(1) or (2). */
+	memset(&p, 0, sizeof(p));
+	ps_policy_conf(&p, a, NULL);
+	ps_policy_conf(&p, b, a);
+	ps_policy_conf(&p, b, NULL);
+	m.local = a4("192.0.2.20");
+	m.remote = a4("203.0.113.1");
+	m.if_id = m.reqid = XFRM_IFID(2);
+	assert_int_equal(check(&p, &m), 0);
+	m.if_id = m.reqid = XFRM_IFID(3);
+	assert_int_equal(check(&p, &m), -1);
 	conf_free(a);
 	conf_free(b);
 }
