@@ -95,13 +95,16 @@ lab: deps
 	@$(MAKE) --no-print-directory all tools
 	@tests/lab/lab.sh $(SCENARIO)
 
-# BENCH=bgp-scale or BENCH=footprint runs one of the two.
+# BENCH=bgp-scale runs the host-only benchmark alone; BENCH=footprint,
+# failover or flood one lab VM benchmark of tests/bench/run.sh alone.
 BENCH ?= all
 bench: deps
 	@$(MAKE) --no-print-directory all tools
-	@if [ "$(BENCH)" != footprint ]; then \
-		tests/bench/bgp-scale.sh $(BENCH_ARGS) || exit 1; fi
-	@if [ "$(BENCH)" != bgp-scale ]; then tests/bench/run.sh $(BENCH_ARGS); fi
+	@case "$(BENCH)" in all|bgp-scale) \
+		tests/bench/bgp-scale.sh $(BENCH_ARGS) || exit 1;; esac
+	@case "$(BENCH)" in all) tests/bench/run.sh $(BENCH_ARGS);; \
+		footprint|failover|flood) \
+		tests/bench/run.sh BENCH_ONLY=$(BENCH) $(BENCH_ARGS);; esac
 
 check: all $(UNIT_BINS) $(FUZZ_REGRESS) $(TOOL_BINS)
 	@tests/run-all.sh

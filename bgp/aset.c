@@ -39,6 +39,11 @@ bgp_aset_hash(const struct bgp_attrs *a)
 	h = fnv(h, &a->local_pref, sizeof(a->local_pref));
 	h = fnv(h, &a->agg_as, sizeof(a->agg_as));
 	h = fnv(h, &a->agg_id, sizeof(a->agg_id));
+	/* An IPv4 route's set hashes as before: nh6 is all zero there. */
+	if (a->nh6_len > 0) {
+		h = fnv(h, &a->nh6_len, sizeof(a->nh6_len));
+		h = fnv(h, a->nh6, sizeof(a->nh6));
+	}
 	if (a->aspath_len > 0)
 		h = fnv(h, a->aspath, a->aspath_len);
 	if (a->communities_len > 0)

@@ -1,6 +1,7 @@
 /*
  * UPDATE messages and path attributes (RFC 4271 4.3, 5; RFC 6793 AS4;
- * RFC 4760 MP_REACH/MP_UNREACH for IPv4 unicast).
+ * RFC 4760 MP_REACH/MP_UNREACH for IPv4 and IPv6 unicast, RFC 2545 IPv6
+ * next hops).
  *
  * Errors follow RFC 7606: each attribute's table row says what a malformed
  * instance costs -- discard the attribute, treat the whole UPDATE as a
@@ -33,6 +34,8 @@ struct bgp_attr_dec {
 	struct in_addr		 as4agg_id;
 	bool			 mp_nlri;	/* MP_REACH carried IPv4 NLRI */
 	uint32_t		 present;	/* codes met so far, < 32 */
+	/* A decoder's subcode for BGP_ACT_RESET, instead of the row's. */
+	uint8_t			 reset_sub;
 	struct bgp_notify	*n;
 };
 
@@ -45,6 +48,8 @@ struct bgp_attr_desc {
 	/* -1: malformed (the row's action applies). */
 	int			(*decode)(struct bgp_attr_dec *, struct rbuf *);
 };
+
+static void	bgp_why(struct bgp_parse_ctx *, const char *, const char *);
 
 #define WK	BGP_ATTR_TRANSITIVE			/* well-known */
 #define OPT	BGP_ATTR_OPTIONAL
@@ -72,12 +77,37 @@ bgp_prefix_decode(struct rbuf *r, struct cgw_prefix *p)
 }
 
 static int
-bgp_prefixes_decode(struct rbuf *r, struct cgw_prefix **out, size_t *n)
+bgp_prefix6_decode(struct rbuf *r, struct cgw_prefix *p)
+{
+	uint8_t plen;
+	size_t nb, i;
+
+	if (!rbuf_u8(r, &plen) || plen > 128)
+		return -1;
+	memset(p, 0, sizeof(*p));
+	nb = (plen + 7u) / 8u;
+	if (!rbuf_bytes(r, p->addr.bytes, nb))
+		return -1;
+	p->addr.af = AF_INET6;
+	p->len = plen;
+	/* The network only, as for IPv4. */
+	if (plen % 8 != 0)
+		p->addr.bytes[nb - 1] &= (uint8_t)(0xff << (8 - plen % 8));
+	for (i = nb; i < 16; i++)
+		p->addr.bytes[i] = 0;
+	return 0;
+}
+
+/* Every prefix of a field of family af (AF_INET, AF_INET6), appended. */
+static int
+bgp_prefixes_decode(struct rbuf *r, struct cgw_prefix **out, size_t *n,
+    int af)
 {
 	while (rbuf_left(r) > 0) {
 		struct cgw_prefix p, *np;
 
-		if (bgp_prefix_decode(r, &p) == -1)
+		if ((af == AF_INET6 ? bgp_prefix6_decode(r, &p) :
+		    bgp_prefix_decode(r, &p)) == -1)
 			return -1;
 		np = realloc(*out, (*n + 1) * sizeof(**out));
 		if (np == NULL)
@@ -97,8 +127,14 @@ bgp_prefix_wire_len(const struct cgw_prefix *p)
 bool
 bgp_prefix_encode(struct wbuf *w, const struct cgw_prefix *p)
 {
+	size_t nb = (p->len + 7u) / 8u;
+
+	if (nb > addr_len(&p->addr)) {
+		w->err = true;
+		return false;
+	}
 	wbuf_u8(w, p->len);
-	return wbuf_bytes(w, &p->addr.v4.s_addr, (p->len + 7u) / 8u);
+	return wbuf_bytes(w, p->addr.bytes, nb);
 }
 
 /* ---- AS_PATH in 4-octet form ---- */
@@ -435,6 +471,71 @@ bgp_dec_as4agg(struct bgp_attr_dec *d, struct rbuf *v)
 	return 0;
 }
 
+/*
+ * An IPv6 next hop no one could forward to (RFC 7606 7.11 leaves the
+ * semantics to the family; these are NEXT_HOP's 7.3 checks in IPv6):
+ * unspecified with no link-local beside it, loopback, multicast, or an
+ * IPv4-mapped address that is not a usable IPv4 one.
+ */
+static bool
+bgp_nh6_usable(const struct bgp_attrs *a)
+{
+	const struct in6_addr *g = &a->nh6[0];
+	uint32_t h;
+
+	if (a->nh6_len == 32 && IN6_IS_ADDR_LINKLOCAL(&a->nh6[1]) &&
+	    IN6_IS_ADDR_UNSPECIFIED(g))
+		return true;
+	if (IN6_IS_ADDR_UNSPECIFIED(g) || IN6_IS_ADDR_LOOPBACK(g) ||
+	    IN6_IS_ADDR_MULTICAST(g))
+		return false;
+	if (IN6_IS_ADDR_V4MAPPED(g)) {
+		memcpy(&h, &g->s6_addr[12], 4);
+		h = ntohl(h);
+		return h != 0 && h < 0xe0000000u;
+	}
+	return true;
+}
+
+/*
+ * IPv6 unicast: a next hop of 16 octets (global) or 32 (global then
+ * link-local, RFC 2545 3), then the prefixes. A length we cannot read
+ * leaves the NLRI impossible to find: session reset (RFC 7606 7.11, 5.3);
+ * a next hop of the right length but unusable withdraws the UPDATE's
+ * prefixes (treat-as-withdraw, as 7.3 for NEXT_HOP).
+ */
+static int
+bgp_dec_mp_reach6(struct bgp_attr_dec *d, uint8_t nhlen, struct rbuf *nh,
+    struct rbuf *v)
+{
+	struct bgp_attrs *a = d->a;
+	size_t before = d->u->nnlri;
+
+	if (nhlen != 16 && nhlen != 32)
+		return -1;
+	memset(a->nh6, 0, sizeof(a->nh6));
+	if (!rbuf_bytes(nh, a->nh6, nhlen))
+		return -1;
+	a->nh6_len = nhlen;
+	/* A second address that is not link-local is not one (BIRD and
+	 * FRR ignore it too). */
+	if (nhlen == 32 && !IN6_IS_ADDR_LINKLOCAL(&a->nh6[1])) {
+		memset(&a->nh6[1], 0, sizeof(a->nh6[1]));
+		a->nh6_len = 16;
+	}
+	if (bgp_prefixes_decode(v, &d->u->nlri, &d->u->nnlri, AF_INET6) == -1) {
+		d->reset_sub = BGP_ERR_UPD_NETWORK;
+		return -1;
+	}
+	d->u->nnlri6 += d->u->nnlri - before;
+	if (!bgp_nh6_usable(a)) {
+		bgp_why(d->pc, "%s", "MP_REACH_NLRI: unusable IPv6 next hop: "
+		    "treat-as-withdraw");
+		d->u->treat_as_withdraw = true;
+	}
+	return 0;
+}
+
 static int
 bgp_dec_mp_reach(struct bgp_attr_dec *d, struct rbuf *v)
 {
@@ -445,14 +546,20 @@ bgp_dec_mp_reach(struct bgp_attr_dec *d, struct rbuf *v)
 	if (!rbuf_u16(v, &afi) || !rbuf_u8(v, &safi) || !rbuf_u8(v, &nhlen) ||
 	    !rbuf_sub(v, &nh, nhlen) || !rbuf_u8(v, &res))
 		return -1;
+	if (afi == BGP_AFI_IPV6 && safi == BGP_SAFI_UNICAST && d->pc->ipv6)
+		return bgp_dec_mp_reach6(d, nhlen, &nh, v);
+	/* A family not negotiated: ignored, and not logged (it would be
+	 * a line per UPDATE). */
 	if (afi != BGP_AFI_IPV4 || safi != BGP_SAFI_UNICAST)
-		return 1;	/* not negotiated by us: ignore */
+		return 1;
 	if (nhlen != 4)
 		return -1;
 	if (!BGP_SEEN(d->a, BGP_ATTR_NEXT_HOP))
 		rbuf_bytes(&nh, &d->a->nexthop.s_addr, 4);
-	if (bgp_prefixes_decode(v, &d->u->nlri, &d->u->nnlri) == -1)
+	if (bgp_prefixes_decode(v, &d->u->nlri, &d->u->nnlri, AF_INET) == -1) {
+		d->reset_sub = BGP_ERR_UPD_NETWORK;
 		return -1;
+	}
 	d->mp_nlri = true;
 	return 0;
 }
@@ -462,12 +569,25 @@ bgp_dec_mp_unreach(struct bgp_attr_dec *d, struct rbuf *v)
 {
 	uint16_t afi;
 	uint8_t safi;
+	size_t before = d->u->nwithdrawn;
+	int af;
 
 	if (!rbuf_u16(v, &afi) || !rbuf_u8(v, &safi))
 		return -1;
-	if (afi != BGP_AFI_IPV4 || safi != BGP_SAFI_UNICAST)
-		return 1;
-	return bgp_prefixes_decode(v, &d->u->withdrawn, &d->u->nwithdrawn);
+	if (afi == BGP_AFI_IPV6 && safi == BGP_SAFI_UNICAST && d->pc->ipv6)
+		af = AF_INET6;
+	else if (afi == BGP_AFI_IPV4 && safi == BGP_SAFI_UNICAST)
+		af = AF_INET;
+	else
+		return 1;	/* not negotiated: ignored */
+	if (bgp_prefixes_decode(v, &d->u->withdrawn, &d->u->nwithdrawn,
+	    af) == -1) {
+		d->reset_sub = BGP_ERR_UPD_NETWORK;
+		return -1;
+	}
+	if (af == AF_INET6 && d->u->nwithdrawn == before)
+		d->u->eor6 = true;	/* checked alone by the caller */
+	return 0;
 }
 
 /* RFC 7606 section 7, one row per attribute. */
@@ -606,7 +726,8 @@ bgp_attr_one(struct bgp_attr_dec *d, uint8_t flags, uint8_t code,
 	case BGP_ACT_RESET:
 		break;
 	}
-	bgp_notify_set(d->n, BGP_ERR_UPDATE, desc->reset_sub, NULL, 0);
+	bgp_notify_set(d->n, BGP_ERR_UPDATE, d->reset_sub != 0 ? d->reset_sub :
+	    desc->reset_sub, NULL, 0);
 	return -1;
 }
 
@@ -618,6 +739,7 @@ bgp_update_parse(const uint8_t *body, size_t len, struct bgp_parse_ctx *pc,
 	struct rbuf r, wr, ar;
 	uint16_t wlen, alen;
 	struct bgp_attrs *a = &u->attrs;
+	size_t nlri_off;
 
 	memset(u, 0, sizeof(*u));
 	memset(&d, 0, sizeof(d));
@@ -633,7 +755,8 @@ bgp_update_parse(const uint8_t *body, size_t len, struct bgp_parse_ctx *pc,
 		bgp_notify_set(n, BGP_ERR_UPDATE, BGP_ERR_UPD_ATTRLIST, NULL, 0);
 		goto reset;
 	}
-	if (bgp_prefixes_decode(&wr, &u->withdrawn, &u->nwithdrawn) == -1) {
+	if (bgp_prefixes_decode(&wr, &u->withdrawn, &u->nwithdrawn,
+	    AF_INET) == -1) {
 		bgp_notify_set(n, BGP_ERR_UPDATE, BGP_ERR_UPD_NETWORK, NULL, 0);
 		goto reset;
 	}
@@ -665,14 +788,24 @@ overrun:
 		u->treat_as_withdraw = true;
 		break;
 	}
-	if (bgp_prefixes_decode(&r, &u->nlri, &u->nnlri) == -1) {
+	nlri_off = u->nnlri;
+	if (bgp_prefixes_decode(&r, &u->nlri, &u->nnlri, AF_INET) == -1) {
 		bgp_notify_set(n, BGP_ERR_UPDATE, BGP_ERR_UPD_NETWORK, NULL, 0);
 		goto reset;
 	}
+	/* RFC 7606 5.2: an End-of-RIB is MP_UNREACH_NLRI alone. */
+	if (u->eor6 && (u->nwithdrawn > 0 || u->nnlri > 0 || (a->seen &
+	    ~(1u << BGP_ATTR_MP_UNREACH)) != 0))
+		u->eor6 = false;
+	/* MP_* say nothing of the path: sets differ by what they hold. */
+	a->seen &= ~(1u << BGP_ATTR_MP_REACH | 1u << BGP_ATTR_MP_UNREACH);
 	if (u->nnlri > 0 && !u->treat_as_withdraw) {
+		/* RFC 4760 3: NEXT_HOP is needed by IPv4 NLRI of the
+		 * classic field alone. */
 		if (!BGP_SEEN(a, BGP_ATTR_ORIGIN) ||
 		    !BGP_SEEN(a, BGP_ATTR_AS_PATH) ||
-		    (!BGP_SEEN(a, BGP_ATTR_NEXT_HOP) && !d.mp_nlri)) {
+		    (u->nnlri > nlri_off && !BGP_SEEN(a, BGP_ATTR_NEXT_HOP) &&
+		    !d.mp_nlri)) {
 			/* RFC 7606 3.d */
 			bgp_why(pc, "%s", "missing well-known attribute: "
 			    "treat-as-withdraw");
@@ -763,6 +896,8 @@ bool
 bgp_attrs_eq(const struct bgp_attrs *a, const struct bgp_attrs *b)
 {
 	return a->seen == b->seen && a->origin == b->origin &&
+	    a->nh6_len == b->nh6_len && (a->nh6_len == 0 ||
+	    memcmp(a->nh6, b->nh6, sizeof(a->nh6)) == 0) &&
 	    a->nexthop.s_addr == b->nexthop.s_addr && a->med == b->med &&
 	    a->local_pref == b->local_pref && a->agg_as == b->agg_as &&
 	    a->agg_id.s_addr == b->agg_id.s_addr &&
@@ -839,8 +974,11 @@ bgp_attrs_encode(struct wbuf *w, const struct bgp_attrs *a, bool as4)
 			wbuf_bytes(w, nw.p, nw.len);
 		wbuf_free(&nw);
 	}
-	bgp_attr_hdr(w, WK, BGP_ATTR_NEXT_HOP, 4);
-	wbuf_bytes(w, &a->nexthop.s_addr, 4);
+	/* RFC 4760 3: an IPv6 route's next hop is in MP_REACH_NLRI. */
+	if (a->nh6_len == 0) {
+		bgp_attr_hdr(w, WK, BGP_ATTR_NEXT_HOP, 4);
+		wbuf_bytes(w, &a->nexthop.s_addr, 4);
+	}
 	if (BGP_SEEN(a, BGP_ATTR_MED)) {
 		bgp_attr_hdr(w, OPT, BGP_ATTR_MED, 4);
 		wbuf_u32(w, a->med);
@@ -878,4 +1016,52 @@ bgp_attrs_encode(struct wbuf *w, const struct bgp_attrs *a, bool as4)
 	if (a->other_len > 0)
 		wbuf_bytes(w, a->other, a->other_len);
 	return !w->err;
+}
+
+/* ---- MP_REACH_NLRI / MP_UNREACH_NLRI for IPv6 unicast ---- */
+
+size_t
+bgp_mp_reach_overhead(const struct bgp_attrs *a)
+{
+	/* Header with extended length, AFI, SAFI, next hop length, next
+	 * hop, reserved octet. */
+	return 4 + 2 + 1 + 1 + a->nh6_len + 1;
+}
+
+size_t
+bgp_mp_reach_begin(struct wbuf *w, const struct bgp_attrs *a)
+{
+	size_t off = w->len;
+
+	/* Extended length always: the prefixes come after the header. */
+	wbuf_u8(w, OPT | BGP_ATTR_EXTLEN);
+	wbuf_u8(w, BGP_ATTR_MP_REACH);
+	wbuf_u16(w, 0);
+	wbuf_u16(w, BGP_AFI_IPV6);
+	wbuf_u8(w, BGP_SAFI_UNICAST);
+	wbuf_u8(w, a->nh6_len);
+	wbuf_bytes(w, a->nh6, a->nh6_len);
+	wbuf_u8(w, 0);
+	return off;
+}
+
+size_t
+bgp_mp_unreach_begin(struct wbuf *w)
+{
+	size_t off = w->len;
+
+	wbuf_u8(w, OPT | BGP_ATTR_EXTLEN);
+	wbuf_u8(w, BGP_ATTR_MP_UNREACH);
+	wbuf_u16(w, 0);
+	wbuf_u16(w, BGP_AFI_IPV6);
+	wbuf_u8(w, BGP_SAFI_UNICAST);
+	return off;
+}
+
+bool
+bgp_mp_end(struct wbuf *w, size_t off)
+{
+	if (w->err || w->len < off + 4 || w->len - off - 4 > 0xffff)
+		return false;
+	return wbuf_set_u16(w, off + 2, (uint16_t)(w->len - off - 4));
 }

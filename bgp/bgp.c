@@ -86,8 +86,9 @@ bgp_set_listen_fn(struct bgp_ctx *ctx, bgp_listen_fn fn, void *arg)
 static int
 bgp_network_check(const struct cgw_prefix *in, struct cgw_prefix *out)
 {
-	if (in->addr.af != AF_INET || in->len > 32) {
-		errno = in->addr.af == AF_INET6 ? EAFNOSUPPORT : EINVAL;
+	if ((in->addr.af != AF_INET && in->addr.af != AF_INET6) ||
+	    in->len > addr_len(&in->addr) * 8) {
+		errno = EINVAL;
 		return -1;
 	}
 	memset(out, 0, sizeof(*out));

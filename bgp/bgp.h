@@ -14,8 +14,14 @@
  * Every learned best route (both roles) goes to fib_change, which says
  * which of its next hops the kernel took (the daemon keeps a LAN
  * neighbor's out), and fib_commit follows each run of them (the daemon
- * sends them as one netlink batch); our own networks never go there. IPv4 unicast only for now: IPv6 prefixes are refused
- * with EAFNOSUPPORT.
+ * sends them as one netlink batch); our own networks never go there.
+ *
+ * IPv4 and IPv6 unicast (RFC 4760): every OPEN offers both, and a session
+ * carries the families its peer offered too (IPv4 alone for a peer with
+ * no Multiprotocol capability). Sessions themselves run over IPv4; an
+ * IPv6 route goes out with our end of the session as an IPv4-mapped next
+ * hop (::ffff:a.b.c.d, RFC 4798), and one learned with such a next hop
+ * reaches fib_change with its IPv4 address as the gateway.
  *
  * Built for a LAN neighbor's full table: attribute sets are interned and
  * shared by every prefix carrying them, a session is read a bounded
@@ -89,7 +95,10 @@ struct bgp_peer_conf {
 void		 bgp_peer_conf_defaults(struct bgp_peer_conf *);
 
 struct bgp_nexthop {
-	struct cgw_addr	 gateway;	/* the NEXT_HOP attribute */
+	/* The NEXT_HOP attribute; for an IPv6 prefix the link-local next
+	 * hop if the peer gave one, else the global one, an IPv4-mapped
+	 * one as its IPv4 address (the kernel takes that as RTA_VIA). */
+	struct cgw_addr	 gateway;
 	struct bgp_peer	*peer;		/* learned from; the daemon maps it to
 					   an interface via bgp_peer_arg() */
 	const char	*peer_name;
@@ -182,7 +191,8 @@ int		 bgp_set_port(struct bgp_ctx *, uint16_t);
 typedef int	(*bgp_listen_fn)(void *arg, uint16_t port);
 void		 bgp_set_listen_fn(struct bgp_ctx *, bgp_listen_fn, void *arg);
 
-/* Our prefixes (config `network` lines), advertised to tunnel peers. */
+/* Our prefixes (config `network` lines, IPv4 or IPv6), advertised to
+ * tunnel peers that negotiated their family. */
 int		 bgp_network_add(struct bgp_ctx *, const struct cgw_prefix *);
 int		 bgp_network_remove(struct bgp_ctx *, const struct cgw_prefix *);
 
@@ -246,6 +256,9 @@ struct bgp_peer_status {
 	uint32_t	 peer_asn;	/* configured; the peer's once it said */
 	struct in_addr	 peer_id;	/* 0.0.0.0 until an OPEN came */
 	uint16_t	 hold_time;	/* negotiated, 0 unless Established */
+	/* Families both sides offered (RFC 4760), from OpenConfirm on:
+	 * what the session carries. */
+	bool		 ipv4, ipv6;
 	uint64_t	 uptime_s;	/* time in Established; meaningless
 					   (0) in any other state */
 	uint32_t	 prefixes_received;	/* accepted in Adj-RIB-In */
@@ -275,7 +288,8 @@ void		 bgp_peer_foreach(struct bgp_ctx *,
  * during the callback only. */
 struct bgp_route_info {
 	const struct cgw_prefix	*prefix;
-	struct cgw_addr		 nexthop;	/* unset for our networks */
+	struct cgw_addr		 nexthop;	/* unset for our networks; as
+						   bgp_nexthop's gateway */
 	const struct bgp_peer	*peer;		/* NULL: our network */
 	const char		*peer_name;	/* "local" for our networks */
 	const uint32_t		*as_path;	/* flattened, sets included */
@@ -297,7 +311,8 @@ struct bgp_out_info {
 	const struct cgw_prefix	*prefix;
 	const uint32_t		*as_path;	/* as sent, flattened */
 	size_t			 as_path_len;
-	struct cgw_addr		 nexthop;
+	struct cgw_addr		 nexthop;	/* as sent: IPv6 routes'
+						   ::ffff:a.b.c.d */
 	uint8_t			 origin;
 	uint32_t		 med;
 	bool			 pending;	/* not yet sent to the peer */

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <time.h>
 
 #include "bgp/bgp.h"
@@ -81,7 +82,15 @@ enum bgp_msg_type {
 #define BGP_CAPA_RREFRESH	2
 #define BGP_CAPA_AS4		65
 #define BGP_AFI_IPV4		1
+#define BGP_AFI_IPV6		2
 #define BGP_SAFI_UNICAST	1
+
+/* Address families a session may carry, as a bit set. */
+#define BGP_AF_IPV4		0x1u	/* AFI 1, SAFI 1 */
+#define BGP_AF_IPV6		0x2u	/* AFI 2, SAFI 1 */
+#define BGP_AF_ALL		(BGP_AF_IPV4 | BGP_AF_IPV6)
+/* The bit of a prefix's family: AF_INET6 or IPv4. */
+#define BGP_AF_OF(af)		((af) == AF_INET6 ? BGP_AF_IPV6 : BGP_AF_IPV4)
 
 /* Path attributes */
 #define BGP_ATTR_OPTIONAL	0x80
@@ -129,7 +138,9 @@ struct bgp_open {
 	struct in_addr	bgp_id;
 	uint32_t	asn;		/* 4-octet AS capability or my_as */
 	bool		as4;
-	bool		mp_ipv4;
+	bool		mp_ipv4;	/* IPv4 unicast: an MP capability,
+					   or none at all (RFC 4760 8) */
+	bool		mp_ipv6;	/* IPv6 unicast MP capability */
 	bool		rrefresh;
 	bool		has_mp;		/* any MP capability at all */
 };
@@ -147,8 +158,9 @@ int		 bgp_hdr_parse(const uint8_t *buf, size_t len, uint16_t *msglen,
 void		 bgp_msg_begin(struct wbuf *, uint8_t type);
 /* Patch the length; false if over BGP_MAX_MSG or the wbuf failed. */
 bool		 bgp_msg_end(struct wbuf *);
+/* afs: the BGP_AF_* offered as Multiprotocol capabilities. */
 bool		 bgp_open_build(struct wbuf *, uint32_t asn, uint16_t hold,
-		    struct in_addr id);
+		    struct in_addr id, unsigned afs);
 /* body = after the header. -1 with n set on an error to send. */
 int		 bgp_open_parse(const uint8_t *body, size_t len,
 		    struct bgp_open *, struct bgp_notify *n);
@@ -156,7 +168,7 @@ bool		 bgp_notify_build(struct wbuf *, const struct bgp_notify *);
 int		 bgp_notify_parse(const uint8_t *body, size_t len,
 		    struct bgp_notify *);
 bool		 bgp_keepalive_build(struct wbuf *);
-bool		 bgp_rrefresh_build(struct wbuf *);
+bool		 bgp_rrefresh_build(struct wbuf *, uint16_t afi);
 int		 bgp_rrefresh_parse(const uint8_t *body, size_t len,
 		    uint16_t *afi, uint8_t *safi);
 void		 bgp_notify_set(struct bgp_notify *, uint8_t code,
@@ -164,10 +176,19 @@ void		 bgp_notify_set(struct bgp_notify *, uint8_t code,
 
 /* ---- attrs.c: path attributes and UPDATE (RFC 4271 4.3, RFC 7606) ---- */
 
-/* AS_PATH is kept in 4-octet wire form: segments of type, count, ASNs. */
+/*
+ * AS_PATH is kept in 4-octet wire form: segments of type, count, ASNs.
+ * The next hop is the one of the prefixes' family: an IPv4 prefix's in
+ * `nexthop` (NEXT_HOP, or MP_REACH_NLRI for AFI 1), an IPv6 prefix's in
+ * nh6 (MP_REACH_NLRI, RFC 2545: a global address, possibly IPv4-mapped,
+ * and in nh6[1] a link-local one when nh6_len is 32). nh6_len 0 means an
+ * IPv4 route's set: every learned set belongs to one family (our own
+ * networks share one set with no next hop, which nothing forwards to).
+ */
 struct bgp_attrs {
 	uint32_t	 seen;		/* bit per attribute code < 32 */
 	uint8_t		 origin;
+	uint8_t		 nh6_len;	/* 0, 16 or 32 */
 	uint8_t		*aspath;
 	size_t		 aspath_len;
 	struct in_addr	 nexthop;
@@ -179,6 +200,7 @@ struct bgp_attrs {
 	size_t		 communities_len;
 	uint8_t		*other;		/* unknown transitive attrs, encoded */
 	size_t		 other_len;
+	struct in6_addr	 nh6[2];	/* global (or ::ffff:a.b.c.d), link-local */
 };
 #define BGP_SEEN(a, code)	(((a)->seen >> (code)) & 1u)
 
@@ -186,17 +208,26 @@ struct bgp_parse_ctx {
 	bool		 as4;		/* 4-octet ASNs on this session */
 	bool		 ebgp;
 	uint32_t	 peer_as;
+	/* IPv6 unicast negotiated: MP_REACH/MP_UNREACH for AFI 2 are read
+	 * (otherwise they are skipped as not ours). */
+	bool		 ipv6;
 	/* Out: why attributes were discarded or the update withdrawn. */
 	char		 why[160];
 };
 
+/* Withdrawn routes and NLRI of both families (the classic fields and
+ * MP_UNREACH/MP_REACH alike), told apart by their prefixes' af. */
 struct bgp_update {
 	struct cgw_prefix	*withdrawn;
 	size_t			 nwithdrawn;
 	struct cgw_prefix	*nlri;
 	size_t			 nnlri;
+	size_t			 nnlri6;	/* how many of nlri are IPv6 */
 	struct bgp_attrs	 attrs;
 	bool			 treat_as_withdraw;	/* RFC 7606 */
+	/* End-of-RIB (RFC 4724 2): an UPDATE with nothing but an empty
+	 * MP_UNREACH_NLRI for IPv6 unicast. */
+	bool			 eor6;
 };
 
 /* -1: session reset, n says why (RFC 7606 leaves only a few cases). */
@@ -208,12 +239,53 @@ void		 bgp_update_free(struct bgp_update *);
 void		 bgp_attrs_clear(struct bgp_attrs *);
 int		 bgp_attrs_copy(struct bgp_attrs *, const struct bgp_attrs *);
 bool		 bgp_attrs_eq(const struct bgp_attrs *, const struct bgp_attrs *);
-/* Path attributes section for a peer (2- or 4-octet ASNs). */
+/* Path attributes section for a peer (2- or 4-octet ASNs), but for
+ * MP_REACH_NLRI, which holds the NLRI (bgp_mp_reach_begin): NEXT_HOP
+ * only for an IPv4 route's set (nh6_len 0). */
 bool		 bgp_attrs_encode(struct wbuf *, const struct bgp_attrs *,
 		    bool as4);
-/* Prefix in NLRI form (length + significant octets). */
+/* Prefix in NLRI form (length + significant octets), either family. */
 bool		 bgp_prefix_encode(struct wbuf *, const struct cgw_prefix *);
 size_t		 bgp_prefix_wire_len(const struct cgw_prefix *);
+/*
+ * MP_REACH_NLRI / MP_UNREACH_NLRI for IPv6 unicast (RFC 4760 3, 4):
+ * begin writes the attribute header (extended length, patched by end)
+ * and, for MP_REACH, the next hop of `a` (nh6, nh6_len octets); the
+ * caller appends prefixes with bgp_prefix_encode, then calls end. The
+ * offset returned by begin is end's argument.
+ */
+size_t		 bgp_mp_reach_begin(struct wbuf *, const struct bgp_attrs *a);
+size_t		 bgp_mp_unreach_begin(struct wbuf *);
+bool		 bgp_mp_end(struct wbuf *, size_t off);
+/* Octets begin writes: attribute header and, for MP_REACH, the rest up
+ * to the first prefix. */
+size_t		 bgp_mp_reach_overhead(const struct bgp_attrs *a);
+#define BGP_MP_UNREACH_OVERHEAD	(4 + 3)
+/*
+ * Where a path's packets go, for the FIB and `show routes`: the IPv4
+ * next hop, or for an IPv6 route the link-local next hop when there is
+ * one, the IPv4 address of an IPv4-mapped one, else the global one.
+ * Inline: the decision calls it for every prefix of a full table, and a
+ * call there costs every IPv4 path a stack frame.
+ */
+static inline void
+bgp_attrs_gateway(const struct bgp_attrs *a, struct cgw_addr *gw)
+{
+	memset(gw, 0, sizeof(*gw));
+	if (a->nh6_len == 0) {
+		gw->af = AF_INET;
+		gw->v4 = a->nexthop;
+	} else if (a->nh6_len == 32 && IN6_IS_ADDR_LINKLOCAL(&a->nh6[1])) {
+		gw->af = AF_INET6;
+		gw->v6 = a->nh6[1];
+	} else if (IN6_IS_ADDR_V4MAPPED(&a->nh6[0])) {
+		gw->af = AF_INET;
+		memcpy(&gw->v4.s_addr, &a->nh6[0].s6_addr[12], 4);
+	} else {
+		gw->af = AF_INET6;
+		gw->v6 = a->nh6[0];
+	}
+}
 
 /* AS_PATH helpers on the 4-octet form. */
 size_t		 bgp_aspath_count(const uint8_t *, size_t);	/* 9.1.2.2 a) */
@@ -370,6 +442,7 @@ struct bgp_peer {
 	uint16_t		 hold_time;
 	bool			 as4;
 	bool			 rrefresh;
+	unsigned		 afs;		/* BGP_AF_* both sides offered */
 	uint32_t		 peer_asn;
 	struct in_addr		 peer_id;
 	struct in_addr		 local_addr;	/* our end of the TCP session */
@@ -380,6 +453,8 @@ struct bgp_peer {
 	bool			 warned_advertised;
 	struct bgp_outs		 out;
 	bool			 out_pending;
+	/* End-of-RIB to send after the first table (RFC 4724 2). */
+	bool			 eor_due;
 	/* Covers (bgp_peer_set_cover): on, to recompute at the next flush,
 	 * how many are told (in n_advertised too), how many prefixes the
 	 * AWS limit left unsplit. */
@@ -443,8 +518,10 @@ void		 bgp_rib_peer_flush(struct bgp_ctx *, struct bgp_peer *);
 /* Fill the peer's Adj-RIB-Out from the whole Loc-RIB (Established). */
 void		 bgp_rib_peer_export_all(struct bgp_ctx *, struct bgp_peer *);
 void		 bgp_rib_peer_out_clear(struct bgp_peer *);
-/* Mark every announced Adj-RIB-Out entry to be sent again (refresh). */
-void		 bgp_rib_peer_resend(struct bgp_ctx *, struct bgp_peer *);
+/* Mark every announced Adj-RIB-Out entry of the families afs (BGP_AF_*)
+ * to be sent again (ROUTE-REFRESH); how many. */
+uint32_t	 bgp_rib_peer_resend(struct bgp_ctx *, struct bgp_peer *,
+		    unsigned afs);
 /* Run the batched work: FIB callbacks, exports, UPDATE sending. */
 void		 bgp_rib_flush(struct bgp_ctx *);
 /* Re-run the decision everywhere (multipath switched). */

@@ -1,7 +1,8 @@
 /*
  * BGP message framing and the small messages: OPEN with capabilities,
  * NOTIFICATION, KEEPALIVE, ROUTE-REFRESH (RFC 4271 4, RFC 5492, 6793,
- * 4760, 2918). UPDATE lives in attrs.c.
+ * 4760, 2918). UPDATE lives in attrs.c. OPEN offers IPv4 and IPv6 unicast
+ * as the caller asks; a session carries what both sides offered.
  */
 #include <stdio.h>
 #include <string.h>
@@ -202,8 +203,20 @@ bgp_msg_end(struct wbuf *w)
 	return wbuf_set_u16(w, BGP_MARKER_LEN, (uint16_t)w->len);
 }
 
+/* One Multiprotocol Extensions capability (RFC 4760 8). */
+static void
+bgp_capa_mp(struct wbuf *w, uint16_t afi)
+{
+	wbuf_u8(w, BGP_CAPA_MP);
+	wbuf_u8(w, 4);
+	wbuf_u16(w, afi);
+	wbuf_u8(w, 0);
+	wbuf_u8(w, BGP_SAFI_UNICAST);
+}
+
 bool
-bgp_open_build(struct wbuf *w, uint32_t asn, uint16_t hold, struct in_addr id)
+bgp_open_build(struct wbuf *w, uint32_t asn, uint16_t hold, struct in_addr id,
+    unsigned afs)
 {
 	size_t optlen_off, capa_off;
 
@@ -218,11 +231,10 @@ bgp_open_build(struct wbuf *w, uint32_t asn, uint16_t hold, struct in_addr id)
 	wbuf_u8(w, BGP_OPT_CAPABILITIES);
 	capa_off = w->len;
 	wbuf_u8(w, 0);
-	wbuf_u8(w, BGP_CAPA_MP);
-	wbuf_u8(w, 4);
-	wbuf_u16(w, BGP_AFI_IPV4);
-	wbuf_u8(w, 0);
-	wbuf_u8(w, BGP_SAFI_UNICAST);
+	if (afs & BGP_AF_IPV4)
+		bgp_capa_mp(w, BGP_AFI_IPV4);
+	if (afs & BGP_AF_IPV6)
+		bgp_capa_mp(w, BGP_AFI_IPV6);
 	wbuf_u8(w, BGP_CAPA_RREFRESH);
 	wbuf_u8(w, 0);
 	wbuf_u8(w, BGP_CAPA_AS4);
@@ -255,6 +267,8 @@ bgp_open_capas(struct rbuf *r, struct bgp_open *o, struct bgp_notify *n)
 			o->has_mp = true;
 			if (afi == BGP_AFI_IPV4 && safi == BGP_SAFI_UNICAST)
 				o->mp_ipv4 = true;
+			if (afi == BGP_AFI_IPV6 && safi == BGP_SAFI_UNICAST)
+				o->mp_ipv6 = true;
 			break;
 		}
 		case BGP_CAPA_RREFRESH:
@@ -364,10 +378,10 @@ bgp_keepalive_build(struct wbuf *w)
 }
 
 bool
-bgp_rrefresh_build(struct wbuf *w)
+bgp_rrefresh_build(struct wbuf *w, uint16_t afi)
 {
 	bgp_msg_begin(w, BGP_MSG_ROUTE_REFRESH);
-	wbuf_u16(w, BGP_AFI_IPV4);
+	wbuf_u16(w, afi);
 	wbuf_u8(w, 0);
 	wbuf_u8(w, BGP_SAFI_UNICAST);
 	return bgp_msg_end(w);

@@ -161,6 +161,24 @@ bgp_fib_has(const struct bgp_rib_entry *e, const struct bgp_fib_nh *nh)
 	return false;
 }
 
+/* Whether the path's packets go to gw (bgp_attrs_gateway). */
+static bool
+bgp_path_via(const struct bgp_path *p, const struct cgw_addr *gw)
+{
+	const struct bgp_attrs *a = &p->aset->attrs;
+	struct cgw_addr pg;
+
+	/* IPv4, nearly every path: no address built. No calls at all: this
+	 * runs for every path of every decision. */
+	if (a->nh6_len == 0)
+		return gw->af == AF_INET && gw->v4.s_addr == a->nexthop.s_addr;
+	bgp_attrs_gateway(a, &pg);
+	if (pg.af != gw->af)
+		return false;
+	return pg.af == AF_INET ? pg.v4.s_addr == gw->v4.s_addr :
+	    memcmp(&pg.v6, &gw->v6, sizeof(pg.v6)) == 0;
+}
+
 /* A path is installed when the kernel took its next hop (fib_change). */
 static void
 bgp_rib_mark_installed(struct bgp_rib_entry *e)
@@ -174,8 +192,7 @@ bgp_rib_mark_installed(struct bgp_rib_entry *e)
 			continue;
 		for (i = 0; i < e->nfib; i++)
 			if (e->fib[i].installed && e->fib[i].peer == p->peer &&
-			    e->fib[i].gateway.v4.s_addr ==
-			    p->aset->attrs.nexthop.s_addr)
+			    bgp_path_via(p, &e->fib[i].gateway))
 				p->installed = true;
 	}
 }
@@ -199,8 +216,7 @@ bgp_rib_decide(struct bgp_ctx *ctx, struct bgp_rib_entry *e)
 	if (best != NULL) {
 		best->best = true;
 		if (best->peer != NULL) {
-			set[n].gateway.af = AF_INET;
-			set[n].gateway.v4 = best->aset->attrs.nexthop;
+			bgp_attrs_gateway(&best->aset->attrs, &set[n].gateway);
 			set[n++].peer = best->peer;
 		}
 	}
@@ -210,8 +226,7 @@ bgp_rib_decide(struct bgp_ctx *ctx, struct bgp_rib_entry *e)
 			    n == BGP_MAX_MULTIPATH ||
 			    bgp_decide_cmp(p, best, true) != 0)
 				continue;
-			set[n].gateway.af = AF_INET;
-			set[n].gateway.v4 = p->aset->attrs.nexthop;
+			bgp_attrs_gateway(&p->aset->attrs, &set[n].gateway);
 			set[n++].peer = p->peer;
 		}
 	}
@@ -241,7 +256,7 @@ bgp_rib_find(struct bgp_ctx *ctx, const struct cgw_prefix *prefix)
 {
 	struct bgp_rib_entry key;
 
-	memset(&key, 0, sizeof(key));
+	/* The comparison reads the prefix alone. */
 	key.prefix = *prefix;
 	return RB_FIND(bgp_rib, &ctx->rib, &key);
 }
@@ -391,7 +406,8 @@ bgp_export_attrs(struct bgp_ctx *ctx, struct bgp_peer *peer,
 	/* RFC 4271 9.2: iBGP-learned routes are not sent to iBGP peers. */
 	if (!peer->ebgp && best->peer != NULL && !best->ebgp)
 		return false;
-	if (e->prefix.addr.af != AF_INET)
+	/* RFC 4760 8: only a family both sides offered. */
+	if (!(peer->afs & BGP_AF_OF(e->prefix.addr.af)))
 		return false;
 	if (bgp_attrs_copy(out, &best->aset->attrs) == -1)
 		return false;
@@ -417,8 +433,25 @@ bgp_export_attrs(struct bgp_ctx *ctx, struct bgp_peer *peer,
 		    best->local_pref;
 	}
 	/* Next hop self: peers reach the VPC (or the LAN) through us. */
-	out->nexthop = peer->local_addr;
-	out->seen |= 1u << BGP_ATTR_NEXT_HOP;
+	memset(out->nh6, 0, sizeof(out->nh6));
+	if (e->prefix.addr.af == AF_INET6) {
+		/*
+		 * The session runs over IPv4 (bgp_peer_add): our end of it as
+		 * an IPv4-mapped IPv6 address, as RFC 4798 does and BIRD
+		 * takes it ("extended next hop"); the peer forwards to the
+		 * IPv4 address it already reaches.
+		 */
+		out->nexthop.s_addr = 0;
+		out->seen &= ~(1u << BGP_ATTR_NEXT_HOP);
+		out->nh6_len = 16;
+		out->nh6[0].s6_addr[10] = 0xff;
+		out->nh6[0].s6_addr[11] = 0xff;
+		memcpy(&out->nh6[0].s6_addr[12], &peer->local_addr.s_addr, 4);
+	} else {
+		out->nh6_len = 0;
+		out->nexthop = peer->local_addr;
+		out->seen |= 1u << BGP_ATTR_NEXT_HOP;
+	}
 	return true;
 }
 
@@ -427,7 +460,7 @@ bgp_out_find(struct bgp_peer *peer, const struct cgw_prefix *prefix)
 {
 	struct bgp_out key;
 
-	memset(&key, 0, sizeof(key));
+	/* The comparison reads the prefix alone. */
 	key.prefix = *prefix;
 	return RB_FIND(bgp_outs, &peer->out, &key);
 }
@@ -439,7 +472,7 @@ bgp_rib_export_entry(struct bgp_ctx *ctx, struct bgp_peer *peer,
 	struct bgp_attrs a;
 	struct bgp_out *o = bgp_out_find(peer, &e->prefix);
 
-	memset(&a, 0, sizeof(a));
+	/* a is filled (or cleared on failure) only when exported. */
 	if (bgp_export_attrs(ctx, peer, e, &a)) {
 		/* The real route wins over a cover for the same prefix. */
 		if (o != NULL && o->cover) {
@@ -479,18 +512,21 @@ bgp_rib_export_entry(struct bgp_ctx *ctx, struct bgp_peer *peer,
 	}
 }
 
-/* The two halves of an IPv4 prefix; false for a /32, which has none. */
+/* The two halves of a prefix; false for a host route, which has none. */
 static bool
 bgp_prefix_halves(const struct cgw_prefix *p, struct cgw_prefix h[2])
 {
 	uint32_t a;
 
-	if (p->addr.af != AF_INET || p->len >= 32)
+	if (p->len >= addr_len(&p->addr) * 8)
 		return false;
 	h[0] = h[1] = *p;
 	h[0].len = h[1].len = (uint8_t)(p->len + 1);
-	a = ntohl(p->addr.v4.s_addr) | 1u << (31 - p->len);
-	h[1].addr.v4.s_addr = htonl(a);
+	if (p->addr.af == AF_INET) {
+		a = ntohl(p->addr.v4.s_addr) | 1u << (31 - p->len);
+		h[1].addr.v4.s_addr = htonl(a);
+	} else
+		h[1].addr.bytes[p->len / 8] |= (uint8_t)(0x80 >> (p->len % 8));
 	return true;
 }
 
@@ -677,61 +713,144 @@ bgp_rib_peer_out_clear(struct bgp_peer *peer)
 	peer->out_pending = false;
 }
 
-void
-bgp_rib_peer_resend(struct bgp_ctx *ctx, struct bgp_peer *peer)
+uint32_t
+bgp_rib_peer_resend(struct bgp_ctx *ctx, struct bgp_peer *peer,
+    unsigned afs)
 {
 	struct bgp_out *o;
+	uint32_t n = 0;
 
 	RB_FOREACH(o, bgp_outs, &peer->out)
-		if (o->announced) {
+		if (o->announced && (afs & BGP_AF_OF(o->prefix.addr.af))) {
+			n++;
 			o->pending = true;
 			peer->out_pending = true;
 		}
 	bgp_schedule_flush(ctx);
+	return n;
 }
 
 /* ---- UPDATE generation ---- */
+
+/*
+ * One UPDATE being filled, of one family: IPv4 prefixes go in the
+ * classic fields, IPv6 ones in MP_REACH_NLRI / MP_UNREACH_NLRI (RFC 4760
+ * 3, 4), which comes first among the attributes (RFC 7606 5.1). The
+ * prefix tree sorts IPv4 before IPv6, so a walk meets each family once.
+ */
+struct bgp_upd {
+	struct wbuf		 msg;	/* IPv4; IPv6 withdrawals */
+	struct wbuf		 attrs;	/* the encoded attributes */
+	struct wbuf		 nlri;	/* IPv6 announcements' prefixes */
+	struct bgp_attrs	 nh;	/* IPv6: the next hop they share */
+	size_t			 off;	/* withdrawn length / MP attribute */
+	int			 af;
+	bool			 open;
+};
+
+static void
+bgp_upd_send(struct bgp_peer *peer, struct wbuf *w)
+{
+	if (bgp_msg_end(w))
+		bgp_peer_send(peer, w);
+	wbuf_free(w);
+}
+
+static void
+bgp_wd_close(struct bgp_peer *peer, struct bgp_upd *u)
+{
+	if (!u->open)
+		return;
+	u->open = false;
+	if (u->af == AF_INET) {
+		wbuf_set_u16(&u->msg, u->off, (uint16_t)(u->msg.len - u->off - 2));
+		wbuf_u16(&u->msg, 0);
+	} else {
+		bgp_mp_end(&u->msg, u->off);
+		/* The total path attribute length precedes the attribute. */
+		wbuf_set_u16(&u->msg, u->off - 2, (uint16_t)(u->msg.len - u->off));
+	}
+	bgp_upd_send(peer, &u->msg);
+}
+
+static void
+bgp_wd_open(struct bgp_upd *u, int af)
+{
+	wbuf_init(&u->msg);
+	bgp_msg_begin(&u->msg, BGP_MSG_UPDATE);
+	u->af = af;
+	u->open = true;
+	if (af == AF_INET) {
+		u->off = u->msg.len;
+		wbuf_u16(&u->msg, 0);
+	} else {
+		wbuf_u16(&u->msg, 0);
+		wbuf_u16(&u->msg, 0);
+		u->off = bgp_mp_unreach_begin(&u->msg);
+	}
+}
 
 static void
 bgp_send_withdrawals(struct bgp_peer *peer)
 {
 	struct bgp_out *o, *next;
-	struct wbuf w;
-	size_t wlen_off = 0;
-	bool open = false;
+	struct bgp_upd u;
+	size_t need;
 
+	memset(&u, 0, sizeof(u));
 	RB_FOREACH_SAFE(o, bgp_outs, &peer->out, next) {
 		if (!o->pending || !o->withdraw)
 			continue;
-		/* Room for this prefix plus the empty attribute length. */
-		if (open && w.len + bgp_prefix_wire_len(&o->prefix) + 2 >
-		    BGP_MAX_MSG) {
-			wbuf_set_u16(&w, wlen_off, (uint16_t)(w.len - wlen_off - 2));
-			wbuf_u16(&w, 0);
-			if (bgp_msg_end(&w))
-				bgp_peer_send(peer, &w);
-			wbuf_free(&w);
-			open = false;
-		}
-		if (!open) {
-			wbuf_init(&w);
-			bgp_msg_begin(&w, BGP_MSG_UPDATE);
-			wlen_off = w.len;
-			wbuf_u16(&w, 0);
-			open = true;
-		}
-		bgp_prefix_encode(&w, &o->prefix);
+		/* Room for this prefix (IPv4: and the empty attribute
+		 * length after it). */
+		need = bgp_prefix_wire_len(&o->prefix) +
+		    (o->prefix.addr.af == AF_INET ? 2 : 0);
+		if (u.open && (u.af != o->prefix.addr.af ||
+		    u.msg.len + need > BGP_MAX_MSG))
+			bgp_wd_close(peer, &u);
+		if (!u.open)
+			bgp_wd_open(&u, o->prefix.addr.af);
+		bgp_prefix_encode(&u.msg, &o->prefix);
 		RB_REMOVE(bgp_outs, &peer->out, o);
 		bgp_attrs_clear(&o->attrs);
 		free(o);
 	}
-	if (open) {
-		wbuf_set_u16(&w, wlen_off, (uint16_t)(w.len - wlen_off - 2));
-		wbuf_u16(&w, 0);
-		if (bgp_msg_end(&w))
-			bgp_peer_send(peer, &w);
-		wbuf_free(&w);
+	bgp_wd_close(peer, &u);
+}
+
+static void
+bgp_ann_close(struct bgp_peer *peer, struct bgp_upd *u)
+{
+	size_t off;
+
+	if (!u->open)
+		return;
+	u->open = false;
+	if (u->af == AF_INET6) {
+		wbuf_init(&u->msg);
+		bgp_msg_begin(&u->msg, BGP_MSG_UPDATE);
+		wbuf_u16(&u->msg, 0);
+		wbuf_u16(&u->msg, (uint16_t)(bgp_mp_reach_overhead(&u->nh) +
+		    u->nlri.len + u->attrs.len));
+		off = bgp_mp_reach_begin(&u->msg, &u->nh);
+		wbuf_bytes(&u->msg, u->nlri.p, u->nlri.len);
+		bgp_mp_end(&u->msg, off);
+		wbuf_bytes(&u->msg, u->attrs.p, u->attrs.len);
+		wbuf_free(&u->nlri);
 	}
+	bgp_upd_send(peer, &u->msg);
+}
+
+/* The size of the UPDATE if o's prefix joins it. */
+static size_t
+bgp_ann_size(const struct bgp_upd *u, const struct bgp_out *o)
+{
+	size_t plen = bgp_prefix_wire_len(&o->prefix);
+
+	if (u->af == AF_INET)
+		return u->msg.len + plen;
+	return BGP_HDR_LEN + 4 + bgp_mp_reach_overhead(&u->nh) + u->nlri.len +
+	    plen + u->attrs.len;
 }
 
 /* Prefixes with identical encoded attributes share one UPDATE. */
@@ -739,50 +858,79 @@ static void
 bgp_send_announcements(struct bgp_peer *peer)
 {
 	struct bgp_out *o;
-	struct wbuf msg, attrs, cur;
-	bool open = false;
+	struct bgp_upd u;
+	struct wbuf attrs;
+	int af;
+	bool same;
 
-	wbuf_init(&cur);
-	wbuf_init(&msg);
+	memset(&u, 0, sizeof(u));
+	wbuf_init(&u.attrs);
 	RB_FOREACH(o, bgp_outs, &peer->out) {
 		if (!o->pending || !o->announced)
 			continue;
 		o->pending = false;
+		af = o->prefix.addr.af;
 		wbuf_init(&attrs);
 		if (!bgp_attrs_encode(&attrs, &o->attrs, peer->as4) ||
-		    BGP_HDR_LEN + 4 + attrs.len + 5 > BGP_MAX_MSG) {
+		    BGP_HDR_LEN + 4 + attrs.len + (af == AF_INET6 ?
+		    bgp_mp_reach_overhead(&o->attrs) + 17 : 5) > BGP_MAX_MSG) {
 			log_warn(peer->conf.name, "cannot encode the attributes "
 			    "of a route; not advertised");
 			wbuf_free(&attrs);
 			continue;
 		}
-		if (open && (attrs.len != cur.len ||
-		    memcmp(attrs.p, cur.p, attrs.len) != 0 ||
-		    msg.len + bgp_prefix_wire_len(&o->prefix) > BGP_MAX_MSG)) {
-			if (bgp_msg_end(&msg))
-				bgp_peer_send(peer, &msg);
-			wbuf_free(&msg);
-			open = false;
+		if (u.open) {
+			same = u.af == af && attrs.len == u.attrs.len &&
+			    memcmp(attrs.p, u.attrs.p, attrs.len) == 0 &&
+			    (af == AF_INET || (u.nh.nh6_len ==
+			    o->attrs.nh6_len && memcmp(u.nh.nh6, o->attrs.nh6,
+			    sizeof(u.nh.nh6)) == 0));
+			if (!same || bgp_ann_size(&u, o) > BGP_MAX_MSG)
+				bgp_ann_close(peer, &u);
 		}
-		if (!open) {
-			wbuf_init(&msg);
-			bgp_msg_begin(&msg, BGP_MSG_UPDATE);
-			wbuf_u16(&msg, 0);
-			wbuf_u16(&msg, (uint16_t)attrs.len);
-			wbuf_bytes(&msg, attrs.p, attrs.len);
-			wbuf_free(&cur);
-			cur = attrs;
-			open = true;
+		if (!u.open) {
+			wbuf_free(&u.attrs);
+			u.attrs = attrs;
+			u.af = af;
+			u.open = true;
+			if (af == AF_INET) {
+				wbuf_init(&u.msg);
+				bgp_msg_begin(&u.msg, BGP_MSG_UPDATE);
+				wbuf_u16(&u.msg, 0);
+				wbuf_u16(&u.msg, (uint16_t)attrs.len);
+				wbuf_bytes(&u.msg, attrs.p, attrs.len);
+			} else {
+				wbuf_init(&u.nlri);
+				u.nh.nh6_len = o->attrs.nh6_len;
+				memcpy(u.nh.nh6, o->attrs.nh6, sizeof(u.nh.nh6));
+			}
 		} else
 			wbuf_free(&attrs);
-		bgp_prefix_encode(&msg, &o->prefix);
+		bgp_prefix_encode(af == AF_INET ? &u.msg : &u.nlri, &o->prefix);
 	}
-	if (open) {
-		if (bgp_msg_end(&msg))
-			bgp_peer_send(peer, &msg);
-		wbuf_free(&msg);
+	bgp_ann_close(peer, &u);
+	wbuf_free(&u.attrs);
+}
+
+/*
+ * End-of-RIB (RFC 4724 2) for each family of the session, once the
+ * first full table has gone out: for IPv4 an UPDATE with nothing in it,
+ * for IPv6 one with an empty MP_UNREACH_NLRI.
+ */
+static void
+bgp_send_eor(struct bgp_peer *peer)
+{
+	struct bgp_upd u;
+
+	memset(&u, 0, sizeof(u));
+	if (peer->afs & BGP_AF_IPV4) {
+		bgp_wd_open(&u, AF_INET);
+		bgp_wd_close(peer, &u);
 	}
-	wbuf_free(&cur);
+	if (peer->afs & BGP_AF_IPV6) {
+		bgp_wd_open(&u, AF_INET6);
+		bgp_wd_close(peer, &u);
+	}
 }
 
 static void
@@ -920,11 +1068,15 @@ bgp_rib_flush(struct bgp_ctx *ctx)
 			continue;
 		if (peer->cover_dirty)
 			bgp_rib_peer_covers(peer);
-		if (!peer->out_pending)
+		if (!peer->out_pending && !peer->eor_due)
 			continue;
 		peer->out_pending = false;
 		bgp_send_withdrawals(peer);
 		bgp_send_announcements(peer);
+		if (peer->eor_due) {
+			peer->eor_due = false;
+			bgp_send_eor(peer);
+		}
 		if (peer->conf.role == BGP_ROLE_TUNNEL &&
 		    peer->n_advertised > BGP_AWS_MAX_ADVERTISED) {
 			if (!peer->warned_advertised)
@@ -962,10 +1114,8 @@ bgp_rib_walk(struct bgp_ctx *ctx,
 		TAILQ_FOREACH(p, &e->paths, entry) {
 			memset(&ri, 0, sizeof(ri));
 			ri.prefix = &e->prefix;
-			if (p->peer != NULL) {
-				ri.nexthop.af = AF_INET;
-				ri.nexthop.v4 = p->aset->attrs.nexthop;
-			}
+			if (p->peer != NULL)
+				bgp_attrs_gateway(&p->aset->attrs, &ri.nexthop);
 			ri.peer = p->peer;
 			ri.peer_name = p->peer ? p->peer->conf.name : "local";
 			if (bgp_aspath_flatten(p->aset->attrs.aspath,
@@ -1026,8 +1176,13 @@ bgp_peer_out_walk(struct bgp_peer *peer,
 		}
 		oi.as_path = asns;
 		oi.as_path_len = n;
-		oi.nexthop.af = AF_INET;
-		oi.nexthop.v4 = o->attrs.nexthop;
+		if (o->attrs.nh6_len > 0) {
+			oi.nexthop.af = AF_INET6;
+			oi.nexthop.v6 = o->attrs.nh6[0];
+		} else {
+			oi.nexthop.af = AF_INET;
+			oi.nexthop.v4 = o->attrs.nexthop;
+		}
 		oi.origin = o->attrs.origin;
 		oi.med = o->attrs.med;
 		oi.pending = o->pending;

@@ -112,6 +112,7 @@ bgp_fsm_change(struct bgp_peer *p, enum bgp_state next, const char *why)
 		p->established_at = 0;
 		bgp_rib_peer_flush(p->ctx, p);
 		bgp_rib_peer_out_clear(p);
+		p->eor_due = false;
 	}
 	if (next == BGP_ST_ESTABLISHED) {
 		if (p->last_error[0] != '\0')
@@ -120,6 +121,7 @@ bgp_fsm_change(struct bgp_peer *p, enum bgp_state next, const char *why)
 		p->last_error[0] = '\0';
 		p->established_at = bgp_now();
 		p->established_count++;
+		p->eor_due = true;
 		bgp_rib_peer_export_all(p->ctx, p);
 	}
 	if (p->ctx->cb.peer_state != NULL)
@@ -224,8 +226,11 @@ bgp_conn_send_open(struct bgp_peer *p, struct bgp_conn *c)
 	bool ok;
 
 	wbuf_init(&w);
+	/* Both families always: the peer's OPEN decides what the session
+	 * carries (RFC 4760 8), and one that knows only IPv4 ignores the
+	 * IPv6 capability (RFC 5492 3). */
 	ok = bgp_open_build(&w, p->ctx->asn, p->conf.hold_time,
-	    p->ctx->router_id) && bgp_conn_send(c, &w);
+	    p->ctx->router_id, BGP_AF_ALL) && bgp_conn_send(c, &w);
 	wbuf_free(&w);
 	return ok;
 }
@@ -403,6 +408,8 @@ bgp_open_accept(struct bgp_peer *p, struct bgp_conn *c)
 	p->peer_asn = o->asn;
 	p->as4 = o->as4;
 	p->rrefresh = o->rrefresh;
+	/* What we offered (both) that the peer offered too. */
+	p->afs = (o->mp_ipv4 ? BGP_AF_IPV4 : 0) | (o->mp_ipv6 ? BGP_AF_IPV6 : 0);
 	hold = p->conf.hold_time < o->hold_time ? p->conf.hold_time :
 	    o->hold_time;
 	p->hold_time = hold;
@@ -438,7 +445,11 @@ bgp_recv_open(struct bgp_peer *p, struct bgp_conn *c, const uint8_t *body,
 		return -1;
 	}
 	if (!o->mp_ipv4)
-		log_warn(p->conf.name, "peer does not announce IPv4 unicast");
+		log_warn(p->conf.name, "peer does not offer IPv4 unicast: no "
+		    "IPv4 routes are sent to it");
+	if (!o->mp_ipv4 && !o->mp_ipv6)
+		log_warn(p->conf.name, "peer offers neither IPv4 nor IPv6 "
+		    "unicast: nothing to exchange");
 	c->got_open = true;
 	return 0;
 }
@@ -513,6 +524,43 @@ bgp_summary_note(struct bgp_peer *p, size_t announced, size_t withdrawn)
 		evtimer_add(p->ev_summary, &tv);
 }
 
+/*
+ * The UPDATE's attributes interned once per family it carries, a
+ * reference each: as[0] for its IPv4 prefixes (NEXT_HOP), as[1] for its
+ * IPv6 ones (MP_REACH_NLRI's next hop). u->attrs is consumed.
+ */
+static int
+bgp_update_asets(struct bgp_ctx *ctx, struct bgp_update *u,
+    struct bgp_aset *as[2])
+{
+	struct bgp_attrs a6;
+	size_t n4 = u->nnlri - u->nnlri6;
+
+	as[0] = as[1] = NULL;
+	if (u->nnlri6 > 0) {
+		if (n4 == 0) {
+			a6 = u->attrs;
+			memset(&u->attrs, 0, sizeof(u->attrs));
+		} else if (bgp_attrs_copy(&a6, &u->attrs) == -1)
+			return -1;
+		/* RFC 4760 3: NEXT_HOP means nothing to IPv6 prefixes. */
+		a6.nexthop.s_addr = 0;
+		a6.seen &= ~(1u << BGP_ATTR_NEXT_HOP);
+		if ((as[1] = bgp_aset_get(&ctx->asets, &a6)) == NULL)
+			return -1;
+	}
+	if (n4 > 0) {
+		u->attrs.nh6_len = 0;
+		memset(u->attrs.nh6, 0, sizeof(u->attrs.nh6));
+		if ((as[0] = bgp_aset_get(&ctx->asets, &u->attrs)) == NULL) {
+			bgp_aset_put(&ctx->asets, as[1]);
+			as[1] = NULL;
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* -1 with n and why set: the session must be reset. */
 static int
 bgp_recv_update(struct bgp_peer *p, const uint8_t *body, size_t len,
@@ -520,7 +568,7 @@ bgp_recv_update(struct bgp_peer *p, const uint8_t *body, size_t len,
 {
 	struct bgp_parse_ctx pc;
 	struct bgp_update u;
-	struct bgp_aset *as = NULL;
+	struct bgp_aset *as[2] = { NULL, NULL };
 	size_t i;
 	bool drop;
 
@@ -528,12 +576,15 @@ bgp_recv_update(struct bgp_peer *p, const uint8_t *body, size_t len,
 	pc.as4 = p->as4;
 	pc.ebgp = p->ebgp;
 	pc.peer_as = p->peer_asn;
+	pc.ipv6 = (p->afs & BGP_AF_IPV6) != 0;
 	if (bgp_update_parse(body, len, &pc, &u, n) == -1) {
 		snprintf(why, whylen, "malformed UPDATE");
 		return -1;
 	}
 	if (pc.why[0] != '\0')
 		log_warn(p->conf.name, "UPDATE: %s", pc.why);
+	if (u.eor6)
+		log_debug(p->conf.name, "End-of-RIB for IPv6 unicast");
 	for (i = 0; i < u.nwithdrawn; i++)
 		bgp_rib_withdraw(p->ctx, p, &u.withdrawn[i]);
 	/* eBGP loop prevention: our own AS in the path. */
@@ -541,9 +592,10 @@ bgp_recv_update(struct bgp_peer *p, const uint8_t *body, size_t len,
 	    u.attrs.aspath, u.attrs.aspath_len, p->ctx->asn));
 	bgp_summary_note(p, drop ? 0 : u.nnlri, u.nwithdrawn +
 	    (drop ? u.nnlri : 0));
-	/* Interned once: every prefix of the UPDATE shares the set. */
+	/* Interned once: every prefix of the UPDATE (of a family) shares
+	 * the set. */
 	if (!drop && u.nnlri > 0 &&
-	    (as = bgp_aset_get(&p->ctx->asets, &u.attrs)) == NULL) {
+	    bgp_update_asets(p->ctx, &u, as) == -1) {
 		bgp_update_free(&u);
 		bgp_notify_set(n, BGP_ERR_CEASE, BGP_CEASE_RESOURCES, NULL, 0);
 		snprintf(why, whylen, "out of memory");
@@ -555,8 +607,9 @@ bgp_recv_update(struct bgp_peer *p, const uint8_t *body, size_t len,
 			continue;
 		}
 		if (bgp_rib_update_aset(p->ctx, p, &u.nlri[i],
-		    bgp_aset_ref(as)) == -1) {
-			bgp_aset_put(&p->ctx->asets, as);
+		    bgp_aset_ref(as[u.nlri[i].addr.af == AF_INET6])) == -1) {
+			bgp_aset_put(&p->ctx->asets, as[0]);
+			bgp_aset_put(&p->ctx->asets, as[1]);
 			bgp_update_free(&u);
 			bgp_notify_set(n, BGP_ERR_CEASE, BGP_CEASE_RESOURCES,
 			    NULL, 0);
@@ -564,7 +617,8 @@ bgp_recv_update(struct bgp_peer *p, const uint8_t *body, size_t len,
 			return -1;
 		}
 	}
-	bgp_aset_put(&p->ctx->asets, as);
+	bgp_aset_put(&p->ctx->asets, as[0]);
+	bgp_aset_put(&p->ctx->asets, as[1]);
 	bgp_update_free(&u);
 	if (p->conf.max_prefixes > 0 && p->n_received > p->conf.max_prefixes) {
 		uint8_t data[7] = { 0, BGP_AFI_IPV4, BGP_SAFI_UNICAST,
@@ -585,13 +639,19 @@ bgp_recv_rrefresh(struct bgp_peer *p, const uint8_t *body, size_t len)
 {
 	uint16_t afi;
 	uint8_t safi;
+	unsigned af;
 
-	if (bgp_rrefresh_parse(body, len, &afi, &safi) == 0 &&
-	    afi == BGP_AFI_IPV4 && safi == BGP_SAFI_UNICAST) {
-		log_info(p->conf.name, "ROUTE-REFRESH: re-sending %u prefixes",
-		    p->n_advertised);
-		bgp_rib_peer_resend(p->ctx, p);
-	}
+	if (bgp_rrefresh_parse(body, len, &afi, &safi) == -1 ||
+	    safi != BGP_SAFI_UNICAST)
+		return;
+	af = afi == BGP_AFI_IPV4 ? BGP_AF_IPV4 : afi == BGP_AFI_IPV6 ?
+	    BGP_AF_IPV6 : 0;
+	/* RFC 2918 4: a family not negotiated is ignored. */
+	if (!(p->afs & af))
+		return;
+	log_info(p->conf.name, "ROUTE-REFRESH: re-sending %u prefixes (%s "
+	    "unicast)", bgp_rib_peer_resend(p->ctx, p, af),
+	    af == BGP_AF_IPV6 ? "IPv6" : "IPv4");
 }
 
 /* ---- The FSM ---- */
@@ -1158,6 +1218,8 @@ bgp_peer_add(struct bgp_ctx *ctx, const struct bgp_peer_conf *conf)
 	p->state = BGP_ST_IDLE;
 	p->ebgp = conf->remote_asn != ctx->asn;
 	p->peer_asn = conf->remote_asn;
+	/* What a peer without capabilities carries, until its OPEN says. */
+	p->afs = BGP_AF_IPV4;
 	RB_INIT(&p->out);
 	p->ev_retry = evtimer_new(ctx->base, bgp_retry_cb, p);
 	p->ev_hold = evtimer_new(ctx->base, bgp_hold_cb, p);
@@ -1254,6 +1316,10 @@ bgp_peer_status(const struct bgp_peer *p, struct bgp_peer_status *st)
 	if (p->state == BGP_ST_ESTABLISHED) {
 		st->hold_time = p->hold_time;
 		st->uptime_s = (uint64_t)(bgp_now() - p->established_at);
+	}
+	if (p->state >= BGP_ST_OPENCONFIRM) {
+		st->ipv4 = (p->afs & BGP_AF_IPV4) != 0;
+		st->ipv6 = (p->afs & BGP_AF_IPV6) != 0;
 	}
 	st->prefixes_received = p->n_received;
 	st->prefixes_advertised = p->n_advertised;

@@ -219,6 +219,15 @@ struct conf {
 	/* `metrics listen ADDRESS:PORT`: the Prometheus endpoint; 0 = off */
 	struct cgw_addr		 metrics_addr;
 	uint16_t		 metrics_port;
+	/* `ike limits { ... }`: what an unauthenticated IKE_SA_INIT may
+	 * cost (see struct ike_tunables); 0 = the engine's default. */
+	struct conf_ike_limits {
+		uint32_t	 cookies;		/* half-open in all */
+		uint32_t	 cookies_per_peer;	/* of one address */
+		uint32_t	 half_open;		/* table size */
+		uint32_t	 half_open_per_peer;
+		uint32_t	 dh_per_second;		/* per peer */
+	}			 ike_limits;
 };
 
 /* A problem found while loading: "file:line: error: what; allowed: ..." */

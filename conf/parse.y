@@ -51,6 +51,8 @@ static void	conf_startup_set(struct conf_parse *, enum conf_startup, int);
 static void	conf_ts_set(struct conf_parse *, const char *, const char *,
 		    int);
 static void	conf_metrics_listen(struct conf_parse *, const char *, int);
+static void	conf_limit(struct conf_parse *, enum conf_key, const char *,
+		    const char *, int, uint32_t, uint32_t, uint32_t *);
 }
 
 %union {
@@ -73,6 +75,9 @@ static void	conf_metrics_listen(struct conf_parse *, const char *, int);
 %token NEIGHBOR "neighbor" REMOTE_AS "remote-as" DESCRIPTION "description"
 %token CONTROL "control" GROUP "group" ADMIN_GROUP "admin-group"
 %token METRICS "metrics" LISTEN "listen"
+%token LIMITS "limits" COOKIES "cookies" COOKIES_PER_PEER "cookies-per-peer"
+%token HALF_OPEN "half-open" HALF_OPEN_PER_PEER "half-open-per-peer"
+%token DH_PER_SECOND "dh-per-second"
 %token <str> WORD "word" STRING "quoted string"
 
 %type <str> value
@@ -147,6 +152,7 @@ top		: ASN value {
 				conf_metrics_listen(ctx, $3, @3.first_line);
 			free($3);
 		}
+		| IKE LIMITS '{' lim_body '}'
 		| VPN value '{' {
 			conf_vpn_begin(ctx, $2, @1.first_line);
 			$2 = NULL;	/* conf_vpn_begin took it */
@@ -158,6 +164,43 @@ top		: ASN value {
 			$2 = NULL;
 		} nbr_body '}' {
 			conf_neighbor_end(ctx);
+		}
+		;
+
+/* Each: the statement's key, its name, its range, where it goes. */
+lim_body	: %empty
+		| lim_body lim_stmt optsemi
+		;
+
+lim_stmt	: COOKIES value {
+			conf_limit(ctx, CONF_K_LIM_COOKIES, "ike limits cookies",
+			    $2, @2.first_line, 1, 100000,
+			    &ctx->conf->ike_limits.cookies);
+			free($2);
+		}
+		| COOKIES_PER_PEER value {
+			conf_limit(ctx, CONF_K_LIM_COOKIES_PEER,
+			    "ike limits cookies-per-peer", $2, @2.first_line, 1,
+			    1000, &ctx->conf->ike_limits.cookies_per_peer);
+			free($2);
+		}
+		| HALF_OPEN value {
+			conf_limit(ctx, CONF_K_LIM_HALFOPEN, "ike limits half-open",
+			    $2, @2.first_line, 16, 1000000,
+			    &ctx->conf->ike_limits.half_open);
+			free($2);
+		}
+		| HALF_OPEN_PER_PEER value {
+			conf_limit(ctx, CONF_K_LIM_HALFOPEN_PEER,
+			    "ike limits half-open-per-peer", $2, @2.first_line, 1,
+			    1000, &ctx->conf->ike_limits.half_open_per_peer);
+			free($2);
+		}
+		| DH_PER_SECOND value {
+			conf_limit(ctx, CONF_K_LIM_DH, "ike limits dh-per-second",
+			    $2, @2.first_line, 1, 10000,
+			    &ctx->conf->ike_limits.dh_per_second);
+			free($2);
 		}
 		;
 
@@ -608,6 +651,15 @@ conf_once(struct conf_parse *ctx, int *seen, enum conf_key k, const char *name,
 	}
 	seen[k] = line;
 	return true;
+}
+
+/* One `ike limits` statement: once in the file, a number in range. */
+static void
+conf_limit(struct conf_parse *ctx, enum conf_key k, const char *what,
+    const char *s, int line, uint32_t min, uint32_t max, uint32_t *out)
+{
+	if (conf_once(ctx, ctx->global_seen, k, what, line))
+		conf_number(ctx, s, line, what, min, max, out);
 }
 
 static bool

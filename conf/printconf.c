@@ -193,6 +193,31 @@ conf_print_vpn(FILE *f, const struct conf_vpn *v)
 	fprintf(f, "}\n");
 }
 
+/* Only what was set: the engine's defaults stay its own. */
+static void
+conf_print_limits(FILE *f, const struct conf_ike_limits *l)
+{
+	const struct { const char *name; uint32_t v; } row[] = {
+		{ "cookies", l->cookies },
+		{ "cookies-per-peer", l->cookies_per_peer },
+		{ "half-open", l->half_open },
+		{ "half-open-per-peer", l->half_open_per_peer },
+		{ "dh-per-second", l->dh_per_second },
+	};
+	bool any = false;
+
+	for (size_t i = 0; i < sizeof(row) / sizeof(row[0]); i++) {
+		if (row[i].v == 0)
+			continue;
+		if (!any)
+			fprintf(f, "ike limits {\n");
+		any = true;
+		fprintf(f, "\t%s %u\n", row[i].name, row[i].v);
+	}
+	if (any)
+		fprintf(f, "}\n");
+}
+
 void
 conf_print(FILE *f, const struct conf *conf)
 {
@@ -214,6 +239,7 @@ conf_print(FILE *f, const struct conf *conf)
 		    "metrics listen \"[%s]:%u\"\n" : "metrics listen %s:%u\n",
 		    addr_fmt(&conf->metrics_addr, a, sizeof(a)),
 		    conf->metrics_port);
+	conf_print_limits(f, &conf->ike_limits);
 	TAILQ_FOREACH(v, &conf->vpns, entry) {
 		fputc('\n', f);
 		conf_print_vpn(f, v);

@@ -621,7 +621,7 @@ conf_validate(struct conf_parse *ctx)
 	struct conf_network *n;
 	struct conf_neighbor *nb, *nb2;
 	char a[CGW_ADDRSTRLEN];
-	int count = 0;
+	int count[2] = { 0, 0 };	/* IPv4, IPv6 networks */
 
 	if (ctx->global_seen[CONF_K_ASN] == 0)
 		conf_problem(ctx, true, 0, "no 'asn'; allowed: asn NUMBER "
@@ -629,11 +629,23 @@ conf_validate(struct conf_parse *ctx)
 	if (ctx->global_seen[CONF_K_ROUTER_ID] == 0)
 		conf_problem(ctx, true, 0, "no 'router-id'; allowed: router-id "
 		    "IPV4-ADDRESS, usually this host's address");
+	if (c->ike_limits.cookies_per_peer != 0 &&
+	    c->ike_limits.half_open_per_peer != 0 &&
+	    c->ike_limits.cookies_per_peer >= c->ike_limits.half_open_per_peer)
+		conf_problem(ctx, false, ctx->global_seen[CONF_K_LIM_COOKIES_PEER],
+		    "ike limits cookies-per-peer %u is not below half-open-per-peer "
+		    "%u: a blind spoofer of a peer's address can then fill the "
+		    "half-open SAs the peer needs", c->ike_limits.cookies_per_peer,
+		    c->ike_limits.half_open_per_peer);
+	/* Per family: a session carries IPv6 only when the peer offers it
+	 * (an AWS VPN over IPv4 inside addresses never does). */
 	TAILQ_FOREACH(n, &c->networks, entry)
-		if (++count == CONF_AWS_MAX_NETWORKS + 1)
-			conf_problem(ctx, false, n->line, "more than %d networks; "
-			    "AWS accepts at most %d prefixes from a customer "
-			    "gateway", CONF_AWS_MAX_NETWORKS,
+		if (++count[n->prefix.addr.af == AF_INET6] ==
+		    CONF_AWS_MAX_NETWORKS + 1)
+			conf_problem(ctx, false, n->line, "more than %d %s "
+			    "networks; AWS accepts at most %d prefixes from a "
+			    "customer gateway", CONF_AWS_MAX_NETWORKS,
+			    n->prefix.addr.af == AF_INET6 ? "IPv6" : "IPv4",
 			    CONF_AWS_MAX_NETWORKS);
 
 	TAILQ_FOREACH(v, &c->vpns, entry) {

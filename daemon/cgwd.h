@@ -16,6 +16,7 @@
 #include "conf/conf.h"
 #include "daemon/tunnel.h"
 
+struct cgw_clock;
 struct event;
 struct event_base;
 struct ctl_server;
@@ -40,6 +41,8 @@ struct cgwd_opts {
 
 struct cgwd {
 	struct event_base	*base;
+	/* The log's, for counts of repeated lines at their interval's end. */
+	struct cgw_clock	*log_clock;
 	char			*conf_path;
 	char			*sock_path;
 	struct conf		*conf;

@@ -32,6 +32,7 @@ counters_ike_add(struct ike_counters *to, const struct ike_counters *c)
 	to->dpd_misses += c->dpd_misses;
 	to->ike_rekeys += c->ike_rekeys;
 	to->child_rekeys += c->child_rekeys;
+	to->init_dropped += c->init_dropped;
 }
 
 void
@@ -127,8 +128,8 @@ counters_json(const struct tunnel *t)
 		    "prefixes_advertised", (json_int_t)tt.bgp_prefixes_advertised);
 	else
 		bgp = json_null();
-	return json_pack("{s:I, s:I, s:I, s:I, s:{s:I, s:I, s:I, s:I, s:I, s:I},"
-	    " s:o}",
+	return json_pack("{s:I, s:I, s:I, s:I, s:{s:I, s:I, s:I, s:I, s:I, s:I,"
+	    " s:I}, s:o}",
 	    "bytes_in", (json_int_t)tt.bytes_in,
 	    "bytes_out", (json_int_t)tt.bytes_out,
 	    "packets_in", (json_int_t)tt.packets_in,
@@ -140,5 +141,6 @@ counters_json(const struct tunnel *t)
 	    "dpd_misses", (json_int_t)tt.ike.dpd_misses,
 	    "ike_rekeys", (json_int_t)tt.ike.ike_rekeys,
 	    "child_rekeys", (json_int_t)tt.ike.child_rekeys,
+	    "init_dropped", (json_int_t)tt.ike.init_dropped,
 	    "bgp", bgp);
 }

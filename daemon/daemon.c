@@ -25,6 +25,7 @@
 #include "daemon/metrics.h"
 #include "daemon/watchdog.h"
 #include "daemon/tunnel.h"
+#include "lib/clock.h"
 #include "lib/log.h"
 #include "lib/nslock.h"
 #include "privsep/privsep.h"
@@ -256,6 +257,9 @@ cgwd_start(const struct cgwd_opts *opts, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
+	/* Without it, counts of repeated lines wait for the next line. */
+	if ((cgwd->log_clock = cgw_clock_new_event(cgwd->base)) != NULL)
+		log_use_clock(cgwd->log_clock);
 	/* A control client that hangs up early must not kill us. */
 	signal(SIGPIPE, SIG_IGN);
 	cgwd->ev_sigterm = evsignal_new(cgwd->base, SIGTERM, cgwd_signal, cgwd);
@@ -379,6 +383,11 @@ cgwd_free(struct cgwd *cgwd)
 		event_free(cgwd->ev_lock);
 	if (cgwd->lock_fd >= 0)
 		close(cgwd->lock_fd);
+	/* The log's timer is an event of the loop: off before the loop. */
+	if (cgwd->log_clock != NULL) {
+		log_use_clock(NULL);
+		cgw_clock_free(cgwd->log_clock);
+	}
 	if (cgwd->base)
 		event_base_free(cgwd->base);
 	free(cgwd->conf_path);
@@ -492,6 +501,7 @@ cgwd_apply(struct cgwd *cgwd, struct conf *nconf)
 	cgwd->conf = nconf;
 	/* `failover split` may have changed; covers follow at once. */
 	failover_reconfigure(cgwd);
+	ipsec_limits_apply(cgwd->ike, cgwd->conf);
 	if (cgwd_ctl_roles(cgwd, what, sizeof(what)) != 0)
 		log_warn(NULL, "control socket roles: %s", what);
 	cgwd_mss_sync(cgwd);

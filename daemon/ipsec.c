@@ -403,6 +403,7 @@ ipsec_open(struct cgwd *cgwd, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot start the IKE engine");
 		return -1;
 	}
+	ipsec_limits_apply(cgwd->ike, cgwd->conf);
 	/* Ports 500 and 4500 and a forced receive buffer need privileges
 	 * the main process gives up: the helper binds them. */
 	if (cgwd->ps != NULL)

@@ -45,6 +45,8 @@ void	 ipsec_tunnel_detach(struct tunnel *);
 void	 ipsec_tunnel_release(struct tunnel *);
 /* The IKE engine's view of a configured tunnel (daemon/ipsec_conf.c). */
 void	 ipsec_peer_conf(struct ike_peer_conf *, const struct conf_tunnel *);
+/* `ike limits` of the configuration into the engine (start, reload). */
+void	 ipsec_limits_apply(struct ike_ctx *, const struct conf *);
 /*
  * The tunnel event an IKE peer event means, judged by whether the peer
  * has an authenticated IKE SA with a CHILD SA in the kernel (`usable`)

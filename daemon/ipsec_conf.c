@@ -22,6 +22,23 @@ ipsec_id_from_conf(struct ike_id *id, const struct conf_id *cid)
 	memcpy(id->data, cid->data, cid->len);
 }
 
+/* `ike limits`: what an unauthenticated IKE_SA_INIT may cost; the
+ * engine keeps its protocol timers and fills the unset (0) ones. */
+void
+ipsec_limits_apply(struct ike_ctx *ike, const struct conf *conf)
+{
+	const struct conf_ike_limits *l = &conf->ike_limits;
+	struct ike_tunables t;
+
+	memset(&t, 0, sizeof(t));
+	t.cookie_threshold = l->cookies;
+	t.cookie_threshold_peer = l->cookies_per_peer;
+	t.halfopen_max = l->half_open;
+	t.halfopen_per_peer = l->half_open_per_peer;
+	t.dh_per_s = l->dh_per_second;
+	ike_ctx_set_tunables(ike, &t);
+}
+
 void
 ipsec_peer_conf(struct ike_peer_conf *c, const struct conf_tunnel *t)
 {

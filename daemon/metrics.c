@@ -146,6 +146,11 @@ metrics_tunnels(FILE *f, const struct metrics_tunnel *mt, size_t n)
 	    "IKE SAs declared dead because the peer stopped answering.");
 	METRICS_TUNNELS(f, mt, n, "cgwd_ike_dpd_misses_total",
 	    m->tt.ike.dpd_misses);
+	metrics_family(f, "cgwd_ike_init_dropped_total", "counter",
+	    "IKE_SA_INIT requests from the peer's address dropped over the "
+	    "per-source limits (half-open SAs, DH rate).");
+	METRICS_TUNNELS(f, mt, n, "cgwd_ike_init_dropped_total",
+	    m->tt.ike.init_dropped);
 	metrics_family(f, "cgwd_ike_rekeys_total", "counter",
 	    "IKE and CHILD SAs replaced by a rekey, whoever started it.");
 	for (i = 0; i < n; i++) {

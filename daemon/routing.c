@@ -35,7 +35,7 @@ struct routing {
 
 /* The next hops bound for the kernel; idx[j] is xnh[j]'s index in nhs. */
 static size_t
-routing_kernel_nhs(routing_oif_fn oif, void *arg,
+routing_kernel_nhs(routing_oif_fn oif, void *arg, int prefix_af,
     const struct bgp_nexthop *nhs, size_t n, struct xfrm_nexthop *xnh,
     size_t *idx)
 {
@@ -46,10 +46,27 @@ routing_kernel_nhs(routing_oif_fn oif, void *arg,
 		if ((ifindex = oif(&nhs[i], arg)) <= 0)
 			continue;
 		memset(&xnh[k], 0, sizeof(xnh[k]));
-		xnh[k].gw = nhs[i].gateway;
+		/*
+		 * An IPv6 route learned with an IPv4-mapped next hop (a
+		 * session over IPv4 inside addresses) has an IPv4 gateway,
+		 * which Linux refuses for IPv6 routes (RTA_VIA is IPv4's
+		 * only): it goes on the interface alone, which on a tunnel's
+		 * point-to-point XFRM interface is all a gateway would say.
+		 */
+		if (prefix_af != AF_INET6 || nhs[i].gateway.af != AF_INET)
+			xnh[k].gw = nhs[i].gateway;
 		xnh[k].ifindex = ifindex;
 		idx[k++] = i;
 	}
+	/* Nor does it take such routes as ECMP ("device only routes can
+	 * not be added for IPv6 using the multipath API"): the first next
+	 * hop (the best path's) alone, the others not installed. */
+	if (prefix_af == AF_INET6)
+		for (i = 0; i < k; i++)
+			if (!addr_is_set(&xnh[i].gw)) {
+				k = 1;
+				break;
+			}
 	return k;
 }
 
@@ -64,7 +81,7 @@ routing_kernel_change(struct xfrm_ctx *xfrm, routing_oif_fn oif, void *arg,
 	size_t idx[ROUTING_MAX_NH], i, k;
 
 	prefix_fmt(prefix, p, sizeof(p));
-	k = routing_kernel_nhs(oif, arg, nhs, n, xnh, idx);
+	k = routing_kernel_nhs(oif, arg, prefix->addr.af, nhs, n, xnh, idx);
 	if (k == 0) {
 		if (!in_kernel)
 			return 0;
@@ -96,7 +113,7 @@ routing_kernel_queue(struct xfrm_ctx *xfrm, struct xfrm_route_batch *b,
 	char p[CGW_PREFIXSTRLEN];
 	size_t idx[ROUTING_MAX_NH], i, k;
 
-	k = routing_kernel_nhs(oif, arg, nhs, n, xnh, idx);
+	k = routing_kernel_nhs(oif, arg, prefix->addr.af, nhs, n, xnh, idx);
 	/* A route never installed is not deleted: no request at all. */
 	if (k == 0 && !in_kernel)
 		return 0;
@@ -166,7 +183,8 @@ routing_sync_intact(void *arg, const struct cgw_prefix *prefix,
 	size_t idx[ROUTING_MAX_NH], k;
 
 	/* Nothing for the kernel: a leftover there is a stray. */
-	if ((k = routing_kernel_nhs(s->oif, s->arg, nhs, n, xnh, idx)) == 0)
+	if ((k = routing_kernel_nhs(s->oif, s->arg, prefix->addr.af, nhs, n,
+	    xnh, idx)) == 0)
 		return true;
 	prefix_fmt(prefix, p, sizeof(p));
 	if ((r = xfrm_routes_find(&s->kr, prefix, XFRM_TABLE_MAIN)) == NULL) {
@@ -646,10 +664,16 @@ routing_json_status(const struct bgp_peer_status *st)
 {
 	char state[16], a[CGW_ADDRSTRLEN], id[CGW_ADDRSTRLEN];
 	struct cgw_addr rid = { .af = AF_INET, .v4 = st->peer_id };
+	json_t *afs = json_array();
 
+	/* What the session carries (RFC 4760): both sides offered it. */
+	if (st->ipv4)
+		json_array_append_new(afs, json_string("ipv4-unicast"));
+	if (st->ipv6)
+		json_array_append_new(afs, json_string("ipv6-unicast"));
 	/* No session, no uptime: null, not 0 s. */
-	return json_pack("{s:s, s:s, s:I, s:s, s:s, s:o, s:I, s:I, s:I, s:I, "
-	    "s:s, s:s}",
+	return json_pack("{s:s, s:s, s:I, s:s, s:s, s:o, s:I, s:o, s:I, s:I, "
+	    "s:I, s:s, s:s}",
 	    "name", st->name,
 	    "peer", addr_fmt(&st->remote, a, sizeof(a)),
 	    "peer_asn", (json_int_t)st->peer_asn,
@@ -658,6 +682,7 @@ routing_json_status(const struct bgp_peer_status *st)
 	    "uptime_s", st->state == BGP_ST_ESTABLISHED ?
 		json_integer((json_int_t)st->uptime_s) : json_null(),
 	    "hold_time_s", (json_int_t)st->hold_time,
+	    "address_families", afs,
 	    "prefixes_received", (json_int_t)st->prefixes_received,
 	    "prefixes_advertised", (json_int_t)st->prefixes_advertised,
 	    /* Failover halves, counted in prefixes_advertised too. */

@@ -140,6 +140,7 @@ struct ike_tunables {
 	unsigned	reinit_max_ms;		/* 0 = 30000 */
 	unsigned	natt_keepalive_s;	/* 0 = 20 */
 	unsigned	cookie_threshold;	/* half-open SAs before cookies; 0 = 10 */
+	unsigned	cookie_threshold_peer;	/* and from one peer's address; 0 = 3 */
 	unsigned	halfopen_per_peer;	/* from one peer's address; 0 = 5 */
 	unsigned	halfopen_max;		/* in all, oldest out; 0 = 1024 */
 	unsigned	dh_per_s;		/* IKE_SA_INIT DH per peer and second; 0 = 5 */
@@ -255,6 +256,8 @@ struct ike_counters {
 	uint64_t	dpd_misses;	/* IKE SAs declared dead by liveness */
 	uint64_t	ike_rekeys;	/* IKE SAs replaced by a rekey */
 	uint64_t	child_rekeys;	/* CHILD SAs replaced by a rekey */
+	uint64_t	init_dropped;	/* IKE_SA_INIT from its address over
+					 * the per-source limits */
 };
 
 struct ike_status {

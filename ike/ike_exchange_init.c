@@ -354,6 +354,48 @@ ike_peer_by_addr(struct ike_ctx *ctx, const struct cgw_addr *a)
 
 static void	ike_halfopen_evict_oldest(struct ike_ctx *);
 
+/* The peer's DH token bucket, refilled for the time gone by. */
+static void
+ike_init_refill(struct ike_peer *peer, uint64_t now)
+{
+	const struct ike_tunables *t = &peer->ctx->tun;
+	double burst = 2.0 * t->dh_per_s;
+
+	if (peer->dh_at_ms == 0)
+		peer->dh_tokens = burst;
+	else
+		peer->dh_tokens += (double)(now - peer->dh_at_ms) *
+		    t->dh_per_s / 1000.0;
+	if (peer->dh_tokens > burst)
+		peer->dh_tokens = burst;
+	peer->dh_at_ms = now;
+}
+
+/*
+ * Whether an IKE_SA_INIT from the peer's address would be dropped anyway:
+ * asked before anything else is done for it (no parsing, no cookie to
+ * compute or answer, no proposal to match), so that the excess of a flood
+ * -- cookie-echoing or not -- costs as little as it can. Counted.
+ */
+static bool
+ike_init_over_limit(struct ike_peer *peer)
+{
+	const struct ike_tunables *t = &peer->ctx->tun;
+
+	ike_init_refill(peer, cgw_clock_now_ms(peer->ctx->clock));
+	if (peer->halfopen < t->halfopen_per_peer && peer->dh_tokens >= 1.0)
+		return false;
+	peer->ctr.init_dropped++;
+	if (peer->halfopen >= t->halfopen_per_peer)
+		log_warn_rl(peer->conf.name, "%u half-open IKE SAs from the "
+		    "peer's address already: IKE_SA_INIT dropped",
+		    peer->halfopen);
+	else
+		log_warn_rl(peer->conf.name, "more than %u IKE_SA_INIT a "
+		    "second from the peer's address: dropped", t->dh_per_s);
+	return true;
+}
+
 /*
  * Whether a new half-open SA may cost us a DH computation now. Floods
  * come from a configured peer's address (spoofed, or cookie-echoing from
@@ -366,31 +408,11 @@ static bool
 ike_init_admit(struct ike_peer *peer)
 {
 	struct ike_ctx *ctx = peer->ctx;
-	const struct ike_tunables *t = &ctx->tun;
-	uint64_t now = cgw_clock_now_ms(ctx->clock);
-	double burst = 2.0 * t->dh_per_s;
 
-	if (peer->halfopen >= t->halfopen_per_peer) {
-		log_warn_rl(peer->conf.name, "%u half-open IKE SAs from the "
-		    "peer's address already: IKE_SA_INIT dropped",
-		    peer->halfopen);
+	if (ike_init_over_limit(peer))
 		return false;
-	}
-	if (peer->dh_at_ms == 0)
-		peer->dh_tokens = burst;
-	else
-		peer->dh_tokens += (double)(now - peer->dh_at_ms) *
-		    t->dh_per_s / 1000.0;
-	if (peer->dh_tokens > burst)
-		peer->dh_tokens = burst;
-	peer->dh_at_ms = now;
-	if (peer->dh_tokens < 1.0) {
-		log_warn_rl(peer->conf.name, "more than %u IKE_SA_INIT a second "
-		    "from the peer's address: dropped", t->dh_per_s);
-		return false;
-	}
 	peer->dh_tokens -= 1.0;
-	if (ctx->halfopen >= t->halfopen_max)
+	if (ctx->halfopen >= ctx->tun.halfopen_max)
 		ike_halfopen_evict_oldest(ctx);
 	return true;
 }
@@ -434,6 +456,8 @@ ike_init_recv_req(struct ike_sock *s, const struct ike_hdr *h,
 		    addr_fmt(from, a, sizeof(a)));
 		return;
 	}
+	if (ike_init_over_limit(peer))
+		return;
 	if ((pl = calloc(1, sizeof(*pl))) == NULL)
 		return;
 	wbuf_init(&msg);
@@ -455,7 +479,12 @@ ike_init_recv_req(struct ike_sock *s, const struct ike_hdr *h,
 		    "dropped");
 		goto out;
 	}
-	if (ctx->tun.cookies_always || ctx->halfopen >= ctx->tun.cookie_threshold) {
+	/* Cookies from fewer half-open SAs per address than the per-address
+	 * limit: a blind spoofer of the peer's address, who never sees the
+	 * COOKIE, then cannot fill the peer's half-open slots, and the peer
+	 * itself, which echoes it, still gets in. */
+	if (ctx->tun.cookies_always || ctx->halfopen >= ctx->tun.cookie_threshold ||
+	    peer->halfopen >= ctx->tun.cookie_threshold_peer) {
 		uint8_t want[IKE_COOKIE_LEN];
 		const struct ike_notify *c = ike_pld_notify(pl, IKEV2_N_COOKIE);
 

@@ -758,6 +758,8 @@ ike_ctx_set_tunables(struct ike_ctx *ctx, const struct ike_tunables *t)
 		d.natt_keepalive_s = 20;
 	if (!d.cookie_threshold)
 		d.cookie_threshold = 10;
+	if (!d.cookie_threshold_peer)
+		d.cookie_threshold_peer = 3;
 	if (!d.halfopen_per_peer)
 		d.halfopen_per_peer = 5;
 	if (!d.halfopen_max)

@@ -12,22 +12,37 @@
 
 #include <systemd/sd-journal.h>
 
+#include "lib/clock.h"
 #include "lib/log.h"
 
 #define LOG_LINE_MAX	1024
 #define LOG_WHO_MAX	64
 #define LOG_FIELD_MAX	256	/* "TUNNEL=" and a name */
 
-/* One kind of rate-limited line: a call site (fmt) about one `who`. */
+/*
+ * One limited kind of line. log_msg_rl: a call site (fmt) about one `who`,
+ * `last` the last line it hid. log_msg: one exact line (level, who and
+ * text, `hash` of the three), `last` that line.
+ */
 struct log_rl_slot {
-	const char		*fmt;		/* NULL: free */
+	bool			 used;
+	const char		*fmt;		/* log_msg_rl's kind */
+	uint32_t		 hash;		/* log_msg's line */
 	char			 who[LOG_WHO_MAX];
 	enum log_level		 lvl;
 	uint64_t		 start_ms;	/* of the current interval */
 	uint64_t		 used_ms;	/* last line, for reuse of the slot */
 	unsigned		 written;	/* lines written this interval */
 	unsigned long		 dropped;	/* lines counted this interval */
-	char			 last[LOG_LINE_MAX];	/* the last one dropped */
+	char			 last[LOG_LINE_MAX];
+};
+
+/* The two limits differ in their slots, burst and the count's words. */
+struct log_limit {
+	struct log_rl_slot	*slots;
+	size_t			 nslots;
+	unsigned		 burst;
+	const char		*fmt;		/* the count line: line, count, s */
 };
 
 static struct {
@@ -36,9 +51,25 @@ static struct {
 	/* stderr is the journal: fields through log_state.sink. */
 	bool			 native;
 	int			(*sink)(const struct iovec *, int);
-	unsigned long long	(*now)(void);
-	struct log_rl_slot	 rl[LOG_RL_SLOTS];
-} log_state = { .level = LOG_LVL_INFO };
+	/* NULL: CLOCK_MONOTONIC, and a count waits for the next line. */
+	struct cgw_clock	*clock;
+	/* Armed while a count is pending, for the earliest interval end. */
+	struct cgw_timer	*timer;
+	uint64_t		 timer_due;
+	bool			 atexit_set;
+	struct log_rl_slot	 rl_slots[LOG_RL_SLOTS];
+	struct log_rl_slot	 rep_slots[LOG_REPEAT_SLOTS];
+	struct log_limit	 rl, rep;
+} log_state = {
+	.level = LOG_LVL_INFO,
+	.rl = { log_state.rl_slots, LOG_RL_SLOTS, LOG_RL_BURST,
+	    "%s (%lu more like this in %u s)" },
+	.rep = { log_state.rep_slots, LOG_REPEAT_SLOTS, LOG_REPEAT_BURST,
+	    "%s (repeated %lu more times in %u s)" },
+};
+
+static bool	log_repeat_admit(enum log_level, const char *, const char *);
+static void	log_atexit(void);
 
 void
 log_init(int verbosity, int journald)
@@ -48,6 +79,9 @@ log_init(int verbosity, int journald)
 	log_state.level = lvl > LOG_LVL_TRACE ? LOG_LVL_TRACE : lvl;
 	log_state.journald = journald;
 	log_state.native = journald && log_journal_stderr();
+	/* A count still pending at exit is written, not lost. */
+	if (!log_state.atexit_set && atexit(log_atexit) == 0)
+		log_state.atexit_set = true;
 }
 
 /*
@@ -205,14 +239,8 @@ log_msg(enum log_level lvl, const char *who, const char *fmt, ...)
 	va_start(ap, fmt);
 	n = vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	if (n >= 0)
+	if (n >= 0 && log_repeat_admit(lvl, who, line))
 		log_write(lvl, who, line);
-}
-
-void
-log_set_clock(unsigned long long (*now)(void))
-{
-	log_state.now = now;
 }
 
 static uint64_t
@@ -220,20 +248,25 @@ log_now_ms(void)
 {
 	struct timespec ts;
 
-	if (log_state.now != NULL)
-		return log_state.now();
+	if (log_state.clock != NULL)
+		return cgw_clock_now_ms(log_state.clock);
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-/* The count of an interval that is over, with the last line it hid. */
+/* The count of an interval that is over (or cut short: the slot is
+ * reused, the clock changes, the process exits), with the line. */
 static void
-log_rl_summary(struct log_rl_slot *s)
+log_rl_summary(const struct log_limit *lim, struct log_rl_slot *s)
 {
 	char line[LOG_LINE_MAX + 64];
 
-	snprintf(line, sizeof(line), "%s (%lu more like this in %u s)",
-	    s->last, s->dropped, LOG_RL_INTERVAL_MS / 1000);
+	if (lim == &log_state.rep)
+		snprintf(line, sizeof(line), "%s (repeated %lu more times in "
+		    "%u s)", s->last, s->dropped, LOG_RL_INTERVAL_MS / 1000);
+	else
+		snprintf(line, sizeof(line), "%s (%lu more like this in %u s)",
+		    s->last, s->dropped, LOG_RL_INTERVAL_MS / 1000);
 	log_write(s->lvl, s->who[0] ? s->who : NULL, line);
 	s->dropped = 0;
 }
@@ -244,59 +277,211 @@ log_rl_summary(struct log_rl_slot *s)
  * writes one count per interval, not a burst each time.
  */
 static void
-log_rl_roll(struct log_rl_slot *s, uint64_t now)
+log_rl_roll(const struct log_limit *lim, struct log_rl_slot *s, uint64_t now)
 {
 	bool quiet = now - s->start_ms >= 2 * (uint64_t)LOG_RL_INTERVAL_MS;
 
 	if (s->dropped > 0) {
-		log_rl_summary(s);
-		s->written = quiet ? 0 : LOG_RL_BURST;
+		log_rl_summary(lim, s);
+		s->written = quiet ? 0 : lim->burst;
 	} else {
 		s->written = 0;
 	}
 	s->start_ms = now;
 }
 
-void
-log_rl_flush(void)
+static void	log_timer_fire(void *);
+
+/* The timer for the earliest end of an interval with a count pending. */
+static void
+log_arm(uint64_t due, uint64_t now)
 {
-	uint64_t now = log_now_ms();
-	size_t i;
+	if (log_state.clock == NULL ||
+	    (cgw_timer_pending(log_state.timer) && log_state.timer_due <= due))
+		return;
+	/* Out of memory: the count waits for the next line instead. */
+	if (cgw_timer_set(log_state.clock, &log_state.timer, log_timer_fire,
+	    NULL, due > now ? due - now : 0) == 0)
+		log_state.timer_due = due;
+}
 
-	for (i = 0; i < LOG_RL_SLOTS; i++) {
-		struct log_rl_slot *s = &log_state.rl[i];
+/* Writes the counts of intervals that are over (all of them: `all`),
+ * then arms the timer for the next one. */
+static void
+log_flush(uint64_t now, bool all)
+{
+	struct log_limit *lims[] = { &log_state.rl, &log_state.rep };
+	uint64_t due, next = UINT64_MAX;
+	size_t k, i;
 
-		if (s->fmt != NULL && s->dropped > 0 &&
-		    now - s->start_ms >= LOG_RL_INTERVAL_MS)
-			log_rl_roll(s, now);
+	for (k = 0; k < 2; k++) {
+		for (i = 0; i < lims[k]->nslots; i++) {
+			struct log_rl_slot *s = &lims[k]->slots[i];
+
+			if (!s->used || s->dropped == 0)
+				continue;
+			due = s->start_ms + LOG_RL_INTERVAL_MS;
+			if (all || now >= due)
+				log_rl_roll(lims[k], s, now);
+			else if (due < next)
+				next = due;
+		}
+	}
+	if (next == UINT64_MAX)
+		cgw_timer_cancel(log_state.timer);
+	else if (!cgw_timer_pending(log_state.timer) ||
+	    log_state.timer_due != next) {
+		cgw_timer_cancel(log_state.timer);
+		log_arm(next, now);
 	}
 }
 
-/* The slot of (fmt, who); a new one takes the least recently used. */
-static struct log_rl_slot *
-log_rl_slot(enum log_level lvl, const char *who, const char *fmt,
-    uint64_t now)
+static void
+log_timer_fire(void *arg)
 {
-	struct log_rl_slot *s, *lru = &log_state.rl[0];
-	size_t i;
+	(void)arg;
+	log_flush(log_now_ms(), false);
+}
 
-	if (who == NULL)
-		who = "";
-	for (i = 0; i < LOG_RL_SLOTS; i++) {
-		s = &log_state.rl[i];
-		if (s->fmt == fmt && strncmp(s->who, who, sizeof(s->who) - 1) == 0)
-			return s;
-		if (s->fmt == NULL || (lru->fmt != NULL && s->used_ms < lru->used_ms))
-			lru = s;
-	}
-	if (lru->fmt != NULL && lru->dropped > 0)
-		log_rl_summary(lru);
+void
+log_rl_flush(void)
+{
+	log_flush(log_now_ms(), false);
+}
+
+static void
+log_atexit(void)
+{
+	log_flush(log_now_ms(), true);
+}
+
+void
+log_use_clock(struct cgw_clock *clock)
+{
+	log_flush(log_now_ms(), true);
+	cgw_timer_free(log_state.timer);
+	log_state.timer = NULL;
+	/* The slots' times are the old clock's. */
+	memset(log_state.rl_slots, 0, sizeof(log_state.rl_slots));
+	memset(log_state.rep_slots, 0, sizeof(log_state.rep_slots));
+	log_state.clock = clock;
+}
+
+/* A slot for a new kind: a free one, or the least recently used one,
+ * whose pending count is written first. */
+static struct log_rl_slot *
+log_slot_take(const struct log_limit *lim, struct log_rl_slot *lru,
+    enum log_level lvl, const char *who, uint64_t now)
+{
+	if (lru->used && lru->dropped > 0)
+		log_rl_summary(lim, lru);
 	memset(lru, 0, sizeof(*lru));
-	lru->fmt = fmt;
+	lru->used = true;
 	lru->lvl = lvl;
 	lru->start_ms = now;
 	snprintf(lru->who, sizeof(lru->who), "%s", who);
 	return lru;
+}
+
+/* Whether the line of slot s is written now; counted otherwise. */
+static bool
+log_slot_admit(const struct log_limit *lim, struct log_rl_slot *s,
+    uint64_t now)
+{
+	s->used_ms = now;
+	if (now - s->start_ms >= LOG_RL_INTERVAL_MS)
+		log_rl_roll(lim, s, now);
+	if (s->written < lim->burst) {
+		s->written++;
+		return true;
+	}
+	if (s->dropped++ == 0)
+		log_arm(s->start_ms + LOG_RL_INTERVAL_MS, now);
+	return false;
+}
+
+/* Whether slot s is older than the candidate lru (free slots first). */
+static bool
+log_slot_older(const struct log_rl_slot *s, const struct log_rl_slot *lru)
+{
+	return lru == NULL || !s->used || (lru->used && s->used_ms < lru->used_ms);
+}
+
+/* FNV-1a over level, who and text, to skip most compares. */
+static uint32_t
+log_hash(enum log_level lvl, const char *who, const char *line)
+{
+	uint32_t h = 2166136261u ^ (uint32_t)lvl;
+	const char *p;
+
+	h *= 16777619u;
+	for (p = who; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	h = (h ^ 0xff) * 16777619u;	/* who "a", line "bc" != who "ab", "c" */
+	for (p = line; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	return h;
+}
+
+/*
+ * The repeat limit of every line: of one exact line (level, who, text)
+ * the first LOG_REPEAT_BURST of an interval are written, the rest
+ * counted. The first sight of a line is always written at once, and
+ * nothing is ever held back to be written later but the count.
+ */
+static bool
+log_repeat_admit(enum log_level lvl, const char *who, const char *line)
+{
+	const struct log_limit *lim = &log_state.rep;
+	struct log_rl_slot *s, *lru = NULL;
+	uint64_t now;
+	uint32_t h;
+	size_t i;
+
+	if (who == NULL)
+		who = "";
+	/* A name too long to keep whole could pass for another: no limit. */
+	if (strlen(who) >= LOG_WHO_MAX)
+		return true;
+	now = log_now_ms();
+	log_flush(now, false);
+	h = log_hash(lvl, who, line);
+	for (i = 0; i < lim->nslots; i++) {
+		s = &lim->slots[i];
+		if (s->used && s->hash == h && s->lvl == lvl &&
+		    strcmp(s->who, who) == 0 && strcmp(s->last, line) == 0)
+			return log_slot_admit(lim, s, now);
+		if (log_slot_older(s, lru))
+			lru = s;
+	}
+	s = log_slot_take(lim, lru, lvl, who, now);
+	s->hash = h;
+	snprintf(s->last, sizeof(s->last), "%s", line);
+	return log_slot_admit(lim, s, now);
+}
+
+/* The slot of (fmt, who). */
+static struct log_rl_slot *
+log_rl_slot(enum log_level lvl, const char *who, const char *fmt,
+    uint64_t now)
+{
+	const struct log_limit *lim = &log_state.rl;
+	struct log_rl_slot *s, *lru = NULL;
+	size_t i;
+
+	if (who == NULL)
+		who = "";
+	for (i = 0; i < lim->nslots; i++) {
+		s = &lim->slots[i];
+		if (s->used && s->fmt == fmt &&
+		    strncmp(s->who, who, sizeof(s->who) - 1) == 0)
+			return s;
+		if (log_slot_older(s, lru))
+			lru = s;
+	}
+	s = log_slot_take(lim, lru, lvl, who, now);
+	s->fmt = fmt;
+	return s;
 }
 
 void
@@ -310,22 +495,16 @@ log_msg_rl(enum log_level lvl, const char *who, const char *fmt, ...)
 
 	if (!log_enabled(lvl))
 		return;
-	log_rl_flush();
 	now = log_now_ms();
-	s = log_rl_slot(lvl, who, fmt, now);
-	s->used_ms = now;
-	if (now - s->start_ms >= LOG_RL_INTERVAL_MS)
-		log_rl_roll(s, now);
+	log_flush(now, false);
 	va_start(ap, fmt);
 	n = vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		return;
-	if (s->written < LOG_RL_BURST) {
-		s->written++;
+	s = log_rl_slot(lvl, who, fmt, now);
+	if (log_slot_admit(&log_state.rl, s, now))
 		log_write(lvl, who, line);
-		return;
-	}
-	s->dropped++;
-	memcpy(s->last, line, sizeof(s->last));
+	else
+		memcpy(s->last, line, sizeof(s->last));
 }

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 
+struct cgw_clock;
 struct iovec;
 
 enum log_level {
@@ -38,24 +39,43 @@ void	 log_msg(enum log_level, const char *who, const char *fmt, ...)
 	     __attribute__((format(printf, 3, 4)));
 
 /*
- * Rate-limited lines, for problems a peer (or anyone on the network) can
- * cause once per packet: of each kind (the call site's format string) and
- * `who`, the first LOG_RL_BURST lines of an interval of LOG_RL_INTERVAL_MS
- * are written; the others are counted, and the count is written with the
- * last of them once the interval is over ("... (1234 more like this in
- * 10 s)"). The kind stays quiet until a whole interval passes without it.
- * `fmt` must be a string literal: its address is the kind.
+ * Every line of log_msg is limited by its repeats: of one exact line
+ * (level, who and text), the first LOG_REPEAT_BURST of an interval of
+ * LOG_RL_INTERVAL_MS are written, the others counted, and when the
+ * interval is over the line is written once more with the count ("...
+ * (repeated 37 more times in 10 s)"). The first sight of a line is always
+ * written at once; only the count waits, for the interval's end. The last
+ * LOG_REPEAT_SLOTS different lines are remembered (least recently seen
+ * forgotten first, its count written then).
+ *
+ * Rate-limited lines (log_msg_rl), for problems a peer (or anyone on the
+ * network) can cause once per packet, are limited by kind instead, whatever
+ * their text: of each kind (the call site's format string) and `who`, the
+ * first LOG_RL_BURST lines of an interval are written; the others are
+ * counted, and the count is written with the last of them once the
+ * interval is over ("... (1234 more like this in 10 s)").
+ *
+ * Under both, a line that keeps coming stays quiet until a whole interval
+ * passes without it, writing only its count, once per interval.
  */
 #define LOG_RL_BURST		5
 #define LOG_RL_INTERVAL_MS	10000
 #define LOG_RL_SLOTS		64	/* kinds tracked at once */
+#define LOG_REPEAT_BURST	5
+#define LOG_REPEAT_SLOTS	32	/* lines tracked at once */
 
 void	 log_msg_rl(enum log_level, const char *who, const char *fmt, ...)
 	     __attribute__((format(printf, 3, 4)));
-/* Writes the counts of intervals that are over; log_msg_rl does too. */
+/* Writes the counts of intervals that are over; every line does too. */
 void	 log_rl_flush(void);
-/* Tests: milliseconds from `now` instead of CLOCK_MONOTONIC (NULL: back). */
-void	 log_set_clock(unsigned long long (*now)(void));
+/*
+ * Time from `clock`, and a timer on it that writes each count when its
+ * interval ends (the daemon: its loop's clock; tests: a manual one).
+ * NULL: CLOCK_MONOTONIC, and a count waits for the next line or exit.
+ * Changing the clock writes the pending counts and forgets every line;
+ * the clock must outlive its use here (set NULL before freeing it).
+ */
+void	 log_use_clock(struct cgw_clock *);
 
 #define log_err(who, ...)	log_msg(LOG_LVL_ERR, who, __VA_ARGS__)
 #define log_warn(who, ...)	log_msg(LOG_LVL_WARN, who, __VA_ARGS__)

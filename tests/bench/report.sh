@@ -1,18 +1,22 @@
 #!/bin/bash
 # Print the benchmark tables from results files:
-#   report.sh [RESULTS...]   (default: tests/bench/out/footprint/results.txt
-#                             and tests/bench/out/failover/results.txt, those
-#                             that exist)
+#   report.sh [RESULTS...]   (default: tests/bench/out/footprint/results.txt,
+#                             tests/bench/out/failover/results.txt and
+#                             tests/bench/out/flood/results.txt, those that
+#                             exist)
 # Footprint (footprint-guest.sh): one row per metric: cgwd, reference,
 # ratio cgwd/reference (the median of every sample of that metric), then a
 # one-line summary. Failover (failover-guest.sh): per failure kind, the
 # outage and loss of each direction for cgwd and the reference, the ratio
-# and issue 9's target. A cell without a value prints FAIL. Exit 1 if any
+# and issue 9's target. Flood (flood-guest.sh): per flood, the daemons'
+# CPU share, t2's losses and rekey, what the flood got back, for both.
+# A cell without a value prints FAIL. Exit 1 if any
 # cell is FAIL.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 if [ $# = 0 ]; then
-	for f in "$here/out/footprint/results.txt" "$here/out/failover/results.txt"; do
+	for f in "$here/out/footprint/results.txt" "$here/out/failover/results.txt" \
+		"$here/out/flood/results.txt"; do
 		[ -r "$f" ] && set -- "$@" "$f"
 	done
 	[ $# -gt 0 ] || { echo "bench: no results in $here/out/"; exit 1; }
@@ -92,6 +96,71 @@ END {
 }' "$1"
 }
 
+# report_flood FILE: the flood table.
+report_flood() {
+awk '
+function kv(line, key,    n, i, a) {
+	n = split(line, a, " ")
+	for (i = 1; i <= n; i++) if (index(a[i], key "=") == 1) return substr(a[i], length(key) + 2)
+	return ""
+}
+function cell(f, i, m) { return ((f, i, m) in v && v[f, i, m] != "") ? v[f, i, m] : "FAIL" }
+function ratio(a, b) { return (a == "FAIL" || b == "FAIL" || a !~ /^[0-9.]+$/ || b !~ /^[0-9.]+$/ || b + 0 == 0) ? "-" : sprintf("%.2f", a / b) }
+function row(f, label, m, target,    a, b) {
+	a = cell(f, "cgwd", m); b = cell(f, "reference", m)
+	if (a == "FAIL" || b == "FAIL") bad = 1
+	printf "%-30s %-28s %9s %10s %6s  %s\n", label, mname[m], a, b, ratio(a, b), target
+}
+/^note / { notes[++nn] = substr($0, 6); next }
+/^flood=/ {
+	f = kv($0, "flood"); i = kv($0, "impl")
+	if ($0 ~ / error=/) { e = $0; sub(/.* error=/, "", e); errs[++ne] = i " " f ": " e; if (f != "all") ran[f] = 1; next }
+	ran[f] = 1
+	split("cpu t2_lost t2_gap rekey_s tunnels_up rate resp_cookie resp_init resp_none echoed", ms, " ")
+	for (j in ms) v[f, i, ms[j]] = kv($0, ms[j])
+	if (kv($0, "rekey") == "no") v[f, i, "rekey_s"] = "never"
+	next
+}
+END {
+	mname["cpu"] = "daemon CPU share (%)"; mname["t2_lost"] = "t2 pings lost (5/s)"
+	mname["t2_gap"] = "t2 longest ping gap (s)"; mname["rekey_s"] = "t2 rekey done after (s)"
+	mname["tunnels_up"] = "tunnels up after (of 2)"; mname["rate"] = "flood rate achieved (/s)"
+	mname["resp_cookie"] = "answered COOKIE"; mname["resp_init"] = "answered IKE_SA_INIT (DH)"
+	mname["resp_none"] = "not answered"; mname["echoed"] = "cookies echoed"
+	title["plain"] = "plain IKE_SA_INIT flood"; title["echo"] = "cookie-echoing flood"
+	print "Flood benchmark: cgwd vs the reference CGW (strongSwan charon + BIRD 2, charon"
+	print "defaults: cookies from 30 half-open or 3 from one address, 5 half-open per"
+	print "address), same AWS VGW emulator, same lab VM boot. IKE_SA_INIT requests from"
+	print "vgw1'"'"'s address (random SPI, nonce, KE each) while t2 carries a 5/s ping and"
+	print "does a CHILD rekey. Ratio cgwd/reference: < 1 is less."
+	print ""
+	printf "%-30s %-28s %9s %10s %6s  %s\n", "flood", "figure", "cgwd", "reference", "ratio", "target"
+	bad = 0
+	split("plain echo", fl, " ")
+	for (n = 1; n <= 2; n++) {
+		f = fl[n]
+		if (!(f in ran)) continue
+		row(f, title[f], "cpu", "bounded")
+		row(f, "", "t2_lost", "0")
+		row(f, "", "t2_gap", "")
+		row(f, "", "rekey_s", "done")
+		row(f, "", "tunnels_up", "2")
+		row(f, "", "rate", "")
+		row(f, "", "resp_cookie", "")
+		row(f, "", "resp_init", "")
+		row(f, "", "resp_none", "")
+		if (f == "echo") row(f, "", "echoed", "")
+		summ = summ sprintf(" %s: CPU %s, t2 lost %s/%s, rekey %s/%s;", f, ratio(cell(f, "cgwd", "cpu"), cell(f, "reference", "cpu")),
+			cell(f, "cgwd", "t2_lost"), cell(f, "reference", "t2_lost"), cell(f, "cgwd", "rekey_s"), cell(f, "reference", "rekey_s"))
+	}
+	print ""
+	print "summary: cgwd/reference" summ
+	if (nn) { print ""; print "notes:"; for (j = 1; j <= nn; j++) print "  " notes[j] }
+	if (ne) { print ""; print "errors:"; for (j = 1; j <= ne; j++) print "  " errs[j] }
+	exit bad
+}' "$1"
+}
+
 # report_footprint FILE: the footprint table.
 report_footprint() {
 awk '
@@ -159,6 +228,8 @@ for res in "$@"; do
 	[ -r "$res" ] || { echo "bench: no results ($res)"; st=1; continue; }
 	if grep -q '^kind=' "$res" || grep -q '^note settings: kinds' "$res"; then
 		report_failover "$res" || st=1
+	elif grep -q '^flood=' "$res" || grep -q '^note settings: floods' "$res"; then
+		report_flood "$res" || st=1
 	else
 		report_footprint "$res" || st=1
 	fi

@@ -1,14 +1,15 @@
 #!/bin/bash
 # Benchmarks: cgwd against a real alternative, side by side, printing
 # ratios (SPEC: speed and memory targets are shown here, not by timed unit
-# tests). Two lab VM boots (tests/lab/vm.sh), each running both the
+# tests). Three lab VM boots (tests/lab/vm.sh), each running both the
 # reference CGW (strongSwan charon + BIRD 2) and cgwd against the same
-# emulated AWS VGW: footprint-guest.sh (start-up, memory, CPU) and
-# failover-guest.sh (issue 9: outage per direction for each failure kind);
-# then report.sh prints the tables.
+# emulated AWS VGW: footprint-guest.sh (start-up, memory, CPU),
+# failover-guest.sh (issue 9: outage per direction for each failure kind)
+# and flood-guest.sh (issue 10: IKE_SA_INIT floods, plain and
+# cookie-echoing, from a peer's address); then report.sh prints the tables.
 #
 #   tests/bench/run.sh [VAR=value ...]     as root; build cgwd, cgwctl, tools first
-#     BENCH_ONLY=footprint|failover   one of the two (default both)
+#     BENCH_ONLY=footprint|failover|flood   one of the three (default all)
 #     BENCH_REPS=3      full bring-ups per implementation (default 1,
 #                       about 2.5 min each under TCG)
 #     BENCH_STARTS=3    bring-ups measuring start-up (default 3; the
@@ -16,14 +17,18 @@
 #     BENCH_SETTLE=20 BENCH_WINDOW=20 BENCH_REKEYS=3   see footprint-guest.sh
 #     BENCH_FO_KINDS="a b c d e"   failure kinds (lib/failover.sh)
 #     FO_LOSSY_S=300    kind d's soak; FO_PPS=50, FO_MAINT_S=20 ...
+#     BENCH_FLOODS="plain echo" BENCH_FLOOD_RATE=10000 BENCH_FLOOD_S=20
+#                       see flood-guest.sh
 #     CGW_BIN=/abs/path/cgwd   benchmark another cgwd build
 # The footprint VM takes 6-7 minutes on a loaded 2-CPU host; the failover
-# VM 30-45 (kind d alone is 2 x FO_LOSSY_S).
+# VM 30-45 (kind d alone is 2 x FO_LOSSY_S); the flood VM about 10.
 #
 # Output: tests/bench/out/footprint/ (results.txt, report.txt, host.txt,
 # scenario.log, IMPL-REP/ with every daemon's log) and
 # tests/bench/out/failover/ (results.txt, report.txt, IMPL/ with the
-# scenario log, daemon logs and stream outputs). Exit 0 when every cell
+# scenario log, daemon logs and stream outputs) and tests/bench/out/flood/
+# (results.txt, report.txt, IMPL.log, IMPL/ with the daemons' logs, the
+# pings and the flood tool's output). Exit 0 when every cell
 # has a value (a failed implementation's column prints FAIL).
 set -u
 LAB_TIMEOUT_ALL=${LAB_TIMEOUT:-}	# the user's, for both VMs
@@ -38,8 +43,8 @@ done
 reps=1 starts=3
 for kv in "$@"; do
 	case $kv in
-	BENCH_ONLY=footprint|BENCH_ONLY=failover) only=${kv#*=} ;;
-	BENCH_ONLY=*) echo "bench: BENCH_ONLY is footprint or failover"; exit 2 ;;
+	BENCH_ONLY=footprint|BENCH_ONLY=failover|BENCH_ONLY=flood) only=${kv#*=} ;;
+	BENCH_ONLY=*) echo "bench: BENCH_ONLY is footprint, failover or flood"; exit 2 ;;
 	FO_*=*) ;;	# lib/failover.sh settings
 	BENCH_REPS=*) reps=${kv#*=} ;;
 	BENCH_STARTS=*) starts=${kv#*=} ;;
@@ -53,6 +58,8 @@ case $reps$starts in *[!0-9]*) echo "bench: BENCH_REPS, BENCH_STARTS must be num
 [ "$starts" -gt "$reps" ] || starts=$reps
 [ "$only" = footprint ] || [ -x "$repo/build/tests/tools/seqstream" ] ||
 	{ echo "bench: $repo/build/tests/tools/seqstream missing: run make tools first"; exit 1; }
+[ "$only" = footprint ] || [ "$only" = failover ] || [ -x "$repo/build/tests/tools/ike_flood" ] ||
+	{ echo "bench: $repo/build/tests/tools/ike_flood missing: run make tools first"; exit 1; }
 hostload() { echo "host: load $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs, $(pgrep -c -f '^qemu-system') QEMU VM(s) running"; }
 # bench_vm NAME GUEST: one VM boot running GUEST; results in out/NAME/.
 bench_vm() {
@@ -79,7 +86,7 @@ bench_vm() {
 	[ $rc = 0 ] && [ "$pst" = 0 ]
 }
 st=0
-if [ "$only" != failover ]; then
+if [ "$only" = all ] || [ "$only" = footprint ]; then
 	# The guest's own limit, an upper bound only: a full bring-up takes
 	# 130-180 s, a start-up-only one 20-60 s, both twice as long on a
 	# host loaded 3x (a loaded run hit the earlier 640 s).
@@ -87,7 +94,7 @@ if [ "$only" != failover ]; then
 	export LAB_TIMEOUT=${LAB_TIMEOUT_FOOTPRINT:-${LAB_TIMEOUT_ALL:-$((300 + reps * 2 * 300 + (starts - reps) * 2 * 90))}}
 	bench_vm footprint "$here/footprint-guest.sh" "$@" || st=1
 fi
-if [ "$only" != footprint ]; then
+if [ "$only" = all ] || [ "$only" = failover ]; then
 	lossy=300
 	for kv in "$@"; do case $kv in FO_LOSSY_S=*) lossy=${kv#*=} ;; esac; done
 	case $lossy in ''|*[!0-9]*) echo "bench: FO_LOSSY_S must be a number"; exit 2 ;; esac
@@ -97,5 +104,12 @@ if [ "$only" != footprint ]; then
 	# each under load, d the soak + 2 min.
 	export LAB_TIMEOUT=${LAB_TIMEOUT_FAILOVER:-${LAB_TIMEOUT_ALL:-$((2 * (120 + 4 * 300 + lossy + 120)))}}
 	bench_vm failover "$here/failover-guest.sh" "$@" || st=1
+fi
+if [ "$only" = all ] || [ "$only" = flood ]; then
+	[ "$only" = all ] && echo
+	echo "bench: flood, both implementations under each flood, one VM (logs: $here/out/flood/)"
+	# Per implementation: set-up ~2-3 min under load, each flood ~40 s.
+	export LAB_TIMEOUT=${LAB_TIMEOUT_FLOOD:-${LAB_TIMEOUT_ALL:-1200}}
+	bench_vm flood "$here/flood-guest.sh" "$@" || st=1
 fi
 exit $st

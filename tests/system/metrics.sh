@@ -120,7 +120,8 @@ check "POST is refused (4xx/5xx)" sh -c \
 for fam in cgwd_build_info cgwd_tunnel_up cgwd_tunnel_state \
     cgwd_tunnel_bytes_total cgwd_tunnel_packets_total cgwd_ike_exchanges_total \
     cgwd_ike_retransmissions_total cgwd_ike_dpd_probes_total \
-    cgwd_ike_dpd_misses_total cgwd_ike_rekeys_total cgwd_bgp_session_up \
+    cgwd_ike_dpd_misses_total cgwd_ike_init_dropped_total cgwd_ike_rekeys_total \
+    cgwd_bgp_session_up \
     cgwd_bgp_messages_total cgwd_bgp_session_flaps_total cgwd_bgp_prefixes; do
 	check "$fam has HELP and TYPE" sh -c \
 	    'grep -q "^# HELP $2 " "$1" && grep -q "^# TYPE $2 " "$1"' \

@@ -10,7 +10,8 @@
  * address. Prints one line per event on stdout:
  *   STATE <peer> <old> <new>
  *   FIB <prefix> via <gw> <peer>[ via <gw> <peer>]...   |   FIB <prefix> delete
- * Commands on stdin, one per line: "down NAME", "start NAME", "status",
+ * Commands on stdin, one per line: "down NAME", "start NAME", "status"
+ * (PEER lines: state, counts, the families the session carries),
  * "routes", "network add|del PREFIX", "reconcile" (the kernel's routes
  * with the FIB, as cgwd does on its timer; prints "RECONCILED"), "quit".
  */
@@ -114,11 +115,12 @@ print_status(struct bgp_peer *p, void *arg)
 
 	(void)arg;
 	bgp_peer_status(p, &st);
-	printf("PEER %s %s as=%u hold=%u up=%llu rx=%u tx=%u est=%u err=%s\n",
-	    st.name, st.state_name, st.peer_asn, st.hold_time,
+	printf("PEER %s %s as=%u hold=%u up=%llu rx=%u tx=%u est=%u af=%s "
+	    "err=%s\n", st.name, st.state_name, st.peer_asn, st.hold_time,
 	    (unsigned long long)st.uptime_s, st.prefixes_received,
 	    st.prefixes_advertised, st.established_count,
-	    st.last_error[0] ? st.last_error : "-");
+	    st.ipv4 && st.ipv6 ? "ipv4,ipv6" : st.ipv4 ? "ipv4" :
+	    st.ipv6 ? "ipv6" : "-", st.last_error[0] ? st.last_error : "-");
 }
 
 static void

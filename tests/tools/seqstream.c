@@ -62,7 +62,7 @@ on_signal(int sig)
 	stop = 1;
 }
 
-static void
+static _Noreturn void
 usage(void)
 {
 	fprintf(stderr, "usage: seqstream send ADDR PORT [PPS] [SECONDS]\n"

@@ -141,7 +141,7 @@ open_roundtrip(uint32_t asn, uint16_t hold, struct bgp_open *o)
 	uint8_t type;
 
 	wbuf_init(&w);
-	assert_true(bgp_open_build(&w, asn, hold, id));
+	assert_true(bgp_open_build(&w, asn, hold, id, BGP_AF_ALL));
 	assert_int_equal(bgp_hdr_parse(w.p, w.len, &len, &type, &n), 0);
 	assert_int_equal(len, w.len);
 	assert_int_equal(type, BGP_MSG_OPEN);
@@ -555,6 +555,447 @@ test_prepend_many(void **state)
 	free(p);
 }
 
+/* ---- MP-BGP: IPv6 unicast (RFC 4760, 2545, 7606 5.3/7.11, 4724) ---- */
+
+static void
+test_open_families(void **state)
+{
+	struct wbuf w;
+	struct bgp_notify n;
+	struct bgp_open o;
+	struct in_addr id = { htonl(0x0a000001) };
+	uint8_t b[64];
+	size_t len;
+	/* Capabilities: MP IPv6 unicast only, AS4 64512. */
+	const uint8_t v6only[] = { 2, 12, 1, 4, 0, 2, 0, 1, 65, 4, 0, 0,
+	    0xfc, 0x00 };
+	/* MP IPv4 multicast (SAFI 2) alone: neither unicast family. */
+	const uint8_t mcast[] = { 2, 6, 1, 4, 0, 1, 0, 2 };
+
+	(void)state;
+	/* What we offer: both, as two MP capabilities. */
+	wbuf_init(&w);
+	assert_true(bgp_open_build(&w, 65000, 30, id, BGP_AF_ALL));
+	assert_int_equal(bgp_open_parse(w.p + BGP_HDR_LEN, w.len - BGP_HDR_LEN,
+	    &o, &n), 0);
+	assert_true(o.mp_ipv4);
+	assert_true(o.mp_ipv6);
+	wbuf_free(&w);
+	wbuf_init(&w);
+	assert_true(bgp_open_build(&w, 65000, 30, id, BGP_AF_IPV4));
+	assert_int_equal(bgp_open_parse(w.p + BGP_HDR_LEN, w.len - BGP_HDR_LEN,
+	    &o, &n), 0);
+	assert_true(o.mp_ipv4);
+	assert_false(o.mp_ipv6);
+	wbuf_free(&w);
+
+	/* A peer offering IPv6 alone: IPv4 is not implied (RFC 4760 8). */
+	len = open_body(b, 4, 30, v6only, sizeof(v6only));
+	assert_int_equal(bgp_open_parse(b, len, &o, &n), 0);
+	assert_false(o.mp_ipv4);
+	assert_true(o.mp_ipv6);
+	len = open_body(b, 4, 30, mcast, sizeof(mcast));
+	assert_int_equal(bgp_open_parse(b, len, &o, &n), 0);
+	assert_false(o.mp_ipv4);
+	assert_false(o.mp_ipv6);
+	/* No MP capability at all: IPv4 unicast only. */
+	len = open_body(b, 4, 30, NULL, 0);
+	assert_int_equal(bgp_open_parse(b, len, &o, &n), 0);
+	assert_true(o.mp_ipv4);
+	assert_false(o.mp_ipv6);
+}
+
+/* MP_REACH_NLRI for IPv6 unicast, attribute header included. */
+static void
+mp_reach6(struct blob *a, const uint8_t *nh, uint8_t nhlen,
+    const uint8_t *nlri, size_t nlen)
+{
+	uint8_t h[9];
+	size_t vlen = 5 + nhlen + nlen;
+
+	h[0] = 0x90;		/* optional, extended length */
+	h[1] = 14;
+	h[2] = (uint8_t)(vlen >> 8);
+	h[3] = (uint8_t)vlen;
+	h[4] = 0;
+	h[5] = 2;		/* AFI IPv6 */
+	h[6] = 1;		/* SAFI unicast */
+	h[7] = nhlen;
+	put(a, h, 8);
+	put(a, nh, nhlen);
+	h[0] = 0;		/* reserved */
+	put(a, h, 1);
+	put(a, nlri, nlen);
+}
+
+static void
+mp_unreach6(struct blob *a, const uint8_t *nlri, size_t nlen)
+{
+	uint8_t h[7] = { 0x90, 15, 0, (uint8_t)(3 + nlen), 0, 2, 1 };
+
+	put(a, h, sizeof(h));
+	put(a, nlri, nlen);
+}
+
+/* ::ffff:169.254.21.1, then fe80::1 */
+static const uint8_t NH6_MAPPED[] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff,
+	169, 254, 21, 1 };
+static const uint8_t NH6_GLOBAL_LL[] = {
+	0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+	0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 };
+/* 2600:1f00::/40, ::/0, 2001:db8::1/128, 2001:db8:ffff:ffff:ffff::/65
+ * with a host bit set (cleared on input). */
+static const uint8_t NLRI6[] = { 40, 0x26, 0x00, 0x1f, 0x00, 0x00, 0,
+	128, 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+	65, 0x20, 0x01, 0x0d, 0xb8, 0xff, 0xff, 0xff, 0xff, 0xff };
+
+static struct bgp_parse_ctx
+ebgp6_ctx(void)
+{
+	struct bgp_parse_ctx pc = ebgp_ctx(true);
+
+	pc.ipv6 = true;
+	return pc;
+}
+
+/* ORIGIN, AS_PATH and MP_REACH_NLRI, no NEXT_HOP, no IPv4 NLRI. */
+static void
+v6_update(struct blob *x, const uint8_t *nh, uint8_t nhlen,
+    const uint8_t *nlri, size_t nlen)
+{
+	struct blob wd = { .n = 0 }, a = { .n = 0 };
+
+	mp_reach6(&a, nh, nhlen, nlri, nlen);
+	put(&a, A_ORIGIN, sizeof(A_ORIGIN));
+	put(&a, A_ASPATH, sizeof(A_ASPATH));
+	upd(x, &wd, &a, NULL, 0);
+}
+
+static void
+test_mp_reach6(void **state)
+{
+	struct bgp_parse_ctx pc = ebgp6_ctx();
+	struct bgp_update u;
+	struct bgp_notify n;
+	struct cgw_prefix p;
+	struct cgw_addr gw;
+	struct blob x;
+	char buf[CGW_PREFIXSTRLEN];
+
+	(void)state;
+	v6_update(&x, NH6_MAPPED, 16, NLRI6, sizeof(NLRI6));
+	assert_int_equal(parse(&x, &pc, &u, &n), 0);
+	assert_false(u.treat_as_withdraw);	/* no NEXT_HOP needed */
+	assert_int_equal(u.nnlri, 4);
+	assert_int_equal(u.nnlri6, 4);
+	assert_string_equal(prefix_fmt(&u.nlri[0], buf, sizeof(buf)),
+	    "2600:1f00::/40");
+	assert_string_equal(prefix_fmt(&u.nlri[1], buf, sizeof(buf)), "::/0");
+	assert_int_equal(u.nlri[1].addr.af, AF_INET6);
+	assert_string_equal(prefix_fmt(&u.nlri[2], buf, sizeof(buf)),
+	    "2001:db8::1/128");
+	assert_string_equal(prefix_fmt(&u.nlri[3], buf, sizeof(buf)),
+	    "2001:db8:ffff:ffff:8000::/65");
+	assert_int_equal(u.attrs.nh6_len, 16);
+	assert_memory_equal(&u.attrs.nh6[0], NH6_MAPPED, 16);
+	/* MP_REACH leaves no trace among the path's attributes. */
+	assert_false(BGP_SEEN(&u.attrs, BGP_ATTR_MP_REACH));
+	/* An IPv4-mapped next hop is forwarded to as IPv4. */
+	bgp_attrs_gateway(&u.attrs, &gw);
+	assert_int_equal(gw.af, AF_INET);
+	assert_int_equal(gw.v4.s_addr, htonl(0xa9fe1501));
+	bgp_update_free(&u);
+
+	/* Global and link-local: the link-local one is the gateway. */
+	v6_update(&x, NH6_GLOBAL_LL, 32, NLRI6, 6);
+	assert_int_equal(parse(&x, &pc, &u, &n), 0);
+	assert_false(u.treat_as_withdraw);
+	assert_int_equal(u.attrs.nh6_len, 32);
+	bgp_attrs_gateway(&u.attrs, &gw);
+	assert_true(addr_parse("fe80::1", &p.addr));
+	assert_true(addr_eq(&gw, &p.addr));
+	bgp_update_free(&u);
+
+	/* A second address that is not link-local is dropped: the global
+	 * one is the gateway. */
+	{
+		uint8_t two[32];
+
+		memcpy(two, NH6_GLOBAL_LL, 16);
+		memcpy(two + 16, NH6_GLOBAL_LL, 16);
+		v6_update(&x, two, 32, NLRI6, 6);
+		assert_int_equal(parse(&x, &pc, &u, &n), 0);
+		assert_int_equal(u.attrs.nh6_len, 16);
+		bgp_attrs_gateway(&u.attrs, &gw);
+		assert_true(addr_parse("2001:db8::1", &p.addr));
+		assert_true(addr_eq(&gw, &p.addr));
+		bgp_update_free(&u);
+	}
+
+	/* IPv6 not negotiated: the attribute is skipped, nothing learned. */
+	pc = ebgp_ctx(true);
+	v6_update(&x, NH6_MAPPED, 16, NLRI6, sizeof(NLRI6));
+	assert_int_equal(parse(&x, &pc, &u, &n), 0);
+	assert_int_equal(u.nnlri, 0);
+	bgp_update_free(&u);
+}
+
+/* An MP_REACH whose next hop or NLRI cannot be read resets the session
+ * (RFC 7606 7.11, 5.3): the NLRI cannot be found to withdraw them. */
+static void
+expect_v6_reset(const struct blob *x, uint8_t sub)
+{
+	struct bgp_parse_ctx pc = ebgp6_ctx();
+	struct bgp_update u;
+	struct bgp_notify n;
+
+	assert_int_equal(parse(x, &pc, &u, &n), -1);
+	assert_int_equal(n.code, BGP_ERR_UPDATE);
+	assert_int_equal(n.subcode, sub);
+}
+
+static void
+test_mp_reach6_malformed(void **state)
+{
+	struct blob x, a = { .n = 0 }, wd = { .n = 0 };
+	uint8_t nh17[17] = { 0 };
+	const uint8_t len129[] = { 129, 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0,
+	    0, 0, 0, 0, 0, 0, 0, 0 };
+	const uint8_t trunc[] = { 48, 0x20, 0x01 };
+	/* AFI 2, SAFI 1, next hop length 16 with 3 octets of it. */
+	const uint8_t nh_over[] = { 0x80, 14, 7, 0, 2, 1, 16, 0x20, 0x01,
+	    0x0d };
+	/* No reserved octet. */
+	const uint8_t no_res[] = { 0x80, 14, 20, 0, 2, 1, 16, 0, 0, 0, 0, 0,
+	    0, 0, 0, 0, 0, 0xff, 0xff, 169, 254, 21, 1 };
+
+	(void)state;
+	v6_update(&x, NH6_MAPPED, 4, NULL, 0);		/* IPv4 length */
+	expect_v6_reset(&x, BGP_ERR_UPD_OPTATTR);
+	v6_update(&x, nh17, 17, NULL, 0);
+	expect_v6_reset(&x, BGP_ERR_UPD_OPTATTR);
+	v6_update(&x, nh17, 0, NULL, 0);
+	expect_v6_reset(&x, BGP_ERR_UPD_OPTATTR);
+	v6_update(&x, NH6_MAPPED, 16, len129, sizeof(len129));
+	expect_v6_reset(&x, BGP_ERR_UPD_NETWORK);
+	v6_update(&x, NH6_MAPPED, 16, trunc, sizeof(trunc));
+	expect_v6_reset(&x, BGP_ERR_UPD_NETWORK);
+	put(&a, nh_over, sizeof(nh_over));
+	upd(&x, &wd, &a, NULL, 0);
+	expect_v6_reset(&x, BGP_ERR_UPD_OPTATTR);
+	a.n = 0;
+	put(&a, no_res, sizeof(no_res));
+	upd(&x, &wd, &a, NULL, 0);
+	expect_v6_reset(&x, BGP_ERR_UPD_OPTATTR);
+	/* Two MP_REACH_NLRI (RFC 7606 3.g). */
+	a.n = 0;
+	mp_reach6(&a, NH6_MAPPED, 16, NLRI6, 6);
+	mp_reach6(&a, NH6_MAPPED, 16, NLRI6, 6);
+	upd(&x, &wd, &a, NULL, 0);
+	expect_v6_reset(&x, BGP_ERR_UPD_ATTRLIST);
+}
+
+/* A next hop of the right length that no one can forward to withdraws
+ * the prefixes (treat-as-withdraw), which are still read. */
+static void
+test_mp_reach6_bad_nexthop(void **state)
+{
+	struct bgp_parse_ctx pc = ebgp6_ctx();
+	struct bgp_update u;
+	struct bgp_notify n;
+	struct blob x;
+	uint8_t nh[16];
+	static const char *const bad[] = { "::", "::1", "ff02::1",
+	    "::ffff:0.0.0.0", "::ffff:224.0.0.1" };
+	struct cgw_addr a;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_true(addr_parse(bad[i], &a));
+		memcpy(nh, a.bytes, 16);
+		v6_update(&x, nh, 16, NLRI6, 6);
+		assert_int_equal(parse(&x, &pc, &u, &n), 0);
+		assert_true(u.treat_as_withdraw);
+		assert_int_equal(u.nnlri, 1);
+		assert_non_null(strstr(pc.why, "next hop"));
+		bgp_update_free(&u);
+	}
+	/* :: beside a link-local one is usable (the link-local is). */
+	{
+		uint8_t two[32] = { 0 };
+
+		memcpy(two + 16, NH6_GLOBAL_LL + 16, 16);
+		v6_update(&x, two, 32, NLRI6, 6);
+		assert_int_equal(parse(&x, &pc, &u, &n), 0);
+		assert_false(u.treat_as_withdraw);
+		bgp_update_free(&u);
+	}
+}
+
+static void
+test_mp_unreach6_and_eor(void **state)
+{
+	struct bgp_parse_ctx pc = ebgp6_ctx();
+	struct bgp_update u;
+	struct bgp_notify n;
+	struct blob x, a = { .n = 0 }, wd = { .n = 0 };
+	const uint8_t bad[] = { 130, 0x20 };
+	/* The End-of-RIB as BIRD and cgwd send it. */
+	const uint8_t eor[] = { 0, 0, 0, 7, 0x90, 15, 0, 3, 0, 2, 1 };
+
+	(void)state;
+	mp_unreach6(&a, NLRI6, 6);
+	upd(&x, &wd, &a, NULL, 0);
+	assert_int_equal(parse(&x, &pc, &u, &n), 0);
+	assert_int_equal(u.nwithdrawn, 1);
+	assert_int_equal(u.withdrawn[0].addr.af, AF_INET6);
+	assert_int_equal(u.withdrawn[0].len, 40);
+	assert_false(u.eor6);
+	bgp_update_free(&u);
+
+	x.n = 0;
+	put(&x, eor, sizeof(eor));
+	assert_int_equal(parse(&x, &pc, &u, &n), 0);
+	assert_true(u.eor6);
+	assert_int_equal(u.nwithdrawn + u.nnlri, 0);
+	bgp_update_free(&u);
+
+	/* Empty, but beside other attributes: not an End-of-RIB. */
+	a.n = 0;
+	mp_unreach6(&a, NULL, 0);
+	put(&a, A_ORIGIN, sizeof(A_ORIGIN));
+	upd(&x, &wd, &a, NULL, 0);
+	assert_int_equal(parse(&x, &pc, &u, &n), 0);
+	assert_false(u.eor6);
+	bgp_update_free(&u);
+
+	a.n = 0;
+	mp_unreach6(&a, bad, sizeof(bad));
+	upd(&x, &wd, &a, NULL, 0);
+	expect_v6_reset(&x, BGP_ERR_UPD_NETWORK);
+}
+
+/* IPv4 NLRI and IPv6 MP_REACH in one UPDATE: NEXT_HOP is required by
+ * the IPv4 ones alone (RFC 4760 3). */
+static void
+test_mp_mixed(void **state)
+{
+	struct bgp_parse_ctx pc = ebgp6_ctx();
+	struct bgp_update u;
+	struct bgp_notify n;
+	struct blob x, a = { .n = 0 }, wd = { .n = 0 };
+
+	(void)state;
+	mp_reach6(&a, NH6_MAPPED, 16, NLRI6, 6);
+	std_attrs(&x);
+	put(&a, x.b, x.n);
+	upd(&x, &wd, &a, NLRI_VPC, sizeof(NLRI_VPC));
+	assert_int_equal(parse(&x, &pc, &u, &n), 0);
+	assert_false(u.treat_as_withdraw);
+	assert_int_equal(u.nnlri, 2);
+	assert_int_equal(u.nnlri6, 1);
+	assert_int_equal(u.attrs.nexthop.s_addr, htonl(0xa9fe1501));
+	bgp_update_free(&u);
+
+	/* Without NEXT_HOP: the IPv4 NLRI make it treat-as-withdraw. */
+	a.n = 0;
+	mp_reach6(&a, NH6_MAPPED, 16, NLRI6, 6);
+	put(&a, A_ORIGIN, sizeof(A_ORIGIN));
+	put(&a, A_ASPATH, sizeof(A_ASPATH));
+	upd(&x, &wd, &a, NLRI_VPC, sizeof(NLRI_VPC));
+	assert_int_equal(parse(&x, &pc, &u, &n), 0);
+	assert_true(u.treat_as_withdraw);
+	bgp_update_free(&u);
+
+	/* IPv6 alone without ORIGIN: treat-as-withdraw (RFC 7606 3.d). */
+	a.n = 0;
+	mp_reach6(&a, NH6_MAPPED, 16, NLRI6, 6);
+	put(&a, A_ASPATH, sizeof(A_ASPATH));
+	upd(&x, &wd, &a, NULL, 0);
+	assert_int_equal(parse(&x, &pc, &u, &n), 0);
+	assert_true(u.treat_as_withdraw);
+	assert_int_equal(u.nnlri, 1);
+	bgp_update_free(&u);
+}
+
+/* What cgwd sends for IPv6: MP_REACH first, no NEXT_HOP; parsed back. */
+static void
+test_mp_encode_roundtrip(void **state)
+{
+	struct bgp_parse_ctx pc = ebgp6_ctx();
+	struct bgp_attrs a;
+	struct bgp_update u;
+	struct bgp_notify n;
+	struct cgw_prefix p[2];
+	struct wbuf w, at;
+	size_t off, i;
+	uint8_t *np;
+	size_t nl;
+
+	(void)state;
+	memset(&a, 0, sizeof(a));
+	a.seen = 1u << BGP_ATTR_ORIGIN | 1u << BGP_ATTR_AS_PATH;
+	assert_int_equal(bgp_aspath_prepend(NULL, 0, AS_AWS, 1, &np, &nl), 0);
+	a.aspath = np;
+	a.aspath_len = nl;
+	a.nh6_len = 16;
+	memcpy(&a.nh6[0], NH6_MAPPED, 16);
+	assert_true(prefix_parse("2001:db8:100::/48", &p[0]));
+	assert_true(prefix_parse("::/0", &p[1]));
+
+	wbuf_init(&at);
+	assert_true(bgp_attrs_encode(&at, &a, true));
+	/* No NEXT_HOP among them (all short: flags, code, length). */
+	for (i = 0; i + 2 < at.len; i += 3u + at.p[i + 2])
+		assert_int_not_equal(at.p[i + 1], BGP_ATTR_NEXT_HOP);
+	wbuf_init(&w);
+	wbuf_u16(&w, 0);
+	wbuf_u16(&w, 0);
+	off = bgp_mp_reach_begin(&w, &a);
+	for (i = 0; i < 2; i++)
+		assert_true(bgp_prefix_encode(&w, &p[i]));
+	assert_true(bgp_mp_end(&w, off));
+	assert_int_equal(w.len - off, bgp_mp_reach_overhead(&a) +
+	    bgp_prefix_wire_len(&p[0]) + bgp_prefix_wire_len(&p[1]));
+	wbuf_bytes(&w, at.p, at.len);
+	wbuf_set_u16(&w, 2, (uint16_t)(w.len - 4));
+	assert_false(w.err);
+	assert_int_equal(bgp_update_parse(w.p, w.len, &pc, &u, &n), 0);
+	assert_false(u.treat_as_withdraw);
+	assert_int_equal(u.nnlri6, 2);
+	assert_true(prefix_eq(&u.nlri[0], &p[0]));
+	assert_true(prefix_eq(&u.nlri[1], &p[1]));
+	assert_int_equal(u.nlri[1].len, 0);
+	assert_memory_equal(&u.attrs.nh6[0], NH6_MAPPED, 16);
+	bgp_update_free(&u);
+	wbuf_free(&w);
+
+	/* MP_UNREACH with the same prefixes. */
+	wbuf_init(&w);
+	wbuf_u16(&w, 0);
+	wbuf_u16(&w, 0);
+	off = bgp_mp_unreach_begin(&w);
+	assert_int_equal(w.len - off, BGP_MP_UNREACH_OVERHEAD);
+	for (i = 0; i < 2; i++)
+		assert_true(bgp_prefix_encode(&w, &p[i]));
+	assert_true(bgp_mp_end(&w, off));
+	wbuf_set_u16(&w, 2, (uint16_t)(w.len - 4));
+	assert_int_equal(bgp_update_parse(w.p, w.len, &pc, &u, &n), 0);
+	assert_int_equal(u.nwithdrawn, 2);
+	assert_true(prefix_eq(&u.withdrawn[0], &p[0]));
+	bgp_update_free(&u);
+	wbuf_free(&w);
+	wbuf_free(&at);
+	bgp_attrs_clear(&a);
+
+	/* A prefix longer than its family cannot be encoded. */
+	wbuf_init(&w);
+	p[0].len = 129;
+	assert_false(bgp_prefix_encode(&w, &p[0]));
+	wbuf_free(&w);
+}
+
 int
 main(void)
 {
@@ -569,6 +1010,13 @@ main(void)
 		cmocka_unit_test(test_update_optional_attrs),
 		cmocka_unit_test(test_update_roundtrip_as4),
 		cmocka_unit_test(test_prepend_many),
+		cmocka_unit_test(test_open_families),
+		cmocka_unit_test(test_mp_reach6),
+		cmocka_unit_test(test_mp_reach6_malformed),
+		cmocka_unit_test(test_mp_reach6_bad_nexthop),
+		cmocka_unit_test(test_mp_unreach6_and_eor),
+		cmocka_unit_test(test_mp_mixed),
+		cmocka_unit_test(test_mp_encode_roundtrip),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

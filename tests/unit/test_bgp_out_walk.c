@@ -119,6 +119,7 @@ test_out_walk(void **state)
 	TAILQ_FOREACH(p, &ctx->peers, entry) {
 		p->state = BGP_ST_ESTABLISHED;
 		p->as4 = true;
+		p->afs = BGP_AF_ALL;
 		bgp_rib_peer_export_all(ctx, p);
 	}
 	memset(&s1, 0, sizeof(s1));

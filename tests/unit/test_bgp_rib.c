@@ -1,4 +1,5 @@
 /* bgp/ decision process, FIB callbacks (active/standby, ecmp), exports. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -379,6 +380,7 @@ test_export_rules(void **state)
 	TAILQ_FOREACH(p, &f->ctx->peers, entry) {
 		p->state = BGP_ST_ESTABLISHED;
 		p->as4 = true;
+		p->afs = BGP_AF_ALL;
 		bgp_rib_peer_export_all(f->ctx, p);
 	}
 	/* Tunnel peers: our networks + LAN routes, never VPC routes. */
@@ -437,7 +439,15 @@ test_peer_conf_checks(void **state)
 	assert_null(bgp_peer_add(f->ctx, &c));
 	assert_ptr_equal(bgp_peer_find(f->ctx, "aws/t2"), f->t2);
 	assert_null(bgp_peer_find(f->ctx, "nope"));
+	/* IPv6 networks are ours to advertise (RFC 4760); a prefix of no
+	 * family or longer than its family is refused. */
 	assert_true(prefix_parse("2001:db8::/32", &v6));
+	assert_int_equal(bgp_network_add(f->ctx, &v6), 0);
+	assert_int_equal(bgp_network_remove(f->ctx, &v6), 0);
+	v6.len = 129;
+	assert_int_equal(bgp_network_add(f->ctx, &v6), -1);
+	assert_int_equal(errno, EINVAL);
+	memset(&v6, 0, sizeof(v6));
 	assert_int_equal(bgp_network_add(f->ctx, &v6), -1);
 }
 
@@ -587,6 +597,7 @@ establish(struct fx *f)
 	TAILQ_FOREACH(p, &f->ctx->peers, entry) {
 		p->state = BGP_ST_ESTABLISHED;
 		p->as4 = true;
+		p->afs = BGP_AF_ALL;
 		bgp_rib_peer_export_all(f->ctx, p);
 	}
 	turn(f);
@@ -860,6 +871,192 @@ test_flush_now(void **state)
 	assert_int_equal(f->rec.calls, 2);
 }
 
+/* An IPv6 route from p: next hop `global`, and `ll` unless NULL. */
+static void
+learn6(struct fx *f, struct bgp_peer *p, const char *prefix,
+    const uint32_t *path, size_t n, const char *global, const char *ll)
+{
+	struct bgp_attrs a;
+	struct cgw_prefix pf = pfx(prefix);
+	struct cgw_addr nh;
+	size_t i;
+	uint8_t *np;
+	size_t nl;
+
+	memset(&a, 0, sizeof(a));
+	a.seen = 1u << BGP_ATTR_ORIGIN | 1u << BGP_ATTR_AS_PATH;
+	for (i = n; i > 0; i--) {
+		assert_int_equal(bgp_aspath_prepend(a.aspath, a.aspath_len,
+		    path[i - 1], 1, &np, &nl), 0);
+		free(a.aspath);
+		a.aspath = np;
+		a.aspath_len = nl;
+	}
+	assert_true(addr_parse(global, &nh));
+	assert_int_equal(nh.af, AF_INET6);
+	a.nh6[0] = nh.v6;
+	a.nh6_len = 16;
+	if (ll != NULL) {
+		assert_true(addr_parse(ll, &nh));
+		a.nh6[1] = nh.v6;
+		a.nh6_len = 32;
+	}
+	assert_int_equal(bgp_rib_update(f->ctx, p, &pf, &a), 0);
+}
+
+/* The prefixes of the RIB in walk order. */
+static void
+walk_order_cb(const struct bgp_route_info *ri, void *arg)
+{
+	char *out = arg, buf[CGW_PREFIXSTRLEN];
+	size_t l = strlen(out);
+
+	snprintf(out + l, 512 - l, "%s ", prefix_fmt(ri->prefix, buf,
+	    sizeof(buf)));
+}
+
+/* walk_find, with the path's next hop as `show routes` prints it. */
+struct walk_nh {
+	const char		*prefix;
+	const struct bgp_peer	*peer;
+	char			 nh[CGW_ADDRSTRLEN];
+	bool			 best, installed;
+};
+
+static void
+walk_nh_cb(const struct bgp_route_info *ri, void *arg)
+{
+	struct walk_nh *w = arg;
+	struct cgw_prefix p = pfx(w->prefix);
+
+	if (prefix_eq(ri->prefix, &p) && ri->peer == w->peer) {
+		addr_fmt(&ri->nexthop, w->nh, sizeof(w->nh));
+		w->best = ri->best;
+		w->installed = ri->installed;
+	}
+}
+
+/*
+ * IPv6 prefixes in the same RIB as IPv4 ones: decided, handed to the FIB
+ * with a gateway the kernel can use (an IPv4-mapped next hop as its IPv4
+ * address, a link-local one before a global one), walked after IPv4,
+ * exported to peers that negotiated IPv6 alone with our end of the
+ * session as an IPv4-mapped next hop.
+ */
+static void
+test_ipv6_rib(void **state)
+{
+	struct fx *f = *state;
+	struct cgw_prefix net6 = pfx("2001:db8:100::/48");
+	struct cgw_prefix net4 = pfx("10.224.0.0/12");
+	struct cgw_prefix vpc6 = pfx("2600:1f00::/40");
+	struct cgw_prefix lan6 = pfx("2001:db8:200::/48");
+	struct walk_nh w = { .prefix = "2600:1f00::/40" };
+	const uint32_t us1[] = { 65000 }, vpc1[] = { 65000, 64512 };
+	const struct bgp_attrs *a;
+	struct cgw_addr gw;
+	char order[512] = "", buf[CGW_ADDRSTRLEN];
+
+	assert_int_equal(bgp_network_add(f->ctx, &net6), 0);
+	assert_int_equal(bgp_network_add(f->ctx, &net4), 0);
+	learn(f, f->t1, "172.31.0.0/16", AWS, 1, "169.254.21.1", -1);
+	learn6(f, f->t2, "2600:1f00::/40", AWS, 1, "::ffff:169.254.22.1", NULL);
+	learn6(f, f->t1, "2600:1f00::/40", AWS, 1, "::ffff:169.254.21.1", NULL);
+	turn(f);
+	assert_int_equal(f->rec.calls, 2);	/* one per prefix */
+	assert_true(prefix_eq(&f->rec.prefix, &vpc6));
+	assert_int_equal(f->rec.n, 1);
+	assert_via(&f->rec, 0, "169.254.21.1", f->t1);	/* local-pref 200 */
+	assert_int_equal(f->rec.nh[0].gateway.af, AF_INET);
+	w.peer = f->t1;
+	bgp_rib_walk(f->ctx, walk_nh_cb, &w);
+	assert_string_equal(w.nh, "169.254.21.1");
+	assert_true(w.best);
+	assert_true(w.installed);	/* the kernel's answer, as IPv4 */
+	w.peer = f->t2;
+	bgp_rib_walk(f->ctx, walk_nh_cb, &w);
+	assert_false(w.best);
+	assert_false(w.installed);
+
+	/* A LAN router's route: link-local next hop first. */
+	learn6(f, f->lan, "2001:db8:200::/48", LAN, 1, "2001:db8::1",
+	    "fe80::1");
+	turn(f);
+	assert_int_equal(f->rec.calls, 3);
+	assert_true(prefix_eq(&f->rec.prefix, &lan6));
+	assert_via(&f->rec, 0, "fe80::1", f->lan);
+	bgp_rib_walk(f->ctx, walk_order_cb, order);
+	assert_string_equal(order, "10.224.0.0/12 172.31.0.0/16 "
+	    "2001:db8:100::/48 2001:db8:200::/48 2600:1f00::/40 "
+	    "2600:1f00::/40 ");
+
+	/* t2 carries IPv4 only; the LAN neighbor both. */
+	establish(f);
+	f->t2->afs = BGP_AF_IPV4;
+	bgp_rib_peer_out_clear(f->t2);
+	bgp_rib_peer_export_all(f->ctx, f->t2);
+	turn(f);
+	a = bgp_rib_out_lookup(f->t1, &net6);
+	assert_path(a, us1, 1);
+	assert_int_equal(a->nh6_len, 16);
+	assert_false(BGP_SEEN(a, BGP_ATTR_NEXT_HOP));
+	bgp_attrs_gateway(a, &gw);
+	assert_string_equal(addr_fmt(&gw, buf, sizeof(buf)), "169.254.21.2");
+	assert_true(IN6_IS_ADDR_V4MAPPED(&a->nh6[0]));
+	assert_non_null(bgp_rib_out_lookup(f->t1, &lan6));
+	assert_non_null(bgp_rib_out_lookup(f->t1, &net4));
+	assert_null(bgp_rib_out_lookup(f->t1, &vpc6));	/* not echoed */
+	assert_null(bgp_rib_out_lookup(f->t2, &net6));
+	assert_null(bgp_rib_out_lookup(f->t2, &lan6));
+	assert_non_null(bgp_rib_out_lookup(f->t2, &net4));
+	assert_int_equal(f->t2->n_advertised, 1);
+	a = bgp_rib_out_lookup(f->lan, &vpc6);
+	assert_path(a, vpc1, 2);
+	/* An IPv4 route's set stays one: NEXT_HOP, no IPv6 next hop. */
+	a = bgp_rib_out_lookup(f->t1, &net4);
+	assert_int_equal(a->nh6_len, 0);
+	assert_true(BGP_SEEN(a, BGP_ATTR_NEXT_HOP));
+
+	/* t1 dies: the IPv6 route moves to t2's mapped next hop. */
+	bgp_rib_peer_flush(f->ctx, f->t1);
+	turn(f);
+	assert_true(prefix_eq(&f->rec.prefix, &vpc6));
+	assert_via(&f->rec, 0, "169.254.22.1", f->t2);
+	/* t2 goes too: the prefix leaves the FIB and the LAN neighbor. */
+	bgp_rib_peer_flush(f->ctx, f->t2);
+	turn(f);
+	assert_true(prefix_eq(&f->rec.prefix, &vpc6));
+	assert_int_equal(f->rec.n, 0);
+	assert_null(bgp_rib_out_lookup(f->lan, &vpc6));
+	assert_null(bgp_rib_find(f->ctx, &vpc6));	/* memory returned */
+}
+
+/* Covers split IPv6 prefixes too: a /48 into its two /49s. */
+static void
+test_ipv6_cover(void **state)
+{
+	struct fx *f = *state;
+	struct cgw_prefix net6 = pfx("2001:db8:100::/48");
+	struct cgw_prefix lo = pfx("2001:db8:100::/49");
+	struct cgw_prefix hi = pfx("2001:db8:100:8000::/49");
+	struct cgw_prefix host = pfx("2001:db8::1/128");
+	const struct bgp_attrs *a;
+
+	assert_int_equal(bgp_network_add(f->ctx, &net6), 0);
+	assert_int_equal(bgp_network_add(f->ctx, &host), 0);
+	establish(f);
+	assert_int_equal(bgp_peer_set_cover(f->t1, true), 0);
+	turn(f);
+	a = bgp_rib_out_lookup(f->t1, &lo);
+	assert_non_null(a);
+	assert_int_equal(a->nh6_len, 16);
+	assert_non_null(bgp_rib_out_lookup(f->t1, &hi));
+	assert_int_equal(f->t1->n_covers, 2);	/* a /128 has no halves */
+	assert_int_equal(bgp_peer_set_cover(f->t1, false), 0);
+	turn(f);
+	assert_null(bgp_rib_out_lookup(f->t1, &lo));
+}
+
 int
 main(void)
 {
@@ -886,6 +1083,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_set_local_pref, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_flush_now, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_ipv6_rib, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_ipv6_cover, setup,
 		    teardown),
 	};
 

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <arpa/inet.h>
 #include <cmocka.h>
+#include <libmnl/libmnl.h>
+#include <linux/rtnetlink.h>
 
 #include <event2/event.h>
 #include <jansson.h>
@@ -18,6 +20,7 @@
 #include "daemon/cgwd.h"
 #include "daemon/routing.h"
 #include "lib/log.h"
+#include "xfrm/xfrm.h"
 
 struct fx {
 	struct cgwd		 cgwd;
@@ -107,6 +110,145 @@ test_no_uptime_without_session(void **state)
 	json_decref(j);
 }
 
+/* `show routes` of an IPv6 route learned with an IPv4-mapped next hop,
+ * `show bgp` of a session with no OPEN yet: no address family. */
+static void
+test_ipv6_route_json(void **state)
+{
+	struct fx *f = *state;
+	struct bgp_peer *lan;
+	struct bgp_attrs a;
+	struct cgw_prefix p;
+	struct cgw_addr nh;
+	json_t *j, *r, *afs;
+
+	lan = bgp_peer_find(f->cgwd.bgp, "neighbor 10.224.0.1");
+	assert_non_null(lan);
+	assert_true(prefix_parse("2001:db8:200::/48", &p));
+	memset(&a, 0, sizeof(a));
+	a.seen = 1u << BGP_ATTR_ORIGIN | 1u << BGP_ATTR_AS_PATH;
+	assert_true(addr_parse("::ffff:10.224.0.1", &nh));
+	a.nh6[0] = nh.v6;
+	a.nh6_len = 16;
+	assert_int_equal(bgp_rib_update(f->cgwd.bgp, lan, &p, &a), 0);
+	event_base_loop(f->cgwd.base, EVLOOP_NONBLOCK);
+
+	j = routing_json_routes(&f->cgwd);
+	r = json_array_get(json_object_get(j, "routes"), 0);
+	assert_non_null(r);
+	assert_string_equal(json_string_value(json_object_get(r, "prefix")),
+	    "2001:db8:200::/48");
+	assert_string_equal(json_string_value(json_object_get(r, "next_hop")),
+	    "10.224.0.1");
+	assert_true(json_is_true(json_object_get(r, "best")));
+	assert_true(json_is_false(json_object_get(r, "installed")));
+	json_decref(j);
+
+	j = routing_json_peers(&f->cgwd);
+	afs = json_object_get(json_array_get(json_object_get(j, "bgp"), 0),
+	    "address_families");
+	assert_true(json_is_array(afs));
+	assert_int_equal(json_array_size(afs), 0);
+	json_decref(j);
+}
+
+/* Each next hop's interface: 7 for the first peer's, 8 for the other. */
+static int
+fake_oif(const struct bgp_nexthop *nh, void *arg)
+{
+	return nh->peer == arg ? 7 : 8;
+}
+
+struct rt_seen {
+	int	oif;
+	bool	gateway, via, multipath;
+};
+
+static int
+rt_attr_cb(const struct nlattr *a, void *arg)
+{
+	struct rt_seen *r = arg;
+
+	switch (mnl_attr_get_type(a)) {
+	case RTA_OIF:
+		r->oif = (int)mnl_attr_get_u32(a);
+		break;
+	case RTA_GATEWAY:
+		r->gateway = true;
+		break;
+	case RTA_VIA:
+		r->via = true;
+		break;
+	case RTA_MULTIPATH:
+		r->multipath = true;
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+/* What routing_kernel_queue asks of the kernel for prefix via two next
+ * hops with gateways g1 and g2: the request's attributes. */
+static struct rt_seen
+queue_two(struct xfrm_ctx *x, const char *prefix, const char *g1,
+    const char *g2, struct bgp_nexthop nhs[2])
+{
+	struct xfrm_route_batch b;
+	struct cgw_prefix p;
+	struct rt_seen r;
+	struct nlmsghdr *nlh;
+
+	memset(&r, 0, sizeof(r));
+	memset(nhs, 0, 2 * sizeof(*nhs));
+	nhs[0].peer = (struct bgp_peer *)&nhs[0];
+	nhs[1].peer = (struct bgp_peer *)&nhs[1];
+	assert_true(prefix_parse(prefix, &p));
+	assert_true(addr_parse(g1, &nhs[0].gateway));
+	assert_true(addr_parse(g2, &nhs[1].gateway));
+	xfrm_route_batch_init(&b);
+	assert_int_equal(routing_kernel_queue(x, &b, fake_oif, &nhs[0], &p, nhs,
+	    2, false), 0);
+	assert_int_equal(b.n, 1);
+	nlh = (struct nlmsghdr *)b.buf;
+	assert_int_equal(nlh->nlmsg_type, RTM_NEWROUTE);
+	mnl_attr_parse(nlh, sizeof(struct rtmsg), rt_attr_cb, &r);
+	xfrm_route_batch_free(&b);
+	return r;
+}
+
+/*
+ * Linux takes no IPv4 gateway for an IPv6 route, nor device-only next
+ * hops in an IPv6 multipath route: an IPv6 route learned with
+ * IPv4-mapped next hops goes on the best path's interface alone.
+ */
+static void
+test_kernel_ipv6_mapped_nexthops(void **state)
+{
+	struct bgp_nexthop nhs[2];
+	struct xfrm_ctx *x;
+	struct xfrm_err xe;
+	struct rt_seen r;
+
+	(void)state;
+	if ((x = xfrm_open(NULL, NULL, NULL, &xe)) == NULL) {
+		print_message("no netlink: %s\n", xe.msg);
+		skip();
+	}
+	r = queue_two(x, "2600:1f00::/40", "169.254.21.1", "169.254.22.1", nhs);
+	assert_int_equal(r.oif, 7);
+	assert_false(r.gateway);
+	assert_false(r.via);
+	assert_false(r.multipath);
+	assert_true(nhs[0].installed);
+	assert_false(nhs[1].installed);
+	/* Link-local next hops: ECMP as for IPv4. */
+	r = queue_two(x, "2600:1f00::/40", "fe80::1", "fe80::2", nhs);
+	assert_true(r.multipath);
+	assert_true(nhs[0].installed && nhs[1].installed);
+	r = queue_two(x, "172.31.0.0/16", "169.254.21.1", "169.254.22.1", nhs);
+	assert_true(r.multipath);
+	xfrm_close(x);
+}
+
 int
 main(void)
 {
@@ -115,6 +257,9 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_uptime_without_session,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ipv6_route_json,
+		    setup, teardown),
+		cmocka_unit_test(test_kernel_ipv6_mapped_nexthops),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

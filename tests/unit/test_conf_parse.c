@@ -322,6 +322,15 @@ static const struct bad_case bad_cases[] = {
 	{ "metrics listen 127.0.0.300:9642\n", 3, "metrics listen 127.0.0.300 "
 	  "is not an IP address", true },
 	{ "metrics listen \"[::1:9642\"\n", 3, "is not ADDRESS:PORT", true },
+	/* ike limits */
+	{ "ike limits { cookies 0 }\n", 3, "ike limits cookies 0 is not a "
+	  "number in range; allowed: 1-100000", true },
+	{ "ike limits { half-open 8 }\n", 3, "allowed: 16-1000000", true },
+	{ "ike limits { cookies 5 }\nike limits { cookies 6 }\n", 4,
+	  "'ike limits cookies' given twice (first on line 3)", true },
+	{ "ike limits { cookies-per-peer 5 half-open-per-peer 5 }\n", 3,
+	  "cookies-per-peer 5 is not below half-open-per-peer 5", false },
+	{ "ike limits { burst 5 }\n", 3, "syntax error", true },
 	{ "metrics listen 127.0.0.1:9642\nmetrics listen 127.0.0.1:9643\n", 4,
 	  "'metrics listen' given twice (first on line 3)", true },
 };
@@ -1045,6 +1054,37 @@ test_conf_missing_file(void **state)
 	conf_problems_free(&probs);
 }
 
+/* AWS's 100 prefixes are counted per family: 100 IPv4 networks and 1
+ * IPv6 one are no warning, a 101st IPv4 one is, on its line. */
+static void
+test_conf_networks_per_family(void **state)
+{
+	struct conf_problems probs;
+	struct conf *conf;
+	char *text, *p;
+	size_t i, sz = 64 + 102 * 32;
+
+	(void)state;
+	assert_non_null(text = malloc(sz));
+	p = text + snprintf(text, sz, HEAD "network 2001:db8:100::/48\n");
+	for (i = 0; i < 100; i++)
+		p += snprintf(p, sz - (size_t)(p - text), "network 10.%zu.0.0/16\n",
+		    i);
+	conf = load_text(text, &probs);
+	assert_non_null(conf);
+	assert_true(TAILQ_EMPTY(&probs));
+	conf_free(conf);
+	conf_problems_free(&probs);
+	snprintf(p, sz - (size_t)(p - text), "network 10.200.0.0/16\n");
+	conf = load_text(text, &probs);
+	assert_non_null(conf);
+	/* HEAD is 2 lines, the IPv6 network line 3, the IPv4 ones 4-103 */
+	assert_non_null(find_problem(&probs, 104, "more than 100 IPv4 networks"));
+	conf_free(conf);
+	conf_problems_free(&probs);
+	free(text);
+}
+
 int
 main(void)
 {
@@ -1063,6 +1103,7 @@ main(void)
 		cmocka_unit_test(test_conf_psk_not_echoed),
 		cmocka_unit_test(test_conf_secret_files),
 		cmocka_unit_test(test_conf_missing_file),
+		cmocka_unit_test(test_conf_networks_per_family),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -63,6 +63,7 @@ test_render(void **state)
 	t1.ctr.packets_in = 1;
 	t1.ctr.ike.dpd_misses = 2;
 	t1.ctr.ike.child_rekeys = 7;
+	t1.ctr.ike.init_dropped = 9;
 	TAILQ_INSERT_TAIL(&cgwd.tunnels, &t1, entry);
 	TAILQ_INSERT_TAIL(&cgwd.tunnels, &t2, entry);
 
@@ -83,6 +84,8 @@ test_render(void **state)
 	    ",tunnel=\"t1\",direction=\"in\"} 1\n"));
 	assert_non_null(strstr(text, "\ncgwd_ike_dpd_misses_total{" V
 	    ",tunnel=\"t1\"} 2\n"));
+	assert_non_null(strstr(text, "\ncgwd_ike_init_dropped_total{" V
+	    ",tunnel=\"t1\"} 9\n"));
 	assert_non_null(strstr(text, "\ncgwd_ike_rekeys_total{" V
 	    ",tunnel=\"t1\",kind=\"child\"} 7\n"));
 	assert_non_null(strstr(text, "cgwd_build_info{version=\"9.9.9\","
@@ -105,7 +108,7 @@ test_render(void **state)
 		assert_true(nseen < 64);
 		snprintf(seen[nseen++], sizeof(seen[0]), "%s", fam);
 	}
-	assert_int_equal(nseen, 16);
+	assert_int_equal(nseen, 17);
 	free(text);
 }
 

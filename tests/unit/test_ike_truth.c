@@ -549,6 +549,7 @@ flood_tunables(unsigned cookies, unsigned per_peer, unsigned max,
 
 	pair_tunables(&t);
 	t.cookie_threshold = cookies;
+	t.cookie_threshold_peer = 1000;		/* see test_blind_flood */
 	t.halfopen_per_peer = per_peer;
 	t.halfopen_max = max;
 	t.dh_per_s = dh_per_s;
@@ -569,8 +570,17 @@ test_flood_limits(void **state)
 	uint64_t spi;
 
 	(void)state;
-	/* Defaults: the per-peer limit holds first. */
+	/* Defaults: cookies from 3 half-open SAs of the address, which
+	 * this sender never echoes. */
 	len = capture_init(init, sizeof(init));
+	for (spi = 1; spi <= 20; spi++)
+		inject_init(init, len, spi);
+	assert_int_equal(P.a.ctx->halfopen, 3);
+	pair_free(&P);
+
+	/* Without that, the per-peer limit holds first. */
+	len = capture_init(init, sizeof(init));
+	flood_tunables(100, 5, 100, 1000);
 	for (spi = 1; spi <= 20; spi++)
 		inject_init(init, len, spi);
 	assert_int_equal(P.a.ctx->halfopen, 5);
@@ -608,6 +618,118 @@ test_flood_limits(void **state)
 	pair_free(&P);
 }
 
+/* The notify type of queued datagram i (a plain IKE_SA_INIT answer). */
+static uint16_t
+queued_notify(size_t i)
+{
+	const struct pair_dgram *d = pair_peek(&P, i);
+
+	if (d->len < IKEV2_HDR_LEN + 8 || d->p[16] != IKEV2_PLD_NOTIFY)
+		return 0;
+	return (uint16_t)(d->p[IKEV2_HDR_LEN + 6] << 8 |
+	    d->p[IKEV2_HDR_LEN + 7]);
+}
+
+/*
+ * The excess of a flood from a peer's address -- cookie-echoing or not --
+ * is dropped before any work is done for it: a peer at its half-open
+ * limit, or out of DH tokens, gets no COOKIE computed and sent, no
+ * proposal matched, no answer at all; each such request is counted.
+ * (It used to be answered with a COOKIE first, and dropped only once the
+ * cookie came back, after parsing and matching.)
+ */
+static void
+test_flood_excess_dropped_first(void **state)
+{
+	uint8_t init[2048];
+	struct ike_status st;
+	size_t len;
+
+	(void)state;
+	/* At the half-open limit (2), with cookies required. */
+	len = capture_init(init, sizeof(init));
+	flood_tunables(100, 2, 100, 1000);
+	inject_init(init, len, 1);
+	inject_init(init, len, 2);
+	assert_int_equal(P.a.ctx->halfopen, 2);
+	assert_int_equal(pair_queued(&P), 2);	/* two DH answers */
+	while (pair_queued(&P) > 0)
+		pair_drop(&P, 0);
+	flood_tunables(1, 2, 100, 1000);
+	for (uint64_t spi = 3; spi <= 12; spi++)
+		inject_init(init, len, spi);
+	assert_int_equal(pair_queued(&P), 0);
+	assert_int_equal(P.a.ctx->halfopen, 2);
+	ike_peer_status(P.a.peer, &st);
+	assert_int_equal(st.ctr.init_dropped, 10);
+	pair_free(&P);
+
+	/* Out of DH tokens (burst 2 at 1 a second), cookies required. */
+	len = capture_init(init, sizeof(init));
+	flood_tunables(100, 100, 100, 1);
+	inject_init(init, len, 1);
+	inject_init(init, len, 2);
+	assert_int_equal(pair_queued(&P), 2);
+	while (pair_queued(&P) > 0)
+		pair_drop(&P, 0);
+	flood_tunables(1, 100, 100, 1);
+	inject_init(init, len, 3);
+	assert_int_equal(pair_queued(&P), 0);
+	ike_peer_status(P.a.peer, &st);
+	assert_int_equal(st.ctr.init_dropped, 1);
+	/* A second later there is a token again: the cookie exchange
+	 * starts as before. */
+	pair_advance(&P, 1000);
+	while (pair_queued(&P) > 0)
+		pair_drop(&P, 0);
+	inject_init(init, len, 4);
+	assert_int_equal(pair_queued(&P), 1);
+	assert_int_equal(queued_notify(0), IKEV2_N_COOKIE);
+	pair_free(&P);
+}
+
+/*
+ * A blind spoofer floods IKE_SA_INIT from the peer's address and never
+ * sees the answers. The peer itself must still get in: cookies start at
+ * 3 half-open SAs of that address, below its limit of 5, so the
+ * spoofer's requests stop making half-open SAs while the peer, which
+ * echoes the COOKIE, finds a free slot. (With cookies only from 10
+ * half-open SAs in all, the spoofer filled the peer's 5 slots and every
+ * request of the peer was dropped.)
+ */
+static void
+test_blind_flood(void **state)
+{
+	struct conf_opts a = { 0 }, b = { .initiate = true };
+	const struct pair_dgram *d;
+	uint8_t init[2048];
+	size_t len;
+	struct ike_status st;
+
+	(void)state;
+	pair_init(&P);
+	add_peer(&P.a, &a);
+	add_peer(&P.b, &b);
+	pair_kick(&P);
+	d = pair_peek(&P, 0);
+	assert_int_equal(pair_exch(d), IKEV2_EXCH_IKE_SA_INIT);
+	assert_true(d->len <= sizeof(init));
+	len = d->len;
+	memcpy(init, d->p, len);
+	pair_drop(&P, 0);	/* B's own first request is lost */
+	for (uint64_t spi = 1; spi <= 200; spi++) {
+		inject_init(init, len, spi);
+		while (pair_queued(&P) > 0)	/* the spoofer sees nothing */
+			pair_drop(&P, 0);
+	}
+	assert_int_equal(P.a.ctx->halfopen, 3);
+	/* B retransmits, is asked for a cookie, echoes it and gets in. */
+	assert_true(pair_run_until(&P, both_up, 20000));
+	ike_peer_status(P.b.peer, &st);
+	assert_int_equal(st.n_ike, 1);
+	pair_free(&P);
+}
+
 int
 main(void)
 {
@@ -625,6 +747,8 @@ main(void)
 		cmocka_unit_test(test_forged_retransmission),
 		cmocka_unit_test(test_unauthenticated_attempts_change_nothing),
 		cmocka_unit_test(test_flood_limits),
+		cmocka_unit_test(test_flood_excess_dropped_first),
+		cmocka_unit_test(test_blind_flood),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,4 +1,5 @@
-/* The rate limit of per-packet lines: first lines, then a count per interval. */
+/* The limits of log lines: per-packet kinds and repeats of one line (first
+ * lines, then a count per interval), on a manual clock. */
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -12,16 +13,25 @@
 #include <sys/uio.h>
 #include <cmocka.h>
 
+#include "lib/clock.h"
 #include "lib/log.h"
 
-static unsigned long long test_now;
+static struct cgw_clock *test_clock;
 static FILE *test_out;
 static int test_saved_fd = -1;
 
-static unsigned long long
-test_clock(void)
+/* Time jumps, nothing fires: counts wait for the next line or a flush. */
+static void
+jump(uint64_t ms)
 {
-	return test_now;
+	cgw_clock_skip(test_clock, ms);
+}
+
+/* Time runs: the log's timer writes counts when their interval ends. */
+static void
+advance(uint64_t ms)
+{
+	cgw_clock_advance(test_clock, ms);
 }
 
 /* stderr into a file the test reads back. */
@@ -35,8 +45,8 @@ setup(void **state)
 	test_saved_fd = dup(STDERR_FILENO);
 	assert_true(dup2(fileno(test_out), STDERR_FILENO) >= 0);
 	log_init(0, 1);
-	log_set_clock(test_clock);
-	test_now = 1000000;
+	assert_non_null(test_clock = cgw_clock_new_manual(1000000));
+	log_use_clock(test_clock);
 	return 0;
 }
 
@@ -44,14 +54,13 @@ static int
 teardown(void **state)
 {
 	(void)state;
-	/* Forget the kinds this test left behind. */
-	test_now += 100ull * LOG_RL_INTERVAL_MS;
-	log_rl_flush();
+	/* Forget the lines this test left behind. */
+	log_use_clock(NULL);
+	cgw_clock_free(test_clock);
 	fflush(stderr);
 	dup2(test_saved_fd, STDERR_FILENO);
 	close(test_saved_fd);
 	fclose(test_out);
-	log_set_clock(NULL);
 	return 0;
 }
 
@@ -101,7 +110,7 @@ test_burst_then_count(void **state)
 	assert_non_null(strstr(out, "<4>aws/t1: malformed packet 0 from 192.0.2.1\n"));
 	assert_non_null(strstr(out, "malformed packet 4 from"));
 	/* The interval ends: one line with the count and the last one hidden. */
-	test_now += LOG_RL_INTERVAL_MS;
+	jump(LOG_RL_INTERVAL_MS);
 	log_rl_flush();
 	out = written(&n);
 	assert_int_equal(n, 1);
@@ -111,13 +120,13 @@ test_burst_then_count(void **state)
 	flood("aws/t1", 300);
 	out = written(&n);
 	assert_int_equal(n, 0);
-	test_now += LOG_RL_INTERVAL_MS;
+	jump(LOG_RL_INTERVAL_MS);
 	flood("aws/t1", 1);	/* the next line of the kind writes the count */
 	out = written(&n);
 	assert_int_equal(n, 1);
 	assert_non_null(strstr(out, "(300 more like this in 10 s)"));
 	/* A whole quiet interval: the next lines are written again. */
-	test_now += 2 * LOG_RL_INTERVAL_MS;
+	jump(2 * LOG_RL_INTERVAL_MS);
 	flood("aws/t1", 2);
 	out = written(&n);
 	assert_int_equal(n, 3);		/* the count of 1, then 2 lines */
@@ -152,7 +161,7 @@ test_slow_lines_all_written(void **state)
 	written(&n);
 	for (i = 0; i < 50; i++) {
 		flood("aws/t1", 1);
-		test_now += LOG_RL_INTERVAL_MS / LOG_RL_BURST + 1;
+		jump(LOG_RL_INTERVAL_MS / LOG_RL_BURST + 1);
 	}
 	written(&n);
 	assert_int_equal(n, 50);
@@ -170,7 +179,7 @@ test_slots_reused(void **state)
 	written(&n);
 	flood("old", LOG_RL_BURST + 7);
 	for (i = 0; i < LOG_RL_SLOTS; i++) {
-		test_now++;
+		jump(1);
 		snprintf(who, sizeof(who), "t%u", i);
 		log_warn_rl(who, "one line");
 	}
@@ -178,6 +187,204 @@ test_slots_reused(void **state)
 	assert_int_equal(n, LOG_RL_BURST + 1 + LOG_RL_SLOTS);
 	assert_non_null(strstr(out, "old: malformed packet 11 from 192.0.2.1 "
 	    "(7 more like this in 10 s)"));
+}
+
+/* ---- repeats of one line (every log_msg) -------------------------- */
+
+static void
+repeat(enum log_level lvl, const char *who, const char *line, unsigned count)
+{
+	unsigned i;
+
+	for (i = 0; i < count; i++)
+		log_msg(lvl, who, "%s", line);
+}
+
+/* The sum of the counts in the "(repeated N more times" lines of out. */
+static unsigned long
+repeat_counts(const char *out)
+{
+	static const char mark[] = "(repeated ";
+	unsigned long sum = 0;
+	const char *p;
+
+	for (p = out; (p = strstr(p, mark)) != NULL; p += sizeof(mark) - 1)
+		sum += strtoul(p + sizeof(mark) - 1, NULL, 10);
+	return sum;
+}
+
+static void
+test_repeat_burst_then_count(void **state)
+{
+	unsigned n;
+	char *out;
+
+	(void)state;
+	written(&n);
+	repeat(LOG_LVL_WARN, "aws/t1", "BGP: connect to 169.254.21.1: refused",
+	    100);
+	out = written(&n);
+	assert_int_equal(n, LOG_REPEAT_BURST);
+	assert_non_null(strstr(out,
+	    "<4>aws/t1: BGP: connect to 169.254.21.1: refused\n"));
+	/* The count waits for the end of the interval, then comes alone,
+	 * from the timer: no other line is needed. */
+	advance(LOG_RL_INTERVAL_MS - 1);
+	out = written(&n);
+	assert_int_equal(n, 0);
+	advance(1);
+	out = written(&n);
+	assert_int_equal(n, 1);
+	assert_string_equal(out, "<4>aws/t1: BGP: connect to 169.254.21.1: "
+	    "refused (repeated 95 more times in 10 s)\n");
+	/* A whole quiet interval: the line is new again. */
+	advance(LOG_RL_INTERVAL_MS);
+	repeat(LOG_LVL_WARN, "aws/t1", "BGP: connect to 169.254.21.1: refused",
+	    1);
+	out = written(&n);
+	assert_int_equal(n, 1);
+	assert_null(strstr(out, "repeated"));
+}
+
+/* Never hidden: the first sight of a line, whatever the flood around it;
+ * a line differs by its level, its object or its text. Errors are written
+ * at once like the rest: only a count ever waits. */
+static void
+test_repeat_first_never_hidden(void **state)
+{
+	unsigned n, i;
+	char *out;
+
+	(void)state;
+	written(&n);
+	repeat(LOG_LVL_ERR, "aws/t1", "cannot install CHILD SA: ENOMEM", 50);
+	out = written(&n);
+	assert_int_equal(n, LOG_REPEAT_BURST);
+	log_err("aws/t1", "cannot install CHILD SA: EEXIST");
+	log_warn("aws/t1", "cannot install CHILD SA: ENOMEM");
+	log_err("aws/t2", "cannot install CHILD SA: ENOMEM");
+	log_err(NULL, "cannot install CHILD SA: ENOMEM");
+	out = written(&n);
+	assert_int_equal(n, 4);
+	assert_string_equal(out,
+	    "<3>aws/t1: cannot install CHILD SA: EEXIST\n"
+	    "<4>aws/t1: cannot install CHILD SA: ENOMEM\n"
+	    "<3>aws/t2: cannot install CHILD SA: ENOMEM\n"
+	    "<3>cannot install CHILD SA: ENOMEM\n");
+	/* Interleaved lines are each their own. */
+	for (i = 0; i < 20; i++) {
+		log_info("aws/t1", "a");
+		log_info("aws/t1", "b");
+	}
+	written(&n);
+	assert_int_equal(n, 2 * LOG_REPEAT_BURST);
+	/* who "aws/t1", "x: y" is not who "aws/t1: x", "y" (same text). */
+	log_info("aws/t1: x", "y");
+	log_info("aws/t1", "x: y");
+	for (i = 0; i < LOG_REPEAT_BURST; i++)
+		log_info("aws/t1", "x: y");
+	written(&n);
+	assert_int_equal(n, 1 + LOG_REPEAT_BURST);
+}
+
+/* Lines that repeat slowly (a retry every 2.1 s) are all written. */
+static void
+test_repeat_slow_all_written(void **state)
+{
+	unsigned n, i;
+
+	(void)state;
+	written(&n);
+	for (i = 0; i < 40; i++) {
+		log_info("aws/t1", "liveness: no answer from 198.51.100.1");
+		advance(2100);
+	}
+	written(&n);
+	assert_int_equal(n, 40);
+}
+
+/* A steady flood (10 a second for 60 s): the first lines, then one count
+ * per interval, and every line accounted for. */
+static void
+test_repeat_steady_flood(void **state)
+{
+	unsigned n, i;
+	char *out;
+
+	(void)state;
+	written(&n);
+	for (i = 0; i < 600; i++) {
+		log_debug("ike", "dropped: no IKE SA for SPI 0123456789abcdef");
+		log_warn("ike", "dropped: no IKE SA for SPI 0123456789abcdef");
+		advance(100);
+	}
+	out = written(&n);
+	/* The debug line is below the level: neither written nor counted. */
+	assert_int_equal(n, LOG_REPEAT_BURST + 600 / 100);
+	assert_int_equal(repeat_counts(out), 600 - LOG_REPEAT_BURST);
+}
+
+/* Bounded: LOG_REPEAT_SLOTS lines are kept; the least recently seen one
+ * is forgotten, its count written first, and is new when it comes back. */
+static void
+test_repeat_slots_bounded(void **state)
+{
+	char line[32];
+	unsigned n, i;
+	char *out;
+
+	(void)state;
+	written(&n);
+	repeat(LOG_LVL_INFO, "aws/t1", "old", LOG_REPEAT_BURST + 7);
+	for (i = 0; i < LOG_REPEAT_SLOTS; i++) {
+		advance(1);
+		snprintf(line, sizeof(line), "line %u", i);
+		log_info("aws/t1", "%s", line);
+	}
+	out = written(&n);
+	assert_int_equal(n, LOG_REPEAT_BURST + 1 + LOG_REPEAT_SLOTS);
+	assert_non_null(strstr(out, "<6>aws/t1: old (repeated 7 more times in "
+	    "10 s)\n<6>aws/t1: line 31\n"));
+	log_info("aws/t1", "old");
+	out = written(&n);
+	assert_int_equal(n, 1);
+	assert_string_equal(out, "<6>aws/t1: old\n");
+}
+
+/* A count pending when the clock goes (the daemon stops) is written. */
+static void
+test_repeat_count_at_stop(void **state)
+{
+	unsigned n;
+	char *out;
+
+	(void)state;
+	written(&n);
+	repeat(LOG_LVL_WARN, NULL, "stopping", LOG_REPEAT_BURST + 2);
+	written(&n);
+	log_use_clock(NULL);
+	out = written(&n);
+	assert_int_equal(n, 1);
+	assert_string_equal(out, "<4>stopping (repeated 2 more times in 10 s)\n");
+	log_use_clock(test_clock);
+}
+
+/* The per-packet kinds' counts come from the timer too. */
+static void
+test_rl_count_from_timer(void **state)
+{
+	unsigned n;
+	char *out;
+
+	(void)state;
+	written(&n);
+	flood("aws/t1", 20);
+	written(&n);
+	advance(LOG_RL_INTERVAL_MS);
+	out = written(&n);
+	assert_int_equal(n, 1);
+	assert_non_null(strstr(out, "malformed packet 19 from 192.0.2.1 "
+	    "(15 more like this in 10 s)"));
 }
 
 /* ---- journal fields ---------------------------------------------- */
@@ -291,6 +498,20 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_kinds_apart, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_slow_lines_all_written, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_slots_reused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_repeat_burst_then_count, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_repeat_first_never_hidden, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_repeat_slow_all_written, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_repeat_steady_flood, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_repeat_slots_bounded, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_repeat_count_at_stop, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_rl_count_from_timer, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_journal_fields, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_journal_stream_match, setup,
 		    teardown),

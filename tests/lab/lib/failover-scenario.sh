@@ -14,6 +14,8 @@
 # (a, b, c: outage <= FO_MAX_OUTAGE s, default 3, each way; d: no tunnel
 # declared dead, on the CGW or the VGW; e: no packet lost either way; and
 # traffic back on t1 after each restore) and fails if one fails.
+# FO_VIEW=1 (cgwd only) adds a `check view-K` line per kind: the
+# operator's view of the dead t1 (lib/failover-view.sh).
 set -u
 lab=$LAB_REPO/tests/lab
 export CGW_IMPL=${CGW_IMPL:-reference}
@@ -25,7 +27,9 @@ FO_KINDS=${FO_KINDS:-a b c e}
 FO_CHECK=${FO_CHECK:-0}
 FO_MAX_OUTAGE=${FO_MAX_OUTAGE:-3}
 fail() { echo "FAIL: $*"; exit 1; }
-trap 'rc=$?; [ $rc = 0 ] || dump_state end; topo_down' EXIT
+FO_VIEW=${FO_VIEW:-0}
+[ "$CGW_IMPL" = cgwd ] && [ "$FO_VIEW" = 1 ] && . "$lab/lib/failover-view.sh"
+trap 'rc=$?; declare -F fo_view_stop >/dev/null && fo_view_stop; [ $rc = 0 ] || dump_state end; topo_down' EXIT
 [ -x "$SEQSTREAM" ] || fail "$SEQSTREAM missing: make tools"
 
 topo_up; log "failover scenario: CGW $CGW_IMPL, kinds $FO_KINDS"
@@ -35,6 +39,8 @@ cgw_start || fail "CGW did not start"
 t=$(wait_until "fo_tunnels_up" 120 1) || { cgw_status; fail "tunnels and BGP not up on both within 120 s"; }
 log "both tunnels and BGP up $(since "$t0")s after the CGW started"
 cgw_status
+# Events from here on, for the view of each failure (FO_VIEW=1, cgwd).
+declare -F fo_view_start >/dev/null && fo_view_start
 
 # le A B: A <= B (decimals); A may be "nan" or empty: false.
 le() { awk -v a="$1" -v b="$2" 'BEGIN {exit !(a != "" && a != "nan" && a + 0 <= b + 0)}'; }

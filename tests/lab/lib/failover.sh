@@ -145,7 +145,11 @@ fo_on() { [ "$(fo_where)" = "t$1 t$1" ]; }
 # (cgwd: one control call, they cost a second or more each under TCG).
 fo_tunnels_up() {
 	if [ "$(fo_impl)" = cgwd ]; then
-		cgwctl_ --json show tunnels 2>/dev/null | jq -e '[.tunnels[] | select(.state == "up" and
+		local j
+		j=$(cgwctl_ --json show tunnels 2>/dev/null) || return 1
+		# The last answer, for the counters before a failure (fo_view_mark).
+		[ -d "$FO_D" ] && printf '%s\n' "$j" > "$FO_D/tunnels.json"
+		printf '%s\n' "$j" | jq -e '[.tunnels[] | select(.state == "up" and
 			.ike.state == "established" and (.child_sas | length) > 0 and
 			.bgp.state == "established")] | length == 2' >/dev/null
 	else
@@ -309,7 +313,7 @@ fo_ready() {
 # Returns 1 if the run could not be set up (FO_ERR says why); the figures
 # are in FO_* either way.
 fo_kind() {
-	local k=$1 t0 t tb w
+	local k=$1 t0 t tb w tv
 	FO_ERR="" FO_BACK="" FO_BACK_LV_LOST="" FO_BACK_VL_LOST="" FO_FAILOVERS="" FO_WHERE=""
 	FO_LV_OUT="" FO_VL_OUT="" FO_LV_LOST="" FO_VL_LOST=""
 	log "=== failover kind $k ($(fo_impl))"
@@ -322,6 +326,8 @@ fo_kind() {
 	fi
 	log "kind $k: streams on t1 both ways"
 	fo_mark
+	# A scenario's view of the failure (lib/failover-view.sh), if it has one.
+	declare -F fo_view_mark >/dev/null && fo_view_mark "$k"
 	t0=$(now)
 	FO_T0=$t0
 	if ! fo_fail_$k; then
@@ -349,7 +355,14 @@ fo_kind() {
 	# Both directions flowing again (and at least FO_MIN_WAIT s).
 	sleep_until "$t0" "$FO_MIN_WAIT"
 	w=$(wait_until fo_flowing "$((FO_MAX_WAIT - FO_MIN_WAIT))" 0.2) || w=timeout
-	sleep 2
+	# The operator's view of the dead t1 (fo_view, lib/failover-view.sh),
+	# in the 2 s the streams are given to settle anyway.
+	tv=$(now)
+	if declare -F fo_view >/dev/null; then
+		fo_view "$k"
+		log "kind $k: the operator's view took $(since "$tv")s"
+	fi
+	sleep_until "$tv" 2
 	FO_WHERE=$(fo_where)
 	if [ "$k" = e ]; then
 		# Maintenance: the streams run on through the endpoint's
@@ -361,6 +374,7 @@ fo_kind() {
 		sleep 2
 	fi
 	fo_streams_stop
+	log "kind $k: streams stopped"
 	fo_figure "$k" "lan_vpc_outage=${FO_LV_OUT}s vpc_lan_outage=${FO_VL_OUT}s lost_lan_vpc=$FO_LV_LOST lost_vpc_lan=$FO_VL_LOST$( [ "$w" = timeout ] && echo " unrecovered_after=${FO_MAX_WAIT}s") streams_on=\"$FO_WHERE\" gap_lan_vpc=$FO_LV_GS-$FO_LV_GE gap_vpc_lan=$FO_VL_GS-$FO_VL_GE t0=$t0"
 	[ "$k" = e ] || { fo_restore_$k; log "kind $k: restored"; }
 	fo_back "$k"

@@ -13,12 +13,14 @@
 #  2. wrong-psk: ike_peer with cgwd's proposals and a wrong PSK, 8 s of
 #     attempts (cgwd does the DH and fails IKE_AUTH): the same.
 #  3. flood: ike_flood sends cgwd's own IKE_SA_INIT (random initiator
-#     SPIs) from vgw1's address at 10000/s for 20 s; meanwhile t2 does a
-#     CHILD rekey (cgwctl tunnel rekey): the new SPI appears during the
-#     flood and one pair remains, t2 loses no ping, t1 and t2 stay up
-#     (sampled each second, and no transition in cgwd's log). Figures: the
-#     rate achieved, cgwd's CPU share (utime + stime over the flood), t1's
-#     losses.
+#     SPI, nonce and KE value each) from vgw1's address at 10000/s for
+#     20 s, echoing every COOKIE reply as an attacker on the path would
+#     (--echo-cookie); meanwhile t2 does a CHILD rekey (cgwctl tunnel
+#     rekey): the new SPI appears during the flood and one pair remains,
+#     t2 loses no ping, t1 and t2 stay up (sampled each second, and no
+#     transition in cgwd's log). Figures: the rate achieved, the answers
+#     by kind (COOKIE, IKE_SA_INIT, none), cgwd's CPU share (utime + stime
+#     over the flood), t1's count of dropped requests, t1's losses.
 #  4. log-rate: cgwd's log lines (-vv) written during the flood: < 200,
 #     trace lines aside (its own liveness probes, five a second per
 #     tunnel, whatever the attacker does).
@@ -151,7 +153,7 @@ t1_attack wrong-psk "lab.wrong_psk_${T1_PSK#lab.}x" "$OFFER" \
 	"attempts >= 3, t1 up with the same IKE and CHILD SPIs throughout, BGP uptime not reset, 0 pings lost"
 
 # --- 3. flood --------------------------------------------------------------------
-log "=== flood: IKE_SA_INIT from vgw1's address at ${FLOOD_RATE}/s for ${FLOOD_S}s, t2 CHILD rekey during it"
+log "=== flood: cookie-echoing IKE_SA_INIT from vgw1's address at ${FLOOD_RATE}/s for ${FLOOD_S}s, t2 CHILD rekey during it"
 wait_until "cgw_ike_up 1 && cgw_bgp_up 1 && cgw_ike_up 2 && cgw_bgp_up 2" 60 >/dev/null ||
 	fail "not both tunnels up (and BGP) before the flood"
 b1=$(t_snap 1) b2=$(t_snap 2)
@@ -160,7 +162,7 @@ pid=$(cgw_pid)
 pings_start flood $((FLOOD_S + 8))
 sleep 2
 L0=$(cgw_log_lines) cpu0=$(cpu_ticks "$pid") T0=$(now)
-ip netns exec vgw1 "$TOOLS/ike_flood" --local "$P1" --remote "$CGW_LOCAL" \
+ip netns exec vgw1 "$TOOLS/ike_flood" --echo-cookie --local "$P1" --remote "$CGW_LOCAL" \
 	--ike "$OFFER" --esp "$ESP_OFFER" --rate $FLOOD_RATE --duration $FLOOD_S > "$H-flood.out" 2>&1 &
 FLOODPID=$!
 samples=$H-flood-samples.log
@@ -199,6 +201,7 @@ read -r s2 _ l2 g2 <<< "$(ping_summary "$H-flood-t2.ping")"
 pair=$(wait_until "[ \"\$(tj 2 '.child_sas | length')\" = 1 ] && [ \"\$(tj 2 '.child_sas[0].spi_in')\" != $c2 ] &&
 	[ \$(full_sas $P2) = 2 ]" 20)s || pair=never
 a1=$(t_snap 1) a2=$(t_snap 2)
+dropped=$(tj 1 '.counters.ike.init_dropped // "-"')
 trans=$(cgw_log_since "$L0" | head -n "$lines" | grep -cE 't[12]: [a-z-]+ -> ')
 awk 'NR % 5 == 1' "$samples" | sed 's/^/  sample /'
 echo "  t1 before=[$b1] after=[$a1]"
@@ -208,7 +211,7 @@ log_kinds "$L0" "$lines"
 ok=0
 [ -n "$flood" ] && [ -n "$new2" ] && [ "$pair" != never ] && [ "$s2" -gt 0 ] && [ "$l2" = 0 ] &&
 	[ "$down" = 0 ] && [ "$trans" = 0 ] && [ "${a1%% *}" = up ] && [ "${a2%% *}" = up ] && cgw_alive "$pid" || ok=1
-check flood $ok "${flood#FLOOD } cgwd_cpu=${cpu}% over ${el}s samples=$n not_up=$down transitions=$trans t2_rekey new_spi_after=${new2:-never}s one_pair_after=$pair pings t2 sent=$s2 lost=$l2 gap=${g2}s t1 sent=$s1 lost=$l1 gap=${g1}s t1_spis_same=$([ "${b1#* }" = "${a1#* }" ] && echo yes || echo no)" \
+check flood $ok "${flood#FLOOD } cgwd_cpu=${cpu}% over ${el}s t1_init_dropped=$dropped samples=$n not_up=$down transitions=$trans t2_rekey new_spi_after=${new2:-never}s one_pair_after=$pair pings t2 sent=$s2 lost=$l2 gap=${g2}s t1 sent=$s1 lost=$l1 gap=${g1}s t1_spis_same=$([ "${b1#* }" = "${a1#* }" ] && echo yes || echo no)" \
 	"t2: 0 pings lost, new CHILD SPI during the flood and one pair after; t1 and t2 up throughout"
 
 # --- 4. log-rate -----------------------------------------------------------------
