@@ -184,6 +184,13 @@ void		 bgp_set_multipath(struct bgp_ctx *, bool);
 /* TCP port to listen on and connect to; default 179. Tests use others.
  * Must be called before the first peer is started. */
 int		 bgp_set_port(struct bgp_ctx *, uint16_t);
+/*
+ * Where the listener's socket comes from when the process may not bind
+ * port 179 itself (privsep/): a TCP socket listening on 0.0.0.0:port,
+ * the fd or -1. NULL: bound here.
+ */
+typedef int	(*bgp_listen_fn)(void *arg, uint16_t port);
+void		 bgp_set_listen_fn(struct bgp_ctx *, bgp_listen_fn, void *arg);
 
 /* Our prefixes (config `network` lines, IPv4 or IPv6), advertised to
  * tunnel peers that negotiated their family. */

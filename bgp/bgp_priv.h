@@ -491,6 +491,8 @@ struct bgp_ctx {
 	bool			 multipath;
 	uint16_t		 port;
 	struct evconnlistener	*listener;
+	bgp_listen_fn		 listen_fn;	/* privsep: who binds (bgp.h) */
+	void			*listen_fn_arg;
 	struct bgp_peers	 peers;
 	struct bgp_rib		 rib;
 	struct bgp_asets	 asets;

@@ -1150,6 +1150,20 @@ bgp_listen_ensure(struct bgp_ctx *ctx)
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
 	sin.sin_port = htons(ctx->port);
+	if (ctx->listen_fn != NULL) {
+		int fd = ctx->listen_fn(ctx->listen_fn_arg, ctx->port);
+
+		if (fd >= 0 && evutil_make_socket_nonblocking(fd) == 0 &&
+		    (ctx->listener = evconnlistener_new(ctx->base,
+		    bgp_accept_cb, ctx, LEV_OPT_CLOSE_ON_FREE |
+		    LEV_OPT_CLOSE_ON_EXEC, -1, fd)) != NULL)
+			return;
+		if (fd >= 0)
+			close(fd);
+		log_warn(NULL, "bgp: cannot listen on port %u: the kernel "
+		    "helper gave no socket; only connecting out", ctx->port);
+		return;
+	}
 	/* The wildcard, so addresses of tunnel interfaces created later
 	 * are covered; peers are told apart by source address. */
 	ctx->listener = evconnlistener_new_bind(ctx->base, bgp_accept_cb, ctx,

@@ -417,6 +417,8 @@ struct ike_ctx {
 	unsigned		 halfopen;
 	struct ike_deferred	*defer;		/* IKE_READ_BATCH of them */
 	uint64_t		 rx_dropped;	/* datagrams the kernel dropped */
+	ike_sock_fn		 sock_fn;	/* privsep: who binds (ike.h) */
+	void			*sock_fn_arg;
 };
 
 /* ike_sock.c */
