@@ -144,6 +144,7 @@ struct ike_tunables {
 	unsigned	halfopen_per_peer;	/* from one peer's address; 0 = 5 */
 	unsigned	halfopen_max;		/* in all, oldest out; 0 = 1024 */
 	unsigned	dh_per_s;		/* IKE_SA_INIT DH per peer and second; 0 = 5 */
+	unsigned	cookies_per_s;		/* COOKIE answers per peer and second; 0 = 50 */
 	unsigned	child_retry_min_ms;	/* refused CHILD SA: first retry; 0 = 2000 */
 	unsigned	child_retry_max_ms;	/* and the cap; 0 = 120000 */
 	unsigned	retire_ms;		/* old inbound SA kept after a rekey; 0 = 5000 */

@@ -379,10 +379,12 @@ struct ike_peer {
 	unsigned		 child_fails;
 	char			 child_fail_why[160];
 	/* Unauthenticated work it costs us: half-open SAs from its address
-	 * and a token bucket for their DH computations. */
+	 * and token buckets for their DH computations and COOKIE answers. */
 	unsigned		 halfopen;
-	double			 dh_tokens;
-	uint64_t		 dh_at_ms;
+	struct ike_bucket {
+		double		 tokens;
+		uint64_t	 at_ms;		/* 0 = full */
+	}			 dh_bucket, cookie_bucket;
 	/* Both ends initiated: pick one IKE SA once things settled. */
 	struct cgw_timer	*dup_ev;
 	struct ike_prop		 ike_props[CONF_MAX_PROPOSALS];
