@@ -2,10 +2,12 @@
 # A static-routing VPN connection, imported from describe-vpn-connections'
 # JSON, on a VGW narrowed by its tunnel options, with MSS clamping on a
 # path that drops ICMP. One boot, one `check` line each:
-#   narrowed      the emulated VGW accepts only AES-256-GCM / SHA2-384 /
-#                 DH 20 (VGW_NARROW=1, as its TunnelOptions in the JSON
-#                 say); `cgwctl import-aws` of that JSON gives each tunnel
-#                 exactly that offer and both come up with it, the DH
+#   narrowed      the emulated VGW's tunnels accept one suite each, a
+#                 different one per tunnel: t1 AES-256-GCM / SHA2-384 /
+#                 DH 20, t2 AES-128-GCM / SHA2-256 / DH 19 (VGW_NARROW=1,
+#                 as each tunnel's TunnelOptions in the JSON say);
+#                 `cgwctl import-aws` of that JSON gives each tunnel
+#                 exactly its offer and both come up with it, the DH
 #                 group proven by a CHILD rekey (PFS)
 #   static        no BGP at all (no session, nothing on TCP 179), the VPC
 #                 prefix from `--static` in the kernel through t1 (active/
@@ -104,13 +106,19 @@ t_up=$(wait_until "cgw_ike_up 1 && cgw_ike_up 2" 60) || fail "SAs not up on both
 log "both tunnels up after ${t_up}s"
 
 # --- narrowed ------------------------------------------------------------
+# Each tunnel block of the import holds its own offer (per tunnel, not the
+# vpn's), and each tunnel is up with it on both sides.
 n_ok=0 props=""
 for n in 1 2; do
-	[ "$(grep -c 'ike proposal aes256gcm16-prfsha384-ecp384 lifetime' "$CGW_CONF")" = 2 ] &&
-		[ "$(grep -c 'esp proposal aes256gcm16-ecp384 lifetime' "$CGW_CONF")" = 2 ] || break
+	enc=$(vgw_narrow $n enc) prf=$(vgw_narrow $n prf) dh=$(vgw_narrow $n dh)
+	bits=${enc#aes}; bits=${bits%gcm16}
+	tblock=$(awk -v t="tunnel \"t$n\" {" 'index($0, t) {on = 1} on {print} on && /^\t}/ {exit}' "$CGW_CONF")
+	echo "$tblock" | grep -q "ike proposal $enc-$prf-$dh lifetime" &&
+		echo "$tblock" | grep -q "esp proposal $enc-$dh lifetime" || { props="$props t$n=import:no"; continue; }
 	ip_=$(tj $n .ike.proposal)
-	vs=$(lab_swanctl "$LAB_RUN/vgw$n" --list-sas 2>/dev/null | grep -m1 'AES_GCM_16-256/PRF_HMAC_SHA2_384/ECP_384')
-	case $ip_ in *aes256gcm16*sha384*ecp384*|*aes256gcm16*ecp384*sha384*) ;; *) ip_=""; esac
+	vs=$(lab_swanctl "$LAB_RUN/vgw$n" --list-sas 2>/dev/null |
+		grep -m1 "AES_GCM_16-$bits/PRF_HMAC_SHA2_${prf#prfsha}/ECP_${dh#ecp}")
+	case $ip_ in *$enc*${prf#prf}*$dh*|*$enc*$dh*${prf#prf}*) ;; *) ip_=""; esac
 	[ -n "$ip_" ] && [ -n "$vs" ] && n_ok=$((n_ok + 1))
 	props="$props t$n=$(tj $n .ike.proposal)"
 done
@@ -120,7 +128,7 @@ pfs() { tj 1 '[.child_sas[].proposal | select(test("^aes256gcm16.*ecp384"))] | f
 wait_until "[ -n \"\$(pfs)\" ]" 30 >/dev/null || n_ok=0
 cp_=$(pfs)
 check narrowed "$([ $n_ok = 2 ]; echo $?)" "ike$props, rekeyed child t1=$cp_" \
-	"both tunnels aes256gcm16/sha384/ecp384 on both sides, rekey with ecp384"
+	"t1 aes256gcm16/sha384/ecp384 and t2 aes128gcm16/sha256/ecp256, each on both sides, rekey with ecp384"
 
 # --- static routing ------------------------------------------------------
 t_rt=$(wait_until "static_route 1 '.installed and .best' && [ \"\$(route_dev)\" = \"\$(tj 1 .interface)\" ]" 20) ||

@@ -20,10 +20,26 @@ VGW_REMOTE_ID=${VGW_REMOTE_ID:-$CGW_PUBLIC}
 # _vgw_combine "A B" "C D" ... -> A-B-C-D (one strongSwan proposal)
 _vgw_join() { echo "$*" | tr -s ' ' '-'; }
 
+# Narrowed tunnel options, different per tunnel as AWS allows: tunnel 1
+# AES256-GCM-16 / SHA2-384 (the PRF) / group 20, tunnel 2 AES128-GCM-16 /
+# SHA2-256 / group 19 (vgw_narrow N FIELD: enc, enc_aws, integ_aws, prf,
+# dh, dh_aws).
+vgw_narrow() {
+	case "$1.$2" in
+	1.enc) echo aes256gcm16 ;; 1.enc_aws) echo AES256-GCM-16 ;;
+	1.integ_aws) echo SHA2-384 ;; 1.prf) echo prfsha384 ;;
+	1.dh) echo ecp384 ;; 1.dh_aws) echo 20 ;;
+	2.enc) echo aes128gcm16 ;; 2.enc_aws) echo AES128-GCM-16 ;;
+	2.integ_aws) echo SHA2-256 ;; 2.prf) echo prfsha256 ;;
+	2.dh) echo ecp256 ;; 2.dh_aws) echo 19 ;;
+	esac
+}
+# vgw_ike_proposals [N]: endpoint N's IKE offer.
 vgw_ike_proposals() {
 	local cbc="aes128 aes256" gcm="aes128gcm16 aes256gcm16" prf="" i
-	# Narrowed tunnel options: AES256-GCM-16, SHA2-384 (the PRF), group 20.
-	[ "$VGW_NARROW" = 1 ] && { echo "aes256gcm16-prfsha384-ecp384"; return; }
+	[ "$VGW_NARROW" = 1 ] && {
+		_vgw_join "$(vgw_narrow "$1" enc)" "$(vgw_narrow "$1" prf)" "$(vgw_narrow "$1" dh)"
+		return; }
 	for i in $IKE_INTEG; do prf="$prf prf$i"; done
 	echo "$(_vgw_join $cbc $IKE_INTEG $IKE_DH), $(_vgw_join $gcm $prf $IKE_DH)"
 }
@@ -31,7 +47,7 @@ vgw_ike_proposals() {
 vgw_esp_proposals() {
 	local esn=""
 	case " $VGW_ESN " in *" ${1:-none} "*) esn="esn noesn" ;; esac
-	[ "$VGW_NARROW" = 1 ] && { echo "$(_vgw_join aes256gcm16 ecp384 $esn)"; return; }
+	[ "$VGW_NARROW" = 1 ] && { _vgw_join "$(vgw_narrow "$1" enc)" "$(vgw_narrow "$1" dh)" $esn; return; }
 	echo "$(_vgw_join aes128 aes256 $IKE_INTEG $ESP_DH $esn), $(_vgw_join aes128gcm16 aes256gcm16 $ESP_DH $esn)"
 }
 
@@ -116,7 +132,7 @@ vgw_render() {
 			version = 2
 			local_addrs = $out
 			remote_addrs = $CGW_PUBLIC
-			proposals = $(vgw_ike_proposals)
+			proposals = $(vgw_ike_proposals "$n")
 			rekey_time = $((IKE_LIFETIME - REKEY_MARGIN))s
 			over_time = ${REKEY_MARGIN}s
 			rand_time = $((REKEY_MARGIN * REKEY_FUZZ / 100))s
@@ -320,15 +336,17 @@ vgw_json() {
 		for n in 1 2; do
 			opts=$(jq -c --arg o "$(_vgw_t $n VGW_OUTSIDE)" \
 			    --arg c "$(_vgw_t $n VGW_INSIDE | sed 's/\.[0-9]*$/.0/')/$INSIDE_CIDR" \
-			    --arg k "$(_vgw_t $n PSK)" '. + [{
+			    --arg k "$(_vgw_t $n PSK)" --arg e "$(vgw_narrow $n enc_aws)" \
+			    --arg i "$(vgw_narrow $n integ_aws)" \
+			    --argjson g "$(vgw_narrow $n dh_aws)" '. + [{
 				OutsideIpAddress: $o, TunnelInsideCidr: $c,
 				PreSharedKey: $k,
-				Phase1EncryptionAlgorithms: [{Value: "AES256-GCM-16"}],
-				Phase2EncryptionAlgorithms: [{Value: "AES256-GCM-16"}],
-				Phase1IntegrityAlgorithms: [{Value: "SHA2-384"}],
-				Phase2IntegrityAlgorithms: [{Value: "SHA2-384"}],
-				Phase1DHGroupNumbers: [{Value: 20}],
-				Phase2DHGroupNumbers: [{Value: 20}],
+				Phase1EncryptionAlgorithms: [{Value: $e}],
+				Phase2EncryptionAlgorithms: [{Value: $e}],
+				Phase1IntegrityAlgorithms: [{Value: $i}],
+				Phase2IntegrityAlgorithms: [{Value: $i}],
+				Phase1DHGroupNumbers: [{Value: $g}],
+				Phase2DHGroupNumbers: [{Value: $g}],
 				IkeVersions: [{Value: "ikev2"}],
 				StartupAction: "add"}]' <<<"$opts") || return 1
 		done
