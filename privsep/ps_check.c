@@ -122,8 +122,10 @@ conf_dst_ok(const struct conf *c, const struct cgw_addr *a)
 	return false;
 }
 
+/* Whether a configured tunnel has this interface name (ifname) or this
+ * "vpn/tunnel" name. */
 static bool
-conf_ifname_ok(const struct conf *c, const char *name)
+conf_tunnel_named(const struct conf *c, const char *name, bool ifname)
 {
 	const struct conf_vpn *v;
 	const struct conf_tunnel *t;
@@ -132,7 +134,7 @@ conf_ifname_ok(const struct conf *c, const char *name)
 		return false;
 	TAILQ_FOREACH(v, &c->vpns, entry)
 		TAILQ_FOREACH(t, &v->tunnels, entry)
-			if (strcmp(t->ifname, name) == 0)
+			if (strcmp(ifname ? t->ifname : t->fullname, name) == 0)
 				return true;
 	return false;
 }
@@ -145,7 +147,8 @@ ifname_ok(const struct ps_policy *p, const char *name)
 
 	if (name[0] == '\0')
 		return false;
-	if (conf_ifname_ok(p->conf, name) || conf_ifname_ok(p->old, name))
+	if (conf_tunnel_named(p->conf, name, true) ||
+	    conf_tunnel_named(p->old, name, true))
 		return true;
 	if (strncmp(name, PS_IFPREFIX, strlen(PS_IFPREFIX)) != 0)
 		return false;
@@ -405,28 +408,14 @@ ps_check(const struct ps_policy *p, const struct ps_msg *m, char *why,
 	}
 }
 
-static bool
-conf_who_ok(const struct conf *c, const char *who)
-{
-	const struct conf_vpn *v;
-	const struct conf_tunnel *t;
-
-	if (c == NULL)
-		return false;
-	TAILQ_FOREACH(v, &c->vpns, entry)
-		TAILQ_FOREACH(t, &v->tunnels, entry)
-			if (strcmp(t->fullname, who) == 0)
-				return true;
-	return false;
-}
-
 void
 ps_policy_name_note(struct ps_policy *p, const struct ps_msg *m)
 {
 	struct ps_ifid_name *n = NULL;
 
 	if (m->who[0] == '\0' || !XFRM_IFID_OURS(m->if_id) ||
-	    (!conf_who_ok(p->conf, m->who) && !conf_who_ok(p->old, m->who)))
+	    (!conf_tunnel_named(p->conf, m->who, false) &&
+	    !conf_tunnel_named(p->old, m->who, false)))
 		return;
 	for (size_t i = 0; i < p->nnames; i++)
 		if (p->names[i].if_id == m->if_id)
