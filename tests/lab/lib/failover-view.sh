@@ -18,7 +18,9 @@
 #       that reason, its BGP session leaving "established" with a reason,
 #       and a route moving to t2;
 #     - the counters (`--json show tunnel`): t1's liveness misses (a, b, c)
-#       and its BGP flaps higher than just before the failure.
+#       and its BGP flaps higher than just before the failure;
+#     - the metrics (`cgwctl metrics`, what Prometheus scrapes):
+#       cgwd_tunnel_up of t1 0, its cgwd_bgp_session_flaps_total higher.
 #   fo_view_stop       ends the monitor
 
 FO_MON=$LAB_OUT/cgw/monitor.jsonl
@@ -54,7 +56,7 @@ _fo_col() {
 
 fo_view() {
 	local k=$1 t1=$CGW_VPN/t1 st txt js new reason want_class want_reason
-	local hist hist_j mon_t mon_b mon_r miss0 miss1 flap0 flap1 ok=0 why=""
+	local hist hist_j mon_t mon_b mon_r miss0 miss1 flap0 flap1 m_up m_flap ok=0 why=""
 	case $k in
 	e) want_class='^(sa deleted|peer not answering)$'; want_reason='^(deleted|dead)' ;;
 	*) want_class='^peer not answering$'; want_reason='^dead' ;;
@@ -104,6 +106,16 @@ fo_view() {
 		[ "$k" = e ] || [ "$miss1" -gt "$miss0" ] || { ok=1; why="$why dpd-misses"; }
 		[ "$flap1" -gt "$flap0" ] || { ok=1; why="$why bgp-flaps"; }
 	fi
-	check "view-$k" $ok "status_reason=\"$reason\" history=\"$hist\" monitor: tunnel_down=${mon_t:-0} bgp_down=${mon_b:-0} route_to_t2=${mon_r:-0} counters: dpd_misses=${miss0:-?}->${miss1:-?} bgp_flaps=${flap0:-?}->${flap1:-?}${why:+ missing:$why}" \
-		"t1's REASON $want_class, its up -> transition with reason $want_reason in show tunnel's history and in monitor, its BGP down and a route via t2 in monitor, bgp flaps$( [ "$k" = e ] || echo ' and dpd misses') up"
+	# The same in the metrics a monitoring system scrapes (one cgwctl).
+	read -r m_up m_flap <<-EOF
+	$(cgwctl_ metrics 2>/dev/null | awk -v u="cgwd_tunnel_up{vpn=\"$CGW_VPN\",tunnel=\"t1\"}" \
+		-v f="cgwd_bgp_session_flaps_total{peer=\"$t1\"}" '
+		$1 == u {up = $2} $1 == f {fl = $2}
+		END {print (up == "" ? "-" : up), (fl == "" ? "-" : fl)}')
+	EOF
+	[ "$m_up" = 0 ] || { ok=1; why="$why metrics-up"; }
+	[ "$m_flap" != - ] && [ -n "$flap0" ] && [ "$m_flap" -gt "$flap0" ] ||
+		{ ok=1; why="$why metrics-flaps"; }
+	check "view-$k" $ok "status_reason=\"$reason\" history=\"$hist\" monitor: tunnel_down=${mon_t:-0} bgp_down=${mon_b:-0} route_to_t2=${mon_r:-0} counters: dpd_misses=${miss0:-?}->${miss1:-?} bgp_flaps=${flap0:-?}->${flap1:-?} metrics: tunnel_up=$m_up bgp_flaps=$m_flap${why:+ missing:$why}" \
+		"t1's REASON $want_class, its up -> transition with reason $want_reason in show tunnel's history and in monitor, its BGP down and a route via t2 in monitor, bgp flaps$( [ "$k" = e ] || echo ' and dpd misses') up, in --json and in the metrics (cgwd_tunnel_up 0)"
 }
