@@ -27,6 +27,7 @@ struct conf_tunnel;
 struct ipsec_tunnel {
 	int			 ifindex;	/* 0 while the interface is missing */
 	char			 kernel_error[640];	/* last, for show tunnels */
+	bool			 dual;		/* IPv6 policies and ::/0 too */
 };
 
 /* Open the kernel handle, remove leftovers of a previous run, start the
@@ -45,6 +46,9 @@ void	 ipsec_tunnel_detach(struct tunnel *);
 void	 ipsec_tunnel_release(struct tunnel *);
 /* The IKE engine's view of a configured tunnel (daemon/ipsec_conf.c). */
 void	 ipsec_peer_conf(struct ike_peer_conf *, const struct conf_tunnel *);
+/* Whether a route-based tunnel carries IPv6 beside IPv4: an IPv6 inside
+ * address, an IPv6 `network` or an IPv6 `static` of its vpn. */
+bool	 ipsec_tunnel_dual(const struct conf *, const struct conf_tunnel *);
 /* `ike limits` of the configuration into the engine (start, reload). */
 void	 ipsec_limits_apply(struct ike_ctx *, const struct conf *);
 /*
