@@ -465,7 +465,8 @@ ipsec_ifid_release(struct cgwd *cgwd, uint32_t if_id)
 }
 
 int
-ipsec_tunnel_attach(struct tunnel *t, char *err, size_t errlen)
+ipsec_tunnel_attach(struct tunnel *t, const struct conf *conf, char *err,
+    size_t errlen)
 {
 	struct cgwd *cgwd = t->cgwd;
 	const struct conf_tunnel *ct = t->conf;
@@ -493,7 +494,7 @@ ipsec_tunnel_attach(struct tunnel *t, char *err, size_t errlen)
 		ipsec_kernel_error(t, "cannot install the tunnel policies", &xe);
 	/* Bound to the if_id like the IPv4 ones: only what is routed into
 	 * the interface matches, the host's other IPv6 traffic never. */
-	t->ipsec->dual = ipsec_tunnel_dual(cgwd->conf, ct);
+	t->ipsec->dual = ipsec_tunnel_dual(conf, ct);
 	if (t->ipsec->dual && xfrm_policy_install(cgwd->xfrm, if_id, if_id,
 	    &ct->vpn->local, &ct->remote, AF_INET6, &xe) != 0)
 		ipsec_kernel_error(t, "cannot install the IPv6 policies", &xe);

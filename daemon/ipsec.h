@@ -38,7 +38,8 @@ void	 ipsec_close(struct cgwd *);
 /* Create the tunnel's interface and policies and its IKE peer (which
  * initiates when configured to). Kernel failures are logged and kept in
  * kernel_error; the tunnel still negotiates so the operator sees why. */
-int	 ipsec_tunnel_attach(struct tunnel *, char *err, size_t errlen);
+int	 ipsec_tunnel_attach(struct tunnel *, const struct conf *,
+	    char *err, size_t errlen);
 /* Tear the IKE peer down and remove the tunnel's kernel objects; the
  * tunnel keeps its if_id for the attach that follows (reload). */
 void	 ipsec_tunnel_detach(struct tunnel *);

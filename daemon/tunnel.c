@@ -403,6 +403,9 @@ tunnel_conf_changed(const struct conf *ca, const struct conf_tunnel *a,
 			what_add(what, whatlen, "asn");
 		if (!addr_eq(&ca->router_id, &cb->router_id))
 			what_add(what, whatlen, "router-id");
+		/* IPv6 policies and ::/0 come and go with a new CHILD SA. */
+		if (ipsec_tunnel_dual(ca, a) != ipsec_tunnel_dual(cb, b))
+			what_add(what, whatlen, "IPv6");
 	}
 	return whatlen > 0 && what[0] != '\0';
 }
