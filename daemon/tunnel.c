@@ -470,7 +470,7 @@ tunnel_peer_inside(const struct tunnel *t, struct cgw_addr *out)
 {
 	const struct cgw_prefix *in = &t->conf->inside;
 
-	if (in->addr.af != AF_INET)
+	if (in->addr.af != AF_INET && in->addr.af != AF_INET6)
 		return false;
 	/* AWS holds host 1 and gives us host 2; accept the mirror too. */
 	return prefix_host(in, prefix_host_index(in) == 1 ? 2 : 1, out);
