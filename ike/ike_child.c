@@ -455,9 +455,10 @@ ike_child_install(struct ike_child *c, const uint8_t *gir, size_t girlen,
 		    defer ? ", inbound only until the peer deletes the old" : "",
 		    replaces->spi_in, replaces->spi_out);
 	else
-		log_info(peer->conf.name, "CHILD SA %08x/%08x %s up%s",
+		log_info(peer->conf.name, "CHILD SA %08x/%08x %s up%s%s",
 		    c->spi_in, c->spi_out, c->proposal,
-		    esa.encap ? " (UDP-encapsulated)" : "");
+		    esa.encap ? " (UDP-encapsulated)" : "",
+		    c->ts_dual ? ", IPv4 and IPv6" : "");
 	ike_child_arm(c);
 	if (peer->child_fails)
 		log_info(peer->conf.name, "CHILD SA up after %u failed "
