@@ -446,6 +446,9 @@ struct bgp_peer {
 	uint32_t		 peer_asn;
 	struct in_addr		 peer_id;
 	struct in_addr		 local_addr;	/* our end of the TCP session */
+	/* Ours on a session over IPv6 (an IPv6 inside address); zero on
+	 * IPv4 sessions. The next hop of IPv6 routes we send there. */
+	struct in6_addr		 local_addr6;
 	time_t			 established_at;
 	uint32_t		 established_count;
 	uint32_t		 n_received;

@@ -435,7 +435,14 @@ bgp_export_attrs(struct bgp_ctx *ctx, struct bgp_peer *peer,
 	}
 	/* Next hop self: peers reach the VPC (or the LAN) through us. */
 	memset(out->nh6, 0, sizeof(out->nh6));
-	if (e->prefix.addr.af == AF_INET6) {
+	if (e->prefix.addr.af == AF_INET6 &&
+	    !IN6_IS_ADDR_UNSPECIFIED(&peer->local_addr6)) {
+		/* A session over IPv6 (inside addresses): our end of it. */
+		out->nexthop.s_addr = 0;
+		out->seen &= ~(1u << BGP_ATTR_NEXT_HOP);
+		out->nh6_len = 16;
+		out->nh6[0] = peer->local_addr6;
+	} else if (e->prefix.addr.af == AF_INET6) {
 		/*
 		 * The session runs over IPv4 (bgp_peer_add): our end of it as
 		 * an IPv4-mapped IPv6 address, as RFC 4798 does and BIRD

@@ -14,6 +14,7 @@
  */
 #include <sys/socket.h>
 #include <arpa/inet.h>
+#include <netinet/in.h>
 #include <netinet/ip.h>
 #include <errno.h>
 #include <stdio.h>
@@ -33,6 +34,12 @@
 /* RFC 4271 8: a large hold time until the OPENs are exchanged. */
 #define BGP_OPEN_HOLD_TIME	240
 #define BGP_MAXPFX_RESTART	60
+/* linux/in6.h; glibc headers before 2.27 lack it. */
+#ifdef IPV6_FREEBIND
+#define BGP_IPV6_FREEBIND	IPV6_FREEBIND
+#else
+#define BGP_IPV6_FREEBIND	78
+#endif
 
 static const char *const bgp_state_names[] = {
 	[BGP_ST_IDLE] = "Idle",
@@ -205,18 +212,39 @@ bgp_conn_new(struct bgp_peer *p, evutil_socket_t fd, bool outgoing)
 	return c;
 }
 
+/* The dual-stack listener ([::]:179) shows IPv4 ends as ::ffff:a.b.c.d. */
+static bool
+bgp_sockaddr_addr(struct cgw_addr *a, const struct sockaddr *sa)
+{
+	uint16_t port;
+
+	if (!addr_from_sockaddr(a, &port, sa))
+		return false;
+	if (a->af == AF_INET6 && IN6_IS_ADDR_V4MAPPED(&a->v6)) {
+		struct in_addr v4;
+
+		memcpy(&v4, &a->v6.s6_addr[12], 4);
+		memset(a, 0, sizeof(*a));
+		a->af = AF_INET;
+		a->v4 = v4;
+	}
+	return true;
+}
+
 static void
 bgp_conn_local_addr(struct bgp_peer *p, struct bgp_conn *c)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl = sizeof(ss);
 	struct cgw_addr a;
-	uint16_t port;
 
 	if (getsockname(bufferevent_getfd(c->bev), (struct sockaddr *)&ss,
-	    &sl) == 0 && addr_from_sockaddr(&a, &port,
-	    (struct sockaddr *)&ss) && a.af == AF_INET)
+	    &sl) != 0 || !bgp_sockaddr_addr(&a, (struct sockaddr *)&ss))
+		return;
+	if (a.af == AF_INET)
 		p->local_addr = a.v4;
+	else if (a.af == AF_INET6)
+		p->local_addr6 = a.v6;
 }
 
 static bool
@@ -259,13 +287,20 @@ bgp_connect(struct bgp_peer *p)
 	int on = 1;
 	char why[160];
 
-	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	fd = socket(p->conf.remote.af, SOCK_STREAM | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, 0);
 	if (fd == -1)
 		goto fail;
 	if (addr_is_set(&p->conf.local)) {
 		/* The inside address may not be configured yet when the
-		 * tunnel interface is still coming up. */
-		setsockopt(fd, IPPROTO_IP, IP_FREEBIND, &on, sizeof(on));
+		 * tunnel interface is still coming up (an IPv6 one is not
+		 * usable either until DAD is done). */
+		if (p->conf.local.af == AF_INET6)
+			setsockopt(fd, IPPROTO_IPV6, BGP_IPV6_FREEBIND, &on,
+			    sizeof(on));
+		else
+			setsockopt(fd, IPPROTO_IP, IP_FREEBIND, &on,
+			    sizeof(on));
 		sl = addr_to_sockaddr(&p->conf.local, 0, &ss);
 		if (bind(fd, (struct sockaddr *)&ss, sl) == -1) {
 			close(fd);
@@ -1089,7 +1124,8 @@ bgp_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 
 	(void)l;
 	(void)salen;
-	if (!addr_from_sockaddr(&remote, &port, sa) ||
+	(void)port;
+	if (!bgp_sockaddr_addr(&remote, sa) ||
 	    (p = bgp_peer_by_addr(ctx, &remote)) == NULL) {
 		log_debug(NULL, "bgp: connection from %s refused: no such peer",
 		    addr_fmt(&remote, abuf, sizeof(abuf)));
@@ -1144,14 +1180,20 @@ static void
 bgp_listen_ensure(struct bgp_ctx *ctx)
 {
 	struct sockaddr_in sin;
+	struct sockaddr_in6 sin6;
+	evutil_socket_t fd;
+	int off = 0;
 
 	if (ctx->listener != NULL)
 		return;
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
 	sin.sin_port = htons(ctx->port);
+	memset(&sin6, 0, sizeof(sin6));
+	sin6.sin6_family = AF_INET6;
+	sin6.sin6_port = htons(ctx->port);
 	if (ctx->listen_fn != NULL) {
-		int fd = ctx->listen_fn(ctx->listen_fn_arg, ctx->port);
+		fd = ctx->listen_fn(ctx->listen_fn_arg, ctx->port);
 
 		if (fd >= 0 && evutil_make_socket_nonblocking(fd) == 0 &&
 		    (ctx->listener = evconnlistener_new(ctx->base,
@@ -1164,8 +1206,26 @@ bgp_listen_ensure(struct bgp_ctx *ctx)
 		    "helper gave no socket; only connecting out", ctx->port);
 		return;
 	}
-	/* The wildcard, so addresses of tunnel interfaces created later
-	 * are covered; peers are told apart by source address. */
+	/*
+	 * The wildcard, so addresses of tunnel interfaces created later
+	 * are covered; peers are told apart by source address. Dual stack
+	 * ([::], IPv4 peers as mapped addresses) for sessions over IPv6
+	 * inside addresses; 0.0.0.0 on a host without IPv6.
+	 */
+	fd = socket(AF_INET6, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd != -1) {
+		int on = 1;
+
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+		if (setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off,
+		    sizeof(off)) == 0 && bind(fd, (struct sockaddr *)&sin6,
+		    sizeof(sin6)) == 0 && listen(fd, 16) == 0 &&
+		    (ctx->listener = evconnlistener_new(ctx->base,
+		    bgp_accept_cb, ctx, LEV_OPT_CLOSE_ON_FREE |
+		    LEV_OPT_CLOSE_ON_EXEC, -1, fd)) != NULL)
+			return;
+		close(fd);
+	}
 	ctx->listener = evconnlistener_new_bind(ctx->base, bgp_accept_cb, ctx,
 	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_EXEC,
 	    16, (struct sockaddr *)&sin, sizeof(sin));
@@ -1198,12 +1258,16 @@ bgp_peer_add(struct bgp_ctx *ctx, const struct bgp_peer_conf *conf)
 {
 	struct bgp_peer *p;
 
-	if (conf->name[0] == '\0' || conf->remote.af != AF_INET ||
+	/* Over IPv4 or over IPv6 (AWS's IPv6 inside /126s); our end, if
+	 * given, of the same family. */
+	if (conf->name[0] == '\0' || (conf->remote.af != AF_INET &&
+	    conf->remote.af != AF_INET6) ||
 	    (conf->remote_asn == 0 && conf->role != BGP_ROLE_STATIC) ||
 	    conf->connect_retry == 0 ||
 	    (conf->hold_time > 0 && conf->hold_time < 3) ||
-	    (conf->local.af != AF_UNSPEC && conf->local.af != AF_INET)) {
-		errno = conf->remote.af == AF_INET6 ? EAFNOSUPPORT : EINVAL;
+	    (conf->local.af != AF_UNSPEC &&
+	    conf->local.af != conf->remote.af)) {
+		errno = EINVAL;
 		return NULL;
 	}
 	if (bgp_peer_find(ctx, conf->name) != NULL ||

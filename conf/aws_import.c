@@ -287,12 +287,14 @@ aws_tunnel(struct aws_ctx *ctx, xmlNode *n, int i, struct aws_tunnel *t)
 	if (!addr_parse(t->cgw_outside, &a) || !addr_parse(t->vgw_outside, &a))
 		return aws_fail(ctx, "tunnel %d: a <tunnel_outside_address> is "
 		    "not an IP address", i);
-	if (aws_number(ctx, cidr, "network_cidr", i, 0, 32, &v) != 0)
+	if (aws_number(ctx, cidr, "network_cidr", i, 0, 128, &v) != 0)
 		return -1;
 	snprintf(t->cgw_inside, sizeof(t->cgw_inside), "%.64s/%u", ip, v);
-	if (!prefix_parse(t->cgw_inside, &p) || p.addr.af != AF_INET)
+	/* IPv6 (a /126 in fd00::/8) on TGW connections with
+	 * TunnelInsideIpVersion ipv6; conf checks the range. */
+	if (!prefix_parse(t->cgw_inside, &p))
 		return aws_fail(ctx, "tunnel %d: customer gateway inside address "
-		    "%s is not an IPv4 prefix", i, t->cgw_inside);
+		    "%s is not a prefix", i, t->cgw_inside);
 	if (!t->is_static &&
 	    (aws_number(ctx, t->cgw_asn, "customer_gateway/bgp/asn", i, 1,
 	    UINT32_MAX, &v) != 0 ||
@@ -482,6 +484,55 @@ aws_xml_silent(void *ctx, const char *msg, ...)
 }
 
 /*
+ * TunnelInsideIpVersion ipv6 (Transit Gateway): AWS gives each tunnel a
+ * /126 from fd00::/8 (TunnelInsideIpv6Cidr), holds host 1 and leaves us
+ * host 2, as in the IPv4 /30s. An XML with IPv6 inside addresses must
+ * agree; one with IPv4 ones (or none) takes ours from the JSON.
+ */
+static int
+aws_inside6(struct aws_ctx *ctx, const char *where, struct aws_tunnel *t,
+    bool inside6)
+{
+	struct cgw_prefix p, xml, net, xnet;
+	struct cgw_addr ours;
+	char s[CGW_PREFIXSTRLEN];
+	bool xml6 = prefix_parse(t->cgw_inside, &xml) &&
+	    xml.addr.af == AF_INET6;
+
+	if (!inside6) {
+		if (t->opts.inside6_cidr[0] != '\0')
+			return aws_fail(ctx, "%s: TunnelInsideIpv6Cidr is set "
+			    "but TunnelInsideIpVersion is not ipv6", where);
+		return 0;
+	}
+	if (t->opts.inside6_cidr[0] == '\0') {
+		if (xml6)
+			return 0;
+		return aws_fail(ctx, "%s: TunnelInsideIpVersion is ipv6 but "
+		    "the tunnel has no TunnelInsideIpv6Cidr", where);
+	}
+	if (!prefix_parse(t->opts.inside6_cidr, &p))	/* checked already */
+		return aws_fail(ctx, "%s: TunnelInsideIpv6Cidr is not a "
+		    "prefix", where);
+	if (xml6) {
+		prefix_network(&p, &net);
+		prefix_network(&xml, &xnet);
+		if (net.len != xnet.len || !addr_eq(&net.addr, &xnet.addr))
+			return aws_fail(ctx, "%s: TunnelInsideIpv6Cidr %.48s "
+			    "differs from the XML's inside address %s", where,
+			    t->opts.inside6_cidr, t->cgw_inside);
+		return 0;
+	}
+	if (!prefix_host(&p, 2, &ours))
+		return aws_fail(ctx, "%s: TunnelInsideIpv6Cidr %.48s is not "
+		    "a /126", where, t->opts.inside6_cidr);
+	p.addr = ours;
+	snprintf(t->cgw_inside, sizeof(t->cgw_inside), "%s",
+	    prefix_fmt(&p, s, sizeof(s)));
+	return 0;
+}
+
+/*
  * Options.TunnelOptions of one connection onto the XML's tunnels, matched
  * by the VGW's outside address (AWS lists them in no promised order).
  * Returns the number of tunnels that got options, or -1.
@@ -496,6 +547,7 @@ aws_json_options(struct aws_ctx *ctx, json_t *conn, const char *name,
 	char where[CONF_NAME_MAX + AWS_VALUE_MAX + 32];
 	size_t i;
 	int k, n = 0;
+	bool inside6;
 
 	ctx->ts_local[0] = ctx->ts_remote[0] = '\0';
 	if ((opts = json_object_get(conn, "Options")) == NULL)
@@ -509,10 +561,13 @@ aws_json_options(struct aws_ctx *ctx, json_t *conn, const char *name,
 	if (json_is_boolean(v))
 		ctx->json_static = json_is_true(v);
 	v = json_object_get(opts, "TunnelInsideIpVersion");
-	if (json_is_string(v) && strcasecmp(json_string_value(v), "ipv4") != 0)
-		return aws_fail(ctx, "%s: Options TunnelInsideIpVersion %.8s: "
-		    "cgwd runs IPv4 inside addresses only", name,
-		    json_string_value(v));
+	inside6 = false;
+	if (json_is_string(v) && strcasecmp(json_string_value(v), "ipv6") == 0)
+		inside6 = true;
+	else if (v != NULL && !json_is_null(v) && (!json_is_string(v) ||
+	    strcasecmp(json_string_value(v), "ipv4") != 0))
+		return aws_fail(ctx, "%s: Options TunnelInsideIpVersion is not "
+		    "ipv4 or ipv6", name);
 	/* What AWS puts in its traffic selectors; all (0.0.0.0/0) unless
 	 * the connection was made for a policy-based gateway. */
 	for (k = 0; k < 2; k++) {
@@ -562,8 +617,10 @@ aws_json_options(struct aws_ctx *ctx, json_t *conn, const char *name,
 			return -1;
 		t[k].has_opts = true;
 		n++;
+		if (aws_inside6(ctx, where, &t[k], inside6) != 0)
+			return -1;
 		/* AWS reports the /30's network; the XML our host in it. */
-		if (t[k].opts.inside_cidr[0] != '\0') {
+		if (!inside6 && t[k].opts.inside_cidr[0] != '\0') {
 			if (!prefix_parse(t[k].opts.inside_cidr, &p) ||
 			    !prefix_parse(t[k].cgw_inside, &mine))
 				return aws_fail(ctx, "%s: TunnelInsideCidr %.40s "
@@ -583,6 +640,13 @@ aws_json_options(struct aws_ctx *ctx, json_t *conn, const char *name,
 			return aws_fail(ctx, "%s: PreSharedKey differs from the "
 			    "XML's <pre_shared_key>", where);
 	}
+	/* Every tunnel IPv6 inside, none left with the XML's IPv4 one. */
+	for (k = 0; inside6 && k < nt; k++)
+		if (!prefix_parse(t[k].cgw_inside, &p) ||
+		    p.addr.af != AF_INET6)
+			return aws_fail(ctx, "%s: TunnelInsideIpVersion is ipv6 "
+			    "but tunnel %d (%s) has no TunnelInsideIpv6Cidr",
+			    name, k + 1, t[k].vgw_outside);
 	return n;
 }
 

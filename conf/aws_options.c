@@ -7,7 +7,7 @@
  *
  * Every option is either mapped to a statement, written as a comment
  * (AWS's own timers, its logging: nothing to do on our side), or refused
- * with its name (IKEv1 only, IPv6 inside addresses). Each statement is
+ * with its name (IKEv1 only, an IPv6 inside prefix outside fd00::/8). Each statement is
  * preceded by the options it came from.
  */
 #include <stdarg.h>
@@ -413,10 +413,27 @@ aws_tunnel_options(json_t *opt, const char *where, struct aws_topts *o,
 	if (v1 && !v2)
 		return aws_opt_fail(&c, "IkeVersions allows ikev1 only; cgwd "
 		    "speaks IKEv2: add ikev2 to the tunnel's IKE versions at AWS");
+	/* AWS's constraint: a /126 from fd00::/8, the network address. */
 	v = json_object_get(opt, "TunnelInsideIpv6Cidr");
-	if (json_is_string(v) && json_string_length(v) > 0)
-		return aws_opt_fail(&c, "TunnelInsideIpv6Cidr is set: cgwd runs "
-		    "IPv4 inside addresses (a /30 in 169.254.0.0/16) only");
+	if (v != NULL && !json_is_null(v) && (!json_is_string(v) ||
+	    json_string_length(v) >= sizeof(o->inside6_cidr)))
+		return aws_opt_fail(&c, "TunnelInsideIpv6Cidr is not a prefix");
+	if (json_is_string(v) && json_string_length(v) > 0) {
+		struct cgw_prefix p6, n6, ula;
+
+		prefix_parse("fd00::/8", &ula);
+		if (!prefix_parse(json_string_value(v), &p6) ||
+		    p6.addr.af != AF_INET6 || p6.len != 126 ||
+		    !prefix_contains(&ula, &p6.addr))
+			return aws_opt_fail(&c, "TunnelInsideIpv6Cidr is not a "
+			    "/126 in fd00::/8");
+		prefix_network(&p6, &n6);
+		if (!addr_eq(&p6.addr, &n6.addr))
+			return aws_opt_fail(&c, "TunnelInsideIpv6Cidr has host "
+			    "bits set");
+		snprintf(o->inside6_cidr, sizeof(o->inside6_cidr), "%s",
+		    json_string_value(v));
+	}
 
 	/* Checked against the XML by the caller. */
 	v = json_object_get(opt, "TunnelInsideCidr");

@@ -25,12 +25,14 @@ struct aws_topts {
 	 * "" when absent. */
 	char		 psk[CONF_PSK_MAX + 1];
 	char		 inside_cidr[64];
+	char		 inside6_cidr[64];	/* TunnelInsideIpv6Cidr, checked */
 };
 
 /*
  * One element of TunnelOptions into `o`. `where` names the tunnel in
  * errors ("tunnel 1 (198.51.100.7)"). An option cgwd cannot honour (only
- * IKEv1 allowed, an IPv6 inside prefix) or a value out of AWS's range is
+ * IKEv1 allowed, an IPv6 inside prefix not a /126 of fd00::/8) or a value
+ * out of AWS's range is
  * an error naming the option: -1 with the reason in err.
  */
 int	aws_tunnel_options(json_t *opt, const char *where, struct aws_topts *o,

@@ -305,6 +305,39 @@ conf_tunnel_begin(struct conf_parse *ctx, char *name, int line)
 	ctx->tunnel = t;
 }
 
+/*
+ * AWS Transit Gateway IPv6 VPNs (TunnelInsideIpVersion ipv6): a /126 from
+ * fd00::/8 (TunnelInsideIpv6Cidr); AWS holds host 1, as in the IPv4 /30s.
+ */
+static void
+conf_inside6_check(struct conf_parse *ctx, struct conf_tunnel *t, int line,
+    const char *s)
+{
+	struct cgw_prefix ula;
+	uint32_t host;
+
+	if (t->inside.len != 126) {
+		conf_problem(ctx, true, line, "inside %s is not an IPv6 /126; "
+		    "allowed: our address (host 2) of a /126 in fd00::/8, "
+		    "e.g. fd00:0:0:1::2/126", s);
+		return;
+	}
+	prefix_parse("fd00::/8", &ula);
+	if (!prefix_contains(&ula, &t->inside.addr)) {
+		conf_problem(ctx, true, line, "inside %s is not in fd00::/8; "
+		    "allowed: a /126 in fd00::/8, e.g. fd00:0:0:1::2/126", s);
+		return;
+	}
+	host = prefix_host_index(&t->inside);
+	if (host == 0 || host == 3)
+		conf_problem(ctx, true, line, "inside %s is host %u of its "
+		    "/126; allowed: host 2 (ours; the peer is host 1)", s,
+		    (unsigned)host);
+	else if (host == 1)
+		conf_problem(ctx, false, line, "inside %s is host 1, which AWS "
+		    "takes; cgwd is normally host 2", s);
+}
+
 static void
 conf_inside_check(struct conf_parse *ctx, struct conf_tunnel *t, int line)
 {
@@ -313,10 +346,14 @@ conf_inside_check(struct conf_parse *ctx, struct conf_tunnel *t, int line)
 	uint32_t a, host;
 
 	prefix_fmt(&t->inside, s, sizeof(s));
+	if (t->inside.addr.af == AF_INET6) {
+		conf_inside6_check(ctx, t, line, s);
+		return;
+	}
 	if (t->inside.addr.af != AF_INET || t->inside.len != 30) {
 		conf_problem(ctx, true, line, "inside %s is not an IPv4 /30; "
 		    "allowed: our address (host 2) of a /30 in 169.254.0.0/16, "
-		    "e.g. 169.254.21.2/30", s);
+		    "e.g. 169.254.21.2/30, or of an IPv6 /126 in fd00::/8", s);
 		return;
 	}
 	prefix_parse("169.254.0.0/16", &linklocal);

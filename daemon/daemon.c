@@ -111,12 +111,14 @@ cgwd_conf_load(const char *path, char *err, size_t errlen)
 }
 
 /* A tunnel whose IKE peer cannot be made stays listed, down, with why. */
+/* conf: the one t->conf belongs to (a reload's new one before it is
+ * cgwd->conf). */
 static void
-cgwd_tunnel_attach(struct tunnel *t)
+cgwd_tunnel_attach(struct tunnel *t, const struct conf *conf)
 {
 	char err[TUNNEL_REASON_MAX];
 
-	if (ipsec_tunnel_attach(t, err, sizeof(err)) != 0) {
+	if (ipsec_tunnel_attach(t, conf, err, sizeof(err)) != 0) {
 		log_err(t->name, "cannot start IPsec: %s", err);
 		snprintf(t->reason, sizeof(t->reason), "%s", err);
 	}
@@ -142,7 +144,7 @@ cgwd_tunnel_add(struct cgwd *cgwd, struct tunnels *list,
 	}
 	TAILQ_INSERT_TAIL(list, t, entry);
 	if (cgwd->ike != NULL)
-		cgwd_tunnel_attach(t);
+		cgwd_tunnel_attach(t, conf);
 	return 0;
 }
 
@@ -311,7 +313,7 @@ cgwd_start(const struct cgwd_opts *opts, char *err, size_t errlen)
 	if (cgwd->bgp != NULL && cgwd->ps != NULL)
 		bgp_set_listen_fn(cgwd->bgp, ps_bgp_listen, cgwd->ps);
 	TAILQ_FOREACH(t, &cgwd->tunnels, entry)
-		cgwd_tunnel_attach(t);
+		cgwd_tunnel_attach(t, cgwd->conf);
 	cgwd_mss_sync(cgwd);
 	metrics_open(cgwd);
 	if (watchdog_start(cgwd) != 0) {
@@ -464,7 +466,7 @@ cgwd_apply(struct cgwd *cgwd, struct conf *nconf)
 	/* 1c. Changed tunnels come back under their new configuration. */
 	TAILQ_FOREACH(t, &kept, entry) {
 		if (t->reattach && cgwd->ike != NULL)
-			cgwd_tunnel_attach(t);
+			cgwd_tunnel_attach(t, nconf);
 		t->reattach = false;
 	}
 	/* 2. What is left is gone from the file. */

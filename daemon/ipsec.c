@@ -465,7 +465,8 @@ ipsec_ifid_release(struct cgwd *cgwd, uint32_t if_id)
 }
 
 int
-ipsec_tunnel_attach(struct tunnel *t, char *err, size_t errlen)
+ipsec_tunnel_attach(struct tunnel *t, const struct conf *conf, char *err,
+    size_t errlen)
 {
 	struct cgwd *cgwd = t->cgwd;
 	const struct conf_tunnel *ct = t->conf;
@@ -491,8 +492,15 @@ ipsec_tunnel_attach(struct tunnel *t, char *err, size_t errlen)
 	if (xfrm_policy_install(cgwd->xfrm, if_id, if_id, &ct->vpn->local,
 	    &ct->remote, AF_INET, &xe) != 0)
 		ipsec_kernel_error(t, "cannot install the tunnel policies", &xe);
+	/* Bound to the if_id like the IPv4 ones: only what is routed into
+	 * the interface matches, the host's other IPv6 traffic never. */
+	t->ipsec->dual = ipsec_tunnel_dual(conf, ct);
+	if (t->ipsec->dual && xfrm_policy_install(cgwd->xfrm, if_id, if_id,
+	    &ct->vpn->local, &ct->remote, AF_INET6, &xe) != 0)
+		ipsec_kernel_error(t, "cannot install the IPv6 policies", &xe);
 
 	ipsec_peer_conf(&pc, ct);
+	pc.ts_dual = t->ipsec->dual;
 	/* An operator's `tunnel down` survives a reload that rebuilds it. */
 	if (t->admin_down)
 		pc.initiate = false;
@@ -520,6 +528,9 @@ ipsec_tunnel_detach(struct tunnel *t)
 	if (t->ipsec != NULL && cgwd->xfrm != NULL &&
 	    xfrm_policy_remove(cgwd->xfrm, t->if_id, AF_INET, &xe) != 0)
 		log_warn(t->name, "cannot remove policies: %s", xe.msg);
+	if (t->ipsec != NULL && t->ipsec->dual && cgwd->xfrm != NULL &&
+	    xfrm_policy_remove(cgwd->xfrm, t->if_id, AF_INET6, &xe) != 0)
+		log_warn(t->name, "cannot remove IPv6 policies: %s", xe.msg);
 	if (t->ike != NULL) {
 		struct ike_status st;
 

@@ -27,6 +27,7 @@ struct conf_tunnel;
 struct ipsec_tunnel {
 	int			 ifindex;	/* 0 while the interface is missing */
 	char			 kernel_error[640];	/* last, for show tunnels */
+	bool			 dual;		/* IPv6 policies and ::/0 too */
 };
 
 /* Open the kernel handle, remove leftovers of a previous run, start the
@@ -37,7 +38,8 @@ void	 ipsec_close(struct cgwd *);
 /* Create the tunnel's interface and policies and its IKE peer (which
  * initiates when configured to). Kernel failures are logged and kept in
  * kernel_error; the tunnel still negotiates so the operator sees why. */
-int	 ipsec_tunnel_attach(struct tunnel *, char *err, size_t errlen);
+int	 ipsec_tunnel_attach(struct tunnel *, const struct conf *,
+	    char *err, size_t errlen);
 /* Tear the IKE peer down and remove the tunnel's kernel objects; the
  * tunnel keeps its if_id for the attach that follows (reload). */
 void	 ipsec_tunnel_detach(struct tunnel *);
@@ -45,6 +47,9 @@ void	 ipsec_tunnel_detach(struct tunnel *);
 void	 ipsec_tunnel_release(struct tunnel *);
 /* The IKE engine's view of a configured tunnel (daemon/ipsec_conf.c). */
 void	 ipsec_peer_conf(struct ike_peer_conf *, const struct conf_tunnel *);
+/* Whether a route-based tunnel carries IPv6 beside IPv4: an IPv6 inside
+ * address, an IPv6 `network` or an IPv6 `static` of its vpn. */
+bool	 ipsec_tunnel_dual(const struct conf *, const struct conf_tunnel *);
 /* `ike limits` of the configuration into the engine (start, reload). */
 void	 ipsec_limits_apply(struct ike_ctx *, const struct conf *);
 /*

@@ -39,6 +39,33 @@ ipsec_limits_apply(struct ike_ctx *ike, const struct conf *conf)
 	ike_ctx_set_tunables(ike, &t);
 }
 
+static bool
+ipsec_networks_v6(const struct conf_networks *l)
+{
+	const struct conf_network *n;
+
+	TAILQ_FOREACH(n, l, entry)
+		if (n->prefix.addr.af == AF_INET6)
+			return true;
+	return false;
+}
+
+/*
+ * Only then: an IPv4-only peer is not asked to narrow ::/0 away (some
+ * refuse a proposal with a family they lack), and IPv6 policies exist
+ * only where IPv6 routes can point into the interface.
+ */
+bool
+ipsec_tunnel_dual(const struct conf *conf, const struct conf_tunnel *t)
+{
+	if (t->ts_local.addr.af != AF_UNSPEC ||
+	    t->ts_remote.addr.af != AF_UNSPEC)
+		return false;
+	return t->inside.addr.af == AF_INET6 ||
+	    (conf != NULL && ipsec_networks_v6(&conf->networks)) ||
+	    ipsec_networks_v6(&t->vpn->statics);
+}
+
 void
 ipsec_peer_conf(struct ike_peer_conf *c, const struct conf_tunnel *t)
 {

@@ -403,6 +403,9 @@ tunnel_conf_changed(const struct conf *ca, const struct conf_tunnel *a,
 			what_add(what, whatlen, "asn");
 		if (!addr_eq(&ca->router_id, &cb->router_id))
 			what_add(what, whatlen, "router-id");
+		/* IPv6 policies and ::/0 come and go with a new CHILD SA. */
+		if (ipsec_tunnel_dual(ca, a) != ipsec_tunnel_dual(cb, b))
+			what_add(what, whatlen, "IPv6");
 	}
 	return whatlen > 0 && what[0] != '\0';
 }
@@ -467,7 +470,7 @@ tunnel_peer_inside(const struct tunnel *t, struct cgw_addr *out)
 {
 	const struct cgw_prefix *in = &t->conf->inside;
 
-	if (in->addr.af != AF_INET)
+	if (in->addr.af != AF_INET && in->addr.af != AF_INET6)
 		return false;
 	/* AWS holds host 1 and gives us host 2; accept the mirror too. */
 	return prefix_host(in, prefix_host_index(in) == 1 ? 2 : 1, out);

@@ -127,6 +127,10 @@ struct ike_peer_conf {
 	 * ::/0) when af is AF_UNSPEC: route-based tunnels. */
 	struct cgw_prefix	 ts_local;
 	struct cgw_prefix	 ts_remote;
+	/* Route-based and the vpn carries both families: offer the other
+	 * family's whole range beside the first (0.0.0.0/0 and ::/0, as
+	 * AWS IPv6 VPNs negotiate); the one ESP SA carries both. */
+	bool			 ts_dual;
 };
 
 

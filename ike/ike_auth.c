@@ -107,7 +107,8 @@ ike_auth_start(struct ike_sa *sa)
 	struct ike_ctx *ctx = peer->ctx;
 	struct wbuf in, id;
 	struct ike_bld b;
-	struct esp_ts tl, tr;
+	struct esp_ts tl, tr, xl, xr;
+	bool dual;
 	uint8_t auth[IKE_MAX_PRF_LEN];
 	size_t alen = sizeof(auth);
 	int rc = -1;
@@ -133,8 +134,9 @@ ike_auth_start(struct ike_sa *sa)
 		ike_bld_notify(&b, 0, 0, 0, IKEV2_N_INITIAL_CONTACT, NULL, 0);
 	ike_bld_auth(&b, IKEV2_AUTH_SHARED_KEY_MIC, auth, alen);
 	ike_bld_sa(&b, sa->x.props, sa->x.nprops);
-	ike_bld_ts(&b, IKEV2_PLD_TSI, &tl);
-	ike_bld_ts(&b, IKEV2_PLD_TSR, &tr);
+	dual = ike_child_ts_extra(sa, NULL, &tl, &xl, &xr);
+	ike_bld_ts2(&b, IKEV2_PLD_TSI, &tl, dual ? &xl : NULL);
+	ike_bld_ts2(&b, IKEV2_PLD_TSR, &tr, dual ? &xr : NULL);
 	ike_sa_set_state(sa, IKE_S_AUTH_SENT, NULL);
 	rc = ike_send_request(sa, IKE_REQ_AUTH, IKEV2_EXCH_IKE_AUTH, &b);
 out:
@@ -174,7 +176,7 @@ ike_auth_recv_resp(struct ike_sa *sa, const struct ike_hdr *h,
 	struct ike_peer *peer = sa->peer;
 	const struct ike_notify *err = ike_pld_error(pl);
 	struct ike_suite cs;
-	struct esp_ts tl, tr, sl, sr;
+	struct esp_ts tl, tr, sl, sr, x;
 	struct ike_child *c;
 	uint32_t spi_out;
 	char a[CGW_ADDRSTRLEN], idwhy[2 * CONF_IDSTRLEN + 64];
@@ -254,6 +256,8 @@ ike_auth_recv_resp(struct ike_sa *sa, const struct ike_hdr *h,
 	}
 	c->ts_local = sl;
 	c->ts_remote = sr;
+	c->ts_dual = ike_child_ts_agreed(sa, NULL, &pl->tsr, &pl->tsi, &sl,
+	    &sr, &x);
 	if (ike_child_install(c, NULL, 0, sa->ni, sa->nilen, sa->nr,
 	    sa->nrlen, NULL) != 0) {
 		/* The peer has it: delete it there, keep the IKE SA, and try
@@ -304,7 +308,7 @@ ike_auth_recv_req(struct ike_sa *sa, const struct ike_hdr *h,
 	struct ike_bld b;
 	struct ike_prop sel;
 	struct ike_suite cs;
-	struct esp_ts tl, tr, sl, sr;
+	struct esp_ts tl, tr, sl, sr, x;
 	struct ike_child *c = NULL;
 	uint8_t auth[IKE_MAX_PRF_LEN];
 	size_t alen = sizeof(auth);
@@ -366,6 +370,8 @@ ike_auth_recv_req(struct ike_sa *sa, const struct ike_hdr *h,
 		 * an error notify, not as a CHILD SA only the peer has. */
 		c->ts_local = sl;
 		c->ts_remote = sr;
+		c->ts_dual = ike_child_ts_agreed(sa, NULL, &pl->tsr,
+		    &pl->tsi, &sl, &sr, &x);
 		if ((rc = ike_child_install(c, NULL, 0, sa->ni, sa->nilen,
 		    sa->nr, sa->nrlen, NULL)) != 0) {
 			ike_child_free(c, false);
@@ -380,8 +386,8 @@ ike_auth_recv_req(struct ike_sa *sa, const struct ike_hdr *h,
 	} else {
 		sel.spi = spi_in;
 		ike_bld_sa(&b, &sel, 1);
-		ike_bld_ts(&b, IKEV2_PLD_TSI, &sr);
-		ike_bld_ts(&b, IKEV2_PLD_TSR, &sl);
+		ike_bld_ts2(&b, IKEV2_PLD_TSI, &sr, c->ts_dual ? &x : NULL);
+		ike_bld_ts2(&b, IKEV2_PLD_TSR, &sl, c->ts_dual ? &x : NULL);
 	}
 	if (ike_send_response(sa, h->exch, h->mid, &b) < 0)
 		goto out;

@@ -455,9 +455,10 @@ ike_child_install(struct ike_child *c, const uint8_t *gir, size_t girlen,
 		    defer ? ", inbound only until the peer deletes the old" : "",
 		    replaces->spi_in, replaces->spi_out);
 	else
-		log_info(peer->conf.name, "CHILD SA %08x/%08x %s up%s",
+		log_info(peer->conf.name, "CHILD SA %08x/%08x %s up%s%s",
 		    c->spi_in, c->spi_out, c->proposal,
-		    esa.encap ? " (UDP-encapsulated)" : "");
+		    esa.encap ? " (UDP-encapsulated)" : "",
+		    c->ts_dual ? ", IPv4 and IPv6" : "");
 	ike_child_arm(c);
 	if (peer->child_fails)
 		log_info(peer->conf.name, "CHILD SA up after %u failed "
@@ -489,6 +490,65 @@ static int
 ike_addr_cmp(const struct cgw_addr *a, const struct cgw_addr *b)
 {
 	return memcmp(a->bytes, b->bytes, addr_len(a));
+}
+
+/* All addresses of af, every protocol and port. */
+static void
+ike_ts_all(int af, struct esp_ts *ts)
+{
+	memset(ts, 0, sizeof(*ts));
+	ts->start.af = ts->end.af = af;
+	memset(ts->end.bytes, 0xff, addr_len(&ts->end));
+	ts->port_end = 0xffff;
+}
+
+static bool
+ike_ts_is_all(const struct esp_ts *ts)
+{
+	struct esp_ts all;
+
+	ike_ts_all(ts->start.af, &all);
+	return ts->start.af == ts->end.af && ts->proto == 0 &&
+	    ts->port_start == 0 && ts->port_end == 0xffff &&
+	    ike_addr_cmp(&ts->start, &all.start) == 0 &&
+	    ike_addr_cmp(&ts->end, &all.end) == 0;
+}
+
+/*
+ * Only whole ranges both ways: the kernel SA then has the empty
+ * (AF_UNSPEC) selector that carries both families (xfrm_msg.c), so a
+ * second family needs nothing more than the peer's consent.
+ */
+bool
+ike_child_ts_extra(const struct ike_sa *sa, const struct ike_child *old,
+    const struct esp_ts *local, struct esp_ts *xlocal, struct esp_ts *xremote)
+{
+	bool want = old != NULL ? old->ts_dual : sa->peer->conf.ts_dual;
+
+	if (!want || !ike_ts_is_all(local))
+		return false;
+	ike_ts_all(local->start.af == AF_INET6 ? AF_INET : AF_INET6, xlocal);
+	*xremote = *xlocal;
+	return true;
+}
+
+bool
+ike_ts_list_covers(const struct ike_ts_list *l, const struct esp_ts *want)
+{
+	struct esp_ts got;
+
+	return ike_ts_select(l, want, &got) == 0 && ike_ts_is_all(&got);
+}
+
+bool
+ike_child_ts_agreed(const struct ike_sa *sa, const struct ike_child *old,
+    const struct ike_ts_list *tsi, const struct ike_ts_list *tsr,
+    const struct esp_ts *sl, const struct esp_ts *sr, struct esp_ts *x)
+{
+	struct esp_ts xr;
+
+	return ike_child_ts_extra(sa, old, sl, x, &xr) && ike_ts_is_all(sr) &&
+	    ike_ts_list_covers(tsi, x) && ike_ts_list_covers(tsr, x);
 }
 
 int

@@ -33,7 +33,8 @@ ike_child_rekey_start(struct ike_sa *sa, struct ike_child *c)
 	struct ike_ctx *ctx = peer->ctx;
 	struct wbuf in, ke;
 	struct ike_bld b;
-	struct esp_ts tl, tr;
+	struct esp_ts tl, tr, xl, xr;
+	bool dual;
 	uint16_t group;
 	int rc = -1;
 
@@ -61,8 +62,9 @@ ike_child_rekey_start(struct ike_sa *sa, struct ike_child *c)
 	ike_bld_nonce(&b, sa->x.nonce, IKE_NONCE_LEN);
 	if (group)
 		ike_bld_ke(&b, group, ke.p, ke.len);
-	ike_bld_ts(&b, IKEV2_PLD_TSI, &tl);
-	ike_bld_ts(&b, IKEV2_PLD_TSR, &tr);
+	dual = ike_child_ts_extra(sa, c, &tl, &xl, &xr);
+	ike_bld_ts2(&b, IKEV2_PLD_TSI, &tl, dual ? &xl : NULL);
+	ike_bld_ts2(&b, IKEV2_PLD_TSR, &tr, dual ? &xr : NULL);
 	if (c)
 		log_info(peer->conf.name, "rekeying CHILD SA %08x/%08x",
 		    c->spi_in, c->spi_out);
@@ -122,6 +124,7 @@ ike_child_rekey_resp(struct ike_sa *sa, struct ike_payloads *pl)
 	uint16_t group = sa->x.dh ? ike_dh_group(sa->x.dh) : 0;
 	uint8_t mn[IKE_NONCE_LEN];
 	size_t mnlen;
+	struct esp_ts x;
 
 	if (err || !IKE_SEEN(pl, IKEV2_PLD_SA) || pl->nprops != 1 ||
 	    !IKE_SEEN(pl, IKEV2_PLD_NONCE) ||
@@ -168,6 +171,9 @@ ike_child_rekey_resp(struct ike_sa *sa, struct ike_payloads *pl)
 		goto done;
 	}
 	ike_child_ts(sa, old, &nc->ts_local, &nc->ts_remote);
+	nc->ts_dual = IKE_SEEN(pl, IKEV2_PLD_TSI) &&
+	    IKE_SEEN(pl, IKEV2_PLD_TSR) && ike_child_ts_agreed(sa, old,
+	    &pl->tsr, &pl->tsi, &nc->ts_local, &nc->ts_remote, &x);
 	ike_nonce_min(sa->x.nonce, IKE_NONCE_LEN, pl->nonce, pl->nonce_len,
 	    nc->nonce_min, &nc->nonce_min_len);
 	if (ike_child_install(nc, group ? gir : NULL, group ? girlen : 0,
@@ -493,7 +499,7 @@ ike_create_child_req(struct ike_sa *sa, const struct ike_hdr *h,
 	struct ike_ctx *ctx = peer->ctx;
 	struct ike_prop sel;
 	struct ike_suite cs;
-	struct esp_ts tl, tr, sl, sr;
+	struct esp_ts tl, tr, sl, sr, x;
 	struct ike_dh *dh = NULL;
 	struct wbuf in, ke;
 	struct ike_bld b;
@@ -554,6 +560,8 @@ ike_create_child_req(struct ike_sa *sa, const struct ike_hdr *h,
 	}
 	nc->ts_local = sl;
 	nc->ts_remote = sr;
+	nc->ts_dual = ike_child_ts_agreed(sa, old, &pl->tsr, &pl->tsi, &sl,
+	    &sr, &x);
 	ike_nonce_min(pl->nonce, pl->nonce_len, nr, sizeof(nr), nc->nonce_min,
 	    &nc->nonce_min_len);
 	if ((rc = ike_child_install(nc, cs.dh ? gir : NULL, cs.dh ? girlen : 0,
@@ -571,8 +579,8 @@ ike_create_child_req(struct ike_sa *sa, const struct ike_hdr *h,
 	ike_bld_nonce(&b, nr, sizeof(nr));
 	if (cs.dh)
 		ike_bld_ke(&b, cs.dh, ke.p, ke.len);
-	ike_bld_ts(&b, IKEV2_PLD_TSI, &sr);
-	ike_bld_ts(&b, IKEV2_PLD_TSR, &sl);
+	ike_bld_ts2(&b, IKEV2_PLD_TSI, &sr, nc->ts_dual ? &x : NULL);
+	ike_bld_ts2(&b, IKEV2_PLD_TSR, &sl, nc->ts_dual ? &x : NULL);
 	ike_send_response(sa, h->exch, h->mid, &b);
 	if (old) {
 		if (old->state == CHILD_S_REKEYING)

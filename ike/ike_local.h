@@ -154,6 +154,9 @@ void	ike_bld_nonce(struct ike_bld *, const uint8_t *, size_t);
 void	ike_bld_id(struct ike_bld *, uint8_t pld, const uint8_t *body, size_t);
 void	ike_bld_auth(struct ike_bld *, uint8_t method, const uint8_t *, size_t);
 void	ike_bld_ts(struct ike_bld *, uint8_t pld, const struct esp_ts *);
+/* Two ranges in one payload when extra is not NULL. */
+void	ike_bld_ts2(struct ike_bld *, uint8_t pld, const struct esp_ts *,
+	    const struct esp_ts *extra);
 void	ike_bld_delete(struct ike_bld *, uint8_t proto, const uint32_t *spis,
 	    size_t n);
 
@@ -242,6 +245,7 @@ struct ike_child {
 	struct ike_suite	 suite;
 	char			 proposal[64];
 	struct esp_ts		 ts_local, ts_remote;
+	bool			 ts_dual;	/* the other family's whole range too */
 	bool			 initiator;
 	time_t			 created;
 	time_t			 rekey_at;
@@ -525,6 +529,20 @@ int		 ike_ts_select(const struct ike_ts_list *, const struct esp_ts *ours,
  * rekeys, else the configured ones (0.0.0.0/0 when route-based). */
 void		 ike_child_ts(const struct ike_sa *, const struct ike_child *old,
 		    struct esp_ts *local, struct esp_ts *remote);
+/* Whether we offer the other family's whole range too (ts_dual, or the
+ * old SA's choice on a rekey); fills both ranges when so. */
+bool		 ike_child_ts_extra(const struct ike_sa *,
+		    const struct ike_child *old, const struct esp_ts *local,
+		    struct esp_ts *xlocal, struct esp_ts *xremote);
+/* Whether the peer's list covers all of want (a whole family). */
+bool		 ike_ts_list_covers(const struct ike_ts_list *,
+		    const struct esp_ts *want);
+/* After selecting sl/sr from the peer's lists: whether both ends take
+ * the other family's whole range x too (the CHILD SA's ts_dual). */
+bool		 ike_child_ts_agreed(const struct ike_sa *,
+		    const struct ike_child *old, const struct ike_ts_list *tsi,
+		    const struct ike_ts_list *tsr, const struct esp_ts *sl,
+		    const struct esp_ts *sr, struct esp_ts *x);
 void		 ike_nonce_min(const uint8_t *, size_t, const uint8_t *, size_t,
 		    uint8_t *, size_t *);
 /* memcmp order, a shorter prefix first (2.8.1 "lowest nonce"). */

@@ -147,14 +147,11 @@ ike_bld_auth(struct ike_bld *b, uint8_t method, const uint8_t *d, size_t len)
 	ike_bld_end(b);
 }
 
-void
-ike_bld_ts(struct ike_bld *b, uint8_t pld, const struct esp_ts *ts)
+static void
+ike_bld_ts_one(struct ike_bld *b, const struct esp_ts *ts)
 {
 	size_t alen = addr_len(&ts->start);
 
-	ike_bld_begin(b, pld);
-	wbuf_u8(b->w, 1);
-	wbuf_zero(b->w, 3);
 	wbuf_u8(b->w, alen == 16 ? IKEV2_TS_IPV6_ADDR_RANGE :
 	    IKEV2_TS_IPV4_ADDR_RANGE);
 	wbuf_u8(b->w, ts->proto);
@@ -163,7 +160,25 @@ ike_bld_ts(struct ike_bld *b, uint8_t pld, const struct esp_ts *ts)
 	wbuf_u16(b->w, ts->port_end);
 	wbuf_bytes(b->w, ts->start.bytes, alen);
 	wbuf_bytes(b->w, ts->end.bytes, alen);
+}
+
+void
+ike_bld_ts2(struct ike_bld *b, uint8_t pld, const struct esp_ts *ts,
+    const struct esp_ts *extra)
+{
+	ike_bld_begin(b, pld);
+	wbuf_u8(b->w, extra != NULL ? 2 : 1);
+	wbuf_zero(b->w, 3);
+	ike_bld_ts_one(b, ts);
+	if (extra != NULL)
+		ike_bld_ts_one(b, extra);
 	ike_bld_end(b);
+}
+
+void
+ike_bld_ts(struct ike_bld *b, uint8_t pld, const struct esp_ts *ts)
+{
+	ike_bld_ts2(b, pld, ts, NULL);
 }
 
 void

@@ -167,27 +167,48 @@ prefix_eq(const struct cgw_prefix *a, const struct cgw_prefix *b)
 	return addr_eq(&n1.addr, &n2.addr);
 }
 
+/* The last 32 bits: all of an IPv4 address, the host part of an IPv6
+ * prefix of /96 or longer (AWS's inside /126s). */
+static uint32_t
+addr_low32(const struct cgw_addr *a)
+{
+	const uint8_t *b = a->bytes + (a->af == AF_INET6 ? 12 : 0);
+
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
+	    (uint32_t)b[2] << 8 | b[3];
+}
+
 uint32_t
 prefix_host_index(const struct cgw_prefix *p)
 {
-	uint32_t a, mask;
+	unsigned len;
 
-	if (p->addr.af != AF_INET || p->len == 0)
-		return p->addr.af == AF_INET ? ntohl(p->addr.v4.s_addr) : 0;
-	a = ntohl(p->addr.v4.s_addr);
-	mask = p->len >= 32 ? 0 : 0xffffffffu >> p->len;
-	return a & mask;
+	if (p->addr.af == AF_INET)
+		len = p->len;
+	else if (p->addr.af == AF_INET6 && p->len >= 96)
+		len = p->len - 96u;
+	else
+		return 0;
+	return len >= 32 ? 0 : addr_low32(&p->addr) &
+	    (len == 0 ? 0xffffffffu : 0xffffffffu >> len);
 }
 
 bool
 prefix_host(const struct cgw_prefix *p, uint32_t n, struct cgw_addr *out)
 {
 	struct cgw_prefix net;
+	uint32_t low;
+	uint8_t *b;
 
-	if (p->addr.af != AF_INET)
+	if (p->addr.af != AF_INET && (p->addr.af != AF_INET6 || p->len < 96))
 		return false;
 	prefix_network(p, &net);
 	*out = net.addr;
-	out->v4.s_addr = htonl(ntohl(net.addr.v4.s_addr) + n);
+	low = addr_low32(&net.addr) + n;
+	b = out->bytes + (out->af == AF_INET6 ? 12 : 0);
+	b[0] = (uint8_t)(low >> 24);
+	b[1] = (uint8_t)(low >> 16);
+	b[2] = (uint8_t)(low >> 8);
+	b[3] = (uint8_t)low;
 	return true;
 }

@@ -39,9 +39,10 @@ const char	*prefix_fmt(const struct cgw_prefix *, char *, size_t);
 void		 prefix_network(const struct cgw_prefix *, struct cgw_prefix *);
 bool		 prefix_contains(const struct cgw_prefix *, const struct cgw_addr *);
 bool		 prefix_eq(const struct cgw_prefix *, const struct cgw_prefix *);	/* networks equal */
-/* Host number inside the prefix (e.g. 2 for 169.254.21.2/30), IPv4 only. */
+/* Host number inside the prefix (e.g. 2 for 169.254.21.2/30 and for
+ * fd00::6/126); IPv4, or IPv6 of /96 and longer; else 0. */
 uint32_t	 prefix_host_index(const struct cgw_prefix *);
-/* Address of host n of the prefix's network, IPv4 only. */
+/* Address of host n of the prefix's network; as prefix_host_index. */
 bool		 prefix_host(const struct cgw_prefix *, uint32_t n, struct cgw_addr *);
 
 #endif

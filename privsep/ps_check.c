@@ -392,10 +392,14 @@ ps_check(const struct ps_policy *p, const struct ps_msg *m, char *why,
 			}
 			return 0;
 		case PS_SOCK_BGP_LISTEN:
-			if (m->port != BGP_PORT || (m->local.af != AF_INET) ||
-			    m->local.v4.s_addr != 0) {
+			/* The wildcard only: 0.0.0.0, or [::] (dual
+			 * stack, for sessions over IPv6 inside addresses). */
+			if (m->port != BGP_PORT || (m->local.af != AF_INET &&
+			    m->local.af != AF_INET6) ||
+			    memcmp(m->local.bytes, "\0\0\0\0\0\0\0\0\0\0\0\0"
+			    "\0\0\0\0", addr_len(&m->local)) != 0) {
 				snprintf(why, len, "BGP listener other than "
-				    "0.0.0.0 port %u", BGP_PORT);
+				    "0.0.0.0 or [::] port %u", BGP_PORT);
 				return -1;
 			}
 			return 0;

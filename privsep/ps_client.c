@@ -759,10 +759,15 @@ ps_ike_sock(void *arg, const struct cgw_addr *local, uint16_t port, bool natt,
 int
 ps_bgp_listen(void *arg, uint16_t port)
 {
-	struct cgw_addr any = { .af = AF_INET };
+	struct cgw_addr any6 = { .af = AF_INET6 }, any = { .af = AF_INET };
 	char err[256];
 	int fd;
 
+	/* Dual stack for sessions over IPv6 inside addresses; 0.0.0.0 on
+	 * a host without IPv6. */
+	if ((fd = ps_socket(arg, PS_SOCK_BGP_LISTEN, &any6, port, 0, err,
+	    sizeof(err))) >= 0)
+		return fd;
 	if ((fd = ps_socket(arg, PS_SOCK_BGP_LISTEN, &any, port, 0, err,
 	    sizeof(err))) < 0)
 		log_warn(NULL, "bgp: listener on port %u: %s", port, err);

@@ -163,6 +163,17 @@ ps_make_socket(const struct ps_msg *m, struct ps_reply *r)
 	if (fd < 0)
 		return ps_fail(r, errno, "socket: %s", strerror(errno));
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+	/* [::]:179 takes IPv4 peers too, as mapped addresses. */
+	if (tcp && local.af == AF_INET6) {
+		int off = 0;
+
+		if (setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off,
+		    sizeof(off)) < 0) {
+			ps_fail(r, errno, "IPV6_V6ONLY: %s", strerror(errno));
+			close(fd);
+			return -1;
+		}
+	}
 	if (!tcp && rcvbuf > 0 && setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE,
 	    &rcvbuf, sizeof(rcvbuf)) < 0)
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));

@@ -465,6 +465,12 @@ xfrm_msg_newaddr(void *buf, int ifindex, const struct cgw_prefix *pfx,
 	ifa->ifa_index = (uint32_t)ifindex;
 	mnl_attr_put(nlh, IFA_LOCAL, alen, pfx->addr.bytes);
 	mnl_attr_put(nlh, IFA_ADDRESS, alen, pfx->addr.bytes);
+	/* An IPv6 inside address: no duplicate detection on a link with
+	 * one peer, so BGP can bind it at once instead of in a second. */
+	if (pfx->addr.af == AF_INET6) {
+		ifa->ifa_flags = IFA_F_NODAD;
+		mnl_attr_put_u32(nlh, IFA_FLAGS, IFA_F_NODAD);
+	}
 	return nlh;
 }
 

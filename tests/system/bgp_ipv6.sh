@@ -24,6 +24,12 @@
 # bgp` says the session carries both families, `cgwctl show routes` lists
 # the LAN's IPv6 prefix (not installed: a LAN route), in the table and
 # in JSON; BIRD's withdrawal removes it.
+#
+# Part 3, cgwd with a `neighbor` over IPv6 addresses (as a session over
+# AWS's IPv6 inside /126s runs): Established through the dual-stack
+# listener or our connect, BIRD's IPv6 prefix reaches cgwd; then bgp/
+# (bgp_speaker) with BIRD as a tunnel peer over IPv6: our IPv6 network
+# reaches BIRD with our IPv6 end as next hop.
 set -u
 cd "$(dirname "$0")/../.."
 
@@ -285,6 +291,46 @@ wait_for 10 sh -c "$CGWCTL -s $T/cgwd.sock --json show routes | jq -e '[.routes[
 grep -q "network 2001:db8:100::/48" "$T/cgwd.log" &&
     fail "cgwd refused the IPv6 network: $(grep 2001:db8:100 "$T/cgwd.log")"
 kill "$CGWD_PID"; wait "$CGWD_PID" 2>/dev/null; CGWD_PID=""
+
+# ---- part 3: a session over IPv6 addresses (as over IPv6 inside /126s) ----
+ip -n $NC addr add fd00:224::2/126 dev lan nodad
+ip -n $NL addr add fd00:224::1/126 dev c nodad
+cat >> "$T/lan.conf" <<EOF
+protocol bgp cgw6 {
+  local fd00:224::1 as 65010; neighbor fd00:224::2 as 65000;
+  connect retry time 3; error wait time 2, 10;
+  ipv6 { import all; export where proto = "s6"; };
+}
+EOF
+bc lan configure >/dev/null
+cat > "$T/cgwd.conf" <<EOF
+asn 65000
+router-id 10.224.0.2
+network 2001:db8:100::/48
+neighbor fd00:224::1 { remote-as 65010 }
+EOF
+ip netns exec $NC "$CGWD" -f "$T/cgwd.conf" -s "$T/cgwd.sock" -v \
+    >> "$T/cgwd.log" 2>&1 &
+CGWD_PID=$!
+wait_for 30 sh -c "$CGWCTL -s $T/cgwd.sock --json show bgp 2>/dev/null | jq -e '.bgp[0].state == \"established\"'" &&
+    ok "IPv6 session: cgwd and BIRD Established over fd00:224::/126" ||
+    fail "IPv6 session: $(ctl show bgp)"
+wait_for 10 sh -c "$CGWCTL -s $T/cgwd.sock --json show routes | jq -e '.routes[] | select(.prefix == \"2001:db8:201::/48\" and .from == \"neighbor fd00:224::1\")'" &&
+    ok "IPv6 session: cgwd learns BIRD's 2001:db8:201::/48" ||
+    fail "IPv6 session, cgwd: $(ctl --json show routes)"
+kill "$CGWD_PID"; wait "$CGWD_PID" 2>/dev/null; CGWD_PID=""
+# Our networks go to tunnel peers: bgp/ with BIRD as one, over IPv6.
+bc lan restart cgw6 >/dev/null
+ip netns exec $NC "$SPEAKER" -a 65000 -i 10.224.0.2 -n 2001:db8:100::/48 \
+    -P "name=aws/t6,local=fd00:224::2,remote=fd00:224::1,as=65010,role=tunnel" \
+    < "$T/cmd" >> "$T/speaker.out" 2>> "$T/speaker.err" &
+SPK_PID=$!
+exec 3> "$T/cmd"
+wait_for 30 bird_route lan 2001:db8:100::/48 "via fd00:224::2" &&
+    ok "IPv6 session: BIRD learns our network, next hop our IPv6 end fd00:224::2" ||
+    fail "IPv6 session, BIRD: $(bc lan show route 2001:db8:100::/48 all)"
+echo quit >&3; exec 3>&-
+wait "$SPK_PID" 2>/dev/null; SPK_PID=""
 
 [ $fails -eq 0 ] && echo "PASS: bgp_ipv6" && exit 0
 echo "FAILED: $fails check(s)"

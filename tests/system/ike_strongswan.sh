@@ -105,8 +105,8 @@ connections {
 			 id = ${SS_REMOTE_ID:-$A} }
 		children {
 			cgw {
-				local_ts = 0.0.0.0/0
-				remote_ts = 0.0.0.0/0
+				local_ts = ${SS_TS:-0.0.0.0/0}
+				remote_ts = ${SS_TS:-0.0.0.0/0}
 				esp_proposals = $2
 				start_action = $3
 				${5:-}
@@ -223,6 +223,40 @@ case_respond() {
 			result fail "strongSwan initiates, $ci / $ce"
 		fi
 	done
+}
+
+# Dual stack (AWS IPv6 VPNs): one CHILD SA for 0.0.0.0/0 and ::/0, from
+# both ends; against an IPv4-only peer the CHILD SA is IPv4 alone.
+case_dual() {
+	S=aes128-sha256-modp2048
+	SS_TS=0.0.0.0/0,::/0 start_charon $S $S none
+	peer_with_sas 4 3 --ike $S --esp $S --dual
+	if [ "$(count '^CHILD_UP')" -ge 1 ] && grep -q "CHILD SA .* up.*, IPv4 and IPv6" "$W/peer.err" &&
+	    grep -q "local  0.0.0.0/0 ::/0" "$W/sas.txt" &&
+	    grep -q "remote 0.0.0.0/0 ::/0" "$W/sas.txt"; then
+		result ok "dual stack: cgwd initiates, 0.0.0.0/0 and ::/0"
+	else
+		cat "$W/sas.txt"
+		result fail "dual stack: cgwd initiates, 0.0.0.0/0 and ::/0"
+	fi
+	SS_TS=0.0.0.0/0,::/0 start_charon $S $S start
+	peer_with_sas 4 3 --respond --ike $S --esp $S --dual
+	if [ "$(count '^CHILD_UP')" -ge 1 ] && grep -q "CHILD SA .* up.*, IPv4 and IPv6" "$W/peer.err" &&
+	    grep -q "local  0.0.0.0/0 ::/0" "$W/sas.txt"; then
+		result ok "dual stack: strongSwan initiates, 0.0.0.0/0 and ::/0"
+	else
+		cat "$W/sas.txt"
+		result fail "dual stack: strongSwan initiates, 0.0.0.0/0 and ::/0"
+	fi
+	start_charon $S $S none
+	peer_with_sas 4 3 --ike $S --esp $S --dual
+	if [ "$(count '^CHILD_UP')" -ge 1 ] && ! grep -q "IPv4 and IPv6" "$W/peer.err" &&
+	    ! grep -q "::/0" "$W/sas.txt"; then
+		result ok "dual stack offered to an IPv4-only peer: IPv4 alone"
+	else
+		cat "$W/sas.txt"
+		result fail "dual stack offered to an IPv4-only peer: IPv4 alone"
+	fi
 }
 
 # Our offer lists several proposals; strongSwan accepts only the second.
@@ -383,7 +417,7 @@ EON
 	ip netns del "$NSC"; ip netns del "$NSR"
 }
 
-CASES=${*:-"initiate respond proposal_choice rekey dpd peer_delete wrong_psk no_proposal nat"}
+CASES=${*:-"initiate respond dual proposal_choice rekey dpd peer_delete wrong_psk no_proposal nat"}
 for c in $CASES; do
 	"case_$c"
 done

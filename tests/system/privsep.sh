@@ -21,10 +21,11 @@ S=$tmp/cgwd.sock
 CONF=$tmp/cgwd.conf
 trap cleanup EXIT INT TERM
 
-write_conf() {	# extra tunnel lines
+write_conf() {	# extra tunnel lines [top-level lines]
 	cat >"$CONF" <<EOC
 asn 65000
 router-id 192.0.2.10
+${2:-}
 vpn "v" {
     local 192.0.2.10
     tunnel "t1" { remote 198.51.100.1 inside 169.254.21.2/30 psk "Tunnel1Secret_abc" interface cgwa }
@@ -104,6 +105,14 @@ check "the MSS table is in the namespace" sh -c "ip netns exec $ns nft list tabl
 write_conf 'tunnel "t2" { remote 198.51.100.2 inside 169.254.22.2/30 psk "Tunnel2Secret_abc" }'
 check "reload" "$CGWCTL" -s "$S" reload
 check "a reload adds t2's policies through the helper" until_true 30 sh -c "test \$(ip -n $ns xfrm policy | grep -c '^src') -eq 6"
+check "nothing refused" sh -c "! grep -q 'refused' $tmp/cgwd.log"
+# An IPv6 network: both tunnels carry IPv6 too, so each gets its IPv6
+# out/in/fwd policies (::/0, bound to its if_id) beside the IPv4 ones.
+write_conf 'tunnel "t2" { remote 198.51.100.2 inside 169.254.22.2/30 psk "Tunnel2Secret_abc" }' \
+    'network 2001:db8:1::/48'
+check "reload with an IPv6 network" "$CGWCTL" -s "$S" reload
+check "... adds IPv6 policies for both tunnels through the helper" until_true 30 sh -c "test \$(ip -n $ns xfrm policy | grep -c '^src ::/0 dst ::/0') -eq 6"
+check "... and keeps the IPv4 ones" test "$(ip -n "$ns" xfrm policy | grep -c '^src 0.0.0.0/0 dst 0.0.0.0/0')" -eq 6
 check "nothing refused" sh -c "! grep -q 'refused' $tmp/cgwd.log"
 
 kill -9 "$pid"

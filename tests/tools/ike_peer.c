@@ -213,6 +213,7 @@ main(int argc, char **argv)
 		{ "run", 1, NULL, 't' }, { "terminate-at", 1, NULL, 'T' },
 		{ "rekey-child-at", 1, NULL, 'C' }, { "rekey-ike-at", 1, NULL, 'K' },
 		{ "status-at", 1, NULL, 'S' }, { "fast", 0, NULL, 'f' },
+		{ "dual", 0, NULL, 'D' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ike_peer_conf pc;
@@ -272,6 +273,7 @@ main(int argc, char **argv)
 			}
 			break;
 		case 'R': pc.initiate = false; break;
+		case 'D': pc.ts_dual = true; break;	/* 0.0.0.0/0 and ::/0 */
 		case 'p': port = (uint16_t)atoi(optarg); break;
 		case 'n': natt = (uint16_t)atoi(optarg); break;
 		case 'P': pc.remote_port = (uint16_t)atoi(optarg); break;

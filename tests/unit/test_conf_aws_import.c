@@ -212,6 +212,38 @@ test_aws_local_same_as_public(void **state)
 	free(out);
 }
 
+/*
+ * A Transit Gateway connection with TunnelInsideIpVersion ipv6: each
+ * tunnel's inside address is host 2 of its TunnelInsideIpv6Cidr (AWS
+ * holds host 1), whatever IPv4 addresses the XML shows.
+ */
+static void
+test_aws_json_inside_ipv6(void **state)
+{
+	struct conf_aws_opts opts = { .quiet = true };
+	struct conf *conf;
+	struct conf_tunnel *t;
+	char err[512], a[CGW_PREFIXSTRLEN];
+	char *out;
+	int rc;
+
+	(void)state;
+	out = import(sample("describe-ipv6.json"), &opts, &rc, err, sizeof(err));
+	if (rc != 0)
+		fprintf(stderr, "%s\n", err);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(out, "inside fd00:44::2/126"));
+	assert_non_null(conf = load());
+	assert_non_null(t = conf_tunnel_find(conf, "vpn-0a1b2c3d4e5f60718/t1"));
+	assert_string_equal(prefix_fmt(&t->inside, a, sizeof(a)),
+	    "fd00:44::2/126");
+	assert_non_null(t = conf_tunnel_find(conf, "vpn-0a1b2c3d4e5f60718/t2"));
+	assert_string_equal(prefix_fmt(&t->inside, a, sizeof(a)),
+	    "fd00:45::6/126");
+	conf_free(conf);
+	free(out);
+}
+
 static void
 test_aws_json(void **state)
 {
@@ -545,7 +577,12 @@ test_aws_errors(void **state)
 		{ "bad-psk-mismatch.json", "PreSharedKey differs from the XML's" },
 		{ "bad-inside-cidr.json", "TunnelInsideCidr 169.254.99.0/30 "
 		  "differs from the XML's inside address 169.254.44.42/30" },
-		{ "bad-inside-ipv6.json", "TunnelInsideIpv6Cidr is set" },
+		{ "bad-inside-ipv6.json", "tunnel 1 (198.51.100.7): "
+		  "TunnelInsideIpv6Cidr is set but TunnelInsideIpVersion is not "
+		  "ipv6" },
+		{ "bad-inside-ipv6-missing.json", "tunnel 2 (198.51.100.8): "
+		  "TunnelInsideIpVersion is ipv6 but the tunnel has no "
+		  "TunnelInsideIpv6Cidr" },
 		{ "bad-phase2-not-below.json", "Phase2LifetimeSeconds 3600 is not "
 		  "below Phase1LifetimeSeconds 3600" },
 		{ "bad-replay.json", "ReplayWindowSize 4096 is out of AWS's range" },
@@ -682,6 +719,7 @@ main(void)
 		cmocka_unit_test(test_aws_xml_reordered_with_options),
 		cmocka_unit_test(test_aws_local_same_as_public),
 		cmocka_unit_test(test_aws_json),
+		cmocka_unit_test(test_aws_json_inside_ipv6),
 		cmocka_unit_test(test_aws_json_default_options),
 		cmocka_unit_test(test_aws_json_custom_options),
 		cmocka_unit_test(test_aws_json_several),

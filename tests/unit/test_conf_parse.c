@@ -177,6 +177,15 @@ static const struct bad_case bad_cases[] = {
 	  "Abcdefgh.123 }\n"), 5, "is the broadcast address", true },
 	{ VPN(" tunnel t1 { remote 198.51.100.1 inside 169.254.21.1/30 psk "
 	  "Abcdefgh.123 }\n"), 5, "is host 1, which AWS takes", false },
+	/* IPv6 inside (AWS TunnelInsideIpv6Cidr): a /126 in fd00::/8 */
+	{ VPN(" tunnel t1 { remote 198.51.100.1 inside fd00:1::6/64 psk "
+	  "Abcdefgh.123 }\n"), 5, "is not an IPv6 /126", true },
+	{ VPN(" tunnel t1 { remote 198.51.100.1 inside 2001:db8::2/126 psk "
+	  "Abcdefgh.123 }\n"), 5, "is not in fd00::/8", true },
+	{ VPN(" tunnel t1 { remote 198.51.100.1 inside fd00:1::7/126 psk "
+	  "Abcdefgh.123 }\n"), 5, "is host 3 of its /126", true },
+	{ VPN(" tunnel t1 { remote 198.51.100.1 inside fd00:1::5/126 psk "
+	  "Abcdefgh.123 }\n"), 5, "is host 1, which AWS takes", false },
 	{ VPN(" tunnel t1 { remote 198.51.100.1 inside 169.254.21.2 psk "
 	  "Abcdefgh.123 }\n"), 5, "is not an address/prefix", true },
 	{ VPN(" tunnel t1 {\n remote 198.51.100.1 inside 169.254.21.2/30\n"
@@ -495,6 +504,31 @@ test_conf_values_and_defaults(void **state)
 	assert_int_equal(t->mtu, 1400);
 	assert_null(conf_tunnel_find(conf, "aws-prod/t3"));
 	assert_null(conf_tunnel_find(conf, "t1"));
+	conf_free(conf);
+	conf_problems_free(&probs);
+}
+
+/* IPv6 inside addresses (AWS TGW IPv6 VPNs), beside an IPv4 one. */
+static void
+test_conf_inside_ipv6(void **state)
+{
+	struct conf_problems probs;
+	struct conf *conf;
+	struct conf_tunnel *t;
+	char a[CGW_PREFIXSTRLEN];
+
+	(void)state;
+	conf = load_text(HEAD "vpn v { local 192.0.2.10\n"
+	    " tunnel t1 { remote 198.51.100.1 inside fd00:1::6/126 psk Abcdefgh.123 }\n"
+	    " tunnel t2 { remote 198.51.100.2 inside fd00:2::2/126 psk Abcdefgh.456 }\n"
+	    "}\n", &probs);
+	conf_problems_print(stderr, &probs);
+	assert_non_null(conf);
+	assert_true(TAILQ_EMPTY(&probs));
+	assert_non_null(t = conf_tunnel_find(conf, "v/t1"));
+	assert_int_equal(t->inside.addr.af, AF_INET6);
+	assert_string_equal(prefix_fmt(&t->inside, a, sizeof(a)),
+	    "fd00:1::6/126");
 	conf_free(conf);
 	conf_problems_free(&probs);
 }
@@ -1114,6 +1148,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_conf_bad_cases),
+		cmocka_unit_test(test_conf_inside_ipv6),
 		cmocka_unit_test(test_conf_reports_every_error),
 		cmocka_unit_test(test_conf_problems_print_format),
 		cmocka_unit_test(test_conf_values_and_defaults),

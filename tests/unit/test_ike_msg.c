@@ -427,6 +427,61 @@ test_names(void **state)
 	assert_string_equal(ike_xform_name(IKEV2_XFORM_DH, 19), "ecp256");
 }
 
+/*
+ * Dual stack (strongSwan's local_ts = 0.0.0.0/0,::/0, as AWS IPv6 VPNs
+ * negotiate): one TS payload, two ranges, IPv4 first.
+ */
+static void
+test_ts_dual(void **state)
+{
+	static const uint8_t want[] = {
+		0, 0, 0, 0x40,		/* generic header: next, C, length 64 */
+		2, 0, 0, 0,		/* number of TSs, reserved */
+		7, 0, 0, 16, 0, 0, 0xff, 0xff,	/* TS_IPV4_ADDR_RANGE */
+		0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff,
+		8, 0, 0, 40, 0, 0, 0xff, 0xff,	/* TS_IPV6_ADDR_RANGE */
+		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	};
+	struct wbuf w;
+	struct ike_bld b;
+	struct ike_hdr h;
+	struct ike_payloads *pl = calloc(1, sizeof(*pl));
+	struct esp_ts v4, v6;
+
+	(void)state;
+	memset(&v4, 0, sizeof(v4));
+	v4.start.af = v4.end.af = AF_INET;
+	memset(v4.end.bytes, 0xff, 4);
+	v4.port_end = 0xffff;
+	v6 = v4;
+	v6.start.af = v6.end.af = AF_INET6;
+	memset(v6.end.bytes, 0xff, 16);
+	wbuf_init(&w);
+	ike_bld_hdr(&w, 1, 2, IKEV2_EXCH_CREATE_CHILD_SA,
+	    IKEV2_FLAG_INITIATOR, 1);
+	ike_bld_init(&b, &w, true);
+	ike_bld_ts2(&b, IKEV2_PLD_TSI, &v4, &v6);
+	ike_bld_ts(&b, IKEV2_PLD_TSR, &v4);
+	wbuf_set_u32(&w, 24, (uint32_t)w.len);
+	assert_false(w.err);
+	/* the TSi payload follows the header; its next payload is TSr */
+	assert_true(w.len >= IKEV2_HDR_LEN + sizeof(want));
+	assert_int_equal(w.p[IKEV2_HDR_LEN], IKEV2_PLD_TSR);
+	assert_memory_equal(w.p + IKEV2_HDR_LEN + 1, want + 1,
+	    sizeof(want) - 1);
+	assert_int_equal(parse(w.p, w.len, &h, pl), IKE_PARSE_OK);
+	assert_int_equal(pl->tsi.n, 2);
+	assert_int_equal(pl->tsi.ts[0].start.af, AF_INET);
+	assert_int_equal(pl->tsi.ts[1].start.af, AF_INET6);
+	assert_int_equal(pl->tsi.ts[1].end.bytes[15], 0xff);
+	assert_int_equal(pl->tsi.ts[1].port_end, 0xffff);
+	assert_int_equal(pl->tsr.n, 1);
+	wbuf_free(&w);
+	free(pl);
+}
+
 int
 main(void)
 {
@@ -442,6 +497,7 @@ main(void)
 		cmocka_unit_test(test_unknown_and_critical),
 		cmocka_unit_test(test_sk_position_and_duplicates),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_ts_dual),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -291,6 +292,62 @@ test_ts_select(void **state)
 	assert_int_equal(out.port_end, 0xffff);
 }
 
+/*
+ * Dual stack: offered only when the conf asks and ours is a whole
+ * family; agreed only when the peer's TSi and TSr both hold all of ::/0
+ * and the IPv4 answer is whole too (else the kernel SA is not AF_UNSPEC).
+ */
+static void
+test_ts_dual(void **state)
+{
+	struct ike_peer *peer = calloc(1, sizeof(*peer));
+	struct ike_sa *sa = calloc(1, sizeof(*sa));
+	struct ike_child *old = calloc(1, sizeof(*old));
+	struct esp_ts all = ts4("0.0.0.0", "255.255.255.255", 0, 0, 0xffff);
+	struct esp_ts all6 = ts4("::", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+	    0, 0, 0xffff);
+	struct esp_ts narrow = ts4("10.0.0.0", "10.0.0.255", 0, 0, 0xffff);
+	struct esp_ts xl, xr, x;
+	struct ike_ts_list l;
+	char buf[CGW_ADDRSTRLEN];
+
+	(void)state;
+	sa->peer = peer;
+	/* not asked: IPv4 alone, as before */
+	assert_false(ike_child_ts_extra(sa, NULL, &all, &xl, &xr));
+	peer->conf.ts_dual = true;
+	assert_true(ike_child_ts_extra(sa, NULL, &all, &xl, &xr));
+	assert_int_equal(xl.start.af, AF_INET6);
+	assert_string_equal(addr_fmt(&xr.end, buf, sizeof(buf)),
+	    "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff");
+	/* policy-based (narrow) selectors never get a second family */
+	assert_false(ike_child_ts_extra(sa, NULL, &narrow, &xl, &xr));
+	/* a rekey keeps what the old SA had, whatever the conf says now */
+	old->ts_dual = false;
+	assert_false(ike_child_ts_extra(sa, old, &all, &xl, &xr));
+	/* the peer's lists: both families whole */
+	memset(&l, 0, sizeof(l));
+	l.n = 2;
+	l.ts[0] = all;
+	l.ts[1] = all6;
+	assert_true(ike_ts_list_covers(&l, &all6));
+	assert_true(ike_child_ts_agreed(sa, NULL, &l, &l, &all, &all, &x));
+	assert_int_equal(x.start.af, AF_INET6);
+	/* the peer narrowed IPv4: no AF_UNSPEC SA, so no IPv6 either */
+	assert_false(ike_child_ts_agreed(sa, NULL, &l, &l, &all, &narrow, &x));
+	/* the peer answered IPv4 only (an IPv4-only VPN) */
+	l.n = 1;
+	assert_false(ike_ts_list_covers(&l, &all6));
+	assert_false(ike_child_ts_agreed(sa, NULL, &l, &l, &all, &all, &x));
+	/* the peer narrowed IPv6 */
+	l.n = 2;
+	l.ts[1] = ts4("fd00::", "fd00::ffff", 0, 0, 0xffff);
+	assert_false(ike_child_ts_agreed(sa, NULL, &l, &l, &all, &all, &x));
+	free(old);
+	free(sa);
+	free(peer);
+}
+
 static void
 test_nonce_min(void **state)
 {
@@ -322,6 +379,7 @@ main(void)
 		cmocka_unit_test(test_check_reply),
 		cmocka_unit_test(test_suite_fmt),
 		cmocka_unit_test(test_ts_select),
+		cmocka_unit_test(test_ts_dual),
 		cmocka_unit_test(test_nonce_min),
 	};
 

@@ -75,6 +75,15 @@ test_prefix_parse_and_hosts(void **state)
 	assert_false(prefix_parse("10.0.0.0", &p));
 	assert_true(prefix_parse("2001:db8::/32", &p));
 	assert_string_equal(prefix_fmt(&p, s, sizeof(s)), "2001:db8::/32");
+	/* too short for a host index */
+	assert_int_equal(prefix_host_index(&p), 0);
+	assert_false(prefix_host(&p, 1, &a));
+	/* AWS IPv6 inside /126: ours host 2, the peer host 1 */
+	assert_true(prefix_parse("fd00:1::6/126", &p));
+	assert_int_equal(prefix_host_index(&p), 2);
+	assert_true(prefix_host(&p, 1, &a));
+	assert_string_equal(addr_fmt(&a, s, sizeof(s)), "fd00:1::5");
+	assert_true(prefix_contains(&p, &a));
 }
 
 int

@@ -39,6 +39,16 @@ static const char conf_b[] =
     "psk \"Tunnel3Secret_abc\" interface aws9 }\n"
     "}\n";
 
+/* An AWS IPv6 connection: inside /126s from fd00::/8. */
+static const char conf_v6[] =
+    "asn 65000\n"
+    "router-id 192.0.2.10\n"
+    "vpn \"v\" {\n"
+    "    local 192.0.2.10\n"
+    "    tunnel \"t1\" { remote 198.51.100.1 inside fd00:44::2/126 "
+    "psk \"Tunnel1Secret_abc\" interface aws1 }\n"
+    "}\n";
+
 static struct cgw_addr
 a4(const char *s)
 {
@@ -263,6 +273,64 @@ test_sockets(void **state)
 	conf_free((struct conf *)p.conf);
 }
 
+/*
+ * IPv6 through a tunnel: its IPv6 inside address on the interface, the
+ * AF_INET6 policies, IPv6 routes via the peer's inside address, and
+ * the dual-stack BGP listener [::]:179.
+ */
+static void
+test_ipv6(void **state)
+{
+	struct ps_policy p = { 0 };
+	struct ps_msg m = { .type = PS_IFACE_CREATE, .if_id = XFRM_IFID(0) };
+
+	(void)state;
+	p.conf = unit_conf_load(conf_v6);
+	m.local = a4("192.0.2.10");
+	m.inside = p4("fd00:44::2/126");
+	strcpy(m.name, "aws1");
+	assert_int_equal(check(&p, &m), 0);
+	m.inside = p4("fd00:44::1/126");	/* AWS's end, not ours */
+	assert_int_equal(check_why(&p, &m, "inside address"), -1);
+	m.inside = p4("fd00:45::2/126");
+	assert_int_equal(check_why(&p, &m, "inside address"), -1);
+
+	memset(&m, 0, sizeof(m));
+	m.type = PS_POLICY_INSTALL;
+	m.if_id = m.reqid = XFRM_IFID(0);
+	m.af = AF_INET6;
+	m.local = a4("192.0.2.10");
+	m.remote = a4("198.51.100.1");
+	assert_int_equal(check(&p, &m), 0);
+	m.if_id = m.reqid = XFRM_IFID(1);	/* one tunnel only */
+	assert_int_equal(check_why(&p, &m, "if_id"), -1);
+
+	assert_int_equal(ps_policy_iface_add(&p, "aws1", 12, XFRM_IFID(0)), 0);
+	memset(&m, 0, sizeof(m));
+	m.type = PS_ROUTE_REPLACE;
+	m.prefix = p4("2001:db8:100::/48");
+	m.n = 1;
+	m.nh[0].ifindex = 12;
+	m.nh[0].gw = a4("fd00:44::1");
+	assert_int_equal(check(&p, &m), 0);
+	m.nh[0].ifindex = 2;
+	assert_int_equal(check_why(&p, &m, "next hop interface 2"), -1);
+
+	memset(&m, 0, sizeof(m));
+	m.type = PS_SOCKET;
+	m.kind = PS_SOCK_BGP_LISTEN;
+	m.port = 179;
+	m.local = a4("::");
+	assert_int_equal(check(&p, &m), 0);
+	m.local = a4("fd00:44::2");		/* the wildcard only */
+	assert_int_equal(check(&p, &m), -1);
+	m.local = a4("::");
+	m.port = 1179;
+	assert_int_equal(check(&p, &m), -1);
+	ps_policy_iface_del(&p, "aws1");
+	conf_free((struct conf *)p.conf);
+}
+
 static void
 test_reload_union(void **state)
 {
@@ -345,6 +413,7 @@ main(void)
 		cmocka_unit_test(test_sa_and_policy),
 		cmocka_unit_test(test_iface_and_routes),
 		cmocka_unit_test(test_sockets),
+		cmocka_unit_test(test_ipv6),
 		cmocka_unit_test(test_reload_union),
 		cmocka_unit_test(test_not_requests),
 	};

@@ -586,6 +586,19 @@ test_newaddr(void **state)
 	    v4("169.254.21.2"), 4);
 	assert_memory_equal(mnl_attr_get_payload(at.tb[IFA_ADDRESS]),
 	    v4("169.254.21.2"), 4);
+	assert_null(at.tb[IFA_FLAGS]);
+	/* An IPv6 inside /126: no DAD, usable at once */
+	assert_true(prefix_parse("fd00:44::2/126", &p));
+	nlh = xfrm_msg_newaddr(buf, 7, &p, NULL);
+	assert_non_null(nlh);
+	ifa = mnl_nlmsg_get_payload(nlh);
+	assert_int_equal(ifa->ifa_family, AF_INET6);
+	assert_int_equal(ifa->ifa_prefixlen, 126);
+	parse(nlh, sizeof(*ifa), &at);
+	assert_memory_equal(mnl_attr_get_payload(at.tb[IFA_LOCAL]),
+	    p.addr.bytes, 16);
+	assert_non_null(at.tb[IFA_FLAGS]);
+	assert_int_equal(mnl_attr_get_u32(at.tb[IFA_FLAGS]), IFA_F_NODAD);
 }
 
 static void
