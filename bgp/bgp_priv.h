@@ -29,6 +29,8 @@ struct evconnlistener;
 #define BGP_RREFRESH_LEN	23
 /* Messages handled per read callback before yielding to the loop. */
 #define BGP_READ_BATCH		32
+/* ... and at most about this long (checked every 4 messages). */
+#define BGP_READ_BUDGET_NS	4000000L
 
 enum bgp_msg_type {
 	BGP_MSG_OPEN = 1,

@@ -169,7 +169,11 @@ bgp_rib_insert(struct bgp_ctx *ctx, const struct cgw_prefix *prefix)
 
 	if (ctx->nentries >= t->nb)
 		bgp_rib_resize(t, t->nb == 0 ? BGP_RIB_MIN_BUCKETS : t->nb * 2);
-	if (t->nb == 0 || (e = calloc(1, sizeof(*e) + alen)) == NULL)
+	/* Not sizeof: the address starts inside the struct's padding, and
+	 * 56 octets is a 64-octet malloc chunk where 60 would be 80. */
+	if (t->nb == 0 ||
+	    (e = calloc(1, offsetof(struct bgp_rib_entry, addr) + alen)) ==
+	    NULL)
 		return NULL;
 	e->v6 = prefix->addr.af == AF_INET6;
 	e->plen = prefix->len;
