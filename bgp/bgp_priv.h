@@ -323,6 +323,28 @@ struct bgp_aset	*bgp_aset_ref(struct bgp_aset *);
 /* Drop a reference; the last one frees the set. NULL is ignored. */
 void		 bgp_aset_put(struct bgp_asets *, struct bgp_aset *);
 
+/* ---- slab.c: pools of fixed-size objects (RIB entries) ---- */
+#define BGP_SLAB_PAGE		65536u	/* a power of two */
+
+struct bgp_slab_page;
+struct bgp_slab {
+	size_t				 size;		/* per object */
+	uint32_t			 per_page;
+	LIST_HEAD(, bgp_slab_page)	 partial;	/* pages with room */
+	struct bgp_slab_page		*spare;		/* one empty page */
+	size_t				 npages;	/* mapped, spare too */
+	size_t				 nobjs;		/* handed out */
+};
+
+void		 bgp_slab_init(struct bgp_slab *, size_t size);
+/* A zeroed object; NULL with errno ENOMEM. */
+void		*bgp_slab_alloc(struct bgp_slab *);
+/* Back to its page; a page left empty is unmapped. NULL is ignored. */
+void		 bgp_slab_free(struct bgp_slab *, void *);
+/* Unmap the kept empty page too (every object must be freed first for
+ * nothing to remain). */
+void		 bgp_slab_trim(struct bgp_slab *);
+
 /* ---- decide.c: RFC 4271 9.1.2.2 ---- */
 struct bgp_path;
 /* <0: a better, >0: b better. mp_only: stop before the router-id step. */
@@ -519,6 +541,8 @@ struct bgp_ctx {
 	struct bgp_peers	 peers;
 	struct bgp_rib		 rib;
 	struct bgp_asets	 asets;
+	/* RIB entries by address size: IPv4, IPv6. */
+	struct bgp_slab		 slab4, slab6;
 	/* Entries freed since the last malloc_trim (mass withdrawals). */
 	size_t			 freed;
 	size_t			 nentries;	/* prefixes in the RIB */

@@ -15,7 +15,8 @@
  * otherwise made and withdrawn by bgp_rib_peer_covers alone.
  *
  * Memory (a full table is a million prefixes): an entry is 56 octets
- * with its one path inline, the attributes are interned (aset.c), the
+ * with its one path inline, cut from a pool of such (slab.c) whose empty
+ * pages go back at once; the attributes are interned (aset.c); the
  * table costs a pointer per prefix; nothing is kept per prefix for a
  * peer that is told nothing.
  */
@@ -169,11 +170,8 @@ bgp_rib_insert(struct bgp_ctx *ctx, const struct cgw_prefix *prefix)
 
 	if (ctx->nentries >= t->nb)
 		bgp_rib_resize(t, t->nb == 0 ? BGP_RIB_MIN_BUCKETS : t->nb * 2);
-	/* Not sizeof: the address starts inside the struct's padding, and
-	 * 56 octets is a 64-octet malloc chunk where 60 would be 80. */
-	if (t->nb == 0 ||
-	    (e = calloc(1, offsetof(struct bgp_rib_entry, addr) + alen)) ==
-	    NULL)
+	if (t->nb == 0 || (e = bgp_slab_alloc(alen == 16 ? &ctx->slab6 :
+	    &ctx->slab4)) == NULL)
 		return NULL;
 	e->v6 = prefix->addr.af == AF_INET6;
 	e->plen = prefix->len;
@@ -223,6 +221,9 @@ bgp_rib_init(struct bgp_ctx *ctx)
 	ctx->ndirty = ctx->cdirty = 0;
 	ctx->dirty_all = false;
 	bgp_asets_init(&ctx->asets);
+	/* Not sizeof: the address starts inside the struct's padding. */
+	bgp_slab_init(&ctx->slab4, offsetof(struct bgp_rib_entry, addr) + 4);
+	bgp_slab_init(&ctx->slab6, offsetof(struct bgp_rib_entry, addr) + 16);
 	ctx->ev_flush = event_new(ctx->base, -1, 0, bgp_rib_flush_cb, ctx);
 }
 
@@ -323,7 +324,7 @@ bgp_entry_free(struct bgp_ctx *ctx, struct bgp_rib_entry *e)
 	}
 	bgp_aset_put(&ctx->asets, e->path1.aset);
 	bgp_fib_release(ctx, e);
-	free(e);
+	bgp_slab_free(e->v6 ? &ctx->slab6 : &ctx->slab4, e);
 	ctx->nentries--;
 	ctx->freed++;
 }
@@ -344,6 +345,8 @@ bgp_rib_free(struct bgp_ctx *ctx)
 	free(ctx->dirty);
 	ctx->dirty = NULL;
 	ctx->ndirty = ctx->cdirty = 0;
+	bgp_slab_trim(&ctx->slab4);
+	bgp_slab_trim(&ctx->slab6);
 	bgp_asets_free(&ctx->asets);
 	if (ctx->ev_flush != NULL)
 		event_free(ctx->ev_flush);
@@ -1368,9 +1371,11 @@ bgp_rib_flush(struct bgp_ctx *ctx)
 	}
 	bgp_fib_commit(ctx);
 	/*
-	 * After a mass withdrawal: a smaller table, and the allocator's
-	 * freed pages handed back once the RIB has halved since the last
-	 * time, so a full table coming and going costs O(log n) trims.
+	 * After a mass withdrawal: a smaller table (the entries' pages went
+	 * back as they emptied), and malloc's freed pages (attribute sets,
+	 * paths past the first, the old tables) handed back once the RIB
+	 * has halved since the last time, so a full table coming and going
+	 * costs O(log n) trims.
 	 */
 	if (ctx->rib.nb > BGP_RIB_MIN_BUCKETS && ctx->nentries < ctx->rib.nb / 4)
 		bgp_rib_resize(&ctx->rib, ctx->rib.nb / 4 < BGP_RIB_MIN_BUCKETS ?
