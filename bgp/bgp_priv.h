@@ -416,10 +416,15 @@ struct bgp_rib_entry {
 	uint8_t			 addr[];	/* 4 or 16 octets */
 };
 
-/* The prefixes: a chained hash table, grown and shrunk by powers of two. */
+/* The prefixes: a chained hash table, grown and shrunk by powers of
+ * two, a step at a time (rib.c: bgp_rib_migrate). */
 struct bgp_rib {
 	struct bgp_rib_entry	**b;
 	size_t			 nb;		/* 0 or a power of two */
+	/* Resizing: the previous array, its buckets from mig on not moved
+	 * yet; NULL otherwise. */
+	struct bgp_rib_entry	**old;
+	size_t			 nold, mig;
 };
 
 /* Adj-RIB-Out: what we told one peer. */

@@ -124,25 +124,66 @@ bgp_entry_is(const struct bgp_rib_entry *e, const struct cgw_prefix *p)
 	    memcmp(e->addr, p->addr.bytes, bgp_entry_alen(e)) == 0;
 }
 
+/*
+ * Resizing moves the entries a few buckets at a time (each insertion
+ * and each flush takes a step), not all at once: rehashing half a
+ * million entries in one go held the loop for tens of milliseconds.
+ * While it runs, an entry is in the old array if its old bucket is not
+ * yet moved (index >= mig), else in the new one.
+ */
+#define BGP_RIB_STEP_INSERT	8	/* old buckets moved per insertion */
+#define BGP_RIB_STEP_FLUSH	16384	/* ... per flush */
+
+static struct bgp_rib_entry **
+bgp_rib_chain(struct bgp_rib *t, uint32_t h)
+{
+	if (t->old != NULL && (h & (t->nold - 1)) >= t->mig)
+		return &t->old[h & (t->nold - 1)];
+	return &t->b[h & (t->nb - 1)];
+}
+
+static void
+bgp_rib_migrate(struct bgp_rib *t, size_t n)
+{
+	struct bgp_rib_entry *e, *next;
+	struct cgw_prefix p;
+	size_t h;
+
+	for (; t->old != NULL && n > 0; n--) {
+		for (e = t->old[t->mig]; e != NULL; e = next) {
+			next = e->hnext;
+			bgp_rib_entry_prefix(e, &p);
+			h = bgp_prefix_hash(&p) & (t->nb - 1);
+			e->hnext = t->b[h];
+			t->b[h] = e;
+		}
+		t->old[t->mig] = NULL;
+		if (++t->mig == t->nold) {
+			free(t->old);
+			t->old = NULL;
+			t->nold = t->mig = 0;
+		}
+	}
+}
+
 static void
 bgp_rib_resize(struct bgp_rib *t, size_t nb)
 {
-	struct bgp_rib_entry **b, *e, *next;
-	struct cgw_prefix p;
-	size_t i, h;
+	struct bgp_rib_entry **b;
 
+	/* One resize at a time: the last one finishes first. */
+	bgp_rib_migrate(t, SIZE_MAX);
 	/* No memory: the chains grow longer, lookups stay right. */
 	if ((b = calloc(nb, sizeof(*b))) == NULL)
 		return;
-	for (i = 0; i < t->nb; i++)
-		for (e = t->b[i]; e != NULL; e = next) {
-			next = e->hnext;
-			bgp_rib_entry_prefix(e, &p);
-			h = bgp_prefix_hash(&p) & (nb - 1);
-			e->hnext = b[h];
-			b[h] = e;
-		}
-	free(t->b);
+	if (t->nb == 0) {
+		t->b = b;
+		t->nb = nb;
+		return;
+	}
+	t->old = t->b;
+	t->nold = t->nb;
+	t->mig = 0;
 	t->b = b;
 	t->nb = nb;
 }
@@ -154,7 +195,7 @@ bgp_rib_find(struct bgp_ctx *ctx, const struct cgw_prefix *prefix)
 
 	if (ctx->rib.nb == 0)
 		return NULL;
-	e = ctx->rib.b[bgp_prefix_hash(prefix) & (ctx->rib.nb - 1)];
+	e = *bgp_rib_chain(&ctx->rib, bgp_prefix_hash(prefix));
 	for (; e != NULL; e = e->hnext)
 		if (bgp_entry_is(e, prefix))
 			return e;
@@ -165,10 +206,11 @@ static struct bgp_rib_entry *
 bgp_rib_insert(struct bgp_ctx *ctx, const struct cgw_prefix *prefix)
 {
 	struct bgp_rib *t = &ctx->rib;
-	struct bgp_rib_entry *e;
-	size_t alen = prefix->addr.af == AF_INET6 ? 16 : 4, h;
+	struct bgp_rib_entry *e, **chain;
+	size_t alen = prefix->addr.af == AF_INET6 ? 16 : 4;
 
-	if (ctx->nentries >= t->nb)
+	bgp_rib_migrate(t, BGP_RIB_STEP_INSERT);
+	if (t->old == NULL && ctx->nentries >= t->nb)
 		bgp_rib_resize(t, t->nb == 0 ? BGP_RIB_MIN_BUCKETS : t->nb * 2);
 	if (t->nb == 0 || (e = bgp_slab_alloc(alen == 16 ? &ctx->slab6 :
 	    &ctx->slab4)) == NULL)
@@ -177,9 +219,9 @@ bgp_rib_insert(struct bgp_ctx *ctx, const struct cgw_prefix *prefix)
 	e->plen = prefix->len;
 	memcpy(e->addr, prefix->addr.bytes, alen);
 	e->best = BGP_NOBEST;
-	h = bgp_prefix_hash(prefix) & (t->nb - 1);
-	e->hnext = t->b[h];
-	t->b[h] = e;
+	chain = bgp_rib_chain(t, bgp_prefix_hash(prefix));
+	e->hnext = *chain;
+	*chain = e;
 	ctx->nentries++;
 	return e;
 }
@@ -191,16 +233,25 @@ bgp_rib_remove(struct bgp_ctx *ctx, struct bgp_rib_entry *e)
 	struct cgw_prefix p;
 
 	bgp_rib_entry_prefix(e, &p);
-	pp = &ctx->rib.b[bgp_prefix_hash(&p) & (ctx->rib.nb - 1)];
+	pp = bgp_rib_chain(&ctx->rib, bgp_prefix_hash(&p));
 	while (*pp != e)
 		pp = &(*pp)->hnext;
 	*pp = e->hnext;
 }
 
+/* Chain i of both arrays, the new one's first (resizing: the old one's
+ * after), for walks. */
+static struct bgp_rib_entry *
+bgp_rib_bucket(const struct bgp_rib *t, size_t i)
+{
+	return i < t->nb ? t->b[i] : t->old[i - t->nb];
+}
+
 /* Every entry, in table order; cb may change paths but not the table. */
 #define BGP_RIB_FOREACH(e, ctx, i)					\
-	for ((i) = 0; (i) < (ctx)->rib.nb; (i)++)			\
-		for ((e) = (ctx)->rib.b[i]; (e) != NULL; (e) = (e)->hnext)
+	for ((i) = 0; (i) < (ctx)->rib.nb + (ctx)->rib.nold; (i)++)	\
+		for ((e) = bgp_rib_bucket(&(ctx)->rib, i); (e) != NULL;	\
+		    (e) = (e)->hnext)
 
 static void
 bgp_rib_flush_cb(evutil_socket_t fd, short ev, void *arg)
@@ -335,12 +386,13 @@ bgp_rib_free(struct bgp_ctx *ctx)
 	struct bgp_rib_entry *e, *next;
 	size_t i;
 
-	for (i = 0; i < ctx->rib.nb; i++)
-		for (e = ctx->rib.b[i]; e != NULL; e = next) {
+	for (i = 0; i < ctx->rib.nb + ctx->rib.nold; i++)
+		for (e = bgp_rib_bucket(&ctx->rib, i); e != NULL; e = next) {
 			next = e->hnext;
 			bgp_entry_free(ctx, e);
 		}
 	free(ctx->rib.b);
+	free(ctx->rib.old);
 	memset(&ctx->rib, 0, sizeof(ctx->rib));
 	free(ctx->dirty);
 	ctx->dirty = NULL;
@@ -1356,8 +1408,9 @@ bgp_rib_flush(struct bgp_ctx *ctx)
 	ctx->ndirty = 0;
 	if (ctx->dirty_all) {
 		ctx->dirty_all = false;
-		for (i = 0; i < ctx->rib.nb; i++)
-			for (e = ctx->rib.b[i]; e != NULL; e = next) {
+		for (i = 0; i < ctx->rib.nb + ctx->rib.nold; i++)
+			for (e = bgp_rib_bucket(&ctx->rib, i); e != NULL;
+			    e = next) {
 				next = e->hnext;
 				if (e->on_dirty && bgp_rib_flush_entry(ctx, e))
 					bgp_rib_drop(ctx, e);
@@ -1377,9 +1430,11 @@ bgp_rib_flush(struct bgp_ctx *ctx)
 	 * has halved since the last time, so a full table coming and going
 	 * costs O(log n) trims.
 	 */
-	if (ctx->rib.nb > BGP_RIB_MIN_BUCKETS && ctx->nentries < ctx->rib.nb / 4)
+	if (ctx->rib.old == NULL && ctx->rib.nb > BGP_RIB_MIN_BUCKETS &&
+	    ctx->nentries < ctx->rib.nb / 4)
 		bgp_rib_resize(&ctx->rib, ctx->rib.nb / 4 < BGP_RIB_MIN_BUCKETS ?
 		    BGP_RIB_MIN_BUCKETS : ctx->rib.nb / 4);
+	bgp_rib_migrate(&ctx->rib, BGP_RIB_STEP_FLUSH);
 	if (ctx->freed >= 4096 && ctx->freed > ctx->nentries) {
 		ctx->freed = 0;
 		malloc_trim(0);

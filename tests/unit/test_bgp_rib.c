@@ -346,6 +346,7 @@ test_decision_steps(void **state)
 	mkpath(&a, NULL, 0, NULL, 0, 0, -1, false, "0.0.0.0");
 	mkpath(&b, f->t1, 1000, p1, 1, 0, -1, true, "1.1.1.1");
 	assert_true(bgp_decide_cmp(&a, &b, false) < 0);
+	rmpath(&a);
 	rmpath(&b);
 }
 

@@ -91,6 +91,26 @@ mkattrs(struct bgp_attrs *a, uint32_t nh)
  * some: entries come from the pools, are found again, and once the peers'
  * paths are gone every page, path and attribute set is released.
  */
+static struct cgw_prefix
+pool_prefix(uint32_t i)
+{
+	struct cgw_prefix p;
+
+	memset(&p, 0, sizeof(p));
+	if (i % 2 == 0) {
+		p.addr.af = AF_INET;
+		p.addr.v4.s_addr = htonl(0x0b000000u + (i << 8));
+		p.len = 24;
+	} else {
+		p.addr.af = AF_INET6;
+		p.addr.bytes[0] = 0x20;
+		p.addr.bytes[1] = 0x01;
+		memcpy(&p.addr.bytes[4], &i, 4);
+		p.len = 48;
+	}
+	return p;
+}
+
 static void
 test_rib_pools(void **state)
 {
@@ -102,25 +122,24 @@ test_rib_pools(void **state)
 	struct bgp_rib_entry *e;
 	struct bgp_attrs a;
 	struct cgw_prefix p;
-	uint32_t i, n = 20000;
+	uint32_t i, j, n = 20000;
+	int midway = 0;
 
 	(void)state;
 	assert_non_null(ctx = bgp_new(base, 65000, id, &cb, NULL));
 	l1 = mkpeer(ctx, "l1", "10.0.0.1");
 	l2 = mkpeer(ctx, "l2", "10.0.0.3");
 	for (i = 0; i < n; i++) {
-		memset(&p, 0, sizeof(p));
-		if (i % 2 == 0) {
-			p.addr.af = AF_INET;
-			p.addr.v4.s_addr = htonl(0x0b000000u + (i << 8));
-			p.len = 24;
-		} else {
-			p.addr.af = AF_INET6;
-			p.addr.bytes[0] = 0x20;
-			p.addr.bytes[1] = 0x01;
-			memcpy(&p.addr.bytes[4], &i, 4);
-			p.len = 48;
+		/* While the table is being resized a step at a time, every
+		 * prefix so far is found, in either array. */
+		if (ctx->rib.old != NULL && ctx->rib.mig > 0 && midway < 3) {
+			midway++;
+			for (j = 0; j < i; j++) {
+				p = pool_prefix(j);
+				assert_non_null(bgp_rib_find(ctx, &p));
+			}
 		}
+		p = pool_prefix(i);
 		mkattrs(&a, 0x0a000001);
 		assert_int_equal(bgp_rib_update(ctx, l1, &p, &a), 0);
 		if (i % 100 == 0) {
@@ -128,7 +147,14 @@ test_rib_pools(void **state)
 			assert_int_equal(bgp_rib_update(ctx, l2, &p, &a), 0);
 		}
 	}
+	assert_int_equal(midway, 3);
 	bgp_flush(ctx);
+	assert_null(ctx->rib.old);	/* the flush's step finished it */
+	for (j = 0; j < n; j++) {
+		p = pool_prefix(j);
+		assert_non_null(bgp_rib_find(ctx, &p));
+	}
+	p = pool_prefix(n - 1);
 	assert_int_equal(ctx->nentries, n);
 	assert_int_equal(ctx->slab4.nobjs, n / 2);
 	assert_int_equal(ctx->slab6.nobjs, n / 2);
