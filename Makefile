@@ -18,7 +18,8 @@ DESTDIR	?=
 
 CC	?= cc
 B	?= build
-PKGS	:= libcrypto libevent libmnl libnftnl jansson libsystemd libxml-2.0
+PKGS	:= libcrypto libevent libmnl libnftnl jansson libsystemd libxml-2.0 \
+	   libseccomp
 # Recursive (=) so pkg-config runs after `make deps` installed it.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
@@ -31,7 +32,7 @@ CFLAGS	+= -std=c11 $(OPT) $(WARN) $(PKG_CFLAGS)
 GENFLAGS := -Wno-unused-function -Wno-sign-compare -Wno-missing-prototypes \
 	    -Wno-unused-parameter -Wno-unused-but-set-variable
 
-PARTS	:= lib conf ike esp xfrm nft bgp daemon
+PARTS	:= lib conf ike esp xfrm nft bgp privsep daemon
 MAINS	:= daemon/cgwd_main.c daemon/cgwctl_main.c
 LIB_SRCS := $(filter-out $(MAINS),$(foreach p,$(PARTS),$(wildcard $(p)/*.c)))
 YACC_SRCS := $(wildcard conf/*.y)

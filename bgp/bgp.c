@@ -76,6 +76,13 @@ bgp_set_port(struct bgp_ctx *ctx, uint16_t port)
 	return 0;
 }
 
+void
+bgp_set_listen_fn(struct bgp_ctx *ctx, bgp_listen_fn fn, void *arg)
+{
+	ctx->listen_fn = fn;
+	ctx->listen_fn_arg = arg;
+}
+
 static int
 bgp_network_check(const struct cgw_prefix *in, struct cgw_prefix *out)
 {

@@ -72,6 +72,7 @@ const char	*bgp_state_name(enum bgp_state);
 enum bgp_role {
 	BGP_ROLE_TUNNEL = 0,	/* AWS VGW over a tunnel */
 	BGP_ROLE_NEIGHBOR,	/* LAN router */
+	BGP_ROLE_STATIC,	/* a static-routing tunnel: no session */
 };
 
 struct bgp_peer_conf {
@@ -183,6 +184,13 @@ void		 bgp_set_multipath(struct bgp_ctx *, bool);
 /* TCP port to listen on and connect to; default 179. Tests use others.
  * Must be called before the first peer is started. */
 int		 bgp_set_port(struct bgp_ctx *, uint16_t);
+/*
+ * Where the listener's socket comes from when the process may not bind
+ * port 179 itself (privsep/): a TCP socket listening on 0.0.0.0:port,
+ * the fd or -1. NULL: bound here.
+ */
+typedef int	(*bgp_listen_fn)(void *arg, uint16_t port);
+void		 bgp_set_listen_fn(struct bgp_ctx *, bgp_listen_fn, void *arg);
 
 /* Our prefixes (config `network` lines, IPv4 or IPv6), advertised to
  * tunnel peers that negotiated their family. */
@@ -273,7 +281,28 @@ struct bgp_peer_status {
 };
 void		 bgp_peer_status(const struct bgp_peer *, struct bgp_peer_status *);
 
-/* Walk every peer in the order they were added. */
+/*
+ * Static routes (a static-routing VPN's tunnel, bgp/static.c). A peer of
+ * role BGP_ROLE_STATIC has no session: it never listens, connects or
+ * sends, and bgp_peer_foreach skips it. While started (bgp_peer_start)
+ * its prefixes are paths in the RIB as if learned from it: NEXT_HOP its
+ * `remote` (the tunnel's peer inside address), empty AS_PATH, ORIGIN
+ * IGP, its local_pref, external; they compete with BGP-learned paths
+ * and go to fib_change like them, and to LAN neighbors like
+ * tunnel-learned routes (never to tunnel peers). bgp_peer_down takes
+ * them out at once, as a session's routes; bgp_peer_set_local_pref
+ * applies too. remote_asn is not used and may be 0.
+ *
+ * Sets the peer's prefixes (IPv4, host bits cleared), replacing the
+ * previous set; while started, the RIB follows at once (the kernel at
+ * the next flush). -1 with EINVAL (not a static peer, a bad prefix),
+ * EAFNOSUPPORT (IPv6) or ENOMEM.
+ */
+int		 bgp_static_set(struct bgp_peer *, const struct cgw_prefix *,
+		    size_t n);
+
+/* Walk every peer in the order they were added (static sources, which
+ * are not sessions, are skipped). */
 void		 bgp_peer_foreach(struct bgp_ctx *,
 		    void (*cb)(struct bgp_peer *, void *), void *arg);
 

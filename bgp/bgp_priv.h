@@ -531,6 +531,10 @@ struct bgp_peer {
 	uint64_t		 msgs_in[BGP_MSG_TYPES];
 	uint64_t		 msgs_out[BGP_MSG_TYPES];
 	uint32_t		 flaps;
+	/* BGP_ROLE_STATIC: its prefixes (bgp_static_set), in the RIB
+	 * while enabled. */
+	struct cgw_prefix	*statics;
+	size_t			 nstatics;
 };
 TAILQ_HEAD(bgp_peers, bgp_peer);
 
@@ -543,6 +547,8 @@ struct bgp_ctx {
 	bool			 multipath;
 	uint16_t		 port;
 	struct evconnlistener	*listener;
+	bgp_listen_fn		 listen_fn;	/* privsep: who binds (bgp.h) */
+	void			*listen_fn_arg;
 	struct bgp_peers	 peers;
 	struct bgp_rib		 rib;
 	struct bgp_asets	 asets;
@@ -594,6 +600,11 @@ void		 bgp_rib_redecide_all(struct bgp_ctx *);
 const struct bgp_attrs *bgp_rib_out_lookup(struct bgp_peer *,
 		    const struct cgw_prefix *);
 void		 bgp_schedule_flush(struct bgp_ctx *);
+
+/* static.c: a static peer's start and stop (no FSM), its free. */
+void		 bgp_static_start(struct bgp_peer *);
+void		 bgp_static_stop(struct bgp_peer *, const char *reason);
+void		 bgp_static_free(struct bgp_peer *);
 
 /* session.c */
 /*

@@ -714,8 +714,9 @@ bgp_export_attrs(struct bgp_ctx *ctx, struct bgp_peer *peer,
 		    best->peer->conf.role != BGP_ROLE_NEIGHBOR)
 			return false;
 	} else {
+		/* Static routes over a tunnel are tunnel-learned too. */
 		if (best->peer == NULL ||
-		    best->peer->conf.role != BGP_ROLE_TUNNEL)
+		    best->peer->conf.role == BGP_ROLE_NEIGHBOR)
 			return false;
 	}
 	/* RFC 4271 9.2: iBGP-learned routes are not sent to iBGP peers. */

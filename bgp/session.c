@@ -1161,6 +1161,20 @@ bgp_listen_ensure(struct bgp_ctx *ctx)
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
 	sin.sin_port = htons(ctx->port);
+	if (ctx->listen_fn != NULL) {
+		int fd = ctx->listen_fn(ctx->listen_fn_arg, ctx->port);
+
+		if (fd >= 0 && evutil_make_socket_nonblocking(fd) == 0 &&
+		    (ctx->listener = evconnlistener_new(ctx->base,
+		    bgp_accept_cb, ctx, LEV_OPT_CLOSE_ON_FREE |
+		    LEV_OPT_CLOSE_ON_EXEC, -1, fd)) != NULL)
+			return;
+		if (fd >= 0)
+			close(fd);
+		log_warn(NULL, "bgp: cannot listen on port %u: the kernel "
+		    "helper gave no socket; only connecting out", ctx->port);
+		return;
+	}
 	/* The wildcard, so addresses of tunnel interfaces created later
 	 * are covered; peers are told apart by source address. */
 	ctx->listener = evconnlistener_new_bind(ctx->base, bgp_accept_cb, ctx,
@@ -1196,7 +1210,8 @@ bgp_peer_add(struct bgp_ctx *ctx, const struct bgp_peer_conf *conf)
 	struct bgp_peer *p;
 
 	if (conf->name[0] == '\0' || conf->remote.af != AF_INET ||
-	    conf->remote_asn == 0 || conf->connect_retry == 0 ||
+	    (conf->remote_asn == 0 && conf->role != BGP_ROLE_STATIC) ||
+	    conf->connect_retry == 0 ||
 	    (conf->hold_time > 0 && conf->hold_time < 3) ||
 	    (conf->local.af != AF_UNSPEC && conf->local.af != AF_INET)) {
 		errno = conf->remote.af == AF_INET6 ? EAFNOSUPPORT : EINVAL;
@@ -1213,7 +1228,9 @@ bgp_peer_add(struct bgp_ctx *ctx, const struct bgp_peer_conf *conf)
 	p->conf = *conf;
 	p->conf.name[sizeof(p->conf.name) - 1] = '\0';
 	p->state = BGP_ST_IDLE;
-	p->ebgp = conf->remote_asn != ctx->asn;
+	/* Static routes count as external: redistributed to iBGP
+	 * neighbors as tunnel-learned ones are. */
+	p->ebgp = conf->role == BGP_ROLE_STATIC || conf->remote_asn != ctx->asn;
 	p->peer_asn = conf->remote_asn;
 	/* What a peer without capabilities carries, until its OPEN says. */
 	p->afs = BGP_AF_IPV4;
@@ -1240,6 +1257,11 @@ bgp_peer_add(struct bgp_ctx *ctx, const struct bgp_peer_conf *conf)
 int
 bgp_peer_start(struct bgp_peer *p)
 {
+	if (p->conf.role == BGP_ROLE_STATIC) {
+		if (!p->enabled)
+			bgp_static_start(p);
+		return 0;
+	}
 	p->enabled = true;
 	if (p->state == BGP_ST_IDLE) {
 		bgp_timer_stop(p->ev_retry);
@@ -1251,6 +1273,10 @@ bgp_peer_start(struct bgp_peer *p)
 void
 bgp_peer_down(struct bgp_peer *p, const char *reason)
 {
+	if (p->conf.role == BGP_ROLE_STATIC) {
+		bgp_static_stop(p, reason);
+		return;
+	}
 	p->enabled = false;
 	bgp_timer_stop(p->ev_retry);
 	p->fsm_in = (struct bgp_fsm_in){ .why = reason };
@@ -1271,6 +1297,7 @@ bgp_peer_remove(struct bgp_peer *p)
 	event_free(p->ev_keepalive);
 	if (p->ev_summary != NULL)
 		event_free(p->ev_summary);
+	bgp_static_free(p);
 	free(p);
 }
 
@@ -1339,6 +1366,7 @@ bgp_peer_foreach(struct bgp_ctx *ctx, void (*cb)(struct bgp_peer *, void *),
 
 	for (p = TAILQ_FIRST(&ctx->peers); p != NULL; p = next) {
 		next = TAILQ_NEXT(p, entry);
-		cb(p, arg);
+		if (p->conf.role != BGP_ROLE_STATIC)
+			cb(p, arg);
 	}
 }

@@ -14,6 +14,10 @@ struct conf_aws_opts {
 	const char		*local;		/* NULL: AWS's customer gateway address */
 	const char *const	*networks;	/* CIDRs to advertise */
 	size_t			 nnetworks;
+	/* A static-routing connection: the VPC's CIDRs, which AWS's
+	 * configuration does not name (its Routes are the customer's). */
+	const char *const	*statics;
+	size_t			 nstatics;
 	bool			 quiet;		/* no advice on stderr */
 	/* Write each key into DIR/VPN-TUNNEL.psk (mode 0600) and reference
 	 * it with psk-file; NULL: keys inline. */

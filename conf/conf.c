@@ -205,7 +205,41 @@ conf_vpn_free(struct conf_vpn *v)
 		TAILQ_REMOVE(&v->tunnels, t, entry);
 		conf_tunnel_free(t);
 	}
+	conf_statics_free(v);
 	free(v);
+}
+
+void
+conf_statics_free(struct conf_vpn *v)
+{
+	struct conf_network *n;
+
+	if (v->statics.tqh_last == NULL)
+		return;
+	while ((n = TAILQ_FIRST(&v->statics)) != NULL) {
+		TAILQ_REMOVE(&v->statics, n, entry);
+		free(n);
+	}
+}
+
+bool
+conf_vpn_static(const struct conf_vpn *v)
+{
+	return v != NULL && v->statics.tqh_last != NULL &&
+	    !TAILQ_EMPTY(&v->statics);
+}
+
+bool
+conf_uses_bgp(const struct conf *c)
+{
+	const struct conf_vpn *v;
+
+	if (!TAILQ_EMPTY(&c->neighbors))
+		return true;
+	TAILQ_FOREACH(v, &c->vpns, entry)
+		if (!conf_vpn_static(v))
+			return true;
+	return false;
 }
 
 void

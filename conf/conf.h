@@ -182,6 +182,12 @@ struct conf_vpn {
 	struct cgw_prefix	 ts_remote;
 	int			 nopfs_line;	/* first ESP proposal with nopfs */
 	uint32_t		 mss_clamp;	/* default for the tunnels */
+	/*
+	 * `static PREFIX`: the peer's networks, routed over the vpn's live
+	 * tunnels without BGP (a static-routing VPN connection); empty:
+	 * BGP over each tunnel learns them.
+	 */
+	struct conf_networks	 statics;
 	struct conf_tunnels	 tunnels;
 };
 TAILQ_HEAD(conf_vpns, conf_vpn);
@@ -260,6 +266,10 @@ void		 conf_print(FILE *, const struct conf *);
 const char	*conf_id_fmt(const struct conf_id *, char *buf, size_t len);
 
 struct conf_tunnel *conf_tunnel_find(const struct conf *, const char *fullname);
+/* The vpn routes by its `static` prefixes: no BGP over its tunnels. */
+bool		 conf_vpn_static(const struct conf_vpn *);
+/* Some vpn runs BGP, or a LAN neighbor is configured. */
+bool		 conf_uses_bgp(const struct conf *);
 /* The MSS a tunnel's TCP traffic is clamped to; 0: not clamped. */
 uint32_t	 conf_tunnel_mss(const struct conf_tunnel *);
 

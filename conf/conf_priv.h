@@ -28,6 +28,7 @@ enum conf_key {
 	CONF_K_METRICS,
 	CONF_K_LIM_COOKIES, CONF_K_LIM_COOKIES_PEER, CONF_K_LIM_HALFOPEN,
 	CONF_K_LIM_HALFOPEN_PEER, CONF_K_LIM_DH,
+	CONF_K_STATIC,
 	CONF_K_MAX
 };
 
@@ -114,5 +115,6 @@ void	conf_vpn_scratch_clear(struct conf_parse *);
 /* conf.c */
 void	conf_tunnel_free(struct conf_tunnel *);
 void	conf_vpn_free(struct conf_vpn *);
+void	conf_statics_free(struct conf_vpn *);
 
 #endif

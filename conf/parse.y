@@ -39,6 +39,7 @@ static bool	conf_duration_ms(struct conf_parse *, const char *, int,
 static bool	conf_address(struct conf_parse *, const char *, int,
 		    const char *, struct cgw_addr *);
 static void	conf_network_add(struct conf_parse *, const char *, int);
+static void	conf_static_add(struct conf_parse *, const char *, int);
 static void	conf_proposal_add(struct conf_parse *, const char *, int);
 static void	conf_id_set(struct conf_parse *, const char *, int,
 		    const char *, struct conf_id *);
@@ -71,7 +72,7 @@ static void	conf_limit(struct conf_parse *, enum conf_key, const char *,
 %token LOCAL_ID "local-id" REMOTE_ID "remote-id"
 %token FAILOVER "failover" SPLIT "split" HOLD_DOWN "hold-down"
 %token PEER_TYPE "peer-type" TRAFFIC_SELECTORS "traffic-selectors"
-%token MSS_CLAMP "mss-clamp"
+%token MSS_CLAMP "mss-clamp" STATIC "static"
 %token NEIGHBOR "neighbor" REMOTE_AS "remote-as" DESCRIPTION "description"
 %token CONTROL "control" GROUP "group" ADMIN_GROUP "admin-group"
 %token METRICS "metrics" LISTEN "listen"
@@ -238,6 +239,10 @@ vpn_stmt	: LOCAL value {
 			free($2);
 		}
 		| sa_stmt
+		| STATIC value {
+			conf_static_add(ctx, $2, @2.first_line);
+			free($2);
+		}
 		| FAILOVER failover_opts
 		| STEERING ACTIVE_STANDBY {
 			if (conf_once(ctx, ctx->vpn_seen, CONF_K_STEERING,
@@ -842,6 +847,61 @@ conf_network_add(struct conf_parse *ctx, const char *s, int line)
 	n->prefix = p;
 	n->line = line;
 	TAILQ_INSERT_TAIL(&ctx->conf->networks, n, entry);
+}
+
+/*
+ * `static PREFIX` in a vpn: a network of the peer's, routed over the
+ * vpn's live tunnels without BGP. Checks against the tunnels and the
+ * other vpns wait for the whole file (validate.c).
+ */
+static void
+conf_static_add(struct conf_parse *ctx, const char *s, int line)
+{
+	struct conf_vpn *v = ctx->vpn;
+	struct conf_network *n, *o;
+	struct cgw_prefix p, net;
+	char buf[CGW_PREFIXSTRLEN];
+
+	if (ctx->vpn_seen[CONF_K_STATIC] == 0)
+		ctx->vpn_seen[CONF_K_STATIC] = line;
+	if (!prefix_parse(s, &p)) {
+		conf_problem(ctx, true, line, "static %s is not a prefix; "
+		    "allowed: address/length, e.g. 172.31.0.0/16", s);
+		return;
+	}
+	if (p.addr.af != AF_INET) {
+		conf_problem(ctx, true, line, "static %s is not IPv4; allowed: "
+		    "an IPv4 prefix (routes inside the tunnels are IPv4 only)",
+		    s);
+		return;
+	}
+	prefix_network(&p, &net);
+	if (!addr_eq(&p.addr, &net.addr)) {
+		conf_problem(ctx, true, line, "static %s has host bits set; "
+		    "allowed: the network address, %s", s,
+		    prefix_fmt(&net, buf, sizeof(buf)));
+		return;
+	}
+	TAILQ_FOREACH(o, &v->statics, entry) {
+		if (prefix_eq(&o->prefix, &p)) {
+			conf_problem(ctx, false, line, "static %s already given "
+			    "on line %d; ignored", s, o->line);
+			return;
+		}
+	}
+	if (ctx->nnetworks >= CONF_MAX_NETWORKS) {
+		conf_problem(ctx, true, line, "more than %d networks and static "
+		    "prefixes", CONF_MAX_NETWORKS);
+		return;
+	}
+	if ((n = calloc(1, sizeof(*n))) == NULL) {
+		conf_problem(ctx, true, line, "out of memory");
+		return;
+	}
+	ctx->nnetworks++;
+	n->prefix = p;
+	n->line = line;
+	TAILQ_INSERT_TAIL(&v->statics, n, entry);
 }
 
 static void

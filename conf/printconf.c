@@ -154,7 +154,9 @@ static void
 conf_print_vpn(FILE *f, const struct conf_vpn *v)
 {
 	const struct conf_tunnel *t;
+	const struct conf_network *n;
 	char a[CGW_ADDRSTRLEN], d1[32], d2[32], id[CONF_IDSTRLEN];
+	char p[CGW_PREFIXSTRLEN];
 
 	fprintf(f, "vpn \"%s\" {\n", v->name);
 	fprintf(f, "\tlocal %s\n", addr_fmt(&v->local, a, sizeof(a)));
@@ -168,7 +170,11 @@ conf_print_vpn(FILE *f, const struct conf_vpn *v)
 	 * as before. */
 	if (v->peer_type == CONF_PEER_GENERIC)
 		fprintf(f, "\tpeer-type generic\n");
-	fprintf(f, "\tpeer-asn %u\n", v->peer_asn);
+	/* A static-routing vpn has no BGP settings. */
+	TAILQ_FOREACH(n, &v->statics, entry)
+		fprintf(f, "\tstatic %s\n", prefix_fmt(&n->prefix, p, sizeof(p)));
+	if (!conf_vpn_static(v))
+		fprintf(f, "\tpeer-asn %u\n", v->peer_asn);
 	conf_print_sa(f, "\t", "ike", v->ike, v->n_ike, true,
 	    v->ike_lifetime_s, CONF_IKE_LIFETIME_MIN, CONF_IKE_LIFETIME_MAX);
 	conf_print_sa(f, "\t", "esp", v->esp, v->n_esp, true,
@@ -184,8 +190,9 @@ conf_print_vpn(FILE *f, const struct conf_vpn *v)
 	fprintf(f, "\tstartup %s\n", v->startup == CONF_START_RESPOND ?
 	    "respond" : "initiate");
 	fprintf(f, "\treplay-window %u\n", v->replay_window);
-	fprintf(f, "\thold-time %s\n",
-	    conf_fmt_duration(v->hold_time_s, d1, sizeof(d1)));
+	if (!conf_vpn_static(v))
+		fprintf(f, "\thold-time %s\n",
+		    conf_fmt_duration(v->hold_time_s, d1, sizeof(d1)));
 	conf_print_ts(f, "\t", &v->ts_local, &v->ts_remote);
 	conf_print_mss(f, "\t", v->mss_clamp, false);
 	TAILQ_FOREACH(t, &v->tunnels, entry)
@@ -226,8 +233,12 @@ conf_print(FILE *f, const struct conf *conf)
 	const struct conf_neighbor *nb;
 	char a[CGW_PREFIXSTRLEN];
 
-	fprintf(f, "asn %u\n", conf->asn);
-	fprintf(f, "router-id %s\n", addr_fmt(&conf->router_id, a, sizeof(a)));
+	/* Unset only where nothing runs BGP (static vpns alone). */
+	if (conf->asn != 0)
+		fprintf(f, "asn %u\n", conf->asn);
+	if (addr_is_set(&conf->router_id))
+		fprintf(f, "router-id %s\n",
+		    addr_fmt(&conf->router_id, a, sizeof(a)));
 	TAILQ_FOREACH(n, &conf->networks, entry)
 		fprintf(f, "network %s\n", prefix_fmt(&n->prefix, a, sizeof(a)));
 	if (conf->ctl_group.set)

@@ -58,8 +58,10 @@ conf_vpn_scratch_clear(struct conf_parse *ctx)
 			TAILQ_REMOVE(&ctx->scratch_vpn.tunnels, t, entry);
 			conf_tunnel_free(t);
 		}
+	conf_statics_free(&ctx->scratch_vpn);
 	memset(&ctx->scratch_vpn, 0, sizeof(ctx->scratch_vpn));
 	TAILQ_INIT(&ctx->scratch_vpn.tunnels);
+	TAILQ_INIT(&ctx->scratch_vpn.statics);
 }
 
 void
@@ -102,6 +104,7 @@ conf_vpn_begin(struct conf_parse *ctx, char *name, int line)
 	v->steering = CONF_STEER_ACTIVE_STANDBY;
 	v->startup = CONF_START_INITIATE;
 	TAILQ_INIT(&v->tunnels);
+	TAILQ_INIT(&v->statics);
 	ctx->vpn = v;
 }
 
@@ -209,6 +212,22 @@ conf_vpn_end(struct conf_parse *ctx)
 			    "families; allowed: both IPv4 or both IPv6",
 			    t->fullname);
 		conf_remote_id_check(ctx, v, t);
+	}
+	/* A static-routing vpn has no BGP: BGP settings would be ignored. */
+	if (!TAILQ_EMPTY(&v->statics)) {
+		static const enum conf_key bgp_keys[] = { CONF_K_PEER_ASN,
+		    CONF_K_HOLD_TIME };
+		static const char *const bgp_names[] = { "peer-asn",
+		    "hold-time" };
+
+		for (size_t i = 0; i < 2; i++)
+			if (ctx->vpn_seen[bgp_keys[i]] != 0)
+				conf_problem(ctx, true, ctx->vpn_seen[bgp_keys[i]],
+				    "%s in vpn \"%s\", which routes by its "
+				    "'static' prefixes (line %d) without BGP; "
+				    "allowed: static prefixes or BGP settings, "
+				    "not both", bgp_names[i], v->name,
+				    ctx->vpn_seen[CONF_K_STATIC]);
 	}
 	if (v->dpd_timeout_ms < 2 * v->dpd_interval_ms) {
 		dline = ctx->vpn_seen[CONF_K_DPD_TIMEOUT] ?
@@ -612,6 +631,53 @@ conf_validate_tunnel_dups(struct conf_parse *ctx, struct conf_tunnel *t)
 	}
 }
 
+/*
+ * A vpn's static prefixes: one holding a tunnel's remote address would
+ * route the tunnel's own IKE and ESP packets into the tunnel; one that
+ * overlaps our own networks would send the LAN's traffic away; the same
+ * prefix in two vpns is carried by one of them at a time.
+ */
+static void
+conf_validate_statics(struct conf_parse *ctx, const struct conf_vpn *v)
+{
+	const struct conf_vpn *v2;
+	const struct conf_tunnel *t;
+	const struct conf_network *s, *o;
+	char a[CGW_PREFIXSTRLEN], b[CGW_PREFIXSTRLEN];
+
+	TAILQ_FOREACH(s, &v->statics, entry) {
+		prefix_fmt(&s->prefix, a, sizeof(a));
+		TAILQ_FOREACH(v2, &ctx->conf->vpns, entry)
+			TAILQ_FOREACH(t, &v2->tunnels, entry)
+				if (addr_is_set(&t->remote) &&
+				    prefix_contains(&s->prefix, &t->remote))
+					conf_problem(ctx, true, s->line, "static "
+					    "%s holds tunnel \"%s\"'s remote %s: "
+					    "its IKE and ESP packets would be "
+					    "routed into the tunnels; allowed: "
+					    "the peer's networks without the "
+					    "tunnel endpoints", a, t->fullname,
+					    addr_fmt(&t->remote, b, sizeof(b)));
+		TAILQ_FOREACH(o, &ctx->conf->networks, entry)
+			if (prefix_contains(&s->prefix, &o->prefix.addr) ||
+			    prefix_contains(&o->prefix, &s->prefix.addr))
+				conf_problem(ctx, false, s->line, "static %s "
+				    "overlaps network %s (line %d): traffic to "
+				    "our own network would go into the tunnels",
+				    a, prefix_fmt(&o->prefix, b, sizeof(b)),
+				    o->line);
+		for (v2 = TAILQ_FIRST(&ctx->conf->vpns); v2 != v;
+		    v2 = TAILQ_NEXT(v2, entry))
+			TAILQ_FOREACH(o, &v2->statics, entry)
+				if (prefix_eq(&o->prefix, &s->prefix) &&
+				    o->prefix.len == s->prefix.len)
+					conf_problem(ctx, false, s->line, "static "
+					    "%s is also vpn \"%s\"'s (line %d): "
+					    "one vpn carries it at a time", a,
+					    v2->name, o->line);
+	}
+}
+
 void
 conf_validate(struct conf_parse *ctx)
 {
@@ -622,11 +688,14 @@ conf_validate(struct conf_parse *ctx)
 	struct conf_neighbor *nb, *nb2;
 	char a[CGW_ADDRSTRLEN];
 	int count[2] = { 0, 0 };	/* IPv4, IPv6 networks */
+	bool need_bgp;
 
-	if (ctx->global_seen[CONF_K_ASN] == 0)
+	/* Without BGP (static vpns only, no neighbor) neither is used. */
+	need_bgp = conf_uses_bgp(c) || TAILQ_EMPTY(&c->vpns);
+	if (ctx->global_seen[CONF_K_ASN] == 0 && need_bgp)
 		conf_problem(ctx, true, 0, "no 'asn'; allowed: asn NUMBER "
 		    "(1-4294967295), this host's BGP AS");
-	if (ctx->global_seen[CONF_K_ROUTER_ID] == 0)
+	if (ctx->global_seen[CONF_K_ROUTER_ID] == 0 && need_bgp)
 		conf_problem(ctx, true, 0, "no 'router-id'; allowed: router-id "
 		    "IPV4-ADDRESS, usually this host's address");
 	if (c->ike_limits.cookies_per_peer != 0 &&
@@ -649,7 +718,7 @@ conf_validate(struct conf_parse *ctx)
 			    CONF_AWS_MAX_NETWORKS);
 
 	TAILQ_FOREACH(v, &c->vpns, entry) {
-		if (c->asn != 0 && v->peer_asn == c->asn)
+		if (c->asn != 0 && v->peer_asn == c->asn && !conf_vpn_static(v))
 			conf_problem(ctx, true, v->line, "vpn \"%s\": peer-asn %u "
 			    "equals our asn; allowed: a different AS (eBGP; AWS "
 			    "default 64512)", v->name, v->peer_asn);
@@ -663,6 +732,7 @@ conf_validate(struct conf_parse *ctx)
 			}
 		TAILQ_FOREACH(t, &v->tunnels, entry)
 			conf_validate_tunnel_dups(ctx, t);
+		conf_validate_statics(ctx, v);
 	}
 
 	TAILQ_FOREACH(nb, &c->neighbors, entry) {

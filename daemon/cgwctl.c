@@ -326,6 +326,16 @@ ctl_print_tunnel(FILE *f, const json_t *t)
 		    ctl_cell_text(bgp, "prefixes_received", b[2], sizeof(b[2])),
 		    ctl_cell_text(bgp, "prefixes_advertised", b[3], sizeof(b[3])));
 	}
+	if (json_is_object(json_object_get(t, "static"))) {
+		const json_t *st = json_object_get(t, "static"), *r;
+		size_t k = 0;
+
+		json_array_foreach(json_object_get(st, "routes"), i, r)
+			k += json_is_true(json_object_get(r, "installed"));
+		fprintf(f, "static        %zu prefixes, %zu installed through "
+		    "this tunnel\n", json_array_size(json_object_get(st,
+		    "prefixes")), k);
+	}
 	fprintf(f, "history:\n");
 	json_array_foreach(json_object_get(t, "history"), i, h)
 		fprintf(f, "  %s  %s -> %s  %s\n",
@@ -500,7 +510,7 @@ cgwctl_usage(FILE *f)
 	    "  reload                      re-read the configuration\n"
 	    "  metrics                     the Prometheus metrics (text format)\n"
 	    "  import-aws FILE [--name VPN] [--local ADDR] [--network CIDR]...\n"
-	    "             [--psk-dir DIR] [-o|--output FILE]\n"
+	    "             [--static CIDR]... [--psk-dir DIR] [-o|--output FILE]\n"
 	    "                              print a cgwd.conf block for an AWS VPN\n"
 	    "                              connection (XML or JSON; '-' is stdin)\n"
 	    "options (before COMMAND):\n"
@@ -517,12 +527,14 @@ cgwctl_import_aws(int argc, char *argv[])
 		{ "name",	required_argument, NULL, 'N' },
 		{ "local",	required_argument, NULL, 'L' },
 		{ "network",	required_argument, NULL, 'W' },
+		{ "static",	required_argument, NULL, 'S' },
 		{ "psk-dir",	required_argument, NULL, 'P' },
 		{ "output",	required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *networks[CGWCTL_MAX_NETWORKS];
-	struct conf_aws_opts o = { .networks = networks };
+	const char *statics[CGWCTL_MAX_NETWORKS];
+	struct conf_aws_opts o = { .networks = networks, .statics = statics };
 	const char *output = NULL;
 	char err[512], *mem = NULL;
 	size_t memlen = 0;
@@ -553,6 +565,14 @@ cgwctl_import_aws(int argc, char *argv[])
 			}
 			networks[o.nnetworks++] = optarg;
 			break;
+		case 'S':
+			if (o.nstatics == CGWCTL_MAX_NETWORKS) {
+				fprintf(stderr, "cgwctl: at most %d --static\n",
+				    CGWCTL_MAX_NETWORKS);
+				return 2;
+			}
+			statics[o.nstatics++] = optarg;
+			break;
 		default:
 			cgwctl_usage(stderr);
 			return 2;
@@ -560,8 +580,8 @@ cgwctl_import_aws(int argc, char *argv[])
 	}
 	if (argc - optind != 1) {
 		fprintf(stderr, "cgwctl: usage: import-aws FILE [--name VPN] "
-		    "[--local ADDR] [--network CIDR]... [--psk-dir DIR] "
-		    "[-o FILE]\n");
+		    "[--local ADDR] [--network CIDR]... [--static CIDR]... "
+		    "[--psk-dir DIR] [-o FILE]\n");
 		return 2;
 	}
 	if (output == NULL) {

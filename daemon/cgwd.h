@@ -24,6 +24,7 @@ struct ike_ctx;		/* ike/ike.h */
 struct xfrm_ctx;	/* xfrm/: netlink handle */
 struct bgp_ctx;		/* bgp/: the speaker */
 struct metrics_http;	/* daemon/metrics.c: the Prometheus endpoint */
+struct ps_client;	/* privsep/: the kernel helper */
 
 #define CGWD_DEFAULT_CONF	CGW_SYSCONFDIR "/cgwd/cgwd.conf"
 #define CGWD_MAX_IKE_ADDRS	16
@@ -69,6 +70,11 @@ struct cgwd {
 	struct metrics_http	*metrics;	/* NULL: not listening */
 	struct event		*ev_watchdog;	/* WATCHDOG=1; NULL: none asked */
 	const char		*version, *revision;	/* cgwd_opts' */
+	/* The kernel helper (privsep/), which holds the netlink sockets;
+	 * NULL before it is forked. */
+	struct ps_client	*ps;
+	bool			 ps_lost;	/* it died: exit non-zero */
+	bool			 sandboxed;	/* no capabilities, seccomp on */
 };
 
 /*

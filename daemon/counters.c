@@ -8,6 +8,7 @@
 #include "daemon/cgwd.h"
 #include "daemon/counters.h"
 #include "daemon/ipsec.h"
+#include "daemon/routing.h"
 #include "daemon/tunnel.h"
 #include "xfrm/xfrm.h"
 
@@ -78,7 +79,7 @@ counters_tunnel(const struct tunnel *t, struct tunnel_totals *tt)
 			}
 		}
 	}
-	if (t->bgp != NULL) {
+	if (t->bgp != NULL && !routing_tunnel_is_static(t)) {
 		bgp_peer_status(t->bgp, &bs);
 		tt->bgp = true;
 		memcpy(tt->bgp_msgs_in, bs.msgs_in, sizeof(tt->bgp_msgs_in));

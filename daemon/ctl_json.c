@@ -58,6 +58,9 @@ ctl_json_bgp(const struct tunnel *t)
 {
 	const struct conf_vpn *v = t->conf->vpn;
 
+	/* A static-routing tunnel runs no BGP: null. */
+	if (routing_tunnel_is_static(t))
+		return json_null();
 	if (t->bgp != NULL)
 		return ctl_json_bgp_truth(routing_json_tunnel(t));
 	return json_pack("{s:s, s:I, s:n, s:I, s:I, s:I}",
@@ -204,7 +207,7 @@ ctl_json_tunnel(const struct tunnel *t)
 	ctl_json_tunnel_sas(t, &ike, &children);
 	/* holddown_s: null unless the tunnel is back and not yet stable. */
 	return json_pack("{s:s, s:s, s:o, s:o, s:o, s:s, s:o, s:o, s:o, s:o,"
-	    " s:o, s:I, s:s, s:b, s:s, s:o, s:o, s:o}",
+	    " s:o, s:s, s:o, s:I, s:s, s:b, s:s, s:o, s:o, s:o}",
 	    "name", t->name,
 	    "state", tunnel_state_name(t->state),
 	    "local", ct->vpn ? ctl_json_addr(&ct->vpn->local) : json_null(),
@@ -216,6 +219,8 @@ ctl_json_tunnel(const struct tunnel *t)
 	    "ike", ike,
 	    "child_sas", children,
 	    "bgp", ctl_json_bgp(t),
+	    "routing", routing_tunnel_is_static(t) ? "static" : "bgp",
+	    "static", routing_json_statics(t),
 	    "state_age_s", (json_int_t)(cgwd_now() - t->state_since),
 	    "state_reason", t->reason,
 	    "admin_down", t->admin_down,
@@ -302,7 +307,8 @@ ctl_json_status(struct cgwd *cgwd)
 			if (st.n_child > 0)
 				child_age = json_integer(st.child[0].age_s);
 		}
-		row = json_pack("{s:s, s:s, s:o, s:s, s:I, s:o, s:o, s:s, s:I}",
+		row = json_pack("{s:s, s:s, s:o, s:s, s:I, s:o, s:o, s:s, s:s, "
+		    "s:I}",
 		    "name", t->name,
 		    "state", tunnel_state_name(t->state),
 		    "reason_class", ctl_json_reason_class(t),
@@ -311,6 +317,7 @@ ctl_json_status(struct cgwd *cgwd)
 		    "ike_age_s", ike_age,
 		    "child_age_s", child_age,
 		    "bgp", routing_tunnel_state(t, bgp, sizeof(bgp)),
+		    "routing", routing_tunnel_is_static(t) ? "static" : "bgp",
 		    "routes", (json_int_t)routing_tunnel_routes(t));
 		if (json_array_append_new(arr, row) != 0) {
 			json_decref(arr);

@@ -13,6 +13,7 @@
 #include <event2/event.h>
 #include <systemd/sd-daemon.h>
 
+#include "bgp/bgp.h"
 #include "daemon/cgwd.h"
 #include "daemon/failover.h"
 #include "daemon/ipsec.h"
@@ -27,6 +28,7 @@
 #include "lib/clock.h"
 #include "lib/log.h"
 #include "lib/nslock.h"
+#include "privsep/privsep.h"
 
 static void	cgwd_notify_status(struct cgwd *, const char *);
 
@@ -199,6 +201,36 @@ cgwd_ctl_roles(struct cgwd *cgwd, char *err, size_t errlen)
 	return ctl_server_set_roles(cgwd->ctl, &r, err, errlen);
 }
 
+/* The kernel helper died: no kernel change is possible any more, and
+ * systemd restarts a cgwd that exits non-zero. */
+static void
+cgwd_ps_lost(void *arg)
+{
+	struct cgwd *cgwd = arg;
+
+	cgwd->ps_lost = true;
+	if (!cgwd->stopping)
+		cgwd_stop(cgwd, "the kernel helper is gone");
+}
+
+/*
+ * Every port is bound: the main process gives up every capability and
+ * enters its seccomp filter (privsep/ps_sandbox.c).
+ */
+static int
+cgwd_sandbox(struct cgwd *cgwd, char *err, size_t errlen)
+{
+	bool filtered;
+
+	if (ps_sandbox(&filtered, err, errlen) != 0)
+		return -1;
+	cgwd->sandboxed = true;
+	log_info(NULL, "kernel helper pid %d; main process: no capabilities, "
+	    "seccomp filter %s", (int)ps_helper_pid(cgwd->ps),
+	    filtered ? "on" : "off (sanitizer build)");
+	return 0;
+}
+
 struct cgwd *
 cgwd_start(const struct cgwd_opts *opts, char *err, size_t errlen)
 {
@@ -248,6 +280,12 @@ cgwd_start(const struct cgwd_opts *opts, char *err, size_t errlen)
 		snprintf(err, errlen, "%s has errors", cgwd->conf_path);
 		goto fail;
 	}
+	/* Before anything from the network is read: the helper's copy of
+	 * the configuration is one nobody could have tampered with. */
+	if ((cgwd->ps = ps_start(cgwd->base, cgwd->conf, cgwd->conf_path,
+	    cgwd->sock_path, cgwd->lock_fd, cgwd_ps_lost, cgwd, err,
+	    errlen)) == NULL)
+		goto fail;
 	TAILQ_FOREACH(v, &cgwd->conf->vpns, entry)
 		TAILQ_FOREACH(ct, &v->tunnels, entry)
 			if (cgwd_tunnel_add(cgwd, &cgwd->tunnels, cgwd->conf, ct) != 0) {
@@ -269,6 +307,9 @@ cgwd_start(const struct cgwd_opts *opts, char *err, size_t errlen)
 	if (ipsec_open(cgwd, err, errlen) != 0 ||
 	    routing_open(cgwd, err, errlen) != 0)
 		goto fail;
+	/* Port 179: the helper binds the listener, whenever BGP wants it. */
+	if (cgwd->bgp != NULL && cgwd->ps != NULL)
+		bgp_set_listen_fn(cgwd->bgp, ps_bgp_listen, cgwd->ps);
 	TAILQ_FOREACH(t, &cgwd->tunnels, entry)
 		cgwd_tunnel_attach(t);
 	cgwd_mss_sync(cgwd);
@@ -277,6 +318,9 @@ cgwd_start(const struct cgwd_opts *opts, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot start the watchdog timer");
 		goto fail;
 	}
+	ps_ctl_socket(cgwd->ps);
+	if (cgwd_sandbox(cgwd, err, errlen) != 0)
+		goto fail;
 	log_info(NULL, "started with %zu tunnels from %s", cgwd_ntunnels(cgwd),
 	    cgwd->conf_path);
 	cgwd_notify_status(cgwd, "READY=1");
@@ -289,7 +333,9 @@ fail:
 int
 cgwd_run(struct cgwd *cgwd)
 {
-	return event_base_dispatch(cgwd->base) < 0 ? -1 : 0;
+	if (event_base_dispatch(cgwd->base) < 0)
+		return -1;
+	return cgwd->ps_lost ? -1 : 0;
 }
 
 void
@@ -321,6 +367,10 @@ cgwd_free(struct cgwd *cgwd)
 	cgwd_mss_clear(cgwd);
 	routing_close(cgwd);
 	ipsec_close(cgwd);
+	/* The helper goes last of the kernel's users, and holds the
+	 * instance lock until it has. */
+	ps_stop(cgwd->ps);
+	cgwd->ps = NULL;
 	conf_free(cgwd->conf);
 	if (cgwd->ev_sigterm)
 		event_free(cgwd->ev_sigterm);
@@ -451,7 +501,8 @@ cgwd_apply(struct cgwd *cgwd, struct conf *nconf)
 	cgwd->conf = nconf;
 	/* `failover split` may have changed; covers follow at once. */
 	failover_reconfigure(cgwd);
-	ipsec_limits_apply(cgwd->ike, cgwd->conf);
+	if (cgwd->ike != NULL)
+		ipsec_limits_apply(cgwd->ike, cgwd->conf);
 	if (cgwd_ctl_roles(cgwd, what, sizeof(what)) != 0)
 		log_warn(NULL, "control socket roles: %s", what);
 	cgwd_mss_sync(cgwd);
@@ -476,7 +527,18 @@ cgwd_reload(struct cgwd *cgwd, char *err, size_t errlen)
 		sd_notifyf(0, "READY=1\nSTATUS=reload failed: %s", err);
 		return -1;
 	}
+	/* The helper allows the new configuration's objects, and the old
+	 * one's until cgwd_apply has removed them. */
+	if (cgwd->ps != NULL && ps_reload(cgwd->ps, err, errlen) != 0) {
+		log_err(NULL, "reload failed, keeping the running configuration: %s",
+		    err);
+		sd_notifyf(0, "READY=1\nSTATUS=reload failed: %s", err);
+		conf_free(nconf);
+		return -1;
+	}
 	cgwd_apply(cgwd, nconf);
+	if (cgwd->ps != NULL)
+		ps_reload_done(cgwd->ps);
 	metrics_reconfigure(cgwd);
 	cgwd->reloads++;
 	cgwd_notify_status(cgwd, "READY=1");

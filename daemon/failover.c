@@ -164,7 +164,9 @@ failover_apply(struct tunnel *self, const struct tunnel *cause)
 			ts[n++] = t;
 	for (i = 0; i < n; i++)
 		ph[i] = ts[i]->fo.phase;
-	failover_decide(ph, n, self->conf->vpn->failover_split, d);
+	/* A static vpn advertises nothing: no covers, the hold-down only. */
+	failover_decide(ph, n, self->conf->vpn->failover_split &&
+	    !conf_vpn_static(self->conf->vpn), d);
 	why = failover_covered(ts, n, cause);
 	for (i = 0; i < n; i++) {
 		t = ts[i];

@@ -12,6 +12,7 @@
 #include "ike/ike.h"
 #include "lib/ikev2_const.h"
 #include "lib/log.h"
+#include "privsep/privsep.h"
 #include "xfrm/xfrm.h"
 
 static struct tunnel *
@@ -388,7 +389,11 @@ ipsec_open(struct cgwd *cgwd, char *err, size_t errlen)
 {
 	struct xfrm_err xe;
 
-	if ((cgwd->xfrm = xfrm_open(cgwd->base, &ipsec_xfrm_cb, cgwd, &xe)) == NULL) {
+	/* With the kernel helper, the same calls are its requests. */
+	cgwd->xfrm = cgwd->ps != NULL ?
+	    ps_xfrm_open(cgwd->ps, &ipsec_xfrm_cb, cgwd, &xe) :
+	    xfrm_open(cgwd->base, &ipsec_xfrm_cb, cgwd, &xe);
+	if (cgwd->xfrm == NULL) {
 		snprintf(err, errlen, "kernel netlink: %s", xe.msg);
 		return -1;
 	}
@@ -399,6 +404,10 @@ ipsec_open(struct cgwd *cgwd, char *err, size_t errlen)
 		return -1;
 	}
 	ipsec_limits_apply(cgwd->ike, cgwd->conf);
+	/* Ports 500 and 4500 and a forced receive buffer need privileges
+	 * the main process gives up: the helper binds them. */
+	if (cgwd->ps != NULL)
+		ike_set_sock_fn(cgwd->ike, ps_ike_sock, cgwd->ps);
 	return 0;
 }
 

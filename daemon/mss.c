@@ -12,6 +12,7 @@
 #include "daemon/tunnel.h"
 #include "lib/log.h"
 #include "nft/mss.h"
+#include "privsep/privsep.h"
 
 void
 cgwd_mss_sync(struct cgwd *cgwd)
@@ -37,7 +38,8 @@ cgwd_mss_sync(struct cgwd *cgwd)
 		n++;
 	}
 	/* Also with none to clamp: a table a crashed cgwd left goes. */
-	if (nft_mss_apply(ifs, n, err, sizeof(err)) != 0)
+	if ((cgwd->ps != NULL ? ps_mss_apply(cgwd->ps, ifs, n, err,
+	    sizeof(err)) : nft_mss_apply(ifs, n, err, sizeof(err))) != 0)
 		log_warn(NULL, "TCP MSS clamping not in place (%s); TCP "
 		    "through the tunnels may stall on large segments", err);
 	else {
@@ -57,7 +59,8 @@ cgwd_mss_clear(struct cgwd *cgwd)
 
 	if (!cgwd->mss_table)
 		return;
-	if (nft_mss_apply(NULL, 0, err, sizeof(err)) != 0)
+	if ((cgwd->ps != NULL ? ps_mss_apply(cgwd->ps, NULL, 0, err,
+	    sizeof(err)) : nft_mss_apply(NULL, 0, err, sizeof(err))) != 0)
 		log_warn(NULL, "nftables table inet %s not removed: %s",
 		    NFT_MSS_TABLE, err);
 	cgwd->mss_table = false;

@@ -1,3 +1,4 @@
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -428,7 +429,18 @@ routing_open(struct cgwd *cgwd, char *err, size_t errlen)
 	char p[CGW_PREFIXSTRLEN];
 	bool ecmp = false;
 
-	if (c->router_id.af != AF_INET) {
+	struct in_addr rid = c->router_id.v4;
+	uint32_t asn = c->asn;
+
+	/*
+	 * Static vpns alone: the speaker only holds their routes (its RIB
+	 * decides and installs them) and talks to nobody, so the AS and
+	 * identifier it is given reach no wire.
+	 */
+	if (!conf_uses_bgp(c) && (asn == 0 || c->router_id.af != AF_INET)) {
+		asn = ROUTING_NOBGP_ASN;
+		rid.s_addr = htonl(ROUTING_NOBGP_ID);
+	} else if (c->router_id.af != AF_INET) {
 		snprintf(err, errlen, "BGP needs an IPv4 router-id");
 		return -1;
 	}
@@ -437,7 +449,7 @@ routing_open(struct cgwd *cgwd, char *err, size_t errlen)
 	    r)) == NULL ||
 	    (r->ev_summary = evtimer_new(cgwd->base, routing_summary_cb,
 	    r)) == NULL ||
-	    (cgwd->bgp = bgp_new(cgwd->base, c->asn, c->router_id.v4,
+	    (cgwd->bgp = bgp_new(cgwd->base, asn, rid,
 	    &routing_bgp_cb, r)) == NULL) {
 		snprintf(err, errlen, "cannot start BGP: %s", strerror(errno));
 		if (r != NULL && r->ev_reconcile != NULL)
@@ -536,6 +548,7 @@ routing_reconfigure(struct cgwd *cgwd, const struct conf *old,
 	const struct conf_network *n;
 	const struct conf_neighbor *nb;
 	struct routing_gone g = { .cgwd = cgwd, .nconf = nconf };
+	struct tunnel *t;
 	char name[BGP_NAME_MAX];
 	size_t i;
 
@@ -555,6 +568,14 @@ routing_reconfigure(struct cgwd *cgwd, const struct conf *old,
 		    sizeof(name))) == NULL)
 			routing_neighbor_add(cgwd, nb);
 	}
+	/* Static prefixes change in place: the tunnels keep their SAs. */
+	TAILQ_FOREACH(t, &cgwd->tunnels, entry)
+		if (routing_tunnel_is_static(t) && routing_tunnel_statics(t) != 0)
+			log_err(t->name, "static routes: %s", strerror(errno));
+	if (old->asn != nconf->asn ||
+	    !addr_eq(&old->router_id, &nconf->router_id))
+		log_warn(NULL, "asn or router-id changed: BGP goes on with the "
+		    "old ones until cgwd restarts");
 }
 
 int
@@ -578,6 +599,12 @@ routing_tunnel_attach(struct tunnel *t, char *err, size_t errlen)
 	pc.hold_time = (uint16_t)v->hold_time_s;
 	pc.max_prefixes = BGP_AWS_MAX_RECEIVED;
 	pc.arg = t;
+	/* A static-routing vpn: no session, its prefixes over this tunnel
+	 * (next hop the peer's inside address) while the tunnel is up. */
+	if (conf_vpn_static(v)) {
+		pc.role = BGP_ROLE_STATIC;
+		pc.remote_asn = 0;
+	}
 	/*
 	 * Active/standby: the first tunnel carries traffic both ways. The
 	 * peer is told by a longer AS path on the others; we prefer the
@@ -590,11 +617,46 @@ routing_tunnel_attach(struct tunnel *t, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot add BGP peer: %s", strerror(errno));
 		return -1;
 	}
+	if (pc.role == BGP_ROLE_STATIC && routing_tunnel_statics(t) != 0) {
+		snprintf(err, errlen, "static routes: %s", strerror(errno));
+		bgp_peer_remove(t->bgp);
+		t->bgp = NULL;
+		return -1;
+	}
 	/* Failover starts afresh: nothing to cover for or hold down yet. */
 	memset(&t->fo, 0, sizeof(t->fo));
 	if (t->state == TUNNEL_S_UP)
 		routing_tunnel_up(t);
 	return 0;
+}
+
+int
+routing_tunnel_statics(struct tunnel *t)
+{
+	const struct conf_vpn *v = t->conf->vpn;
+	const struct conf_network *n;
+	struct cgw_prefix *pv = NULL;
+	size_t k = 0;
+	int rc;
+
+	if (t->bgp == NULL || !conf_vpn_static(v))
+		return 0;
+	TAILQ_FOREACH(n, &v->statics, entry)
+		k++;
+	if ((pv = calloc(k, sizeof(*pv))) == NULL)
+		return -1;
+	k = 0;
+	TAILQ_FOREACH(n, &v->statics, entry)
+		pv[k++] = n->prefix;
+	rc = bgp_static_set(t->bgp, pv, k);
+	free(pv);
+	return rc;
+}
+
+bool
+routing_tunnel_is_static(const struct tunnel *t)
+{
+	return t->conf != NULL && conf_vpn_static(t->conf->vpn);
 }
 
 uint32_t
@@ -696,7 +758,8 @@ routing_json_tunnel(const struct tunnel *t)
 {
 	struct bgp_peer_status st;
 
-	if (t->bgp == NULL)
+	/* A static tunnel has no session to describe. */
+	if (t->bgp == NULL || routing_tunnel_is_static(t))
 		return json_null();
 	bgp_peer_status(t->bgp, &st);
 	return routing_json_status(&st);
@@ -707,6 +770,8 @@ routing_tunnel_state(const struct tunnel *t, char *buf, size_t len)
 {
 	struct bgp_peer_status st;
 
+	if (routing_tunnel_is_static(t))
+		return "static";
 	if (t->bgp == NULL)
 		return "idle";
 	bgp_peer_status(t->bgp, &st);
@@ -739,12 +804,15 @@ routing_json_route(const struct bgp_route_info *ri, void *arg)
 	char p[CGW_PREFIXSTRLEN], nh[CGW_ADDRSTRLEN];
 	json_t *path = json_array();
 	size_t i;
+	const char *source = ri->peer == NULL ? "local" :
+	    t != NULL && routing_tunnel_is_static(t) ? "static" : "bgp";
 
 	for (i = 0; i < ri->as_path_len; i++)
 		json_array_append_new(path, json_integer(ri->as_path[i]));
 	json_array_append_new(arg, json_pack(
-	    "{s:s, s:o, s:o, s:o, s:s, s:o, s:b, s:b, s:I, s:I}",
+	    "{s:s, s:s, s:o, s:o, s:o, s:s, s:o, s:b, s:b, s:I, s:I}",
 	    "prefix", prefix_fmt(ri->prefix, p, sizeof(p)),
+	    "source", source,
 	    "next_hop", addr_is_set(&ri->nexthop) ?
 		json_string(addr_fmt(&ri->nexthop, nh, sizeof(nh))) : json_null(),
 	    "interface", t ? json_string(t->ifname) : json_null(),
@@ -765,6 +833,48 @@ routing_json_routes(struct cgwd *cgwd)
 	if (cgwd->bgp != NULL)
 		bgp_rib_walk(cgwd->bgp, routing_json_route, arr);
 	return json_pack("{s:o}", "routes", arr);
+}
+
+/* A static tunnel's prefixes, each with the kernel's answer. */
+struct routing_statics {
+	const struct tunnel	*t;
+	json_t			*arr;
+};
+
+static void
+routing_static_route(const struct bgp_route_info *ri, void *arg)
+{
+	struct routing_statics *rs = arg;
+	char p[CGW_PREFIXSTRLEN];
+
+	if (ri->peer == NULL || bgp_peer_arg(ri->peer) != rs->t)
+		return;
+	json_array_append_new(rs->arr, json_pack("{s:s, s:b, s:b}",
+	    "prefix", prefix_fmt(ri->prefix, p, sizeof(p)),
+	    "best", ri->best,
+	    "installed", ri->installed));
+}
+
+json_t *
+routing_json_statics(const struct tunnel *t)
+{
+	const struct conf_network *n;
+	struct routing_statics rs = { .t = t };
+	char p[CGW_PREFIXSTRLEN];
+	json_t *configured;
+
+	if (!routing_tunnel_is_static(t))
+		return json_null();
+	rs.arr = json_array();
+	configured = json_array();
+	TAILQ_FOREACH(n, &t->conf->vpn->statics, entry)
+		json_array_append_new(configured, json_string(prefix_fmt(
+		    &n->prefix, p, sizeof(p))));
+	/* In the RIB only while the tunnel is up. */
+	if (t->bgp != NULL && t->cgwd->bgp != NULL)
+		bgp_rib_walk(t->cgwd->bgp, routing_static_route, &rs);
+	return json_pack("{s:o, s:o}", "prefixes", configured, "routes",
+	    rs.arr);
 }
 
 struct routing_count {

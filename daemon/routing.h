@@ -27,6 +27,10 @@ struct xfrm_route_batch;
 #define ROUTING_LPREF_STANDBY	100
 /* A tunnel in failover hold-down (daemon/failover.h): below all others. */
 #define ROUTING_LPREF_HOLDDOWN	50
+/* What the route engine is given when nothing runs BGP (static vpns
+ * alone, no asn/router-id configured): AS_TRANS and 0.0.0.1, never sent. */
+#define ROUTING_NOBGP_ASN	23456
+#define ROUTING_NOBGP_ID	1
 /* Seconds between two reconciles of the kernel's routes with the FIB. */
 #define ROUTING_RECONCILE_S	30
 
@@ -47,6 +51,11 @@ void	 routing_tunnel_up(struct tunnel *);
  * still in the kernel.
  */
 void	 routing_tunnel_down(struct tunnel *, const char *reason);
+/* A static-routing vpn's tunnel: its routing peer has no session. */
+bool	 routing_tunnel_is_static(const struct tunnel *);
+/* Hand the vpn's `static` prefixes to the tunnel's static peer (at
+ * attach and reload); 0, or -1 with errno. */
+int	 routing_tunnel_statics(struct tunnel *);
 /* The local preference the configuration gives the tunnel's routes. */
 uint32_t routing_tunnel_lpref(const struct tunnel *);
 
@@ -88,6 +97,9 @@ int	 routing_kernel_commit(struct xfrm_ctx *, struct xfrm_route_batch *b,
 json_t	*routing_json_tunnel(const struct tunnel *);
 json_t	*routing_json_peers(struct cgwd *);
 json_t	*routing_json_routes(struct cgwd *);
+/* A static tunnel's `static` object: {"prefixes": [configured],
+ * "routes": [{"prefix", "best", "installed"}]}; null for a BGP one. */
+json_t	*routing_json_statics(const struct tunnel *);
 /* Installed routes through the tunnel, for `status`. */
 size_t	 routing_tunnel_routes(const struct tunnel *);
 /* Lower case, as SPEC section 5 writes states: "established". */

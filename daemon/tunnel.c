@@ -380,6 +380,10 @@ tunnel_conf_changed(const struct conf *ca, const struct conf_tunnel *a,
 	    !prefix_eq(&a->ts_remote, &b->ts_remote))
 		what_add(what, whatlen, "traffic-selectors");
 	if (va != NULL && vb != NULL) {
+		/* Static prefixes change in place (routing_reconfigure);
+		 * static against BGP is another routing peer. */
+		if (conf_vpn_static(va) != conf_vpn_static(vb))
+			what_add(what, whatlen, "routing");
 		if (!addr_eq(&va->local, &vb->local))
 			what_add(what, whatlen, "local");
 		if (va->peer_asn != vb->peer_asn)

@@ -144,6 +144,7 @@ struct ike_tunables {
 	unsigned	halfopen_per_peer;	/* from one peer's address; 0 = 5 */
 	unsigned	halfopen_max;		/* in all, oldest out; 0 = 1024 */
 	unsigned	dh_per_s;		/* IKE_SA_INIT DH per peer and second; 0 = 5 */
+	unsigned	cookies_per_s;		/* COOKIE answers per peer and second; 0 = 50 */
 	unsigned	child_retry_min_ms;	/* refused CHILD SA: first retry; 0 = 2000 */
 	unsigned	child_retry_max_ms;	/* and the cap; 0 = 120000 */
 	unsigned	retire_ms;		/* old inbound SA kept after a rekey; 0 = 5000 */
@@ -193,6 +194,17 @@ void		 ike_ctx_free(struct ike_ctx *);
  * called once per local address. */
 int		 ike_listen(struct ike_ctx *, const struct cgw_addr *local,
 		    uint16_t port, uint16_t natt_port, char *err, size_t errlen);
+/*
+ * Where ike_listen gets its sockets when the process may not bind them
+ * itself (privsep/: no CAP_NET_BIND_SERVICE, no CAP_NET_ADMIN for
+ * SO_RCVBUFFORCE): a UDP socket bound to local:port with a receive
+ * buffer of rcvbuf bytes and, natt, UDP_ENCAP; the fd, or -1 with err.
+ * NULL: ike_listen makes them itself.
+ */
+typedef int	(*ike_sock_fn)(void *arg, const struct cgw_addr *local,
+		    uint16_t port, bool natt, int rcvbuf, char *err,
+		    size_t errlen);
+void		 ike_set_sock_fn(struct ike_ctx *, ike_sock_fn, void *arg);
 /* Close the sockets on `local` (its address went away); a later
  * ike_listen on it opens them again, and IKE SAs that used them send
  * through the new ones. */

@@ -354,21 +354,25 @@ ike_peer_by_addr(struct ike_ctx *ctx, const struct cgw_addr *a)
 
 static void	ike_halfopen_evict_oldest(struct ike_ctx *);
 
-/* The peer's DH token bucket, refilled for the time gone by. */
-static void
-ike_init_refill(struct ike_peer *peer, uint64_t now)
+/* A token bucket at `per_s` a second, bursts of twice that: refilled
+ * for the time gone by; whether a token was there (and is taken). */
+static bool
+ike_bucket_take(struct ike_bucket *b, uint64_t now, unsigned per_s, bool take)
 {
-	const struct ike_tunables *t = &peer->ctx->tun;
-	double burst = 2.0 * t->dh_per_s;
+	double burst = 2.0 * per_s;
 
-	if (peer->dh_at_ms == 0)
-		peer->dh_tokens = burst;
+	if (b->at_ms == 0)
+		b->tokens = burst;
 	else
-		peer->dh_tokens += (double)(now - peer->dh_at_ms) *
-		    t->dh_per_s / 1000.0;
-	if (peer->dh_tokens > burst)
-		peer->dh_tokens = burst;
-	peer->dh_at_ms = now;
+		b->tokens += (double)(now - b->at_ms) * per_s / 1000.0;
+	if (b->tokens > burst)
+		b->tokens = burst;
+	b->at_ms = now;
+	if (b->tokens < 1.0)
+		return false;
+	if (take)
+		b->tokens -= 1.0;
+	return true;
 }
 
 /*
@@ -382,8 +386,9 @@ ike_init_over_limit(struct ike_peer *peer)
 {
 	const struct ike_tunables *t = &peer->ctx->tun;
 
-	ike_init_refill(peer, cgw_clock_now_ms(peer->ctx->clock));
-	if (peer->halfopen < t->halfopen_per_peer && peer->dh_tokens >= 1.0)
+	if (peer->halfopen < t->halfopen_per_peer &&
+	    ike_bucket_take(&peer->dh_bucket, cgw_clock_now_ms(peer->ctx->clock),
+	    t->dh_per_s, false))
 		return false;
 	peer->ctr.init_dropped++;
 	if (peer->halfopen >= t->halfopen_per_peer)
@@ -411,7 +416,8 @@ ike_init_admit(struct ike_peer *peer)
 
 	if (ike_init_over_limit(peer))
 		return false;
-	peer->dh_tokens -= 1.0;
+	(void)ike_bucket_take(&peer->dh_bucket, cgw_clock_now_ms(ctx->clock),
+	    ctx->tun.dh_per_s, true);
 	if (ctx->halfopen >= ctx->tun.halfopen_max)
 		ike_halfopen_evict_oldest(ctx);
 	return true;
@@ -436,6 +442,46 @@ ike_halfopen_evict_oldest(struct ike_ctx *ctx)
 	ike_sa_free(old);
 }
 
+/* RFC 7296 2.6: an echoed COOKIE is the request's first payload. Looked
+ * at in place, before any parsing: only whether one is there. */
+static bool
+ike_init_has_cookie(const struct ike_hdr *h, const uint8_t *p, size_t len)
+{
+	const uint8_t *n = p + IKEV2_HDR_LEN;
+
+	return h->next == IKEV2_PLD_NOTIFY && len >= IKEV2_HDR_LEN + 8 &&
+	    (uint16_t)(n[6] << 8 | n[7]) == IKEV2_N_COOKIE;
+}
+
+/*
+ * Cookies once 10 SAs are half-open in all, or 3 of the peer's address:
+ * below the per-address limit of 5, so that a blind spoofer of the
+ * address, who never sees the COOKIE, cannot fill the peer's half-open
+ * slots while the peer itself, which echoes it, still gets in. A request
+ * that must be answered with a COOKIE costs a parse, a hash and a send,
+ * so those answers are rate-limited per address too: the rest of a
+ * flood is dropped unread and the socket keeps up with the established
+ * SAs' traffic. False when the request is to be dropped (counted).
+ */
+static bool
+ike_init_cookie_gate(struct ike_peer *peer, const struct ike_hdr *h,
+    const uint8_t *p, size_t len, bool *need)
+{
+	struct ike_ctx *ctx = peer->ctx;
+	const struct ike_tunables *t = &ctx->tun;
+
+	*need = t->cookies_always || ctx->halfopen >= t->cookie_threshold ||
+	    peer->halfopen >= t->cookie_threshold_peer;
+	if (!*need || ike_init_has_cookie(h, p, len) ||
+	    ike_bucket_take(&peer->cookie_bucket, cgw_clock_now_ms(ctx->clock),
+	    t->cookies_per_s, true))
+		return true;
+	peer->ctr.init_dropped++;
+	log_warn_rl(peer->conf.name, "more than %u COOKIE answers a second to "
+	    "the peer's address: IKE_SA_INIT dropped", t->cookies_per_s);
+	return false;
+}
+
 void
 ike_init_recv_req(struct ike_sock *s, const struct ike_hdr *h,
     const uint8_t *p, size_t len, const struct cgw_addr *from, uint16_t port)
@@ -449,6 +495,7 @@ ike_init_recv_req(struct ike_sock *s, const struct ike_hdr *h,
 	struct wbuf msg, ke;
 	struct ike_bld b;
 	enum ike_parse_result pr;
+	bool need_cookie;
 	char a[CGW_ADDRSTRLEN], offer[256];
 
 	if ((peer = ike_peer_by_addr(ctx, from)) == NULL) {
@@ -456,7 +503,8 @@ ike_init_recv_req(struct ike_sock *s, const struct ike_hdr *h,
 		    addr_fmt(from, a, sizeof(a)));
 		return;
 	}
-	if (ike_init_over_limit(peer))
+	if (ike_init_over_limit(peer) ||
+	    !ike_init_cookie_gate(peer, h, p, len, &need_cookie))
 		return;
 	if ((pl = calloc(1, sizeof(*pl))) == NULL)
 		return;
@@ -479,12 +527,7 @@ ike_init_recv_req(struct ike_sock *s, const struct ike_hdr *h,
 		    "dropped");
 		goto out;
 	}
-	/* Cookies from fewer half-open SAs per address than the per-address
-	 * limit: a blind spoofer of the peer's address, who never sees the
-	 * COOKIE, then cannot fill the peer's half-open slots, and the peer
-	 * itself, which echoes it, still gets in. */
-	if (ctx->tun.cookies_always || ctx->halfopen >= ctx->tun.cookie_threshold ||
-	    peer->halfopen >= ctx->tun.cookie_threshold_peer) {
+	if (need_cookie) {
 		uint8_t want[IKE_COOKIE_LEN];
 		const struct ike_notify *c = ike_pld_notify(pl, IKEV2_N_COOKIE);
 

@@ -379,10 +379,12 @@ struct ike_peer {
 	unsigned		 child_fails;
 	char			 child_fail_why[160];
 	/* Unauthenticated work it costs us: half-open SAs from its address
-	 * and a token bucket for their DH computations. */
+	 * and token buckets for their DH computations and COOKIE answers. */
 	unsigned		 halfopen;
-	double			 dh_tokens;
-	uint64_t		 dh_at_ms;
+	struct ike_bucket {
+		double		 tokens;
+		uint64_t	 at_ms;		/* 0 = full */
+	}			 dh_bucket, cookie_bucket;
 	/* Both ends initiated: pick one IKE SA once things settled. */
 	struct cgw_timer	*dup_ev;
 	struct ike_prop		 ike_props[CONF_MAX_PROPOSALS];
@@ -417,6 +419,8 @@ struct ike_ctx {
 	unsigned		 halfopen;
 	struct ike_deferred	*defer;		/* IKE_READ_BATCH of them */
 	uint64_t		 rx_dropped;	/* datagrams the kernel dropped */
+	ike_sock_fn		 sock_fn;	/* privsep: who binds (ike.h) */
+	void			*sock_fn_arg;
 };
 
 /* ike_sock.c */

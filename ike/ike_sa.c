@@ -766,6 +766,8 @@ ike_ctx_set_tunables(struct ike_ctx *ctx, const struct ike_tunables *t)
 		d.halfopen_max = 1024;
 	if (!d.dh_per_s)
 		d.dh_per_s = 5;
+	if (!d.cookies_per_s)
+		d.cookies_per_s = 50;
 	if (!d.child_retry_min_ms)
 		d.child_retry_min_ms = 2000;
 	if (!d.child_retry_max_ms)

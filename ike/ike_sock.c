@@ -217,6 +217,13 @@ ike_sock_open(struct ike_ctx *ctx, const struct cgw_addr *local, uint16_t port,
 	}
 	if (ctx->io.send)
 		return ike_sock_open_hooked(ctx, local, port, natt, err, errlen);
+	if (ctx->sock_fn != NULL) {
+		if ((fd = ctx->sock_fn(ctx->sock_fn_arg, local, port, natt,
+		    rcvbuf, err, errlen)) < 0)
+			return NULL;
+		setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &on, sizeof(on));
+		goto bound;
+	}
 	fd = socket(local->af, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
 		snprintf(err, errlen, "socket: %s", strerror(errno));
@@ -249,6 +256,7 @@ ike_sock_open(struct ike_ctx *ctx, const struct cgw_addr *local, uint16_t port,
 			return NULL;
 		}
 	}
+bound:
 	sl = sizeof(ss);
 	getsockname(fd, (struct sockaddr *)&ss, &sl);
 	addr_from_sockaddr(&bound, &bport, (struct sockaddr *)&ss);
@@ -285,6 +293,13 @@ ike_sock_close(struct ike_sock *s)
 		close(s->fd);
 	s->fd = -1;
 	s->open = false;
+}
+
+void
+ike_set_sock_fn(struct ike_ctx *ctx, ike_sock_fn fn, void *arg)
+{
+	ctx->sock_fn = fn;
+	ctx->sock_fn_arg = arg;
 }
 
 int

@@ -272,4 +272,59 @@ int		 xfrm_route_batch_commit(struct xfrm_ctx *,
 size_t		 xfrm_route_batch_acks(struct xfrm_route_batch *,
 		    const void *buf, size_t len);
 
+/* ---- Another process's kernel (privsep/) ----
+ *
+ * A context whose every operation above is done by `be` instead of
+ * netlink of its own: cgwd's network-facing process holds one, and the
+ * kernel helper, which holds the netlink sockets, does the work. Each
+ * function has the signature of the call it stands for; `close` frees
+ * what `arg` holds (the context itself is freed by xfrm_close). The
+ * pure helpers (routes_find, route_same, batch_init/free/acks) stay
+ * local. Kernel events reach the callbacks through whoever owns `be`.
+ */
+struct xfrm_backend {
+	void	(*close)(struct xfrm_ctx *);
+	int	(*teardown)(struct xfrm_ctx *, struct xfrm_err *);
+	int	(*cleanup_stale)(struct xfrm_ctx *, struct xfrm_err *);
+	int	(*spi_alloc)(struct xfrm_ctx *, const struct cgw_addr *,
+		    const struct cgw_addr *, uint32_t, uint32_t, uint32_t *,
+		    struct xfrm_err *);
+	int	(*child_install)(struct xfrm_ctx *, uint32_t, uint32_t,
+		    const struct esp_child_sa *, enum xfrm_dir,
+		    struct xfrm_err *);
+	int	(*sa_delete)(struct xfrm_ctx *, const struct cgw_addr *,
+		    uint32_t, struct xfrm_err *);
+	int	(*sa_stats)(struct xfrm_ctx *, const struct cgw_addr *,
+		    uint32_t, struct xfrm_sa_stats *, struct xfrm_err *);
+	int	(*policy_install)(struct xfrm_ctx *, uint32_t, uint32_t,
+		    const struct cgw_addr *, const struct cgw_addr *, int,
+		    struct xfrm_err *);
+	int	(*policy_remove)(struct xfrm_ctx *, uint32_t, int,
+		    struct xfrm_err *);
+	int	(*iface_create)(struct xfrm_ctx *, const char *, uint32_t,
+		    const struct cgw_addr *, uint32_t,
+		    const struct cgw_prefix *, int *, struct xfrm_err *);
+	int	(*iface_delete)(struct xfrm_ctx *, const char *,
+		    struct xfrm_err *);
+	int	(*ifindex)(struct xfrm_ctx *, const char *);
+	int	(*ifindex_of_addr)(struct xfrm_ctx *, const struct cgw_addr *,
+		    struct xfrm_err *);
+	int	(*route_replace)(struct xfrm_ctx *, const struct cgw_prefix *,
+		    const struct xfrm_nexthop *, size_t, uint32_t,
+		    struct xfrm_err *);
+	int	(*route_delete)(struct xfrm_ctx *, const struct cgw_prefix *,
+		    uint32_t, struct xfrm_err *);
+	int	(*route_flush_ours)(struct xfrm_ctx *, struct xfrm_err *);
+	int	(*route_list)(struct xfrm_ctx *, struct xfrm_routes *,
+		    struct xfrm_err *);
+	int	(*route_batch_add)(struct xfrm_ctx *, struct xfrm_route_batch *,
+		    const struct cgw_prefix *, const struct xfrm_nexthop *,
+		    size_t, uint32_t, struct xfrm_err *);
+	int	(*route_batch_commit)(struct xfrm_ctx *,
+		    struct xfrm_route_batch *, struct xfrm_err *);
+};
+/* NULL (ENOMEM) on failure. `be` is not copied: static storage. */
+struct xfrm_ctx	*xfrm_open_backend(const struct xfrm_backend *be, void *arg);
+void		*xfrm_backend_arg(const struct xfrm_ctx *);
+
 #endif

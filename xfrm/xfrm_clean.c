@@ -112,6 +112,8 @@ teardown_one(struct xfrm_ctx *ctx, const struct xfrm_obj *o,
 int
 xfrm_teardown(struct xfrm_ctx *ctx, struct xfrm_err *err)
 {
+	if (ctx->be != NULL)
+		return ctx->be->teardown(ctx, err);
 	/* Routes first (traffic stops using the tunnel), interfaces last. */
 	static const enum xfrm_obj_kind order[] = {
 		XFRM_OBJ_ROUTE, XFRM_OBJ_SA, XFRM_OBJ_POLICY, XFRM_OBJ_IFACE
@@ -340,6 +342,8 @@ stale_fail(int *rc, struct xfrm_err *err, const struct xfrm_err *e)
 int
 xfrm_cleanup_stale(struct xfrm_ctx *ctx, struct xfrm_err *err)
 {
+	if (ctx->be != NULL)
+		return ctx->be->cleanup_stale(ctx, err);
 	_Alignas(8) uint8_t			 buf[XFRM_MSG_BUFSZ];
 	struct stale_list	 l;
 	struct xfrm_err		 e;

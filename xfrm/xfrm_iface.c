@@ -15,6 +15,8 @@
 int
 xfrm_ifindex(struct xfrm_ctx *ctx, const char *name)
 {
+	if (ctx->be != NULL)
+		return ctx->be->ifindex(ctx, name);
 	(void)ctx;
 	return (int)if_nametoindex(name);
 }
@@ -23,6 +25,8 @@ int
 xfrm_ifindex_of_addr(struct xfrm_ctx *ctx, const struct cgw_addr *a,
     struct xfrm_err *err)
 {
+	if (ctx->be != NULL)
+		return ctx->be->ifindex_of_addr(ctx, a, err);
 	struct ifaddrs	*ifa, *i;
 	struct cgw_addr	 x;
 	int		 idx = 0;
@@ -81,6 +85,8 @@ xfrm_iface_create(struct xfrm_ctx *ctx, const char *name, uint32_t if_id,
     const struct cgw_addr *local, uint32_t mtu,
     const struct cgw_prefix *inside, int *ifindex, struct xfrm_err *err)
 {
+	if (ctx->be != NULL)
+		return ctx->be->iface_create(ctx, name, if_id, local, mtu, inside, ifindex, err);
 	_Alignas(8) uint8_t		 buf[XFRM_MSG_BUFSZ];
 	struct nlmsghdr	*nlh;
 	struct xfrm_obj	*o;
@@ -133,6 +139,8 @@ int
 xfrm_iface_delete(struct xfrm_ctx *ctx, const char *name,
     struct xfrm_err *err)
 {
+	if (ctx->be != NULL)
+		return ctx->be->iface_delete(ctx, name, err);
 	_Alignas(8) uint8_t		 buf[XFRM_MSG_BUFSZ];
 	struct xfrm_obj	*o;
 	char		 what[64];

@@ -629,6 +629,11 @@ xfrm_close(struct xfrm_ctx *ctx)
 
 	if (ctx == NULL)
 		return;
+	if (ctx->be != NULL) {
+		ctx->be->close(ctx);
+		free(ctx);
+		return;
+	}
 	if (ctx->xfrm_nl != NULL && ctx->rt_nl != NULL &&
 	    xfrm_teardown(ctx, &err) < 0)
 		log_warn("xfrm", "teardown incomplete: %s", err.msg);
@@ -645,4 +650,23 @@ xfrm_close(struct xfrm_ctx *ctx)
 	if (ctx->rt_nl != NULL)
 		mnl_socket_close(ctx->rt_nl);
 	free(ctx);
+}
+
+struct xfrm_ctx *
+xfrm_open_backend(const struct xfrm_backend *be, void *arg)
+{
+	struct xfrm_ctx *ctx;
+
+	if ((ctx = calloc(1, sizeof(*ctx))) == NULL)
+		return NULL;
+	TAILQ_INIT(&ctx->objs);
+	ctx->be = be;
+	ctx->be_arg = arg;
+	return ctx;
+}
+
+void *
+xfrm_backend_arg(const struct xfrm_ctx *ctx)
+{
+	return ctx->be_arg;
 }

@@ -37,6 +37,8 @@ xfrm_policy_install(struct xfrm_ctx *ctx, uint32_t if_id, uint32_t reqid,
     const struct cgw_addr *local, const struct cgw_addr *remote, int af,
     struct xfrm_err *err)
 {
+	if (ctx->be != NULL)
+		return ctx->be->policy_install(ctx, if_id, reqid, local, remote, af, err);
 	_Alignas(8) uint8_t		 buf[XFRM_MSG_BUFSZ];
 	struct xfrm_obj	*o;
 	struct xfrm_err	 e2;
@@ -72,6 +74,8 @@ int
 xfrm_policy_remove(struct xfrm_ctx *ctx, uint32_t if_id, int af,
     struct xfrm_err *err)
 {
+	if (ctx->be != NULL)
+		return ctx->be->policy_remove(ctx, if_id, af, err);
 	struct xfrm_obj	*o;
 	size_t		 i;
 	int		 rc = 0;

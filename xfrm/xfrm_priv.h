@@ -76,6 +76,9 @@ struct xfrm_ctx {
 	struct event		*rt_ev_event;
 	uint32_t		 seq;
 	struct xfrm_objs	 objs;
+	/* Set: another process does the work (xfrm_open_backend). */
+	const struct xfrm_backend *be;
+	void			*be_arg;
 };
 
 /* Who a log line about if_id is about: its tunnel's name, else "xfrm". */

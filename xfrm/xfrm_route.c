@@ -28,6 +28,8 @@ xfrm_route_replace(struct xfrm_ctx *ctx, const struct cgw_prefix *prefix,
     const struct xfrm_nexthop *nh, size_t n, uint32_t table,
     struct xfrm_err *err)
 {
+	if (ctx->be != NULL)
+		return ctx->be->route_replace(ctx, prefix, nh, n, table, err);
 	_Alignas(8) uint8_t		 buf[XFRM_MSG_BUFSZ];
 	struct xfrm_obj	*o;
 	char		 what[96];
@@ -51,6 +53,8 @@ int
 xfrm_route_delete(struct xfrm_ctx *ctx, const struct cgw_prefix *prefix,
     uint32_t table, struct xfrm_err *err)
 {
+	if (ctx->be != NULL)
+		return ctx->be->route_delete(ctx, prefix, table, err);
 	_Alignas(8) uint8_t		 buf[XFRM_MSG_BUFSZ];
 	struct xfrm_obj	*o;
 	char		 what[96];
@@ -256,6 +260,8 @@ int
 xfrm_route_list(struct xfrm_ctx *ctx, struct xfrm_routes *l,
     struct xfrm_err *err)
 {
+	if (ctx->be != NULL)
+		return ctx->be->route_list(ctx, l, err);
 	memset(l, 0, sizeof(*l));
 	/* Collect first: a netlink socket cannot take requests mid-dump. */
 	if (xfrm_nl_dump(ctx, ctx->rt_nl, RTM_GETROUTE, sizeof(struct rtmsg),
@@ -318,6 +324,8 @@ xfrm_route_same(const struct xfrm_route *r, const struct xfrm_nexthop *nh,
 int
 xfrm_route_flush_ours(struct xfrm_ctx *ctx, struct xfrm_err *err)
 {
+	if (ctx->be != NULL)
+		return ctx->be->route_flush_ours(ctx, err);
 	struct xfrm_routes	 l;
 	struct xfrm_route_batch	 b;
 	char			 p[CGW_PREFIXSTRLEN];
@@ -381,6 +389,8 @@ xfrm_route_batch_add(struct xfrm_ctx *ctx, struct xfrm_route_batch *b,
     const struct cgw_prefix *prefix, const struct xfrm_nexthop *nh, size_t n,
     uint32_t table, struct xfrm_err *err)
 {
+	if (ctx->be != NULL)
+		return ctx->be->route_batch_add(ctx, b, prefix, nh, n, table, err);
 	_Alignas(8) uint8_t	 msg[XFRM_MSG_BUFSZ];
 	struct nlmsghdr		*nlh;
 	struct xfrm_route_req	*nr;
@@ -455,6 +465,8 @@ int
 xfrm_route_batch_commit(struct xfrm_ctx *ctx, struct xfrm_route_batch *b,
     struct xfrm_err *err)
 {
+	if (ctx->be != NULL)
+		return ctx->be->route_batch_commit(ctx, b, err);
 	_Alignas(8) uint8_t	 rbuf[32768];	/* as xfrm_nl.c reads */
 	const struct nlmsghdr	*nlh;
 	size_t			 off = 0, end, first = 0, upto, answered = 0, i;

@@ -51,6 +51,8 @@ xfrm_spi_alloc(struct xfrm_ctx *ctx, const struct cgw_addr *local,
     const struct cgw_addr *remote, uint32_t if_id, uint32_t reqid,
     uint32_t *spi, struct xfrm_err *err)
 {
+	if (ctx->be != NULL)
+		return ctx->be->spi_alloc(ctx, local, remote, if_id, reqid, spi, err);
 	_Alignas(8) uint8_t		 buf[XFRM_MSG_BUFSZ];
 	struct nlmsghdr	*nlh;
 	struct xfrm_obj	*o;
@@ -128,6 +130,8 @@ int
 xfrm_child_install(struct xfrm_ctx *ctx, uint32_t if_id, uint32_t reqid,
     const struct esp_child_sa *sa, enum xfrm_dir dir, struct xfrm_err *err)
 {
+	if (ctx->be != NULL)
+		return ctx->be->child_install(ctx, if_id, reqid, sa, dir, err);
 	struct xfrm_sa_spec	s;
 	int			rc;
 
@@ -159,6 +163,8 @@ int
 xfrm_sa_delete(struct xfrm_ctx *ctx, const struct cgw_addr *dst,
     uint32_t spi, struct xfrm_err *err)
 {
+	if (ctx->be != NULL)
+		return ctx->be->sa_delete(ctx, dst, spi, err);
 	_Alignas(8) uint8_t		 buf[XFRM_MSG_BUFSZ];
 	struct xfrm_obj	*o;
 	char		 what[80], d[CGW_ADDRSTRLEN];
@@ -197,6 +203,8 @@ int
 xfrm_sa_stats(struct xfrm_ctx *ctx, const struct cgw_addr *dst, uint32_t spi,
     struct xfrm_sa_stats *st, struct xfrm_err *err)
 {
+	if (ctx->be != NULL)
+		return ctx->be->sa_stats(ctx, dst, spi, st, err);
 	_Alignas(8) uint8_t		 buf[XFRM_MSG_BUFSZ];
 	struct nlmsghdr	*nlh;
 	char		 what[80], d[CGW_ADDRSTRLEN];

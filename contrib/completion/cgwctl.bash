@@ -65,14 +65,14 @@ _cgwctl()
 		;;
 	import-aws)
 		case $prev in
-		--name|--local|--network) ;;
+		--name|--local|--network|--static) ;;
 		--psk-dir)
 			COMPREPLY=($(compgen -d -- "$cur")) ;;
 		-o|--output)
 			COMPREPLY=($(compgen -f -- "$cur")) ;;
 		*)
 			if [[ $cur == -* ]]; then
-				COMPREPLY=($(compgen -W "--name --local --network --psk-dir -o --output" -- "$cur"))
+				COMPREPLY=($(compgen -W "--name --local --network --static --psk-dir -o --output" -- "$cur"))
 			else
 				COMPREPLY=($(compgen -f -- "$cur"))
 			fi

@@ -45,7 +45,7 @@ bench_pids() {
 	local p c
 	for p in $(ip netns pids cgw 2>/dev/null); do
 		c=$(cat "/proc/$p/comm" 2>/dev/null) || continue
-		case $c in charon|bird|cgwd) echo "$p" ;; esac
+		case $c in charon|bird|cgwd|cgwd-kernel) echo "$p" ;; esac
 	done | sort -n
 }
 # bench_cpu PID...: utime + stime (+ reaped children) in ms.

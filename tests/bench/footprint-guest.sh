@@ -35,14 +35,15 @@ IKE_P=aes256gcm16-prfsha256-modp2048
 ESP_P=aes256gcm16-modp2048
 : > "$RES"
 
-# bench_pids: the CGW's daemons (charon, bird or cgwd) in namespace cgw.
-# Helpers the scenario runs (swanctl, cgwctl, ip) live in the root
-# namespace and are not counted.
+# bench_pids: the CGW's daemons (charon, bird, or cgwd and its kernel
+# helper cgwd-kernel) in namespace cgw: both of cgwd's processes count,
+# as charon's and bird's do. Helpers the scenario runs (swanctl, cgwctl,
+# ip) live in the root namespace and are not counted.
 bench_pids() {
 	local p c
 	for p in $(ip netns pids cgw 2>/dev/null); do
 		c=$(cat "/proc/$p/comm" 2>/dev/null) || continue
-		case $c in charon|bird|cgwd) echo "$p" ;; esac
+		case $c in charon|bird|cgwd|cgwd-kernel) echo "$p" ;; esac
 	done | sort -n
 }
 

@@ -96,6 +96,19 @@ for f in describe-default describe-several; do
 		fail "import $f"
 	out=$(./cgwd -n -f "$t/$f.conf" 2>&1) || fail "$f: $out"
 done
+# A static-routing connection: no BGP, the VPC's prefixes as static lines.
+./cgwctl import-aws tests/conf/aws/vpn-static.xml --static 172.31.0.0/16 \
+    -o "$t/static.conf" 2>/dev/null || fail "import the static XML"
+grep -q "^	static 172.31.0.0/16$" "$t/static.conf" || fail "no static line"
+! grep -q "^asn\|peer-asn" "$t/static.conf" || fail "BGP lines in a static import"
+out=$(./cgwd -n -f "$t/static.conf" 2>&1) || fail "static: $out"
+./cgwctl import-aws tests/conf/aws/describe-static.json -o "$t/static2.conf" \
+    2>/dev/null || fail "import the static JSON"
+out=$(./cgwd -n -f "$t/static2.conf" 2>&1) || fail "static JSON: $out"
+if ./cgwctl import-aws tests/conf/aws/vpn-static.xml >/dev/null 2>"$t/err"; then
+	fail "static XML without --static accepted"
+fi
+grep -q "give them with --static CIDR" "$t/err" || fail "$(cat "$t/err")"
 umask 077
 
 if ./cgwctl import-aws tests/conf/aws/bad-missing-psk.xml >"$t/out" 2>"$t/err"; then

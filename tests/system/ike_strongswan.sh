@@ -19,7 +19,7 @@ if [ ! -x "$PEER" ]; then
 	mkdir -p "$TOP/$B/tests/tools"
 	( cd "$TOP" && ${CC:-cc} -std=c11 -O2 -g -D_GNU_SOURCE -I. -I"$B" \
 	    -o "$PEER" tests/tools/ike_peer.c "$B/libcgw.a" \
-	    $(pkg-config --libs libcrypto libevent libmnl libnftnl jansson libsystemd libxml-2.0) ) ||
+	    $(pkg-config --libs libcrypto libevent libmnl libnftnl jansson libsystemd libxml-2.0 libseccomp) ) ||
 	    { echo "FAIL: cannot build ike_peer"; exit 1; }
 fi
 

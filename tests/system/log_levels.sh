@@ -57,7 +57,7 @@ EOC
 # shellcheck disable=SC2046
 if cc -std=c11 -D_GNU_SOURCE -I. -I"$B" $(pkg-config --cflags libxml-2.0) \
     -o "$tmp/drive" "$tmp/drive.c" "$B/libcgw.a" \
-    $(pkg-config --libs libcrypto libevent libmnl libnftnl jansson libsystemd libxml-2.0) \
+    $(pkg-config --libs libcrypto libevent libmnl libnftnl jansson libsystemd libxml-2.0 libseccomp) \
     >"$tmp/cc.log" 2>&1; then
 	conf_one_tunnel "$tmp/t.conf"
 	chmod 600 "$tmp/t.conf"

@@ -57,8 +57,15 @@ check "a cgwd in namespace B runs beside it" start "$nsb" "$tmp/b.sock" "$tmp/b.
 check "namespace A keeps its policies" test "$(policies "$nsa")" = "$n_before"
 check "namespace A's cgwd still answers" alive "$tmp/a.sock"
 
-# A crash frees the namespace at once: no stale lock to clean by hand.
+# A crash frees the namespace as soon as the kernel helper has removed
+# the dead process's objects (it holds the lock until then, so that a new
+# cgwd's objects are never swept by the old one's cleanup): no stale
+# lock to clean by hand.
+helper=$(cat "/proc/$first/task/$first/children" 2>/dev/null)
 kill -KILL "$first"; wait "$first" 2>/dev/null
+for h in $helper; do
+	until_true 50 sh -c "! kill -0 $h 2>/dev/null || grep -q '^State:.*Z' /proc/$h/status"
+done
 check "after SIGKILL of the first, a new cgwd starts in namespace A" \
 	start "$nsa" "$tmp/a3.sock" "$tmp/a3.log"
 

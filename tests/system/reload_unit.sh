@@ -52,7 +52,7 @@ check "ExecReload uses the socket ExecStart's cgwd listens on" \
 # The hardening stays: what cgwctl needs (AF_UNIX) is allowed, the rest not.
 for line in 'NoNewPrivileges=yes' 'ProtectSystem=strict' 'ProtectHome=yes' \
     'PrivateTmp=yes' 'PrivateDevices=yes' 'MemoryDenyWriteExecute=yes' \
-    'SystemCallFilter=@system-service' \
+    'SystemCallFilter=@system-service seccomp' \
     'CapabilityBoundingSet=CAP_NET_ADMIN CAP_NET_BIND_SERVICE CAP_NET_RAW'; do
 	check "unit keeps $line" grep -qx "$line" "$unit"
 done

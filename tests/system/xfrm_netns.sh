@@ -17,7 +17,7 @@ if [ -z "${XFRM_NETNS_INNER:-}" ]; then
 		${CC:-cc} -D_GNU_SOURCE -I. -I"$B" -std=c11 -O2 -g -Wall \
 		    -Wextra -Werror -Wshadow -Wstrict-prototypes \
 		    -Wmissing-prototypes -o "$T" tests/tools/xfrmtool.c \
-		    "$B/libcgw.a" $(pkg-config --libs libevent libmnl libcrypto)
+		    "$B/libcgw.a" $(pkg-config --libs libevent libmnl libcrypto libsystemd)
 	fi
 	XFRM_NETNS_INNER=1 exec unshare -n sh "$0" "$@"
 fi

@@ -1066,6 +1066,95 @@ test_ipv6_cover(void **state)
 	assert_null(bgp_rib_out_lookup(f->t1, &lo));
 }
 
+static void
+count_peer(struct bgp_peer *p, void *arg)
+{
+	(void)p;
+	(*(int *)arg)++;
+}
+
+/*
+ * Static routes (a static-routing VPN): two sessionless peers over the
+ * tunnels; the RIB decides between them as between BGP paths, a stop
+ * moves the routes at the next flush, LAN neighbors hear them, tunnel
+ * peers do not, and nothing of them is a session.
+ */
+static void
+test_static_peers(void **state)
+{
+	struct fx *f = *state;
+	struct cgw_prefix v[2] = { pfx("172.31.0.0/16"), pfx("10.50.0.0/16") };
+	struct cgw_prefix vpc = v[0], other = v[1], bad = pfx("2001:db8::/32");
+	struct bgp_peer *s1, *s2, *p;
+	int sessions = 0;
+
+	s1 = mkpeer(f->ctx, "st/t1", "169.254.31.1", 0, 200, 0,
+	    BGP_ROLE_STATIC, "169.254.31.2");
+	s2 = mkpeer(f->ctx, "st/t2", "169.254.32.1", 0, 100, 0,
+	    BGP_ROLE_STATIC, "169.254.32.2");
+	assert_int_equal(bgp_static_set(s1, v, 2), 0);
+	assert_int_equal(bgp_static_set(s2, v, 2), 0);
+	assert_int_equal(bgp_static_set(s1, &bad, 1), -1);	/* IPv4 only */
+	assert_int_equal(bgp_static_set(f->t1, v, 1), -1);	/* not static */
+	/* Nothing before the tunnels are up. */
+	turn(f);
+	assert_int_equal(f->rec.calls, 0);
+	assert_int_equal(bgp_peer_start(s2), 0);
+	assert_int_equal(bgp_peer_start(s1), 0);
+	assert_int_equal(s1->state, BGP_ST_IDLE);	/* no session */
+	turn(f);
+	assert_int_equal(f->rec.calls, 2);
+	assert_via(&f->rec, 0, "169.254.31.1", s1);	/* local-pref 200 */
+	assert_true(installed(f, "172.31.0.0/16", s1));
+	assert_false(installed(f, "172.31.0.0/16", s2));
+
+	/* Exports: LAN neighbors hear them, tunnel peers do not. The
+	 * sessions come up; the static peers have none. */
+	TAILQ_FOREACH(p, &f->ctx->peers, entry) {
+		if (p->conf.role == BGP_ROLE_STATIC)
+			continue;
+		p->state = BGP_ST_ESTABLISHED;
+		p->as4 = true;
+		bgp_rib_peer_export_all(f->ctx, p);
+	}
+	turn(f);
+	assert_non_null(bgp_rib_out_lookup(f->lan, &vpc));
+	assert_null(bgp_rib_out_lookup(f->t1, &vpc));
+	assert_int_equal(s1->n_advertised, 0);
+	/* Not sessions: bgp_peer_foreach (show bgp, metrics) skips them. */
+	bgp_peer_foreach(f->ctx, count_peer, &sessions);
+	assert_int_equal(sessions, 4);
+
+	/* t1 dies: both prefixes move to t2 in the same flush. */
+	f->rec.calls = 0;
+	bgp_peer_down(s1, "tunnel lost");
+	bgp_flush(f->ctx);
+	assert_int_equal(f->rec.calls, 2);
+	assert_via(&f->rec, 0, "169.254.32.1", s2);
+	assert_true(installed(f, "172.31.0.0/16", s2));
+	assert_int_equal(s1->n_received, 0);
+
+	/* A reload drops a prefix: only that one changes. */
+	f->rec.calls = 0;
+	assert_int_equal(bgp_static_set(s1, v, 1), 0);	/* stopped: no change */
+	assert_int_equal(bgp_static_set(s2, v, 1), 0);
+	turn(f);
+	assert_int_equal(f->rec.calls, 1);
+	assert_true(prefix_eq(&f->rec.prefix, &other));
+	assert_int_equal(f->rec.n, 0);
+	assert_null(bgp_rib_find(f->ctx, &other));
+
+	/* t1 back in hold-down (lower local-pref): t2 keeps the route. */
+	f->rec.calls = 0;
+	assert_int_equal(bgp_peer_set_local_pref(s1, 50), 0);
+	assert_int_equal(bgp_peer_start(s1), 0);
+	turn(f);
+	assert_int_equal(f->rec.calls, 0);
+	assert_int_equal(bgp_peer_set_local_pref(s1, 200), 0);
+	turn(f);
+	assert_via(&f->rec, 0, "169.254.31.1", s1);
+}
+
 int
 main(void)
 {
@@ -1090,6 +1179,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_cover_aws_limit, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_set_local_pref, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_static_peers, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_flush_now, setup,
 		    teardown),

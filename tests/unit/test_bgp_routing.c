@@ -19,8 +19,10 @@
 #include "bgp/bgp_priv.h"
 #include "daemon/cgwd.h"
 #include "daemon/routing.h"
+#include "daemon/tunnel.h"
 #include "lib/log.h"
 #include "xfrm/xfrm.h"
+#include "tests/unit/conf_text.h"
 
 struct fx {
 	struct cgwd		 cgwd;
@@ -249,6 +251,115 @@ test_kernel_ipv6_mapped_nexthops(void **state)
 	xfrm_close(x);
 }
 
+/* The route of `prefix` through `tunnel` in `show routes`, or NULL. */
+static json_t *
+route_of(json_t *j, const char *prefix, const char *tunnel)
+{
+	json_t *r;
+	size_t i;
+
+	json_array_foreach(json_object_get(j, "routes"), i, r)
+		if (strcmp(json_string_value(json_object_get(r, "prefix")),
+		    prefix) == 0 && json_is_string(json_object_get(r, "tunnel")) &&
+		    strcmp(json_string_value(json_object_get(r, "tunnel")),
+		    tunnel) == 0)
+			return r;
+	return NULL;
+}
+
+/*
+ * A static-routing vpn through the daemon's glue: no asn or router-id,
+ * no BGP session, the prefixes in the route table while a tunnel is up,
+ * t1 preferred, moved to t2 by routing_tunnel_down at once; `status`
+ * says static.
+ */
+static void
+test_static_vpn(void **state)
+{
+	struct cgwd cgwd;
+	struct conf *conf;
+	struct conf_vpn *v;
+	struct conf_tunnel *ct;
+	struct tunnel *t[2];
+	char err[256], buf[16];
+	json_t *j, *r;
+	int i = 0;
+
+	(void)state;
+	log_init(0, 0);
+	conf = unit_conf_load("vpn s {\n local 192.0.2.10\n"
+	    " static 172.31.0.0/16\n"
+	    " tunnel t1 { remote 198.51.100.1 inside 169.254.21.2/30 "
+	    "psk Abcdefgh.123 }\n"
+	    " tunnel t2 { remote 198.51.100.2 inside 169.254.22.2/30 "
+	    "psk Abcdefgh.456 }\n}\n");
+	assert_int_equal(conf->asn, 0);
+	memset(&cgwd, 0, sizeof(cgwd));
+	cgwd.base = event_base_new();
+	cgwd.conf = conf;
+	TAILQ_INIT(&cgwd.tunnels);
+	assert_int_equal(routing_open(&cgwd, err, sizeof(err)), 0);
+	v = TAILQ_FIRST(&conf->vpns);
+	TAILQ_FOREACH(ct, &v->tunnels, entry) {
+		assert_non_null(t[i] = tunnel_new(&cgwd, ct, i ? "cgw1" : "cgw0"));
+		TAILQ_INSERT_TAIL(&cgwd.tunnels, t[i], entry);
+		assert_int_equal(routing_tunnel_attach(t[i], err, sizeof(err)), 0);
+		assert_true(routing_tunnel_is_static(t[i]));
+		i++;
+	}
+	/* Not sessions: `show bgp` is empty; nothing routed while down. */
+	j = routing_json_peers(&cgwd);
+	assert_int_equal(json_array_size(json_object_get(j, "bgp")), 0);
+	json_decref(j);
+	j = routing_json_routes(&cgwd);
+	assert_int_equal(json_array_size(json_object_get(j, "routes")), 0);
+	json_decref(j);
+	assert_string_equal(routing_tunnel_state(t[0], buf, sizeof(buf)),
+	    "static");
+	assert_true(json_is_null(routing_json_tunnel(t[0])));
+
+	for (i = 1; i >= 0; i--) {
+		t[i]->state = TUNNEL_S_UP;
+		routing_tunnel_up(t[i]);
+	}
+	event_base_loop(cgwd.base, EVLOOP_NONBLOCK);
+	j = routing_json_routes(&cgwd);
+	assert_non_null(r = route_of(j, "172.31.0.0/16", "s/t1"));
+	assert_string_equal(json_string_value(json_object_get(r, "source")),
+	    "static");
+	assert_string_equal(json_string_value(json_object_get(r, "next_hop")),
+	    "169.254.21.1");
+	assert_true(json_is_true(json_object_get(r, "best")));
+	assert_int_equal(json_array_size(json_object_get(r, "as_path")), 0);
+	assert_non_null(r = route_of(j, "172.31.0.0/16", "s/t2"));
+	assert_true(json_is_false(json_object_get(r, "best")));
+	json_decref(j);
+
+	/* t1 dies: t2's path is the best before routing_tunnel_down
+	 * returns (no loop turn). */
+	t[0]->state = TUNNEL_S_CONNECTING;
+	routing_tunnel_down(t[0], "peer not answering");
+	j = routing_json_routes(&cgwd);
+	assert_null(route_of(j, "172.31.0.0/16", "s/t1"));
+	assert_non_null(r = route_of(j, "172.31.0.0/16", "s/t2"));
+	assert_true(json_is_true(json_object_get(r, "best")));
+	json_decref(j);
+	j = routing_json_statics(t[1]);
+	assert_int_equal(json_array_size(json_object_get(j, "prefixes")), 1);
+	assert_int_equal(json_array_size(json_object_get(j, "routes")), 1);
+	json_decref(j);
+
+	cgwd.stopping = true;
+	for (i = 0; i < 2; i++) {
+		TAILQ_REMOVE(&cgwd.tunnels, t[i], entry);
+		routing_tunnel_detach(t[i]);
+		free(t[i]);
+	}
+	routing_close(&cgwd);
+	event_base_free(cgwd.base);
+	conf_free(conf);
+}
+
 int
 main(void)
 {
@@ -260,6 +371,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_ipv6_route_json,
 		    setup, teardown),
 		cmocka_unit_test(test_kernel_ipv6_mapped_nexthops),
+		cmocka_unit_test(test_static_vpn),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -552,10 +552,17 @@ test_aws_errors(void **state)
 		{ "bad-startup.json", "StartupAction wait is not a value AWS "
 		  "allows; allowed: add, start" },
 		{ "bad-list-type.json", "Phase1DHGroupNumbers is not a list" },
-		{ "bad-static.xml", "tunnel 1: a static-routing VPN connection "
-		  "(no <bgp> elements); cgwd needs one with dynamic (BGP) "
-		  "routing" },
-		{ "bad-static.json", "static-routing VPN connection" },
+		/* static: the XML names no VPC prefix; without --static
+		 * there is nothing to route */
+		{ "vpn-static.xml", "a static-routing VPN connection, and AWS's "
+		  "configuration does not name the VPC's networks: give them "
+		  "with --static CIDR" },
+		{ "bad-static-mixed.xml", "tunnel 1 has <bgp> elements and tunnel "
+		  "2 none; a connection routes statically or with BGP, not both" },
+		{ "bad-static-mismatch.json", "Options StaticRoutesOnly is false, "
+		  "but the XML has no <bgp> elements" },
+		{ "bad-static-routes.json", "Routes[0] DestinationCidrBlock "
+		  "10.224.0.1/12 has host bits set" },
 		{ "does-not-exist.xml", "No such file" },
 	};
 	struct conf_aws_opts opts = { .quiet = true };
@@ -589,11 +596,89 @@ test_aws_errors(void **state)
 	free(out);
 }
 
+/*
+ * A static-routing connection: from the XML the VPC's prefixes come from
+ * --static; from the JSON also from RemoteIpv4NetworkCidr, and its
+ * Routes (the customer's prefixes) are comments. No BGP anywhere: no
+ * asn, router-id, peer-asn or hold-time, and cgwd -n accepts it.
+ */
+static void
+test_aws_static(void **state)
+{
+	const char *statics[] = { "172.31.0.0/16", "10.50.0.0/16" };
+	const char *nets[] = { "10.224.0.0/12" };
+	struct conf_aws_opts opts = { .statics = statics, .nstatics = 2,
+	    .networks = nets, .nnetworks = 1, .quiet = true };
+	struct conf *conf;
+	struct conf_vpn *v;
+	struct conf_network *n;
+	char err[512], a[CGW_PREFIXSTRLEN];
+	char *out;
+	int rc;
+
+	(void)state;
+	out = import(sample("vpn-static.xml"), &opts, &rc, err, sizeof(err));
+	assert_int_equal(rc, 0);
+	assert_null(strstr(out, "asn"));
+	assert_null(strstr(out, "router-id"));
+	assert_null(strstr(out, "hold-time"));
+	assert_non_null(strstr(out, "\tstatic 172.31.0.0/16\n\tstatic "
+	    "10.50.0.0/16\n"));
+	assert_non_null(strstr(out, "create-vpn-connection-route"));
+	assert_non_null(conf = load());
+	assert_int_equal(conf->asn, 0);
+	v = TAILQ_FIRST(&conf->vpns);
+	assert_true(conf_vpn_static(v));
+	assert_false(conf_uses_bgp(conf));
+	n = TAILQ_FIRST(&v->statics);
+	assert_string_equal(prefix_fmt(&n->prefix, a, sizeof(a)),
+	    "172.31.0.0/16");
+	assert_non_null(conf_tunnel_find(conf, "vpn-0a1b2c3d4e5f60718/t2"));
+	conf_free(conf);
+	free(out);
+
+	/* The JSON: RemoteIpv4NetworkCidr names the VPC; Routes listed. */
+	opts.nstatics = 0;
+	out = import(sample("describe-static.json"), &opts, &rc, err,
+	    sizeof(err));
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(out, "RemoteIpv4NetworkCidr, goes over the "
+	    "tunnel that is up"));
+	assert_non_null(strstr(out, "\tstatic 172.31.0.0/16\n"));
+	assert_non_null(strstr(out, "#   10.224.0.0/12 (available)\n"));
+	assert_non_null(strstr(out, "#   10.230.0.0/16 (pending)\n"));
+	assert_null(strstr(out, "peer-asn"));
+	assert_non_null(conf = load());
+	v = TAILQ_FIRST(&conf->vpns);
+	assert_true(conf_vpn_static(v));
+	assert_int_equal(TAILQ_NEXT(TAILQ_FIRST(&v->statics), entry) == NULL, 1);
+	conf_free(conf);
+	free(out);
+
+	/* --static wins over RemoteIpv4NetworkCidr. */
+	opts.nstatics = 1;
+	statics[0] = "10.60.0.0/16";
+	out = import(sample("describe-static.json"), &opts, &rc, err,
+	    sizeof(err));
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(out, "\tstatic 10.60.0.0/16\n"));
+	assert_null(strstr(out, "static 172.31.0.0/16"));
+	free(out);
+	statics[0] = "2001:db8::/32";
+	out = import(sample("describe-static.json"), &opts, &rc, err,
+	    sizeof(err));
+	assert_int_equal(rc, -1);
+	assert_non_null(strstr(err, "--static 2001:db8::/32 is not an IPv4 "
+	    "prefix"));
+	free(out);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_aws_xml_basic),
+		cmocka_unit_test(test_aws_static),
 		cmocka_unit_test(test_aws_xml_reordered_with_options),
 		cmocka_unit_test(test_aws_local_same_as_public),
 		cmocka_unit_test(test_aws_json),

@@ -315,6 +315,30 @@ static const struct bad_case bad_cases[] = {
 	  true },
 	{ VPN(TN(" mss-clamp maybe\n")), 6, "mss-clamp maybe is not a number",
 	  true },
+	/* static-routing vpns */
+	{ VPN(" static 172.31.0.1/16\n" T1), 5, "static 172.31.0.1/16 has host "
+	  "bits set; allowed: the network address, 172.31.0.0/16", true },
+	{ VPN(" static 172.31.0.0\n" T1), 5, "static 172.31.0.0 is not a "
+	  "prefix", true },
+	{ VPN(" static 2001:db8::/32\n" T1), 5, "is not IPv4", true },
+	{ VPN(" static 198.51.0.0/16\n" T1), 5, "static 198.51.0.0/16 holds "
+	  "tunnel \"v/t1\"'s remote 198.51.100.1", true },
+	{ "network 10.224.0.0/12\n" VPN(" static 10.0.0.0/8\n" T1), 6,
+	  "static 10.0.0.0/8 overlaps network 10.224.0.0/12 (line 3)", false },
+	{ VPN(" static 172.31.0.0/16\n static 172.31.0.0/16\n" T1), 6,
+	  "static 172.31.0.0/16 already given on line 5; ignored", false },
+	{ VPN(" static 172.31.0.0/16\n peer-asn 64512\n" T1), 6, "peer-asn in "
+	  "vpn \"v\", which routes by its 'static' prefixes (line 5) without "
+	  "BGP", true },
+	{ VPN(" hold-time 30s\n static 172.31.0.0/16\n" T1), 5, "hold-time in "
+	  "vpn \"v\"", true },
+	{ VPN(" static 172.31.0.0/16\n" T1) "vpn w {\n local 192.0.2.11\n"
+	  " static 172.31.0.0/16\n " T2 "}\n", 10, "static 172.31.0.0/16 is "
+	  "also vpn \"v\"'s (line 5)", false },
+	/* without BGP, asn and router-id are not needed; with it they are */
+	{ "!vpn v {\n local 192.0.2.10\n" T1 "}\n", 0, "no 'asn'", true },
+	{ "!vpn v {\n local 192.0.2.10\n static 172.31.0.0/16\n" T1 "}\n"
+	  "neighbor 10.0.0.1 { remote-as 65010 }\n", 0, "no 'router-id'", true },
 	{ "metrics listen 127.0.0.1\n", 3, "metrics listen 127.0.0.1 is not "
 	  "ADDRESS:PORT", true },
 	{ "metrics listen 127.0.0.1:0\n", 3, "metrics listen port 0 is not a "

@@ -12,6 +12,9 @@
 #   CGW_DPD="interval 200ms timeout 6s"   optional: cgwd's liveness checks
 #                         for scenarios that are not about failover; unset,
 #                         cgwd runs its defaults (dead after 2 s)
+#   CGW_AWS_JSON=1        import vgw_json (describe-vpn-connections) rather
+#                         than the XML; CGW_IMPORT_ARGS: more import-aws
+#                         arguments (e.g. --static 172.31.0.0/16)
 #   cgw_start_daemon      start cgwd on the existing configuration
 #   cgw_pid, cgw_alive    the daemon's pid; is it running
 # Logs: $LAB_OUT/cgw/cgwd.log (-vv, appended across restarts),
@@ -33,13 +36,24 @@ cgwctl_() { "$CGWCTL_BIN" -s "$CGW_SOCK" "$@"; }
 _cgw_conf() {
 	mkdir -p "$CGW_D" "$LAB_OUT/cgw"
 	[ -x "$CGW_BIN" ] && [ -x "$CGWCTL_BIN" ] || { echo "cgw: build cgwd and cgwctl first (make)"; return 1; }
+	local src=$CGW_D/aws.xml
 	vgw_xml > "$CGW_D/aws.xml"
 	cp "$CGW_D/aws.xml" "$LAB_OUT/cgw/aws.xml"
-	cgwctl_ import-aws "$CGW_D/aws.xml" --name "$CGW_VPN" --local "$CGW_LOCAL" \
-		--network "$CGW_NETWORK" > "$CGW_CONF" 2>"$LAB_OUT/cgw/import-aws.log" ||
+	# CGW_AWS_JSON=1: from describe-vpn-connections' JSON (its tunnel
+	# options, a static connection's Options), as a user with the CLI.
+	if [ "${CGW_AWS_JSON:-0}" = 1 ]; then
+		src=$CGW_D/aws.json
+		vgw_json > "$src" || { echo "cgw: vgw_json failed"; return 1; }
+	fi
+	# shellcheck disable=SC2086 # CGW_IMPORT_ARGS: words on purpose
+	cgwctl_ import-aws "$src" --name "$CGW_VPN" --local "$CGW_LOCAL" \
+		--network "$CGW_NETWORK" ${CGW_IMPORT_ARGS:-} > "$CGW_CONF" 2>"$LAB_OUT/cgw/import-aws.log" ||
 		{ echo "cgw: cgwctl import-aws failed:"; cat "$LAB_OUT/cgw/import-aws.log"; return 1; }
-	grep -q '^asn ' "$CGW_CONF" || sed -i "1i asn $CGW_ASN" "$CGW_CONF"
-	grep -q '^router-id ' "$CGW_CONF" || sed -i "1i router-id $CGW_PUBLIC" "$CGW_CONF"
+	# A static connection needs neither (no BGP): left out, as imported.
+	if [ "${VGW_STATIC:-0}" != 1 ]; then
+		grep -q '^asn ' "$CGW_CONF" || sed -i "1i asn $CGW_ASN" "$CGW_CONF"
+		grep -q '^router-id ' "$CGW_CONF" || sed -i "1i router-id $CGW_PUBLIC" "$CGW_CONF"
+	fi
 	if [ -n "${CGW_DPD:-}" ]; then
 		sed -i "/^\tpeer-asn /a\\	dpd $CGW_DPD" "$CGW_CONF" &&
 			grep -q "^	dpd $CGW_DPD\$" "$CGW_CONF" || { echo "cgw: cannot set dpd $CGW_DPD"; return 1; }

@@ -2,8 +2,10 @@
 # cgwd's kernel objects: what `ip xfrm state|policy` and `ip route show
 # proto 201` hold matches `cgwctl show sas|routes`; a clean stop (TERM)
 # leaves nothing of cgwd's (SA, policy with if_id 0x4347xxxx, route proto
-# 201, cgw* link); after kill -9 the leftovers stay, a new cgwd removes them
-# at start and works; after the final TERM the namespace's kernel state is
+# 201, cgw* link); after kill -9 of the main process its kernel helper
+# (cgwd-kernel, which holds the netlink sockets) removes them and exits;
+# after kill -9 of both the leftovers stay, a new cgwd removes them at
+# start and works; after the final TERM the namespace's kernel state is
 # exactly what it was before cgwd ever started.
 # FIGURE: objects checked, seconds to tunnels up after the restart.
 set -u
@@ -80,13 +82,27 @@ left=$(leftovers)
 [ -z "$left" ] || { echo "$left"; kstate; fail "left after TERM: $(echo $left)"; }
 log "TERM: nothing of cgwd's left"
 
-# 2. Crash: kill -9 leaves everything; the next start cleans up.
+# 2a. The main process crashes: its kernel helper removes everything.
 cgw_start_daemon || fail "cgwd did not start again"
 both_up second
+helper=$(ns_pid cgw cgwd-kernel) || fail "no kernel helper (cgwd-kernel)"
+eff=$(awk '$1 == "CapEff:" {print $2}' "/proc/$(cgw_pid)/status")
+[ "$eff" = 0000000000000000 ] || fail "main process has capabilities: $eff"
+cgw_stop KILL || fail "cgwd did not die on KILL"
+wait_until "! cgw_alive $helper" 10 >/dev/null || fail "kernel helper still running 10 s after its main process died"
+left=$(leftovers)
+[ -z "$left" ] || { echo "$left"; fail "left after kill -9 of the main process: $(echo $left)"; }
+log "kill -9 of the main process: its kernel helper removed everything and exited"
+
+# 2b. Crash of both: everything stays; the next start cleans up.
+cgw_start_daemon || fail "cgwd did not start again"
+both_up second
+helper=$(ns_pid cgw cgwd-kernel) || fail "no kernel helper (cgwd-kernel)"
+kill -KILL "$helper" "$(cgw_pid)"
 cgw_stop KILL || fail "cgwd did not die on KILL"
 left=$(leftovers)
-[ -n "$left" ] || fail "nothing left after kill -9: the cleanup test proves nothing"
-log "after kill -9: $(echo "$left" | paste -sd, -)"
+[ -n "$left" ] || fail "nothing left after kill -9 of both: the cleanup test proves nothing"
+log "after kill -9 of both: $(echo "$left" | paste -sd, -)"
 spis2=$(nsx cgw ip xfrm state | awk '$1 == "proto" {print $4}')
 L0=$(wc -l < "$LAB_OUT/cgw/cgwd.log")
 T0=$(now)
@@ -110,4 +126,4 @@ if [ "$before" != "$after" ]; then
 	fail "kernel state differs from before cgwd started"
 fi
 log "final TERM: kernel state identical to before cgwd started"
-echo "FIGURE: kernel match SAs=$nsa routes=$nrt policies=$npol; TERM clean; kill-9 leftovers removed, up again in ${restart}s; final state identical"
+echo "FIGURE: kernel match SAs=$nsa routes=$nrt policies=$npol; TERM clean; kill-9 of main: helper cleaned; kill-9 of both: leftovers removed, up again in ${restart}s; final state identical"

@@ -13,6 +13,14 @@
 #   VGW_ESN="1 2"       the endpoints whose ESP proposals also accept
 #                       extended sequence numbers (esn first, then noesn);
 #                       default none: noesn only
+#   VGW_STATIC=1        a static-routing VPN connection: no BGP with the
+#                       CGW; each endpoint routes the CGW's network into
+#                       its tunnel while its CHILD SA is up, and the XML
+#                       has no <bgp> elements
+#   VGW_NARROW=1        tunnel options narrowed to AES-256-GCM, SHA2-384
+#                       and DH group 20 in both phases: the only proposals
+#                       the endpoints accept, and what vgw_json's
+#                       TunnelOptions say
 
 VPN_ID=vpn-0cafe0000000lab01
 CGW_ID=cgw-0cafe0000000lab01
@@ -48,6 +56,8 @@ ESP_DH="modp1024 modp1536 modp2048 modp3072 modp4096 modp6144 modp8192 ecp256 ec
 VGW_STARTUP=${VGW_STARTUP:-add}
 VGW_UNIQUE=${VGW_UNIQUE:-replace}
 VGW_ESN=${VGW_ESN:-}
+VGW_STATIC=${VGW_STATIC:-0}
+VGW_NARROW=${VGW_NARROW:-0}
 if [ "${VGW_SHORT:-0}" = 1 ]; then
 	IKE_LIFETIME=300
 	CHILD_LIFETIME=60

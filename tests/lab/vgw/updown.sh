@@ -5,7 +5,8 @@
 # the endpoint's BGP session to the CGW down with it, as on AWS: BIRD's
 # `cgw` protocol is disabled, which withdraws the tunnel's routes from the
 # VGW's router at once instead of at the hold timer's expiry. The next
-# CHILD SA enables it again.
+# CHILD SA enables it again. A static connection's `cgw` is its static
+# route of the CGW's network into the tunnel: the same on and off.
 #
 # A new IKE SA that replaces an old one (uniqueness "replace", or the CGW's
 # INITIAL_CONTACT) comes up before the old one's CHILD SA goes down: so

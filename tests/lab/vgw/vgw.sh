@@ -20,8 +20,26 @@ VGW_REMOTE_ID=${VGW_REMOTE_ID:-$CGW_PUBLIC}
 # _vgw_combine "A B" "C D" ... -> A-B-C-D (one strongSwan proposal)
 _vgw_join() { echo "$*" | tr -s ' ' '-'; }
 
+# Narrowed tunnel options, different per tunnel as AWS allows: tunnel 1
+# AES256-GCM-16 / SHA2-384 (the PRF) / group 20, tunnel 2 AES128-GCM-16 /
+# SHA2-256 / group 19 (vgw_narrow N FIELD: enc, enc_aws, integ_aws, prf,
+# dh, dh_aws).
+vgw_narrow() {
+	case "$1.$2" in
+	1.enc) echo aes256gcm16 ;; 1.enc_aws) echo AES256-GCM-16 ;;
+	1.integ_aws) echo SHA2-384 ;; 1.prf) echo prfsha384 ;;
+	1.dh) echo ecp384 ;; 1.dh_aws) echo 20 ;;
+	2.enc) echo aes128gcm16 ;; 2.enc_aws) echo AES128-GCM-16 ;;
+	2.integ_aws) echo SHA2-256 ;; 2.prf) echo prfsha256 ;;
+	2.dh) echo ecp256 ;; 2.dh_aws) echo 19 ;;
+	esac
+}
+# vgw_ike_proposals [N]: endpoint N's IKE offer.
 vgw_ike_proposals() {
 	local cbc="aes128 aes256" gcm="aes128gcm16 aes256gcm16" prf="" i
+	[ "$VGW_NARROW" = 1 ] && {
+		_vgw_join "$(vgw_narrow "$1" enc)" "$(vgw_narrow "$1" prf)" "$(vgw_narrow "$1" dh)"
+		return; }
 	for i in $IKE_INTEG; do prf="$prf prf$i"; done
 	echo "$(_vgw_join $cbc $IKE_INTEG $IKE_DH), $(_vgw_join $gcm $prf $IKE_DH)"
 }
@@ -29,11 +47,43 @@ vgw_ike_proposals() {
 vgw_esp_proposals() {
 	local esn=""
 	case " $VGW_ESN " in *" ${1:-none} "*) esn="esn noesn" ;; esac
+	[ "$VGW_NARROW" = 1 ] && { _vgw_join "$(vgw_narrow "$1" enc)" "$(vgw_narrow "$1" dh)" $esn; return; }
 	echo "$(_vgw_join aes128 aes256 $IKE_INTEG $ESP_DH $esn), $(_vgw_join aes128gcm16 aes256gcm16 $ESP_DH $esn)"
 }
 
 # _vgw_t N VAR: tunnel N's value of VAR (T1_PSK, ...)
 _vgw_t() { eval "echo \"\${T$1_$2}\""; }
+
+# vgw_render_cgw N IN CGWIN: BIRD's protocol `cgw`, the CGW's routes over
+# tunnel N: its BGP session to the CGW, or with VGW_STATIC=1 a static
+# route of the CGW's network into the tunnel, like AWS's static routes
+# on a VPN connection. Either way updown.sh enables it with a CHILD SA and
+# disables it when the last one goes, so the VGW's router uses a tunnel
+# that is up (a static one starts disabled: no SA yet).
+vgw_render_cgw() {
+	if [ "$VGW_STATIC" = 1 ]; then
+		cat <<-CONF
+		protocol static cgw {
+			disabled;
+			ipv4;
+			route $CGW_NETWORK via "xfrm$1";
+		}
+		CONF
+		return
+	fi
+	cat <<-CONF
+	protocol bgp cgw {
+		local $2 as $VGW_ASN;
+		neighbor $3 as $CGW_ASN;
+		hold time $BGP_HOLD;
+		keepalive time $BGP_KEEPALIVE;
+		connect retry time 5;
+		error wait time 5, 30;
+		debug { states, events };
+		ipv4 { import all; export where proto = "vpc"; };
+	}
+	CONF
+}
 
 # vgw_render N DIR: strongswan.conf, swanctl.conf, bird.conf for endpoint N.
 vgw_render() {
@@ -82,7 +132,7 @@ vgw_render() {
 			version = 2
 			local_addrs = $out
 			remote_addrs = $CGW_PUBLIC
-			proposals = $(vgw_ike_proposals)
+			proposals = $(vgw_ike_proposals "$n")
 			rekey_time = $((IKE_LIFETIME - REKEY_MARGIN))s
 			over_time = ${REKEY_MARGIN}s
 			rand_time = $((REKEY_MARGIN * REKEY_FUZZ / 100))s
@@ -131,18 +181,9 @@ vgw_render() {
 	protocol device { scan time 2; }
 	# Learned routes into the kernel; the VPC prefix itself is originated
 	# from a blackhole that stays out of it.
-	protocol kernel { ipv4 { import none; export where source = RTS_BGP; }; }
+	protocol kernel { ipv4 { import none; export where source = RTS_BGP || proto = "cgw"; }; }
 	protocol static vpc { ipv4; route $VPC_CIDR blackhole; }
-	protocol bgp cgw {
-		local $in as $VGW_ASN;
-		neighbor $cgwin as $CGW_ASN;
-		hold time $BGP_HOLD;
-		keepalive time $BGP_KEEPALIVE;
-		connect retry time 5;
-		error wait time 5, 30;
-		debug { states, events };
-		ipv4 { import all; export where proto = "vpc"; };
-	}
+	$(vgw_render_cgw "$n" "$in" "$cgwin")
 	# What the tunnel learned goes to the VGW's router, which decides the
 	# return path over both tunnels.
 	protocol bgp vgwr {
@@ -280,6 +321,47 @@ lab_birdc() { local d=$1; shift; birdc -s "$d/bird.ctl" "$@"; }
 # vgw_bgp_state N: BIRD's state of endpoint N's session to the CGW.
 vgw_bgp_state() { lab_birdc "$LAB_RUN/vgw$1" show protocols cgw | awk '$1 == "cgw" {print $NF}'; }
 
+# _vgw_xml_bgp ASN: a <bgp> element; none for a static connection.
+_vgw_xml_bgp() {
+	[ "$VGW_STATIC" = 1 ] || echo "<bgp><asn>$1</asn><hold_time>$BGP_HOLD</hold_time></bgp>"
+}
+
+# vgw_json: the connection as `aws ec2 describe-vpn-connections` prints it:
+# the XML inside, Options (StaticRoutesOnly, and with VGW_NARROW=1 each
+# tunnel's narrowed TunnelOptions) and, static, the Routes AWS has for the
+# CGW's network.
+vgw_json() {
+	local opts="[]" n
+	if [ "$VGW_NARROW" = 1 ]; then
+		for n in 1 2; do
+			opts=$(jq -c --arg o "$(_vgw_t $n VGW_OUTSIDE)" \
+			    --arg c "$(_vgw_t $n VGW_INSIDE | sed 's/\.[0-9]*$/.0/')/$INSIDE_CIDR" \
+			    --arg k "$(_vgw_t $n PSK)" --arg e "$(vgw_narrow $n enc_aws)" \
+			    --arg i "$(vgw_narrow $n integ_aws)" \
+			    --argjson g "$(vgw_narrow $n dh_aws)" '. + [{
+				OutsideIpAddress: $o, TunnelInsideCidr: $c,
+				PreSharedKey: $k,
+				Phase1EncryptionAlgorithms: [{Value: $e}],
+				Phase2EncryptionAlgorithms: [{Value: $e}],
+				Phase1IntegrityAlgorithms: [{Value: $i}],
+				Phase2IntegrityAlgorithms: [{Value: $i}],
+				Phase1DHGroupNumbers: [{Value: $g}],
+				Phase2DHGroupNumbers: [{Value: $g}],
+				IkeVersions: [{Value: "ikev2"}],
+				StartupAction: "add"}]' <<<"$opts") || return 1
+		done
+	fi
+	jq -n --arg xml "$(vgw_xml)" --arg id "$VPN_ID" --argjson opts "$opts" \
+	    --argjson st "$( [ "$VGW_STATIC" = 1 ] && echo true || echo false)" \
+	    --arg net "$CGW_NETWORK" '{VpnConnections: [{
+		VpnConnectionId: $id, CustomerGatewayConfiguration: $xml,
+		Type: "ipsec.1", State: "available",
+		Options: {StaticRoutesOnly: $st, TunnelInsideIpVersion: "ipv4",
+		    TunnelOptions: $opts},
+		Routes: (if $st then [{DestinationCidrBlock: $net,
+		    Source: "Static", State: "available"}] else [] end)}]}'
+}
+
 # vgw_xml: the VPN connection as AWS's CustomerGatewayConfiguration XML.
 vgw_xml() {
 	local n
@@ -300,7 +382,7 @@ vgw_xml() {
 		        <network_mask>255.255.255.252</network_mask>
 		        <network_cidr>$INSIDE_CIDR</network_cidr>
 		      </tunnel_inside_address>
-		      <bgp><asn>$CGW_ASN</asn><hold_time>$BGP_HOLD</hold_time></bgp>
+		      $(_vgw_xml_bgp $CGW_ASN)
 		    </customer_gateway>
 		    <vpn_gateway>
 		      <tunnel_outside_address><ip_address>$(_vgw_t $n VGW_OUTSIDE)</ip_address></tunnel_outside_address>
@@ -309,7 +391,7 @@ vgw_xml() {
 		        <network_mask>255.255.255.252</network_mask>
 		        <network_cidr>$INSIDE_CIDR</network_cidr>
 		      </tunnel_inside_address>
-		      <bgp><asn>$VGW_ASN</asn><hold_time>$BGP_HOLD</hold_time></bgp>
+		      $(_vgw_xml_bgp $VGW_ASN)
 		    </vpn_gateway>
 		    <ike>
 		      <authentication_protocol>$XML_IKE_AUTH</authentication_protocol>
@@ -339,4 +421,6 @@ vgw_xml() {
 
 if [ "${0##*/}" = vgw.sh ] && [ "${1:-}" = xml ]; then
 	vgw_xml
+elif [ "${0##*/}" = vgw.sh ] && [ "${1:-}" = json ]; then
+	vgw_json
 fi
