@@ -24,10 +24,10 @@
  * reaches fib_change with its IPv4 address as the gateway.
  *
  * Built for a LAN neighbor's full table: attribute sets are interned and
- * shared by every prefix carrying them, a session is read a bounded
- * number of messages per loop turn, a withdrawn prefix's memory is freed
- * (and trimmed back to the system after mass withdrawals), and a burst
- * of UPDATEs is logged as one summary line per peer.
+ * shared by every prefix carrying them, a prefix costs 56 octets (IPv4)
+ * from pools whose empty pages go back to the system, a session is read
+ * a bounded number of messages and milliseconds per loop turn, and a
+ * burst of UPDATEs is logged as one summary line per peer.
  *
  * Functions that can fail return 0 (or a pointer) on success and -1 (or
  * NULL) with errno set; nothing is logged on the caller's behalf except

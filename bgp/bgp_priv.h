@@ -29,6 +29,8 @@ struct evconnlistener;
 #define BGP_RREFRESH_LEN	23
 /* Messages handled per read callback before yielding to the loop. */
 #define BGP_READ_BATCH		32
+/* ... and at most about this long (checked every 4 messages). */
+#define BGP_READ_BUDGET_NS	4000000L
 
 enum bgp_msg_type {
 	BGP_MSG_OPEN = 1,
@@ -321,6 +323,28 @@ struct bgp_aset	*bgp_aset_ref(struct bgp_aset *);
 /* Drop a reference; the last one frees the set. NULL is ignored. */
 void		 bgp_aset_put(struct bgp_asets *, struct bgp_aset *);
 
+/* ---- slab.c: pools of fixed-size objects (RIB entries) ---- */
+#define BGP_SLAB_PAGE		65536u	/* a power of two */
+
+struct bgp_slab_page;
+struct bgp_slab {
+	size_t				 size;		/* per object */
+	uint32_t			 per_page;
+	LIST_HEAD(, bgp_slab_page)	 partial;	/* pages with room */
+	struct bgp_slab_page		*spare;		/* one empty page */
+	size_t				 npages;	/* mapped, spare too */
+	size_t				 nobjs;		/* handed out */
+};
+
+void		 bgp_slab_init(struct bgp_slab *, size_t size);
+/* A zeroed object; NULL with errno ENOMEM. */
+void		*bgp_slab_alloc(struct bgp_slab *);
+/* Back to its page; a page left empty is unmapped. NULL is ignored. */
+void		 bgp_slab_free(struct bgp_slab *, void *);
+/* Unmap the kept empty page too (every object must be freed first for
+ * nothing to remain). */
+void		 bgp_slab_trim(struct bgp_slab *);
+
 /* ---- decide.c: RFC 4271 9.1.2.2 ---- */
 struct bgp_path;
 /* <0: a better, >0: b better. mp_only: stop before the router-id step. */
@@ -330,19 +354,26 @@ int		 bgp_decide_cmp(const struct bgp_path *, const struct bgp_path *,
 /* ---- rib.c ---- */
 #define BGP_MAX_MULTIPATH	8
 
+/*
+ * A path as the decision reads it (bgp_decide_cmp): built on the stack
+ * from a stored bgp_rpath and its peer, so the RIB keeps no copies of the
+ * peer's identifiers per prefix.
+ */
 struct bgp_path {
-	TAILQ_ENTRY(bgp_path)	 entry;
 	struct bgp_peer		*peer;		/* NULL: our network */
-	struct bgp_aset		*aset;		/* shared, one reference */
-	/* Cached for the decision: */
+	struct bgp_aset		*aset;
 	uint32_t		 local_pref;
 	bool			 ebgp;
 	struct in_addr		 peer_id;
 	struct cgw_addr		 peer_addr;
-	bool			 best;
-	bool			 installed;
 };
-TAILQ_HEAD(bgp_paths, bgp_path);
+
+/* A stored path: which peer, which interned attribute set. 24 octets. */
+struct bgp_rpath {
+	struct bgp_rpath	*next;		/* the prefix's other paths */
+	struct bgp_peer		*peer;		/* NULL: our network */
+	struct bgp_aset		*aset;		/* one reference; NULL: none */
+};
 
 struct bgp_fib_nh {
 	struct cgw_addr		 gateway;
@@ -350,26 +381,51 @@ struct bgp_fib_nh {
 	bool			 installed;	/* as fib_change said */
 };
 
+#define BGP_NOBEST		0xff
+
+/*
+ * One prefix, 56 octets for IPv4 (68 for IPv6): a full table is a
+ * million of these. The first path is inline (nearly every prefix has
+ * one), others chain from it; the FIB set the daemon has is one next hop
+ * as the attribute set it came from (a reference) and a peer, or an
+ * array when multipath needs more. The address is stored once, at the
+ * end, in 4 or 16 octets; entries live in a hash table (bgp_rib) and
+ * are sorted only when shown.
+ */
 struct bgp_rib_entry {
-	RB_ENTRY(bgp_rib_entry)	 node;
-	struct cgw_prefix	 prefix;
-	struct bgp_paths	 paths;
-	struct bgp_path		*best;
-	/* What the daemon has now, to emit fib_change on changes only:
-	 * fib points at fib1 unless multipath needs more than one. */
-	struct bgp_fib_nh	*fib;
-	struct bgp_fib_nh	 fib1;
+	struct bgp_rib_entry	*hnext;		/* hash chain */
+	struct bgp_rpath	 path1;
+	union {
+		struct {
+			struct bgp_aset	*aset;	/* gateway: its next hop */
+			struct bgp_peer	*peer;
+		} one;				/* nfib == 1 */
+		struct bgp_fib_nh	*many;	/* nfib > 1 */
+	} fib;
 	uint8_t			 nfib;
-	bool			 fib_dirty;
+	uint8_t			 best;		/* path index, BGP_NOBEST */
+	uint8_t			 plen;
+	bool			 v6:1;
+	bool			 fib_dirty:1;
 	/* The kernel may hold the prefix: a removal must reach it. */
-	bool			 in_kernel;
-	bool			 fib_failed;	/* bgp_fib_sync retries */
-	bool			 export_dirty;
-	TAILQ_ENTRY(bgp_rib_entry) dirty;
-	bool			 on_dirty;
+	bool			 in_kernel:1;
+	bool			 fib_failed:1;	/* bgp_fib_sync retries */
+	bool			 export_dirty:1;
+	bool			 on_dirty:1;
+	bool			 fib1_installed:1;	/* nfib == 1 */
+	uint8_t			 addr[];	/* 4 or 16 octets */
 };
-RB_HEAD(bgp_rib, bgp_rib_entry);
-TAILQ_HEAD(bgp_rib_dirty, bgp_rib_entry);
+
+/* The prefixes: a chained hash table, grown and shrunk by powers of
+ * two, a step at a time (rib.c: bgp_rib_migrate). */
+struct bgp_rib {
+	struct bgp_rib_entry	**b;
+	size_t			 nb;		/* 0 or a power of two */
+	/* Resizing: the previous array, its buckets from mig on not moved
+	 * yet; NULL otherwise. */
+	struct bgp_rib_entry	**old;
+	size_t			 nold, mig;
+};
 
 /* Adj-RIB-Out: what we told one peer. */
 struct bgp_out {
@@ -499,11 +555,17 @@ struct bgp_ctx {
 	struct bgp_peers	 peers;
 	struct bgp_rib		 rib;
 	struct bgp_asets	 asets;
+	/* RIB entries by address size: IPv4, IPv6. */
+	struct bgp_slab		 slab4, slab6;
 	/* Entries freed since the last malloc_trim (mass withdrawals). */
 	size_t			 freed;
 	size_t			 nentries;	/* prefixes in the RIB */
 	size_t			 fib_queued;	/* fib_change calls to commit */
-	struct bgp_rib_dirty	 dirty;
+	/* Entries changed since the last flush, in order. dirty_all: the
+	 * array could not grow; the flush walks the table for them. */
+	struct bgp_rib_entry	**dirty;
+	size_t			 ndirty, cdirty;
+	bool			 dirty_all;
 	struct event		*ev_flush;
 	bool			 flush_scheduled;
 };
@@ -518,6 +580,10 @@ int		 bgp_rib_update(struct bgp_ctx *, struct bgp_peer *,
 int		 bgp_rib_update_aset(struct bgp_ctx *, struct bgp_peer *,
 		    const struct cgw_prefix *, struct bgp_aset *);
 struct bgp_rib_entry *bgp_rib_find(struct bgp_ctx *, const struct cgw_prefix *);
+/* The entry's prefix, and whether its best path is in the kernel. */
+void		 bgp_rib_entry_prefix(const struct bgp_rib_entry *,
+		    struct cgw_prefix *);
+bool		 bgp_rib_best_installed(const struct bgp_rib_entry *);
 /* Remove peer's path (peer NULL: our network). true if one existed. */
 bool		 bgp_rib_withdraw(struct bgp_ctx *, struct bgp_peer *,
 		    const struct cgw_prefix *);

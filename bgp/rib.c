@@ -1,7 +1,8 @@
 /*
- * The RIBs. One RB tree of prefixes holds every path: a peer's paths are
- * its Adj-RIB-In (after loop detection), the best of each prefix is the
- * Loc-RIB. Each peer keeps its Adj-RIB-Out as a tree of what it was told.
+ * The RIBs. One hash table of prefixes holds every path: a peer's paths
+ * are its Adj-RIB-In (after loop detection), the best of each prefix is
+ * the Loc-RIB. Each peer keeps its Adj-RIB-Out as a tree of what it was
+ * told.
  *
  * Changes are marked on the prefix and handled once per event-loop turn
  * (bgp_rib_flush, or bgp_flush at once): the FIB callback for prefixes
@@ -12,6 +13,12 @@
  * a prefix the peer is told for real, carrying that prefix's attributes.
  * The export of a real route to the same prefix replaces it; it is
  * otherwise made and withdrawn by bgp_rib_peer_covers alone.
+ *
+ * Memory (a full table is a million prefixes): an entry is 56 octets
+ * with its one path inline, cut from a pool of such (slab.c) whose empty
+ * pages go back at once; the attributes are interned (aset.c); the
+ * table costs a pointer per prefix; nothing is kept per prefix for a
+ * peer that is told nothing.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -23,6 +30,8 @@
 
 #include "bgp/bgp_priv.h"
 #include "lib/log.h"
+
+#define BGP_RIB_MIN_BUCKETS	1024
 
 int
 bgp_prefix_cmp(const struct cgw_prefix *a, const struct cgw_prefix *b)
@@ -46,21 +55,203 @@ bgp_prefix_cmp(const struct cgw_prefix *a, const struct cgw_prefix *b)
 }
 
 static int
-bgp_rib_entry_cmp(struct bgp_rib_entry *a, struct bgp_rib_entry *b)
-{
-	return bgp_prefix_cmp(&a->prefix, &b->prefix);
-}
-
-static int
 bgp_out_cmp(struct bgp_out *a, struct bgp_out *b)
 {
 	return bgp_prefix_cmp(&a->prefix, &b->prefix);
 }
 
-RB_GENERATE_INTERNAL(bgp_rib, bgp_rib_entry, node, bgp_rib_entry_cmp,
-    __attribute__((unused)) static)
 RB_GENERATE_INTERNAL(bgp_outs, bgp_out, node, bgp_out_cmp,
     __attribute__((unused)) static)
+
+/* ---- The prefix table ---- */
+
+static size_t
+bgp_entry_alen(const struct bgp_rib_entry *e)
+{
+	return e->v6 ? 16 : 4;
+}
+
+void
+bgp_rib_entry_prefix(const struct bgp_rib_entry *e, struct cgw_prefix *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->addr.af = e->v6 ? AF_INET6 : AF_INET;
+	memcpy(p->addr.bytes, e->addr, bgp_entry_alen(e));
+	p->len = e->plen;
+}
+
+static uint64_t
+bgp_mix(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ull;
+	return h ^ (h >> 33);
+}
+
+/*
+ * An IPv4 prefix's hash keeps neighbours together: the /20 around it
+ * (with its length and last octet) is hashed, the 16 /24s inside it take
+ * consecutive buckets. A table arrives in runs of adjacent prefixes, so
+ * the buckets (and the entries, allocated in arrival order) of a run
+ * share cache lines, where a hash of the whole address missed the cache
+ * twice per prefix.
+ */
+static uint32_t
+bgp_prefix_hash(const struct cgw_prefix *p)
+{
+	uint64_t h = (uint64_t)p->len;
+	uint32_t w, x;
+	size_t i;
+
+	if (p->addr.af == AF_INET) {
+		x = ntohl(p->addr.v4.s_addr);
+		h = bgp_mix((uint64_t)(x >> 12) << 16 | (x & 0xffu) << 8 | h);
+		return (uint32_t)(h << 4) | ((x >> 8) & 0xfu);
+	}
+	for (i = 0; i < 16; i += 4) {
+		memcpy(&w, &p->addr.bytes[i], 4);
+		h = bgp_mix(h ^ ((uint64_t)w << 8));
+	}
+	return (uint32_t)h;
+}
+
+static bool
+bgp_entry_is(const struct bgp_rib_entry *e, const struct cgw_prefix *p)
+{
+	return e->plen == p->len && e->v6 == (p->addr.af == AF_INET6) &&
+	    memcmp(e->addr, p->addr.bytes, bgp_entry_alen(e)) == 0;
+}
+
+/*
+ * Resizing moves the entries a few buckets at a time (each insertion
+ * and each flush takes a step), not all at once: rehashing half a
+ * million entries in one go held the loop for tens of milliseconds.
+ * While it runs, an entry is in the old array if its old bucket is not
+ * yet moved (index >= mig), else in the new one.
+ */
+#define BGP_RIB_STEP_INSERT	8	/* old buckets moved per insertion */
+#define BGP_RIB_STEP_FLUSH	16384	/* ... per flush */
+
+static struct bgp_rib_entry **
+bgp_rib_chain(struct bgp_rib *t, uint32_t h)
+{
+	if (t->old != NULL && (h & (t->nold - 1)) >= t->mig)
+		return &t->old[h & (t->nold - 1)];
+	return &t->b[h & (t->nb - 1)];
+}
+
+static void
+bgp_rib_migrate(struct bgp_rib *t, size_t n)
+{
+	struct bgp_rib_entry *e, *next;
+	struct cgw_prefix p;
+	size_t h;
+
+	for (; t->old != NULL && n > 0; n--) {
+		for (e = t->old[t->mig]; e != NULL; e = next) {
+			next = e->hnext;
+			bgp_rib_entry_prefix(e, &p);
+			h = bgp_prefix_hash(&p) & (t->nb - 1);
+			e->hnext = t->b[h];
+			t->b[h] = e;
+		}
+		t->old[t->mig] = NULL;
+		if (++t->mig == t->nold) {
+			free(t->old);
+			t->old = NULL;
+			t->nold = t->mig = 0;
+		}
+	}
+}
+
+static void
+bgp_rib_resize(struct bgp_rib *t, size_t nb)
+{
+	struct bgp_rib_entry **b;
+
+	/* One resize at a time: the last one finishes first. */
+	bgp_rib_migrate(t, SIZE_MAX);
+	/* No memory: the chains grow longer, lookups stay right. */
+	if ((b = calloc(nb, sizeof(*b))) == NULL)
+		return;
+	if (t->nb == 0) {
+		t->b = b;
+		t->nb = nb;
+		return;
+	}
+	t->old = t->b;
+	t->nold = t->nb;
+	t->mig = 0;
+	t->b = b;
+	t->nb = nb;
+}
+
+struct bgp_rib_entry *
+bgp_rib_find(struct bgp_ctx *ctx, const struct cgw_prefix *prefix)
+{
+	struct bgp_rib_entry *e;
+
+	if (ctx->rib.nb == 0)
+		return NULL;
+	e = *bgp_rib_chain(&ctx->rib, bgp_prefix_hash(prefix));
+	for (; e != NULL; e = e->hnext)
+		if (bgp_entry_is(e, prefix))
+			return e;
+	return NULL;
+}
+
+static struct bgp_rib_entry *
+bgp_rib_insert(struct bgp_ctx *ctx, const struct cgw_prefix *prefix)
+{
+	struct bgp_rib *t = &ctx->rib;
+	struct bgp_rib_entry *e, **chain;
+	size_t alen = prefix->addr.af == AF_INET6 ? 16 : 4;
+
+	bgp_rib_migrate(t, BGP_RIB_STEP_INSERT);
+	if (t->old == NULL && ctx->nentries >= t->nb)
+		bgp_rib_resize(t, t->nb == 0 ? BGP_RIB_MIN_BUCKETS : t->nb * 2);
+	if (t->nb == 0 || (e = bgp_slab_alloc(alen == 16 ? &ctx->slab6 :
+	    &ctx->slab4)) == NULL)
+		return NULL;
+	e->v6 = prefix->addr.af == AF_INET6;
+	e->plen = prefix->len;
+	memcpy(e->addr, prefix->addr.bytes, alen);
+	e->best = BGP_NOBEST;
+	chain = bgp_rib_chain(t, bgp_prefix_hash(prefix));
+	e->hnext = *chain;
+	*chain = e;
+	ctx->nentries++;
+	return e;
+}
+
+static void
+bgp_rib_remove(struct bgp_ctx *ctx, struct bgp_rib_entry *e)
+{
+	struct bgp_rib_entry **pp;
+	struct cgw_prefix p;
+
+	bgp_rib_entry_prefix(e, &p);
+	pp = bgp_rib_chain(&ctx->rib, bgp_prefix_hash(&p));
+	while (*pp != e)
+		pp = &(*pp)->hnext;
+	*pp = e->hnext;
+}
+
+/* Chain i of both arrays, the new one's first (resizing: the old one's
+ * after), for walks. */
+static struct bgp_rib_entry *
+bgp_rib_bucket(const struct bgp_rib *t, size_t i)
+{
+	return i < t->nb ? t->b[i] : t->old[i - t->nb];
+}
+
+/* Every entry, in table order; cb may change paths but not the table. */
+#define BGP_RIB_FOREACH(e, ctx, i)					\
+	for ((i) = 0; (i) < (ctx)->rib.nb + (ctx)->rib.nold; (i)++)	\
+		for ((e) = bgp_rib_bucket(&(ctx)->rib, i); (e) != NULL;	\
+		    (e) = (e)->hnext)
 
 static void
 bgp_rib_flush_cb(evutil_socket_t fd, short ev, void *arg)
@@ -76,9 +267,14 @@ bgp_rib_flush_cb(evutil_socket_t fd, short ev, void *arg)
 void
 bgp_rib_init(struct bgp_ctx *ctx)
 {
-	RB_INIT(&ctx->rib);
-	TAILQ_INIT(&ctx->dirty);
+	memset(&ctx->rib, 0, sizeof(ctx->rib));
+	ctx->dirty = NULL;
+	ctx->ndirty = ctx->cdirty = 0;
+	ctx->dirty_all = false;
 	bgp_asets_init(&ctx->asets);
+	/* Not sizeof: the address starts inside the struct's padding. */
+	bgp_slab_init(&ctx->slab4, offsetof(struct bgp_rib_entry, addr) + 4);
+	bgp_slab_init(&ctx->slab6, offsetof(struct bgp_rib_entry, addr) + 16);
 	ctx->ev_flush = event_new(ctx->base, -1, 0, bgp_rib_flush_cb, ctx);
 }
 
@@ -91,33 +287,95 @@ bgp_schedule_flush(struct bgp_ctx *ctx)
 	event_active(ctx->ev_flush, EV_TIMEOUT, 1);
 }
 
-static void
-bgp_path_free(struct bgp_ctx *ctx, struct bgp_path *p)
+/* ---- Paths ---- */
+
+/* The path's LOCAL_PREF: iBGP carries its own, eBGP gets the peer's. */
+static uint32_t
+bgp_rpath_local_pref(const struct bgp_rpath *p)
 {
-	bgp_aset_put(&ctx->asets, p->aset);
-	free(p);
+	if (p->peer == NULL)
+		return BGP_DEF_LOCAL_PREF;
+	if (!p->peer->ebgp && BGP_SEEN(&p->aset->attrs, BGP_ATTR_LOCAL_PREF))
+		return p->aset->attrs.local_pref;
+	return p->peer->conf.local_pref;
 }
 
-/* Next hops beyond the first live in an array of their own. */
 static void
-bgp_entry_fib_inline(struct bgp_rib_entry *e)
+bgp_rpath_view(const struct bgp_rpath *p, struct bgp_path *v)
 {
-	if (e->fib != &e->fib1)
-		free(e->fib);
-	e->fib = &e->fib1;
+	memset(v, 0, sizeof(*v));
+	v->peer = p->peer;
+	v->aset = p->aset;
+	v->local_pref = bgp_rpath_local_pref(p);
+	if (p->peer != NULL) {
+		v->ebgp = p->peer->ebgp;
+		v->peer_id = p->peer->peer_id;
+		v->peer_addr = p->peer->conf.remote;
+	}
+}
+
+/* The entry's paths: the inline one first, when it holds one. */
+#define BGP_PATHS_FOREACH(p, e)						\
+	for ((p) = (e)->path1.aset != NULL ? &(e)->path1 : NULL;	\
+	    (p) != NULL; (p) = (p)->next)
+
+static const struct bgp_rpath *
+bgp_entry_best(const struct bgp_rib_entry *e)
+{
+	const struct bgp_rpath *p;
+	unsigned i = 0;
+
+	if (e->best == BGP_NOBEST)
+		return NULL;
+	BGP_PATHS_FOREACH(p, e)
+		if (i++ == e->best)
+			return p;
+	return NULL;
+}
+
+static bool
+bgp_entry_empty(const struct bgp_rib_entry *e)
+{
+	return e->path1.aset == NULL;
+}
+
+/* The FIB next hop i as the daemon was handed it. */
+static void
+bgp_fib_get(const struct bgp_rib_entry *e, size_t i, struct bgp_fib_nh *nh)
+{
+	if (e->nfib == 1) {
+		memset(nh, 0, sizeof(*nh));
+		bgp_attrs_gateway(&e->fib.one.aset->attrs, &nh->gateway);
+		nh->peer = e->fib.one.peer;
+		nh->installed = e->fib1_installed;
+	} else
+		*nh = e->fib.many[i];
+}
+
+static void
+bgp_fib_release(struct bgp_ctx *ctx, struct bgp_rib_entry *e)
+{
+	if (e->nfib == 1)
+		bgp_aset_put(&ctx->asets, e->fib.one.aset);
+	else if (e->nfib > 1)
+		free(e->fib.many);
+	memset(&e->fib, 0, sizeof(e->fib));
+	e->nfib = 0;
 }
 
 static void
 bgp_entry_free(struct bgp_ctx *ctx, struct bgp_rib_entry *e)
 {
-	struct bgp_path *p;
+	struct bgp_rpath *p, *next;
 
-	while ((p = TAILQ_FIRST(&e->paths)) != NULL) {
-		TAILQ_REMOVE(&e->paths, p, entry);
-		bgp_path_free(ctx, p);
+	for (p = e->path1.next; p != NULL; p = next) {
+		next = p->next;
+		bgp_aset_put(&ctx->asets, p->aset);
+		free(p);
 	}
-	bgp_entry_fib_inline(e);
-	free(e);
+	bgp_aset_put(&ctx->asets, e->path1.aset);
+	bgp_fib_release(ctx, e);
+	bgp_slab_free(e->v6 ? &ctx->slab6 : &ctx->slab4, e);
 	ctx->nentries--;
 	ctx->freed++;
 }
@@ -126,12 +384,21 @@ void
 bgp_rib_free(struct bgp_ctx *ctx)
 {
 	struct bgp_rib_entry *e, *next;
+	size_t i;
 
-	RB_FOREACH_SAFE(e, bgp_rib, &ctx->rib, next) {
-		RB_REMOVE(bgp_rib, &ctx->rib, e);
-		bgp_entry_free(ctx, e);
-	}
-	TAILQ_INIT(&ctx->dirty);
+	for (i = 0; i < ctx->rib.nb + ctx->rib.nold; i++)
+		for (e = bgp_rib_bucket(&ctx->rib, i); e != NULL; e = next) {
+			next = e->hnext;
+			bgp_entry_free(ctx, e);
+		}
+	free(ctx->rib.b);
+	free(ctx->rib.old);
+	memset(&ctx->rib, 0, sizeof(ctx->rib));
+	free(ctx->dirty);
+	ctx->dirty = NULL;
+	ctx->ndirty = ctx->cdirty = 0;
+	bgp_slab_trim(&ctx->slab4);
+	bgp_slab_trim(&ctx->slab6);
 	bgp_asets_free(&ctx->asets);
 	if (ctx->ev_flush != NULL)
 		event_free(ctx->ev_flush);
@@ -141,31 +408,33 @@ bgp_rib_free(struct bgp_ctx *ctx)
 static void
 bgp_entry_dirty(struct bgp_ctx *ctx, struct bgp_rib_entry *e)
 {
+	struct bgp_rib_entry **v;
+	size_t c;
+
 	e->export_dirty = true;
 	if (!e->on_dirty) {
 		e->on_dirty = true;
-		TAILQ_INSERT_TAIL(&ctx->dirty, e, dirty);
+		if (ctx->ndirty == ctx->cdirty) {
+			c = ctx->cdirty == 0 ? 256 : ctx->cdirty * 2;
+			if ((v = reallocarray(ctx->dirty, c, sizeof(*v))) ==
+			    NULL)
+				ctx->dirty_all = true;
+			else {
+				ctx->dirty = v;
+				ctx->cdirty = c;
+			}
+		}
+		if (ctx->ndirty < ctx->cdirty)
+			ctx->dirty[ctx->ndirty++] = e;
 	}
 	bgp_schedule_flush(ctx);
 }
 
-static bool
-bgp_fib_has(const struct bgp_rib_entry *e, const struct bgp_fib_nh *nh)
-{
-	size_t i;
-
-	for (i = 0; i < e->nfib; i++)
-		if (e->fib[i].peer == nh->peer &&
-		    addr_eq(&e->fib[i].gateway, &nh->gateway))
-			return true;
-	return false;
-}
-
 /* Whether the path's packets go to gw (bgp_attrs_gateway). */
 static bool
-bgp_path_via(const struct bgp_path *p, const struct cgw_addr *gw)
+bgp_path_via(const struct bgp_aset *as, const struct cgw_addr *gw)
 {
-	const struct bgp_attrs *a = &p->aset->attrs;
+	const struct bgp_attrs *a = &as->attrs;
 	struct cgw_addr pg;
 
 	/* IPv4, nearly every path: no address built. No calls at all: this
@@ -180,52 +449,87 @@ bgp_path_via(const struct bgp_path *p, const struct cgw_addr *gw)
 }
 
 /* A path is installed when the kernel took its next hop (fib_change). */
-static void
-bgp_rib_mark_installed(struct bgp_rib_entry *e)
+static bool
+bgp_rpath_installed(const struct bgp_rib_entry *e, const struct bgp_rpath *p)
 {
-	struct bgp_path *p;
+	struct bgp_fib_nh nh;
 	size_t i;
 
-	TAILQ_FOREACH(p, &e->paths, entry) {
-		p->installed = false;
-		if (p->peer == NULL)
-			continue;
-		for (i = 0; i < e->nfib; i++)
-			if (e->fib[i].installed && e->fib[i].peer == p->peer &&
-			    bgp_path_via(p, &e->fib[i].gateway))
-				p->installed = true;
+	if (p->peer == NULL)
+		return false;
+	for (i = 0; i < e->nfib; i++) {
+		bgp_fib_get(e, i, &nh);
+		if (nh.installed && nh.peer == p->peer &&
+		    bgp_path_via(p->aset, &nh.gateway))
+			return true;
 	}
+	return false;
+}
+
+bool
+bgp_rib_best_installed(const struct bgp_rib_entry *e)
+{
+	const struct bgp_rpath *b = bgp_entry_best(e);
+
+	return b != NULL && bgp_rpath_installed(e, b);
+}
+
+static bool
+bgp_fib_has(const struct bgp_rib_entry *e, const struct bgp_fib_nh *want)
+{
+	struct bgp_fib_nh nh;
+	size_t i;
+
+	for (i = 0; i < e->nfib; i++) {
+		bgp_fib_get(e, i, &nh);
+		if (nh.peer == want->peer &&
+		    addr_eq(&nh.gateway, &want->gateway))
+			return true;
+	}
+	return false;
 }
 
 /* Decide the best path and the FIB set of one prefix. */
 static void
 bgp_rib_decide(struct bgp_ctx *ctx, struct bgp_rib_entry *e)
 {
-	struct bgp_path *p, *best = NULL;
+	const struct bgp_rpath *p, *best = NULL;
+	struct bgp_path bv, pv;
 	struct bgp_fib_nh set[BGP_MAX_MULTIPATH];
 	size_t n = 0, i;
+	unsigned idx = 0;
 	bool same;
 
-	memset(set, 0, sizeof(set));
-	TAILQ_FOREACH(p, &e->paths, entry) {
-		p->best = false;
-		if (best == NULL || bgp_decide_cmp(p, best, false) < 0)
-			best = p;
-	}
-	e->best = best;
-	if (best != NULL) {
-		best->best = true;
-		if (best->peer != NULL) {
-			bgp_attrs_gateway(&best->aset->attrs, &set[n].gateway);
-			set[n++].peer = best->peer;
+	e->best = BGP_NOBEST;
+	/* One path, nearly every prefix: nothing to compare. */
+	if (!bgp_entry_empty(e) && e->path1.next == NULL) {
+		best = &e->path1;
+		e->best = 0;
+	} else
+		BGP_PATHS_FOREACH(p, e) {
+			bgp_rpath_view(p, &pv);
+			if (best == NULL || bgp_decide_cmp(&pv, &bv, false) < 0) {
+				best = p;
+				bv = pv;
+				e->best = (uint8_t)(idx < BGP_NOBEST ? idx : 0);
+			}
+			idx++;
 		}
+	if (best != NULL && best->peer != NULL) {
+		memset(&set[0], 0, sizeof(set[0]));
+		bgp_attrs_gateway(&best->aset->attrs, &set[0].gateway);
+		set[n++].peer = best->peer;
 	}
-	if (ctx->multipath && n == 1) {
-		TAILQ_FOREACH(p, &e->paths, entry) {
+	if (ctx->multipath && n == 1 && e->path1.next != NULL) {
+		bgp_rpath_view(best, &bv);
+		BGP_PATHS_FOREACH(p, e) {
 			if (p == best || p->peer == NULL ||
-			    n == BGP_MAX_MULTIPATH ||
-			    bgp_decide_cmp(p, best, true) != 0)
+			    n == BGP_MAX_MULTIPATH)
 				continue;
+			bgp_rpath_view(p, &pv);
+			if (bgp_decide_cmp(&pv, &bv, true) != 0)
+				continue;
+			memset(&set[n], 0, sizeof(set[n]));
 			bgp_attrs_gateway(&p->aset->attrs, &set[n].gateway);
 			set[n++].peer = p->peer;
 		}
@@ -233,32 +537,31 @@ bgp_rib_decide(struct bgp_ctx *ctx, struct bgp_rib_entry *e)
 	same = n == e->nfib;
 	for (i = 0; same && i < n; i++)
 		same = bgp_fib_has(e, &set[i]);
+	if (same && n == 1 && e->fib.one.aset != best->aset) {
+		/* The same next hop from a new set: hold the new one, so the
+		 * old can go. */
+		bgp_aset_put(&ctx->asets, e->fib.one.aset);
+		e->fib.one.aset = bgp_aset_ref(best->aset);
+	}
 	if (!same) {
-		struct bgp_fib_nh *nf = &e->fib1;
+		struct bgp_fib_nh *nf = NULL;
 
 		/* No memory for the set: the best next hop alone. */
-		if (n > 1 && (nf = calloc(n, sizeof(*nf))) == NULL) {
-			nf = &e->fib1;
+		if (n > 1 && (nf = calloc(n, sizeof(*nf))) == NULL)
 			n = 1;
+		bgp_fib_release(ctx, e);
+		if (n == 1) {
+			e->fib.one.aset = bgp_aset_ref(best->aset);
+			e->fib.one.peer = best->peer;
+			e->fib1_installed = false;
+		} else if (n > 1) {
+			memcpy(nf, set, n * sizeof(set[0]));
+			e->fib.many = nf;
 		}
-		bgp_entry_fib_inline(e);
-		memcpy(nf, set, n * sizeof(set[0]));
-		e->fib = nf;
 		e->nfib = (uint8_t)n;
 		e->fib_dirty = true;
 	}
-	bgp_rib_mark_installed(e);
 	bgp_entry_dirty(ctx, e);
-}
-
-struct bgp_rib_entry *
-bgp_rib_find(struct bgp_ctx *ctx, const struct cgw_prefix *prefix)
-{
-	struct bgp_rib_entry key;
-
-	/* The comparison reads the prefix alone. */
-	key.prefix = *prefix;
-	return RB_FIND(bgp_rib, &ctx->rib, &key);
 }
 
 int
@@ -277,63 +580,65 @@ bgp_rib_update_aset(struct bgp_ctx *ctx, struct bgp_peer *peer,
     const struct cgw_prefix *prefix, struct bgp_aset *as)
 {
 	struct bgp_rib_entry *e;
-	struct bgp_path *p;
+	struct bgp_rpath *p, *last = NULL, *np;
 
-	if ((e = bgp_rib_find(ctx, prefix)) == NULL) {
-		if ((e = calloc(1, sizeof(*e))) == NULL) {
-			bgp_aset_put(&ctx->asets, as);
-			return -1;
-		}
-		e->prefix = *prefix;
-		e->fib = &e->fib1;
-		TAILQ_INIT(&e->paths);
-		RB_INSERT(bgp_rib, &ctx->rib, e);
-		ctx->nentries++;
+	if ((e = bgp_rib_find(ctx, prefix)) == NULL &&
+	    (e = bgp_rib_insert(ctx, prefix)) == NULL) {
+		bgp_aset_put(&ctx->asets, as);
+		return -1;
 	}
-	TAILQ_FOREACH(p, &e->paths, entry)
+	BGP_PATHS_FOREACH(p, e) {
 		if (p->peer == peer)
 			break;
+		last = p;
+	}
 	if (p == NULL) {
-		if ((p = calloc(1, sizeof(*p))) == NULL) {
+		if (bgp_entry_empty(e))
+			p = &e->path1;
+		else if ((np = calloc(1, sizeof(*np))) == NULL) {
 			bgp_aset_put(&ctx->asets, as);
 			bgp_entry_dirty(ctx, e);
 			return -1;
+		} else if (peer == NULL) {
+			/* Our network first, as `show routes` lists it. */
+			*np = e->path1;
+			e->path1.next = np;
+			p = &e->path1;
+		} else {
+			last->next = np;
+			p = np;
 		}
 		p->peer = peer;
-		if (peer == NULL)
-			TAILQ_INSERT_HEAD(&e->paths, p, entry);
-		else {
-			TAILQ_INSERT_TAIL(&e->paths, p, entry);
+		if (peer != NULL)
 			peer->n_received++;
-		}
 	} else {
 		/* An implicit withdrawal of the previous path. */
 		bgp_aset_put(&ctx->asets, p->aset);
 	}
 	p->aset = as;
-	if (peer != NULL) {
-		p->ebgp = peer->ebgp;
-		p->peer_id = peer->peer_id;
-		p->peer_addr = peer->conf.remote;
-		/* iBGP carries its LOCAL_PREF; eBGP gets the peer's. */
-		p->local_pref = !peer->ebgp &&
-		    BGP_SEEN(&as->attrs, BGP_ATTR_LOCAL_PREF) ?
-		    as->attrs.local_pref : peer->conf.local_pref;
-	}
 	bgp_rib_decide(ctx, e);
 	return 0;
 }
 
+/* Drop path p (prev: the one before it, NULL for the inline one). */
 static void
 bgp_rib_unlink(struct bgp_ctx *ctx, struct bgp_rib_entry *e,
-    struct bgp_path *p)
+    struct bgp_rpath *prev, struct bgp_rpath *p)
 {
-	TAILQ_REMOVE(&e->paths, p, entry);
+	struct bgp_rpath *n;
+
 	if (p->peer != NULL && p->peer->n_received > 0)
 		p->peer->n_received--;
-	if (e->best == p)
-		e->best = NULL;
-	bgp_path_free(ctx, p);
+	bgp_aset_put(&ctx->asets, p->aset);
+	e->best = BGP_NOBEST;
+	if (prev != NULL) {
+		prev->next = p->next;
+		free(p);
+	} else if ((n = e->path1.next) != NULL) {
+		e->path1 = *n;
+		free(n);
+	} else
+		memset(&e->path1, 0, sizeof(e->path1));
 }
 
 bool
@@ -341,39 +646,49 @@ bgp_rib_withdraw(struct bgp_ctx *ctx, struct bgp_peer *peer,
     const struct cgw_prefix *prefix)
 {
 	struct bgp_rib_entry *e;
-	struct bgp_path *p;
+	struct bgp_rpath *p, *prev = NULL;
 
 	if ((e = bgp_rib_find(ctx, prefix)) == NULL)
 		return false;
-	TAILQ_FOREACH(p, &e->paths, entry)
+	BGP_PATHS_FOREACH(p, e) {
 		if (p->peer == peer)
 			break;
+		prev = p;
+	}
 	if (p == NULL)
 		return false;
-	bgp_rib_unlink(ctx, e, p);
+	bgp_rib_unlink(ctx, e, prev, p);
 	bgp_rib_decide(ctx, e);
 	return true;
+}
+
+/* Drop peer's path from e, if it has one; whether it had. */
+static bool
+bgp_rib_drop_peer(struct bgp_ctx *ctx, struct bgp_rib_entry *e,
+    struct bgp_peer *peer)
+{
+	struct bgp_rpath *p, *prev = NULL;
+
+	BGP_PATHS_FOREACH(p, e) {
+		if (p->peer == peer) {
+			bgp_rib_unlink(ctx, e, prev, p);
+			return true;
+		}
+		prev = p;
+	}
+	return false;
 }
 
 void
 bgp_rib_peer_flush(struct bgp_ctx *ctx, struct bgp_peer *peer)
 {
 	struct bgp_rib_entry *e;
-	struct bgp_path *p, *next;
-	bool changed;
+	size_t i;
 
-	RB_FOREACH(e, bgp_rib, &ctx->rib) {
-		changed = false;
-		for (p = TAILQ_FIRST(&e->paths); p != NULL; p = next) {
-			next = TAILQ_NEXT(p, entry);
-			if (p->peer == peer) {
-				bgp_rib_unlink(ctx, e, p);
-				changed = true;
-			}
-		}
-		if (changed)
+	/* One walk; the emptied entries go at the flush. */
+	BGP_RIB_FOREACH(e, ctx, i)
+		if (bgp_rib_drop_peer(ctx, e, peer))
 			bgp_rib_decide(ctx, e);
-	}
 	peer->n_received = 0;
 }
 
@@ -388,7 +703,7 @@ static bool
 bgp_export_attrs(struct bgp_ctx *ctx, struct bgp_peer *peer,
     const struct bgp_rib_entry *e, struct bgp_attrs *out)
 {
-	const struct bgp_path *best = e->best;
+	const struct bgp_rpath *best = bgp_entry_best(e);
 	uint8_t *np;
 	size_t nl;
 
@@ -405,10 +720,10 @@ bgp_export_attrs(struct bgp_ctx *ctx, struct bgp_peer *peer,
 			return false;
 	}
 	/* RFC 4271 9.2: iBGP-learned routes are not sent to iBGP peers. */
-	if (!peer->ebgp && best->peer != NULL && !best->ebgp)
+	if (!peer->ebgp && best->peer != NULL && !best->peer->ebgp)
 		return false;
 	/* RFC 4760 8: only a family both sides offered. */
-	if (!(peer->afs & BGP_AF_OF(e->prefix.addr.af)))
+	if (!(peer->afs & (e->v6 ? BGP_AF_IPV6 : BGP_AF_IPV4)))
 		return false;
 	if (bgp_attrs_copy(out, &best->aset->attrs) == -1)
 		return false;
@@ -430,19 +745,17 @@ bgp_export_attrs(struct bgp_ctx *ctx, struct bgp_peer *peer,
 		out->med = out->local_pref = 0;
 	} else {
 		out->seen |= 1u << BGP_ATTR_LOCAL_PREF;
-		out->local_pref = best->peer == NULL ? BGP_DEF_LOCAL_PREF :
-		    best->local_pref;
+		out->local_pref = bgp_rpath_local_pref(best);
 	}
 	/* Next hop self: peers reach the VPC (or the LAN) through us. */
 	memset(out->nh6, 0, sizeof(out->nh6));
-	if (e->prefix.addr.af == AF_INET6 &&
-	    !IN6_IS_ADDR_UNSPECIFIED(&peer->local_addr6)) {
+	if (e->v6 && !IN6_IS_ADDR_UNSPECIFIED(&peer->local_addr6)) {
 		/* A session over IPv6 (inside addresses): our end of it. */
 		out->nexthop.s_addr = 0;
 		out->seen &= ~(1u << BGP_ATTR_NEXT_HOP);
 		out->nh6_len = 16;
 		out->nh6[0] = peer->local_addr6;
-	} else if (e->prefix.addr.af == AF_INET6) {
+	} else if (e->v6) {
 		/*
 		 * The session runs over IPv4 (bgp_peer_add): our end of it as
 		 * an IPv4-mapped IPv6 address, as RFC 4798 does and BIRD
@@ -475,10 +788,10 @@ bgp_out_find(struct bgp_peer *peer, const struct cgw_prefix *prefix)
 
 static void
 bgp_rib_export_entry(struct bgp_ctx *ctx, struct bgp_peer *peer,
-    const struct bgp_rib_entry *e)
+    const struct bgp_rib_entry *e, const struct cgw_prefix *prefix)
 {
 	struct bgp_attrs a;
-	struct bgp_out *o = bgp_out_find(peer, &e->prefix);
+	struct bgp_out *o = bgp_out_find(peer, prefix);
 
 	/* a is filled (or cleared on failure) only when exported. */
 	if (bgp_export_attrs(ctx, peer, e, &a)) {
@@ -497,7 +810,7 @@ bgp_rib_export_entry(struct bgp_ctx *ctx, struct bgp_peer *peer,
 				bgp_attrs_clear(&a);
 				return;
 			}
-			o->prefix = e->prefix;
+			o->prefix = *prefix;
 			RB_INSERT(bgp_outs, &peer->out, o);
 		}
 		if (!o->announced)
@@ -676,19 +989,21 @@ bgp_peer_set_local_pref(struct bgp_peer *peer, uint32_t lp)
 {
 	struct bgp_ctx *ctx = peer->ctx;
 	struct bgp_rib_entry *e;
-	struct bgp_path *p;
+	const struct bgp_rpath *p;
+	size_t i;
 
+	/* Paths read the peer's value (bgp_rpath_local_pref): decide again
+	 * where it counts, iBGP carrying its own LOCAL_PREF aside. */
+	if (peer->conf.local_pref == lp)
+		return 0;
 	peer->conf.local_pref = lp;
-	RB_FOREACH(e, bgp_rib, &ctx->rib) {
-		TAILQ_FOREACH(p, &e->paths, entry)
+	BGP_RIB_FOREACH(e, ctx, i) {
+		BGP_PATHS_FOREACH(p, e)
 			if (p->peer == peer)
 				break;
-		/* As bgp_rib_update: iBGP carries its own LOCAL_PREF. */
-		if (p == NULL || (!p->ebgp &&
-		    BGP_SEEN(&p->aset->attrs, BGP_ATTR_LOCAL_PREF)) ||
-		    p->local_pref == lp)
+		if (p == NULL || (!peer->ebgp &&
+		    BGP_SEEN(&p->aset->attrs, BGP_ATTR_LOCAL_PREF)))
 			continue;
-		p->local_pref = lp;
 		bgp_rib_decide(ctx, e);
 	}
 	return 0;
@@ -698,9 +1013,13 @@ void
 bgp_rib_peer_export_all(struct bgp_ctx *ctx, struct bgp_peer *peer)
 {
 	struct bgp_rib_entry *e;
+	struct cgw_prefix p;
+	size_t i;
 
-	RB_FOREACH(e, bgp_rib, &ctx->rib)
-		bgp_rib_export_entry(ctx, peer, e);
+	BGP_RIB_FOREACH(e, ctx, i) {
+		bgp_rib_entry_prefix(e, &p);
+		bgp_rib_export_entry(ctx, peer, e, &p);
+	}
 	bgp_schedule_flush(ctx);
 }
 
@@ -944,19 +1263,31 @@ bgp_send_eor(struct bgp_peer *peer)
 static void
 bgp_fib_nhs(const struct bgp_rib_entry *e, struct bgp_nexthop *nhs)
 {
+	struct bgp_fib_nh nh;
 	size_t i;
 
 	for (i = 0; i < e->nfib; i++) {
+		bgp_fib_get(e, i, &nh);
 		memset(&nhs[i], 0, sizeof(nhs[i]));
-		nhs[i].gateway = e->fib[i].gateway;
-		nhs[i].peer = e->fib[i].peer;
-		nhs[i].peer_name = e->fib[i].peer->conf.name;
+		nhs[i].gateway = nh.gateway;
+		nhs[i].peer = nh.peer;
+		nhs[i].peer_name = nh.peer->conf.name;
 	}
+}
+
+static void
+bgp_fib_set_installed(struct bgp_rib_entry *e, size_t i, bool on)
+{
+	if (e->nfib == 1)
+		e->fib1_installed = on;
+	else
+		e->fib.many[i].installed = on;
 }
 
 /* Hand the FIB set to the daemon and believe only what it answers. */
 static void
-bgp_fib_emit(struct bgp_ctx *ctx, struct bgp_rib_entry *e)
+bgp_fib_emit(struct bgp_ctx *ctx, struct bgp_rib_entry *e,
+    const struct cgw_prefix *prefix)
 {
 	struct bgp_nexthop nhs[BGP_MAX_MULTIPATH];
 	size_t i;
@@ -964,16 +1295,15 @@ bgp_fib_emit(struct bgp_ctx *ctx, struct bgp_rib_entry *e)
 
 	e->fib_dirty = false;
 	for (i = 0; i < e->nfib; i++)
-		e->fib[i].installed = false;
+		bgp_fib_set_installed(e, i, false);
 	if (ctx->cb.fib_change == NULL ||
 	    (e->nfib == 0 && !e->in_kernel)) {
 		e->fib_failed = false;
-		bgp_rib_mark_installed(e);
 		return;
 	}
 	bgp_fib_nhs(e, nhs);
 	ctx->fib_queued++;
-	if (ctx->cb.fib_change(ctx->cbarg, &e->prefix, nhs, e->nfib,
+	if (ctx->cb.fib_change(ctx->cbarg, prefix, nhs, e->nfib,
 	    e->in_kernel) != 0) {
 		/* What is left in the kernel is unknown: a removal must
 		 * still be tried later. */
@@ -981,11 +1311,12 @@ bgp_fib_emit(struct bgp_ctx *ctx, struct bgp_rib_entry *e)
 		e->in_kernel = true;
 	} else {
 		e->fib_failed = false;
-		for (i = 0; i < e->nfib; i++)
-			any |= e->fib[i].installed = nhs[i].installed;
+		for (i = 0; i < e->nfib; i++) {
+			bgp_fib_set_installed(e, i, nhs[i].installed);
+			any |= nhs[i].installed;
+		}
 		e->in_kernel = any;
 	}
-	bgp_rib_mark_installed(e);
 }
 
 static void
@@ -1009,10 +1340,9 @@ bgp_fib_failed(struct bgp_ctx *ctx, const struct cgw_prefix *prefix)
 	if ((e = bgp_rib_find(ctx, prefix)) == NULL)
 		return;
 	for (i = 0; i < e->nfib; i++)
-		e->fib[i].installed = false;
+		bgp_fib_set_installed(e, i, false);
 	e->fib_failed = true;
 	e->in_kernel = true;
-	bgp_rib_mark_installed(e);
 }
 
 void
@@ -1022,51 +1352,96 @@ bgp_fib_sync(struct bgp_ctx *ctx,
 {
 	struct bgp_nexthop nhs[BGP_MAX_MULTIPATH];
 	struct bgp_rib_entry *e;
+	struct cgw_prefix p;
+	size_t i;
 
 	/* Judge the kernel against the FIB as it is after this turn. */
 	bgp_rib_flush(ctx);
-	RB_FOREACH(e, bgp_rib, &ctx->rib) {
+	BGP_RIB_FOREACH(e, ctx, i) {
 		if (e->nfib == 0)
 			continue;
 		bgp_fib_nhs(e, nhs);
+		bgp_rib_entry_prefix(e, &p);
 		/* Asked even after a failure: the caller learns which
 		 * kernel routes are wanted from these calls. */
-		if (intact(arg, &e->prefix, nhs, e->nfib) && !e->fib_failed)
+		if (intact(arg, &p, nhs, e->nfib) && !e->fib_failed)
 			continue;
 		e->in_kernel = true;
-		bgp_fib_emit(ctx, e);
+		bgp_fib_emit(ctx, e, &p);
 	}
 	bgp_fib_commit(ctx);
+}
+
+/* One changed entry's batched work; true when it is to be freed. */
+static bool
+bgp_rib_flush_entry(struct bgp_ctx *ctx, struct bgp_rib_entry *e)
+{
+	struct bgp_peer *peer;
+	struct cgw_prefix p;
+
+	e->on_dirty = false;
+	bgp_rib_entry_prefix(e, &p);
+	if (e->export_dirty) {
+		e->export_dirty = false;
+		TAILQ_FOREACH(peer, &ctx->peers, entry)
+			if (peer->state == BGP_ST_ESTABLISHED)
+				bgp_rib_export_entry(ctx, peer, e, &p);
+	}
+	if (e->fib_dirty)
+		bgp_fib_emit(ctx, e, &p);
+	return bgp_entry_empty(e) && e->nfib == 0 && !e->on_dirty;
+}
+
+static void
+bgp_rib_drop(struct bgp_ctx *ctx, struct bgp_rib_entry *e)
+{
+	bgp_rib_remove(ctx, e);
+	bgp_entry_free(ctx, e);
 }
 
 void
 bgp_rib_flush(struct bgp_ctx *ctx)
 {
-	struct bgp_rib_entry *e;
+	struct bgp_rib_entry *e, *next;
 	struct bgp_peer *peer;
+	size_t i;
 
-	while ((e = TAILQ_FIRST(&ctx->dirty)) != NULL) {
-		TAILQ_REMOVE(&ctx->dirty, e, dirty);
-		e->on_dirty = false;
-		if (e->export_dirty) {
-			e->export_dirty = false;
-			TAILQ_FOREACH(peer, &ctx->peers, entry)
-				if (peer->state == BGP_ST_ESTABLISHED)
-					bgp_rib_export_entry(ctx, peer, e);
-		}
-		if (e->fib_dirty)
-			bgp_fib_emit(ctx, e);
-		if (TAILQ_EMPTY(&e->paths) && e->nfib == 0 && !e->on_dirty) {
-			RB_REMOVE(bgp_rib, &ctx->rib, e);
-			bgp_entry_free(ctx, e);
-		}
+	/* The array is read afresh each time: the work may add to it. */
+	for (i = 0; i < ctx->ndirty; i++) {
+		e = ctx->dirty[i];
+		if (e->on_dirty && bgp_rib_flush_entry(ctx, e))
+			bgp_rib_drop(ctx, e);
+	}
+	ctx->ndirty = 0;
+	if (ctx->dirty_all) {
+		ctx->dirty_all = false;
+		for (i = 0; i < ctx->rib.nb + ctx->rib.nold; i++)
+			for (e = bgp_rib_bucket(&ctx->rib, i); e != NULL;
+			    e = next) {
+				next = e->hnext;
+				if (e->on_dirty && bgp_rib_flush_entry(ctx, e))
+					bgp_rib_drop(ctx, e);
+			}
+	}
+	/* A burst's array (a peer going down marks every prefix) goes. */
+	if (ctx->cdirty > 65536) {
+		free(ctx->dirty);
+		ctx->dirty = NULL;
+		ctx->cdirty = 0;
 	}
 	bgp_fib_commit(ctx);
 	/*
-	 * After a mass withdrawal the allocator keeps the freed entries'
-	 * pages; hand them back once the RIB has halved since the last time,
-	 * so a full table coming and going costs O(log n) trims.
+	 * After a mass withdrawal: a smaller table (the entries' pages went
+	 * back as they emptied), and malloc's freed pages (attribute sets,
+	 * paths past the first, the old tables) handed back once the RIB
+	 * has halved since the last time, so a full table coming and going
+	 * costs O(log n) trims.
 	 */
+	if (ctx->rib.old == NULL && ctx->rib.nb > BGP_RIB_MIN_BUCKETS &&
+	    ctx->nentries < ctx->rib.nb / 4)
+		bgp_rib_resize(&ctx->rib, ctx->rib.nb / 4 < BGP_RIB_MIN_BUCKETS ?
+		    BGP_RIB_MIN_BUCKETS : ctx->rib.nb / 4);
+	bgp_rib_migrate(&ctx->rib, BGP_RIB_STEP_FLUSH);
 	if (ctx->freed >= 4096 && ctx->freed > ctx->nentries) {
 		ctx->freed = 0;
 		malloc_trim(0);
@@ -1108,20 +1483,43 @@ bgp_flush(struct bgp_ctx *ctx)
 	bgp_rib_flush(ctx);
 }
 
+static int
+bgp_entry_pcmp(const void *a, const void *b)
+{
+	struct cgw_prefix x, y;
+
+	bgp_rib_entry_prefix(*(struct bgp_rib_entry *const *)a, &x);
+	bgp_rib_entry_prefix(*(struct bgp_rib_entry *const *)b, &y);
+	return bgp_prefix_cmp(&x, &y);
+}
+
 void
 bgp_rib_walk(struct bgp_ctx *ctx,
     void (*cb)(const struct bgp_route_info *, void *), void *arg)
 {
-	struct bgp_rib_entry *e;
-	struct bgp_path *p;
+	struct bgp_rib_entry *e, **v;
+	const struct bgp_rpath *p;
 	struct bgp_route_info ri;
+	struct cgw_prefix pfx;
 	uint32_t *asns;
-	size_t n;
+	size_t n, i, k = 0;
+	unsigned idx;
 
-	RB_FOREACH(e, bgp_rib, &ctx->rib) {
-		TAILQ_FOREACH(p, &e->paths, entry) {
+	/* In prefix order, as people read it: the table has none. */
+	if (ctx->nentries == 0 ||
+	    (v = calloc(ctx->nentries, sizeof(*v))) == NULL)
+		return;
+	BGP_RIB_FOREACH(e, ctx, i)
+		if (k < ctx->nentries)
+			v[k++] = e;
+	qsort(v, k, sizeof(*v), bgp_entry_pcmp);
+	for (i = 0; i < k; i++) {
+		e = v[i];
+		bgp_rib_entry_prefix(e, &pfx);
+		idx = 0;
+		BGP_PATHS_FOREACH(p, e) {
 			memset(&ri, 0, sizeof(ri));
-			ri.prefix = &e->prefix;
+			ri.prefix = &pfx;
 			if (p->peer != NULL)
 				bgp_attrs_gateway(&p->aset->attrs, &ri.nexthop);
 			ri.peer = p->peer;
@@ -1134,23 +1532,24 @@ bgp_rib_walk(struct bgp_ctx *ctx,
 			ri.as_path = asns;
 			ri.as_path_len = n;
 			ri.origin = p->aset->attrs.origin;
-			ri.local_pref = p->peer ? p->local_pref :
-			    BGP_DEF_LOCAL_PREF;
+			ri.local_pref = bgp_rpath_local_pref(p);
 			ri.med = p->aset->attrs.med;
-			ri.best = p->best;
-			ri.installed = p->installed;
+			ri.best = idx++ == e->best;
+			ri.installed = bgp_rpath_installed(e, p);
 			cb(&ri, arg);
 			free(asns);
 		}
 	}
+	free(v);
 }
 
 void
 bgp_rib_redecide_all(struct bgp_ctx *ctx)
 {
 	struct bgp_rib_entry *e;
+	size_t i;
 
-	RB_FOREACH(e, bgp_rib, &ctx->rib)
+	BGP_RIB_FOREACH(e, ctx, i)
 		bgp_rib_decide(ctx, e);
 }
 

@@ -990,10 +990,21 @@ bgp_conn_input(struct bgp_conn *c, size_t limit)
 	uint16_t ml;
 	uint8_t type;
 	size_t avail, nmsg = 0;
+	struct timespec t0, t;
 
+	if (limit != SIZE_MAX)
+		clock_gettime(CLOCK_MONOTONIC, &t0);
 	while ((avail = evbuffer_get_length(in)) >= BGP_HDR_LEN) {
 		if (nmsg++ == limit)
 			return 1;
+		/* A time budget too: UPDATEs of a few prefixes are cheap, of
+		 * 500 are not, and the control socket waits for the turn. */
+		if (limit != SIZE_MAX && nmsg % 4 == 0) {
+			clock_gettime(CLOCK_MONOTONIC, &t);
+			if ((t.tv_sec - t0.tv_sec) * 1000000000L +
+			    (t.tv_nsec - t0.tv_nsec) >= BGP_READ_BUDGET_NS)
+				return 1;
+		}
 		evbuffer_copyout(in, buf, BGP_HDR_LEN);
 		if (bgp_hdr_parse(buf, BGP_HDR_LEN, &ml, &type, &n) == -1) {
 			if (c == p->coll) {

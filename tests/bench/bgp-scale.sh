@@ -167,6 +167,7 @@ run() {
 		echo "$impl $n ingest_cpu_ms $(( (c1 - c0) * 1000 / tck ))" >> "$r"
 	fi
 	sleep 1
+	cp /proc/$pid/smaps "$out/smaps-$impl-$n.txt" 2>/dev/null
 	echo "$impl $n rss_full_kb $(kb $pid VmRSS)" >> "$r"
 	echo "$impl $n rss_peak_kb $(kb $pid VmHWM)" >> "$r"
 	if [ $impl = cgwd ]; then

@@ -183,8 +183,11 @@ test_rib_shares_and_frees(void **state)
 		p = nth(i);
 		assert_non_null(e = bgp_rib_find(ctx, &p));
 		assert_int_equal(e->nfib, 1);
-		assert_ptr_equal(e->fib, &e->fib1);
-		assert_true(e->fib1.installed);
+		/* The one next hop inline, as the shared set itself. */
+		assert_ptr_equal(e->fib.one.aset, e->path1.aset);
+		assert_null(e->path1.next);
+		assert_true(e->fib1_installed);
+		assert_true(bgp_rib_best_installed(e));
 	}
 	/* An equal path from t2: two next hops, in an array of their own. */
 	p = nth(0);
@@ -194,13 +197,15 @@ test_rib_shares_and_frees(void **state)
 	assert_int_equal(ctx->asets.count, 2);
 	e = bgp_rib_find(ctx, &p);
 	assert_int_equal(e->nfib, 2);
-	assert_ptr_not_equal(e->fib, &e->fib1);
+	assert_non_null(e->fib.many);
+	assert_non_null(e->path1.next);
 	/* Back to one: inline again. */
 	assert_true(bgp_rib_withdraw(ctx, t2, &p));
 	event_base_loop(base, EVLOOP_NONBLOCK);
 	e = bgp_rib_find(ctx, &p);
 	assert_int_equal(e->nfib, 1);
-	assert_ptr_equal(e->fib, &e->fib1);
+	assert_ptr_equal(e->fib.one.aset, e->path1.aset);
+	assert_null(e->path1.next);
 	assert_int_equal(ctx->asets.count, 1);
 	/* Half withdrawn, then the peer's session goes: nothing left. */
 	for (i = 0; i < n / 2; i++) {
@@ -214,7 +219,10 @@ test_rib_shares_and_frees(void **state)
 	bgp_flush(ctx);
 	assert_int_equal(t1->n_received, 0);
 	assert_int_equal(ctx->nentries, 0);
-	assert_true(RB_EMPTY(&ctx->rib));
+	/* The table shrank back with its prefixes, every chain empty. */
+	assert_int_equal(ctx->rib.nb, 1024);
+	for (i = 0; i < ctx->rib.nb; i++)
+		assert_null(ctx->rib.b[i]);
 	assert_int_equal(ctx->asets.count, 0);
 	bgp_free(ctx);
 	event_base_free(base);
@@ -261,7 +269,7 @@ route_installed(struct bgp_ctx *ctx, const struct cgw_prefix *p)
 {
 	struct bgp_rib_entry *e = bgp_rib_find(ctx, p);
 
-	return e != NULL && e->best != NULL && e->best->installed;
+	return e != NULL && bgp_rib_best_installed(e);
 }
 
 /* Queued changes are committed once per flush; a refusal in the middle

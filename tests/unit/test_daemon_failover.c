@@ -294,7 +294,7 @@ test_cover_and_holddown(void **state)
 	assert_int_equal(covers(f->t2), 2);
 	assert_int_equal(f->t2->bgp->n_advertised, 3);
 	assert_false(f->t2->bgp->out_pending);
-	assert_true(TAILQ_EMPTY(&f->cgwd.bgp->dirty));
+	assert_int_equal(f->cgwd.bgp->ndirty, 0);
 	assert_int_equal(f->t1->fo.phase, FO_DOWN);
 	json_check(f->t2, -1, 2);
 
