@@ -411,11 +411,11 @@ routing_lan_track(struct routing *r, struct bgp_peer *peer,
 	    (nb = routing_find_neighbor(r->cgwd->conf, st->name)) == NULL ||
 	    !nb->install_routes)
 		return;
-	if ((ifindex = xfrm_ifindex_of_addr(r->cgwd->xfrm, &st->local,
-	    &xe)) <= 0) {
+	if ((ifindex = xfrm_ifindex_of_addr(r->cgwd->xfrm,
+	    &st->session_local, &xe)) <= 0) {
 		log_warn(st->name, "install-routes: no interface holds %s: "
 		    "its routes stay out of the kernel",
-		    addr_fmt(&st->local, a, sizeof(a)));
+		    addr_fmt(&st->session_local, a, sizeof(a)));
 		return;
 	}
 	if ((v = reallocarray(r->lan, r->nlan + 1, sizeof(*v))) == NULL) {
