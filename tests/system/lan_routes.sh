@@ -18,7 +18,8 @@
 # LAN neighbors); a withdrawal takes the route out of the kernel; a route
 # deleted behind cgwd's back is put back by the 30 s reconcile, which
 # leaves the others alone; the session going down takes them all out, as
-# does cgwd's exit.
+# does cgwd's exit; a reload turning it off takes them out, one turning it
+# on puts them back.
 #
 # Part 2, install-routes off (the default): nothing in the kernel,
 # `installed: false`.
@@ -136,7 +137,7 @@ k6() { ip -n $NC -6 route show proto 201; }
 kernel_has() {	# PATTERN
 	{ k4; k6; } | grep -q -- "$1"
 }
-start_cgwd() {	# INSTALL (on|off)
+write_conf() {	# INSTALL (on|off)
 	cat > "$T/cgwd.conf" <<EOF
 asn 65000
 router-id 10.224.0.2
@@ -146,12 +147,17 @@ neighbor fd00:224::1 { remote-as 65010; install-routes $1 }
 neighbor 10.225.0.1 { remote-as 65020 }
 EOF
 	chmod 600 "$T/cgwd.conf"
+}
+three_up() {
+	wait_for 30 sh -c "$CGWCTL -s $T/cgwd.sock --json show bgp 2>/dev/null |
+	    jq -e '[.bgp[] | select(.state == \"established\")] | length == 3'"
+}
+start_cgwd() {	# INSTALL (on|off)
+	write_conf $1
 	ip netns exec $NC "$CGWD" -f "$T/cgwd.conf" -s "$T/cgwd.sock" -v \
 	    >> "$T/cgwd.log" 2>&1 &
 	CGWD_PID=$!
-	wait_for 30 sh -c "$CGWCTL -s $T/cgwd.sock --json show bgp 2>/dev/null |
-	    jq -e '[.bgp[] | select(.state == \"established\")] | length == 3'" &&
-	    ok "cgwd: three neighbors Established" ||
+	three_up && ok "cgwd: three neighbors Established" ||
 	    fail "sessions: $(ctl show bgp)"
 }
 stop_cgwd() {
@@ -221,6 +227,24 @@ kernel_has "2001:db8:200::/48" && ok "the IPv6 session's route stays" ||
 bc lan enable cgw >/dev/null
 wait_for 20 kernel_has "10.230.0.0/16 via 10.224.0.1 dev lan" &&
     ok "session back: 10.230.0.0/16 back in the kernel" || fail "not back: $(k4)"
+
+# A reload turning it off: the sessions start again, the routes leave.
+write_conf off
+ctl reload >/dev/null 2>&1 || fail "reload: $(ctl reload 2>&1)"
+wait_for 20 sh -c "! ip -n $NC route show proto 201 | grep -q . &&
+    ! ip -n $NC -6 route show proto 201 | grep -q ." &&
+    ok "reload to install-routes off: the routes leave the kernel" ||
+    fail "after reload: $(k4; k6)"
+three_up && wait_for 10 installed 10.230.0.0/16 false &&
+    ok "reload: sessions back, 10.230.0.0/16 installed: false" ||
+    fail "after reload: $(ctl show bgp); $(cat "$T/routes.json")"
+# And back on.
+write_conf on
+ctl reload >/dev/null 2>&1 || fail "reload: $(ctl reload 2>&1)"
+wait_for 30 kernel_has "10.230.0.0/16 via 10.224.0.1 dev lan" &&
+    wait_for 10 kernel_has "2001:db8:200::/48 via fd00:224::1 dev lan" &&
+    ok "reload to install-routes on: the routes come back" ||
+    fail "after reload on: $(k4; k6)"
 stop_cgwd
 { k4; k6; } | grep -q . && fail "routes left after exit: $(k4; k6)" ||
     ok "cgwd's exit removes them"
