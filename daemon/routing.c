@@ -442,8 +442,8 @@ routing_peer_state(void *arg, struct bgp_peer *peer, enum bgp_state old,
 	if (st.role == BGP_ROLE_NEIGHBOR)
 		routing_lan_track(r, peer, &st);
 	if (cgwd_event_wanted(r->cgwd)) {
-		/* Leaving Established, the why is the session's last error. */
-		bgp_peer_status(peer, &st);
+		/* Leaving Established, the why is the session's last error
+		 * (st, read above). */
 		cgwd_event(r->cgwd, CGWD_EV_BGP, st.name, json_pack("{s:s, s:s, "
 		    "s:s}", "from", routing_state_lc(old, a, sizeof(a)), "to",
 		    routing_state_lc(new_state, b, sizeof(b)), "reason",
