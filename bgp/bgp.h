@@ -254,6 +254,9 @@ struct bgp_peer_status {
 	enum bgp_state	 state;
 	const char	*state_name;	/* static string */
 	struct cgw_addr	 local, remote;
+	/* Our end of the TCP session (getsockname) once one connected, in
+	 * the remote's family; unset before. */
+	struct cgw_addr	 session_local;
 	uint32_t	 peer_asn;	/* configured; the peer's once it said */
 	struct in_addr	 peer_id;	/* 0.0.0.0 until an OPEN came */
 	uint16_t	 hold_time;	/* negotiated, 0 unless Established */

@@ -1398,6 +1398,14 @@ bgp_peer_status(const struct bgp_peer *p, struct bgp_peer_status *st)
 	st->state_name = bgp_state_name(p->state);
 	st->local = p->conf.local;
 	st->remote = p->conf.remote;
+	/* Our end as the socket has it, in the remote's family. */
+	if (p->conf.remote.af == AF_INET && p->local_addr.s_addr != 0)
+		st->session_local = (struct cgw_addr){ .af = AF_INET,
+		    .v4 = p->local_addr };
+	else if (p->conf.remote.af == AF_INET6 &&
+	    !IN6_IS_ADDR_UNSPECIFIED(&p->local_addr6))
+		st->session_local = (struct cgw_addr){ .af = AF_INET6,
+		    .v6 = p->local_addr6 };
 	st->peer_asn = p->peer_asn;
 	if (p->state >= BGP_ST_OPENCONFIRM)
 		st->peer_id = p->peer_id;

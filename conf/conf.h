@@ -197,6 +197,9 @@ struct conf_neighbor {
 	struct cgw_addr		 addr;
 	uint32_t		 remote_as;
 	char			 description[64];
+	/* `install-routes on`: its best paths go into the kernel, next hop
+	 * its address on the LAN (off: advertised to AWS only). */
+	bool			 install_routes;
 	int			 line;
 };
 TAILQ_HEAD(conf_neighbors, conf_neighbor);

@@ -74,6 +74,7 @@ static void	conf_limit(struct conf_parse *, enum conf_key, const char *,
 %token PEER_TYPE "peer-type" TRAFFIC_SELECTORS "traffic-selectors"
 %token MSS_CLAMP "mss-clamp" STATIC "static"
 %token NEIGHBOR "neighbor" REMOTE_AS "remote-as" DESCRIPTION "description"
+%token INSTALL_ROUTES "install-routes"
 %token CONTROL "control" GROUP "group" ADMIN_GROUP "admin-group"
 %token METRICS "metrics" LISTEN "listen"
 %token LIMITS "limits" COOKIES "cookies" COOKIES_PER_PEER "cookies-per-peer"
@@ -547,6 +548,20 @@ nbr_stmt	: REMOTE_AS value {
 					    "description contains '\"' or '\\'");
 				else
 					strcpy(n->description, $2);
+			}
+			free($2);
+		}
+		| INSTALL_ROUTES value {
+			if (conf_once(ctx, ctx->nbr_seen, CONF_K_INSTALL_ROUTES,
+			    "install-routes", @1.first_line)) {
+				if (strcmp($2, "on") == 0)
+					ctx->neighbor->install_routes = true;
+				else if (strcmp($2, "off") == 0)
+					ctx->neighbor->install_routes = false;
+				else
+					conf_problem(ctx, true, @2.first_line,
+					    "install-routes %s: allowed: on, off",
+					    $2);
 			}
 			free($2);
 		}

@@ -260,6 +260,8 @@ conf_print(FILE *f, const struct conf *conf)
 		fprintf(f, "\tremote-as %u\n", nb->remote_as);
 		if (nb->description[0] != '\0')
 			fprintf(f, "\tdescription \"%s\"\n", nb->description);
+		if (nb->install_routes)
+			fprintf(f, "\tinstall-routes on\n");
 		fprintf(f, "}\n");
 	}
 }

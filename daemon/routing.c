@@ -30,21 +30,34 @@ struct routing {
 	uint32_t	 n_installed, n_removed, n_failed;
 	/* fib_change queues here, fib_commit sends. */
 	struct xfrm_route_batch batch;
+	/* Established LAN neighbors with `install-routes on`: their routes
+	 * leave by the interface holding our end of the session. */
+	struct routing_lan	*lan;
+	size_t			 nlan;
+};
+
+struct routing_lan {
+	struct bgp_peer	*peer;
+	struct cgw_addr	 addr;		/* the neighbor's, the gateway */
+	int		 ifindex;
 };
 
 /* ---- kernel routes ------------------------------------------------- */
 
 /* The next hops bound for the kernel; idx[j] is xnh[j]'s index in nhs. */
 static size_t
-routing_kernel_nhs(routing_oif_fn oif, void *arg, int prefix_af,
-    const struct bgp_nexthop *nhs, size_t n, struct xfrm_nexthop *xnh,
-    size_t *idx)
+routing_kernel_nhs(routing_oif_fn oif, void *arg,
+    const struct cgw_prefix *prefix, const struct bgp_nexthop *nhs, size_t n,
+    struct xfrm_nexthop *xnh, size_t *idx)
 {
+	int prefix_af = prefix->addr.af;
+	struct cgw_addr gw;
 	size_t i, k = 0;
 	int ifindex;
 
 	for (i = 0; i < n && k < ROUTING_MAX_NH; i++) {
-		if ((ifindex = oif(&nhs[i], arg)) <= 0)
+		gw = nhs[i].gateway;
+		if ((ifindex = oif(prefix, &nhs[i], arg, &gw)) <= 0)
 			continue;
 		memset(&xnh[k], 0, sizeof(xnh[k]));
 		/*
@@ -54,8 +67,8 @@ routing_kernel_nhs(routing_oif_fn oif, void *arg, int prefix_af,
 		 * only): it goes on the interface alone, which on a tunnel's
 		 * point-to-point XFRM interface is all a gateway would say.
 		 */
-		if (prefix_af != AF_INET6 || nhs[i].gateway.af != AF_INET)
-			xnh[k].gw = nhs[i].gateway;
+		if (prefix_af != AF_INET6 || gw.af != AF_INET)
+			xnh[k].gw = gw;
 		xnh[k].ifindex = ifindex;
 		idx[k++] = i;
 	}
@@ -82,7 +95,7 @@ routing_kernel_change(struct xfrm_ctx *xfrm, routing_oif_fn oif, void *arg,
 	size_t idx[ROUTING_MAX_NH], i, k;
 
 	prefix_fmt(prefix, p, sizeof(p));
-	k = routing_kernel_nhs(oif, arg, prefix->addr.af, nhs, n, xnh, idx);
+	k = routing_kernel_nhs(oif, arg, prefix, nhs, n, xnh, idx);
 	if (k == 0) {
 		if (!in_kernel)
 			return 0;
@@ -114,7 +127,7 @@ routing_kernel_queue(struct xfrm_ctx *xfrm, struct xfrm_route_batch *b,
 	char p[CGW_PREFIXSTRLEN];
 	size_t idx[ROUTING_MAX_NH], i, k;
 
-	k = routing_kernel_nhs(oif, arg, prefix->addr.af, nhs, n, xnh, idx);
+	k = routing_kernel_nhs(oif, arg, prefix, nhs, n, xnh, idx);
 	/* A route never installed is not deleted: no request at all. */
 	if (k == 0 && !in_kernel)
 		return 0;
@@ -184,8 +197,8 @@ routing_sync_intact(void *arg, const struct cgw_prefix *prefix,
 	size_t idx[ROUTING_MAX_NH], k;
 
 	/* Nothing for the kernel: a leftover there is a stray. */
-	if ((k = routing_kernel_nhs(s->oif, s->arg, prefix->addr.af, nhs, n,
-	    xnh, idx)) == 0)
+	if ((k = routing_kernel_nhs(s->oif, s->arg, prefix, nhs, n, xnh,
+	    idx)) == 0)
 		return true;
 	prefix_fmt(prefix, p, sizeof(p));
 	if ((r = xfrm_routes_find(&s->kr, prefix, XFRM_TABLE_MAIN)) == NULL) {
@@ -235,14 +248,45 @@ routing_kernel_sync(struct bgp_ctx *bgp, struct xfrm_ctx *xfrm,
 	return rc;
 }
 
-/* A tunnel's XFRM interface, once it exists; anything else stays out. */
+bool
+routing_lan_gateway(const struct cgw_prefix *prefix,
+    const struct cgw_addr *neighbor, struct cgw_addr *gw)
+{
+	if (prefix->addr.af != neighbor->af || prefix_contains(prefix, neighbor))
+		return false;
+	*gw = *neighbor;
+	return true;
+}
+
+static struct routing_lan *
+routing_lan_find(struct routing *r, const struct bgp_peer *peer)
+{
+	for (size_t i = 0; i < r->nlan; i++)
+		if (r->lan[i].peer == peer)
+			return &r->lan[i];
+	return NULL;
+}
+
+/*
+ * A tunnel's XFRM interface, once it exists; a LAN neighbor's path, with
+ * `install-routes on`, the LAN interface and the neighbor's address;
+ * anything else stays out.
+ */
 static int
-routing_oif(const struct bgp_nexthop *nh, void *arg)
+routing_oif(const struct cgw_prefix *prefix, const struct bgp_nexthop *nh,
+    void *arg, struct cgw_addr *gw)
 {
 	struct tunnel *t = bgp_peer_arg(nh->peer);
+	struct routing_lan *l;
 
-	(void)arg;
-	if (t == NULL || t->ipsec == NULL || t->ipsec->ifindex <= 0)
+	if (t == NULL) {
+		if ((l = routing_lan_find(arg, nh->peer)) == NULL ||
+		    l->ifindex <= 0 || !routing_lan_gateway(prefix, &l->addr,
+		    gw))
+			return 0;
+		return l->ifindex;
+	}
+	if (t->ipsec == NULL || t->ipsec->ifindex <= 0)
 		return 0;
 	return t->ipsec->ifindex;
 }
@@ -298,7 +342,7 @@ routing_fib_change(void *arg, const struct cgw_prefix *prefix,
 
 	if (r->cgwd->xfrm == NULL)
 		return 0;
-	rc = routing_kernel_queue(r->cgwd->xfrm, &r->batch, routing_oif, NULL,
+	rc = routing_kernel_queue(r->cgwd->xfrm, &r->batch, routing_oif, r,
 	    prefix, nhs, n, in_kernel);
 	for (i = 0; i < n; i++)
 		any |= nhs[i].installed;
@@ -309,7 +353,7 @@ routing_fib_change(void *arg, const struct cgw_prefix *prefix,
 	else if (in_kernel)
 		r->n_removed++;
 	else
-		return 0;	/* a LAN route: nothing asked of the kernel */
+		return 0;	/* a LAN route kept out: nothing asked */
 	routing_route_event(r->cgwd, prefix, nhs, n, rc);
 	/* One line a second at most, whatever the table's size. */
 	if (!evtimer_pending(r->ev_summary, NULL))
@@ -322,7 +366,8 @@ routing_reconcile(struct cgwd *cgwd)
 {
 	if (cgwd->bgp == NULL || cgwd->xfrm == NULL)
 		return;
-	(void)routing_kernel_sync(cgwd->bgp, cgwd->xfrm, routing_oif, NULL);
+	(void)routing_kernel_sync(cgwd->bgp, cgwd->xfrm, routing_oif,
+	    bgp_cbarg(cgwd->bgp));
 }
 
 static void
@@ -338,6 +383,52 @@ routing_reconcile_cb(evutil_socket_t fd, short what, void *arg)
 }
 
 static const char *routing_state_lc(enum bgp_state, char *, size_t);
+static const struct conf_neighbor *routing_find_neighbor(const struct conf *,
+    const char *);
+
+/*
+ * A LAN neighbor with `install-routes on` reaching Established: its routes
+ * leave by the interface holding our end of the session (directly
+ * connected: the kernel refuses a gateway that is not on that link),
+ * found once here rather than per prefix. Leaving Established forgets it.
+ */
+static void
+routing_lan_track(struct routing *r, struct bgp_peer *peer,
+    const struct bgp_peer_status *st)
+{
+	const struct conf_neighbor *nb;
+	struct routing_lan *l = routing_lan_find(r, peer), *v;
+	struct xfrm_err xe;
+	char a[CGW_ADDRSTRLEN];
+	int ifindex;
+
+	if (st->state != BGP_ST_ESTABLISHED) {
+		if (l != NULL)
+			*l = r->lan[--r->nlan];
+		return;
+	}
+	if (l != NULL || r->cgwd->xfrm == NULL ||
+	    (nb = routing_find_neighbor(r->cgwd->conf, st->name)) == NULL ||
+	    !nb->install_routes)
+		return;
+	if ((ifindex = xfrm_ifindex_of_addr(r->cgwd->xfrm,
+	    &st->session_local, &xe)) <= 0) {
+		log_warn(st->name, "install-routes: no interface holds %s: "
+		    "its routes stay out of the kernel",
+		    addr_fmt(&st->session_local, a, sizeof(a)));
+		return;
+	}
+	if ((v = reallocarray(r->lan, r->nlan + 1, sizeof(*v))) == NULL) {
+		log_err(st->name, "install-routes: %s", strerror(errno));
+		return;
+	}
+	r->lan = v;
+	r->lan[r->nlan++] = (struct routing_lan){ .peer = peer,
+	    .addr = st->remote, .ifindex = ifindex };
+	log_info(st->name, "install-routes: its routes go into the kernel "
+	    "via %s (ifindex %d)", addr_fmt(&st->remote, a, sizeof(a)),
+	    ifindex);
+}
 
 static void
 routing_peer_state(void *arg, struct bgp_peer *peer, enum bgp_state old,
@@ -347,9 +438,12 @@ routing_peer_state(void *arg, struct bgp_peer *peer, enum bgp_state old,
 	struct bgp_peer_status st;
 	char a[16], b[16];
 
+	bgp_peer_status(peer, &st);
+	if (st.role == BGP_ROLE_NEIGHBOR)
+		routing_lan_track(r, peer, &st);
 	if (cgwd_event_wanted(r->cgwd)) {
-		/* Leaving Established, the why is the session's last error. */
-		bgp_peer_status(peer, &st);
+		/* Leaving Established, the why is the session's last error
+		 * (st, read above). */
 		cgwd_event(r->cgwd, CGWD_EV_BGP, st.name, json_pack("{s:s, s:s, "
 		    "s:s}", "from", routing_state_lc(old, a, sizeof(a)), "to",
 		    routing_state_lc(new_state, b, sizeof(b)), "reason",
@@ -488,6 +582,7 @@ routing_close(struct cgwd *cgwd)
 	event_free(r->ev_reconcile);
 	event_free(r->ev_summary);
 	xfrm_route_batch_free(&r->batch);
+	free(r->lan);
 	free(r);
 	/* bgp_free does not call fib_change: the routes are ours to flush. */
 	if (cgwd->xfrm != NULL && xfrm_route_flush_ours(cgwd->xfrm, &xe) != 0)
@@ -521,7 +616,7 @@ routing_find_neighbor(const struct conf *c, const char *name)
 
 struct routing_gone {
 	struct cgwd		*cgwd;
-	const struct conf	*nconf;
+	const struct conf	*old, *nconf;
 	struct bgp_peer		*victims[64];
 	size_t			 n;
 };
@@ -531,13 +626,17 @@ routing_collect_gone(struct bgp_peer *peer, void *arg)
 {
 	struct routing_gone *g = arg;
 	struct bgp_peer_status st;
-	const struct conf_neighbor *nb;
+	const struct conf_neighbor *nb, *was;
 
 	bgp_peer_status(peer, &st);
 	if (st.role != BGP_ROLE_NEIGHBOR || g->n == 64)
 		return;
 	nb = routing_find_neighbor(g->nconf, st.name);
-	if (nb == NULL || nb->remote_as != st.peer_asn)
+	was = routing_find_neighbor(g->old, st.name);
+	/* install-routes changed: the session starts again under the new
+	 * setting, its routes put in or taken out on the way. */
+	if (nb == NULL || nb->remote_as != st.peer_asn ||
+	    (was != NULL && was->install_routes != nb->install_routes))
 		g->victims[g->n++] = peer;
 }
 
@@ -547,7 +646,7 @@ routing_reconfigure(struct cgwd *cgwd, const struct conf *old,
 {
 	const struct conf_network *n;
 	const struct conf_neighbor *nb;
-	struct routing_gone g = { .cgwd = cgwd, .nconf = nconf };
+	struct routing_gone g = { .cgwd = cgwd, .old = old, .nconf = nconf };
 	struct tunnel *t;
 	char name[BGP_NAME_MAX];
 	size_t i;

@@ -71,10 +71,23 @@ void	 routing_reconcile(struct cgwd *);
 /*
  * The kernel side of fib_change and of reconciling, free of the daemon's
  * structures so test drivers run the same code. `oif` says which
- * interface a next hop leaves by, 0 to keep it out of the kernel (a LAN
- * neighbor's routes: the LAN reaches them without us).
+ * interface a next hop of `prefix` leaves by, 0 to keep it out of the
+ * kernel (a LAN neighbor's routes unless `install-routes on`: the LAN
+ * reaches them without us); *gw comes in as the path's NEXT_HOP and is
+ * the gateway the kernel gets (a LAN neighbor's address for its routes).
  */
-typedef int	(*routing_oif_fn)(const struct bgp_nexthop *, void *arg);
+typedef int	(*routing_oif_fn)(const struct cgw_prefix *prefix,
+		    const struct bgp_nexthop *, void *arg, struct cgw_addr *gw);
+
+/*
+ * A path from a LAN neighbor with `install-routes on`: whether it may go
+ * into the kernel, with *gw the neighbor's address. Not when the families
+ * differ (Linux takes no IPv4 gateway for an IPv6 route), nor when the
+ * prefix holds the neighbor's own address (a route to the gateway via
+ * itself would replace the LAN's connected route).
+ */
+bool	 routing_lan_gateway(const struct cgw_prefix *,
+	    const struct cgw_addr *neighbor, struct cgw_addr *gw);
 int	 routing_kernel_change(struct xfrm_ctx *, routing_oif_fn, void *arg,
 	    const struct cgw_prefix *, struct bgp_nexthop *nhs, size_t n,
 	    bool in_kernel);

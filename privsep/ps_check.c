@@ -216,6 +216,28 @@ table_ok(uint32_t table)
 	return table == 0 || table == XFRM_TABLE_MAIN;
 }
 
+/*
+ * A next hop on the LAN: the gateway is the address of a neighbor
+ * configured `install-routes on`, of the route's family, and outside the
+ * route's prefix (else it would replace the LAN's connected route). That
+ * it is directly connected on nh->ifindex the kernel itself checks: it
+ * refuses a gateway that is not on that link (cgwd never sets onlink).
+ */
+static bool
+conf_lan_nh_ok(const struct conf *c, const struct cgw_prefix *pfx,
+    const struct xfrm_nexthop *nh)
+{
+	const struct conf_neighbor *nb;
+
+	if (c == NULL || nh->ifindex <= 0 || nh->gw.af != pfx->addr.af ||
+	    prefix_contains(pfx, &nh->gw))
+		return false;
+	TAILQ_FOREACH(nb, &c->neighbors, entry)
+		if (nb->install_routes && addr_eq(&nb->addr, &nh->gw))
+			return true;
+	return false;
+}
+
 static int
 route_check(const struct ps_policy *p, const struct cgw_prefix *pfx,
     uint32_t table, const struct xfrm_nexthop *nh, size_t n, bool del,
@@ -240,9 +262,13 @@ route_check(const struct ps_policy *p, const struct cgw_prefix *pfx,
 		return -1;
 	}
 	for (size_t i = 0; i < n; i++)
-		if (ps_policy_iface(p, NULL, nh[i].ifindex) == NULL) {
+		if (ps_policy_iface(p, NULL, nh[i].ifindex) == NULL &&
+		    !conf_lan_nh_ok(p->conf, pfx, &nh[i]) &&
+		    !conf_lan_nh_ok(p->old, pfx, &nh[i])) {
 			snprintf(why, len, "route %s: next hop interface %d "
-			    "is not a tunnel interface of cgwd's",
+			    "is not a tunnel interface of cgwd's, nor the "
+			    "gateway the address of a neighbor with "
+			    "install-routes on",
 			    prefix_fmt(pfx, b, sizeof(b)), nh[i].ifindex);
 			return -1;
 		}

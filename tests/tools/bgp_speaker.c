@@ -52,12 +52,15 @@ usage(void)
 /* As cgwd: a tunnel peer's routes leave by the interface holding our end
  * of its session, a LAN neighbor's stay out of the kernel. */
 static int
-speaker_oif(const struct bgp_nexthop *nh, void *arg)
+speaker_oif(const struct cgw_prefix *prefix, const struct bgp_nexthop *nh,
+    void *arg, struct cgw_addr *gw)
 {
 	struct speaker *s = arg;
 	struct bgp_peer_status st;
 	struct xfrm_err err;
 
+	(void)prefix;
+	(void)gw;
 	bgp_peer_status(nh->peer, &st);
 	if (st.role != BGP_ROLE_TUNNEL)
 		return 0;

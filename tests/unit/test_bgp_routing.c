@@ -156,14 +156,18 @@ test_ipv6_route_json(void **state)
 
 /* Each next hop's interface: 7 for the first peer's, 8 for the other. */
 static int
-fake_oif(const struct bgp_nexthop *nh, void *arg)
+fake_oif(const struct cgw_prefix *prefix, const struct bgp_nexthop *nh,
+    void *arg, struct cgw_addr *gw)
 {
+	(void)prefix;
+	(void)gw;
 	return nh->peer == arg ? 7 : 8;
 }
 
 struct rt_seen {
 	int	oif;
 	bool	gateway, via, multipath;
+	struct cgw_addr gw;	/* RTA_GATEWAY's */
 };
 
 static int
@@ -177,6 +181,13 @@ rt_attr_cb(const struct nlattr *a, void *arg)
 		break;
 	case RTA_GATEWAY:
 		r->gateway = true;
+		if (mnl_attr_get_payload_len(a) == 4) {
+			r->gw.af = AF_INET;
+			memcpy(&r->gw.v4, mnl_attr_get_payload(a), 4);
+		} else if (mnl_attr_get_payload_len(a) == 16) {
+			r->gw.af = AF_INET6;
+			memcpy(&r->gw.v6, mnl_attr_get_payload(a), 16);
+		}
 		break;
 	case RTA_VIA:
 		r->via = true;
@@ -248,6 +259,83 @@ test_kernel_ipv6_mapped_nexthops(void **state)
 	assert_true(nhs[0].installed && nhs[1].installed);
 	r = queue_two(x, "172.31.0.0/16", "169.254.21.1", "169.254.22.1", nhs);
 	assert_true(r.multipath);
+	xfrm_close(x);
+}
+
+/* As cgwd's routing_oif for a neighbor with `install-routes on` on
+ * interface 3, its address in arg. */
+static int
+lan_oif(const struct cgw_prefix *prefix, const struct bgp_nexthop *nh,
+    void *arg, struct cgw_addr *gw)
+{
+	(void)nh;
+	return routing_lan_gateway(prefix, arg, gw) ? 3 : 0;
+}
+
+/*
+ * `install-routes on`: a LAN neighbor's path goes into the kernel via the
+ * neighbor's address on the LAN interface, whatever NEXT_HOP it carried;
+ * not when the prefix holds that address (the LAN's connected route), nor
+ * across families.
+ */
+static void
+test_lan_install_decision(void **state)
+{
+	struct cgw_addr nb, nb6, gw, want;
+	struct cgw_prefix p;
+	struct bgp_nexthop nh;
+	struct xfrm_route_batch b;
+	struct xfrm_ctx *x;
+	struct xfrm_err xe;
+	struct rt_seen r;
+
+	(void)state;
+	assert_true(addr_parse("10.224.0.1", &nb));
+	assert_true(addr_parse("2001:db8:100::1", &nb6));
+	assert_true(prefix_parse("10.230.0.0/16", &p));
+	memset(&gw, 0, sizeof(gw));
+	assert_true(routing_lan_gateway(&p, &nb, &gw));
+	assert_true(addr_eq(&gw, &nb));
+	assert_true(prefix_parse("10.224.0.0/24", &p));
+	assert_false(routing_lan_gateway(&p, &nb, &gw));
+	assert_true(prefix_parse("0.0.0.0/0", &p));
+	assert_false(routing_lan_gateway(&p, &nb, &gw));
+	assert_true(prefix_parse("2001:db8:200::/48", &p));
+	assert_false(routing_lan_gateway(&p, &nb, &gw));
+	assert_true(routing_lan_gateway(&p, &nb6, &gw));
+	assert_true(addr_eq(&gw, &nb6));
+
+	if ((x = xfrm_open(NULL, NULL, NULL, &xe)) == NULL) {
+		print_message("no netlink: %s\n", xe.msg);
+		skip();
+	}
+	/* A third-party NEXT_HOP: the kernel still gets the neighbor. */
+	memset(&nh, 0, sizeof(nh));
+	nh.peer = (struct bgp_peer *)&nh;
+	assert_true(addr_parse("10.224.0.77", &nh.gateway));
+	assert_true(prefix_parse("10.230.0.0/16", &p));
+	xfrm_route_batch_init(&b);
+	assert_int_equal(routing_kernel_queue(x, &b, lan_oif, &nb, &p, &nh, 1,
+	    false), 0);
+	assert_int_equal(b.n, 1);
+	memset(&r, 0, sizeof(r));
+	mnl_attr_parse((struct nlmsghdr *)b.buf, sizeof(struct rtmsg),
+	    rt_attr_cb, &r);
+	assert_int_equal(r.oif, 3);
+	assert_true(r.gateway);
+	want = nb;
+	assert_true(addr_eq(&r.gw, &want));
+	assert_true(nh.installed);
+	xfrm_route_batch_free(&b);
+	/* The LAN's own prefix: nothing asked of the kernel. */
+	nh.installed = false;
+	assert_true(prefix_parse("10.224.0.0/24", &p));
+	xfrm_route_batch_init(&b);
+	assert_int_equal(routing_kernel_queue(x, &b, lan_oif, &nb, &p, &nh, 1,
+	    false), 0);
+	assert_int_equal(b.n, 0);
+	assert_false(nh.installed);
+	xfrm_route_batch_free(&b);
 	xfrm_close(x);
 }
 
@@ -371,6 +459,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_ipv6_route_json,
 		    setup, teardown),
 		cmocka_unit_test(test_kernel_ipv6_mapped_nexthops),
+		cmocka_unit_test(test_lan_install_decision),
 		cmocka_unit_test(test_static_vpn),
 	};
 

@@ -264,6 +264,10 @@ static const struct bad_case bad_cases[] = {
 	  "an IP address", true },
 	{ "neighbor 10.0.0.1 { remote-as 1 }\nneighbor 10.0.0.1 { remote-as 2 }\n",
 	  4, "neighbor 10.0.0.1 already defined on line 3", true },
+	{ "neighbor 10.0.0.1 {\n remote-as 1\n install-routes yes\n}\n", 5,
+	  "install-routes yes: allowed: on, off", true },
+	{ "neighbor 10.0.0.1 {\n remote-as 1 install-routes on\n"
+	  " install-routes off\n}\n", 5, "'install-routes' given twice", true },
 	{ "vpn v {\n local 192.0.2.10 = 1\n" T1 "}\n", 4, "unexpected "
 	  "character '='", true },
 	{ "vpn v {\n local \"192.0.2.10\n}\n", 4, "unterminated string", true },

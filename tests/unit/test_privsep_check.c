@@ -49,6 +49,19 @@ static const char conf_v6[] =
     "psk \"Tunnel1Secret_abc\" interface aws1 }\n"
     "}\n";
 
+/* LAN neighbors: one installs its routes, one does not. */
+static const char conf_lan[] =
+    "asn 65000\n"
+    "router-id 192.0.2.10\n"
+    "vpn \"v\" {\n"
+    "    local 192.0.2.10\n"
+    "    tunnel \"t1\" { remote 198.51.100.1 inside 169.254.21.2/30 "
+    "psk \"Tunnel1Secret_abc\" interface aws1 }\n"
+    "}\n"
+    "neighbor 10.224.0.1 { remote-as 65010 install-routes on }\n"
+    "neighbor 10.224.0.3 { remote-as 65011 }\n"
+    "neighbor 2001:db8:100::1 { remote-as 65012 install-routes on }\n";
+
 static struct cgw_addr
 a4(const char *s)
 {
@@ -138,6 +151,82 @@ test_sa_and_policy(void **state)
 	m.type = PS_SA_STATS;
 	assert_int_equal(check(&p, &m), -1);
 	conf_free((struct conf *)p.conf);
+}
+
+/*
+ * A route whose next hop is on the LAN: only via the address of a
+ * neighbor with `install-routes on`, of the route's family, outside the
+ * route's prefix; during a reload either configuration's say counts.
+ */
+static void
+test_lan_routes(void **state)
+{
+	struct ps_policy p = { 0 };
+	struct ps_msg m = { .type = PS_ROUTE_REPLACE, .n = 1 };
+	struct ps_route rt[2];
+	struct conf *lan = unit_conf_load(conf_lan);
+	struct conf *plain = unit_conf_load(conf_a);
+
+	(void)state;
+	p.conf = lan;
+	m.prefix = p4("10.230.0.0/16");
+	m.nh[0].ifindex = 2;
+	m.nh[0].gw = a4("10.224.0.1");
+	assert_int_equal(check(&p, &m), 0);
+	/* A neighbor that does not install, or no neighbor at all. */
+	m.nh[0].gw = a4("10.224.0.3");
+	assert_int_equal(check_why(&p, &m, "install-routes on"), -1);
+	m.nh[0].gw = a4("10.224.0.9");
+	assert_int_equal(check(&p, &m), -1);
+	/* No gateway, or no interface: not a next hop on the LAN. */
+	memset(&m.nh[0].gw, 0, sizeof(m.nh[0].gw));
+	assert_int_equal(check(&p, &m), -1);
+	m.nh[0].gw = a4("10.224.0.1");
+	m.nh[0].ifindex = 0;
+	assert_int_equal(check(&p, &m), -1);
+	m.nh[0].ifindex = 2;
+	/* The LAN itself via the neighbor: the connected route's place. */
+	m.prefix = p4("10.224.0.0/24");
+	assert_int_equal(check(&p, &m), -1);
+	m.prefix = p4("0.0.0.0/0");
+	assert_int_equal(check(&p, &m), -1);
+	/* Families: an IPv6 route via the IPv6 neighbor, not the IPv4 one. */
+	m.prefix = p4("2001:db8:200::/48");
+	assert_int_equal(check(&p, &m), -1);
+	m.nh[0].gw = a4("2001:db8:100::1");
+	assert_int_equal(check(&p, &m), 0);
+	m.prefix = p4("2001:db8:100::/48");
+	assert_int_equal(check(&p, &m), -1);
+
+	/* A reload: the old configuration installed, the new does not. */
+	m.prefix = p4("10.230.0.0/16");
+	m.nh[0].gw = a4("10.224.0.1");
+	p.conf = plain;
+	assert_int_equal(check(&p, &m), -1);
+	p.old = lan;
+	assert_int_equal(check(&p, &m), 0);
+	p.old = NULL;
+
+	/* In a batch, beside a tunnel route. */
+	p.conf = lan;
+	assert_int_equal(ps_policy_iface_add(&p, "aws1", 12, XFRM_IFID(0)), 0);
+	memset(&m, 0, sizeof(m));
+	memset(rt, 0, sizeof(rt));
+	m.type = PS_ROUTE_BATCH;
+	m.routes = rt;
+	m.nroutes = 2;
+	rt[0].prefix = p4("172.31.0.0/16");
+	rt[0].n = 1;
+	rt[0].nh[0].ifindex = 12;
+	rt[1].prefix = p4("10.230.0.0/16");
+	rt[1].n = 1;
+	rt[1].nh[0].ifindex = 2;
+	rt[1].nh[0].gw = a4("10.224.0.1");
+	assert_int_equal(check(&p, &m), 0);
+	rt[1].nh[0].gw = a4("10.224.0.3");
+	assert_int_equal(check(&p, &m), -1);
+	conf_free(lan);
+	conf_free(plain);
 }
 
 static void
@@ -412,6 +501,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sa_and_policy),
 		cmocka_unit_test(test_iface_and_routes),
+		cmocka_unit_test(test_lan_routes),
 		cmocka_unit_test(test_sockets),
 		cmocka_unit_test(test_ipv6),
 		cmocka_unit_test(test_reload_union),
