@@ -18,6 +18,7 @@
 # failover; ROUTE-REFRESH; loop prevention; max-prefix -> Cease/Maximum
 # Number of Prefixes Reached; ecmp.
 set -u
+. "$(dirname "$0")/bird.inc"
 
 B=${B:-build}
 SPEAKER=$B/tests/tools/bgp_speaker
@@ -27,53 +28,14 @@ for t in bird birdc ip; do
 done
 [ -x "$SPEAKER" ] || { echo "FAIL: $SPEAKER not built"; exit 1; }
 
-T=$(mktemp -d /tmp/bgp_bird.XXXXXX)
-S=$$
+bird_scratch bgp_bird
 NC=bgpc$S; N1=bgpv1$S; N2=bgpv2$S; NL=bgpl$S
-SPK_PID=""
-fails=0
-
-cleanup() {
-	[ -n "$SPK_PID" ] && kill "$SPK_PID" 2>/dev/null
-	for f in "$T"/*.pid; do
-		[ -f "$f" ] || continue
-		kill -CONT "$(cat "$f")" 2>/dev/null
-		kill "$(cat "$f")" 2>/dev/null
-	done
-	sleep 0.2
-	for n in $NC $N1 $N2 $NL; do ip netns del $n 2>/dev/null; done
-	if [ $fails -ne 0 ]; then
-		echo "--- speaker output"; cat "$T/speaker.out" 2>/dev/null
-		echo "--- speaker log"; tail -50 "$T/speaker.err" 2>/dev/null
-	fi
-	[ -n "${KEEP:-}" ] && echo "kept $T" || rm -rf "$T"
-}
-trap cleanup EXIT INT TERM
-
-ok() { echo "ok: $*"; }
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-
-# wait_for SECONDS COMMAND...: poll until COMMAND succeeds.
-wait_for() {
-	_n=$(($1 * 5)); shift
-	while [ $_n -gt 0 ]; do
-		if "$@" >/dev/null 2>&1; then return 0; fi
-		sleep 0.2; _n=$((_n - 1))
-	done
-	return 1
+on_failure() {
+	echo "--- speaker output"; cat "$T/speaker.out" 2>/dev/null
+	echo "--- speaker log"; tail -50 "$T/speaker.err" 2>/dev/null
 }
 
-for n in $NC $N1 $N2 $NL; do ip netns add $n; ip -n $n link set lo up; done
-link() {	# nsA ifA addrA nsB ifB addrB
-	ip link add $2$S netns $1 type veth peer name $5$S netns $4
-	ip -n $1 link set $2$S name $2
-	ip -n $4 link set $5$S name $5
-	ip -n $1 addr add $3 dev $2; ip -n $1 link set $2 up
-	ip -n $4 addr add $6 dev $5; ip -n $4 link set $5 up
-}
-link $NC t1 169.254.21.2/30 $N1 v 169.254.21.1/30
-link $NC t2 169.254.22.2/30 $N2 v 169.254.22.1/30
-link $NC lan 10.224.0.2/24 $NL c 10.224.0.1/24
+vgw_topology
 
 # vgw_conf ID LOCAL NEIGHBOR [EXTRA STATIC ROUTES...]
 vgw_conf() {
@@ -123,28 +85,11 @@ protocol bgp cgw {
 	ipv4 { import all; export where proto = "s4"; };
 }
 EOF
-for id in vgw1:$N1 vgw2:$N2 lan:$NL; do
-	ip netns exec ${id#*:} bird -c "$T/${id%%:*}.conf" -s "$T/${id%%:*}.sock" \
-	    -P "$T/${id%%:*}.pid" || { fail "bird ${id%%:*} did not start"; exit 1; }
-done
-bc() { id=$1; shift; birdc -s "$T/$id.sock" "$@"; }
+bird_start vgw1:$N1 vgw2:$N2 lan:$NL
 
 # start_speaker EXTRA-ARGS...: cgw with t1, t2 and the LAN neighbor.
 start_speaker() {
-	rm -f "$T/cmd"; mkfifo "$T/cmd"
-	ip netns exec $NC "$SPEAKER" -k -a 65000 -i 169.254.21.2 -n 10.224.0.0/12 \
-	    "$@" < "$T/cmd" >> "$T/speaker.out" 2>> "$T/speaker.err" &
-	SPK_PID=$!
-	exec 3> "$T/cmd"
-}
-stop_speaker() {
-	echo quit >&3; exec 3>&-
-	wait "$SPK_PID" 2>/dev/null; SPK_PID=""
-}
-cmd() { echo "$*" >&3; }
-out_has() { grep -q -- "$1" "$T/speaker.out"; }
-bird_route() {	# ID PREFIX PATTERN
-	bc "$1" show route "$2" all | grep -q -- "$3"
+	speaker_start -k -a 65000 -i 169.254.21.2 -n 10.224.0.0/12 "$@"
 }
 bird_proto() {	# ID PATTERN: in BIRD's view of the session (last error)
 	bc "$1" show protocols all cgw | grep -q -- "$2"
@@ -286,7 +231,7 @@ wait_for 10 bird_proto vgw2 "Received: Maximum number of prefixes reached" &&
     ok "vgw2 received Cease/Maximum Number of Prefixes" || fail "vgw2 saw no Cease"
 vgw_conf vgw2 169.254.22.1 169.254.22.2
 bc vgw2 configure >/dev/null
-stop_speaker
+speaker_stop
 
 # ---- ecmp: equal local-pref, no prepend, multipath ----
 start_speaker -m -P "$T1" -P "$T2"
@@ -307,7 +252,7 @@ wait_for 10 bird_route vgw2 10.224.0.0/12 "BGP.as_path: 65000\$" &&
 cmd down aws/t2
 wait_for 5 out_has "FIB 172.31.0.0/16 via 169.254.21.1 aws/t1\$" &&
     ok "ecmp: t2 down leaves t1 only" || fail "ecmp: t2 down"
-stop_speaker
+speaker_stop
 ip -n $NC route show proto 201 | grep -q . && fail "routes left after exit: $(ip -n $NC route show proto 201)"
 
 [ $fails -eq 0 ] && echo "PASS: bgp_bird" && exit 0

@@ -32,66 +32,23 @@
 # reaches BIRD with our IPv6 end as next hop.
 set -u
 cd "$(dirname "$0")/../.."
+. tests/system/bird.inc
 
 B=${B:-build}
 SPEAKER=$B/tests/tools/bgp_speaker
 CGWD=${CGWD:-./cgwd}
 CGWCTL=${CGWCTL:-./cgwctl}
-if [ "$(id -u)" != 0 ]; then echo "SKIP: needs root"; exit 77; fi
-for t in bird birdc ip jq; do
-	command -v $t >/dev/null || { echo "FAIL: $t not installed"; exit 1; }
-done
-for b in "$SPEAKER" "$CGWD" "$CGWCTL"; do
-	[ -x "$b" ] || { echo "FAIL: $b not built (make all tools)"; exit 1; }
-done
+bird_need "make all tools" "$SPEAKER" "$CGWD" "$CGWCTL"
 
-T=$(mktemp -d /tmp/bgp_ipv6.XXXXXX)
-S=$$
+bird_scratch bgp_ipv6
 NC=b6c$S; N1=b6v1$S; N2=b6v2$S; NL=b6l$S
-SPK_PID=""
-CGWD_PID=""
-fails=0
-
-cleanup() {
-	[ -n "$SPK_PID" ] && kill "$SPK_PID" 2>/dev/null
-	[ -n "$CGWD_PID" ] && kill "$CGWD_PID" 2>/dev/null
-	for f in "$T"/*.pid; do
-		[ -f "$f" ] || continue
-		kill "$(cat "$f")" 2>/dev/null
-	done
-	sleep 0.3
-	for n in $NC $N1 $N2 $NL; do ip netns del $n 2>/dev/null; done
-	if [ $fails -ne 0 ]; then
-		echo "--- speaker output"; tail -40 "$T/speaker.out" 2>/dev/null
-		echo "--- speaker log"; tail -40 "$T/speaker.err" 2>/dev/null
-		echo "--- cgwd log"; tail -40 "$T/cgwd.log" 2>/dev/null
-	fi
-	[ -n "${KEEP:-}" ] && echo "kept $T" || rm -rf "$T"
-}
-trap cleanup EXIT INT TERM
-
-ok() { echo "ok: $*"; }
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-wait_for() {	# SECONDS COMMAND...
-	_n=$(($1 * 5)); shift
-	while [ $_n -gt 0 ]; do
-		if "$@" >/dev/null 2>&1; then return 0; fi
-		sleep 0.2; _n=$((_n - 1))
-	done
-	return 1
+on_failure() {
+	echo "--- speaker output"; tail -40 "$T/speaker.out" 2>/dev/null
+	echo "--- speaker log"; tail -40 "$T/speaker.err" 2>/dev/null
+	echo "--- cgwd log"; tail -40 "$T/cgwd.log" 2>/dev/null
 }
 
-for n in $NC $N1 $N2 $NL; do ip netns add $n; ip -n $n link set lo up; done
-link() {	# nsA ifA addrA nsB ifB addrB
-	ip link add $2$S netns $1 type veth peer name $5$S netns $4
-	ip -n $1 link set $2$S name $2
-	ip -n $4 link set $5$S name $5
-	ip -n $1 addr add $3 dev $2; ip -n $1 link set $2 up
-	ip -n $4 addr add $6 dev $5; ip -n $4 link set $5 up
-}
-link $NC t1 169.254.21.2/30 $N1 v 169.254.21.1/30
-link $NC t2 169.254.22.2/30 $N2 v 169.254.22.1/30
-link $NC lan 10.224.0.2/24 $NL c 10.224.0.1/24
+vgw_topology
 
 # bird_conf ID ROUTER-ID LOCAL-AS NEIGHBOR MODE [IPV6 ROUTES...]
 #   MODE dual: ipv4 + ipv6 channels; v4only: ipv4 channel, no capabilities
@@ -124,30 +81,14 @@ bird_conf vgw2 169.254.22.1 64512 169.254.22.2 v4only
 bird_conf lan 10.224.0.1 65010 10.224.0.2 dual 2001:db8:200::/48
 # The LAN router's IPv4 route is not the VPC's.
 sed -i 's|route 172.31.0.0/16|route 10.230.0.0/16|' "$T/lan.conf"
-for id in vgw1:$N1 vgw2:$N2 lan:$NL; do
-	ip netns exec ${id#*:} bird -c "$T/${id%%:*}.conf" -s "$T/${id%%:*}.sock" \
-	    -P "$T/${id%%:*}.pid" || { fail "bird ${id%%:*} did not start"; exit 1; }
-done
-bc() { id=$1; shift; birdc -s "$T/$id.sock" "$@"; }
-bird_route() {	# ID PREFIX PATTERN
-	bc "$1" show route "$2" all | grep -q -- "$3"
-}
-bird_has() {	# ID PREFIX
-	bc "$1" show route "$2" | grep -q -- "$2"
-}
+bird_start vgw1:$N1 vgw2:$N2 lan:$NL
 
 # ---- part 1: bgp/ as tunnel peers (bgp_speaker) ----
-rm -f "$T/cmd"; mkfifo "$T/cmd"
-ip netns exec $NC "$SPEAKER" -k -a 65000 -i 169.254.21.2 \
+speaker_start -k -a 65000 -i 169.254.21.2 \
     -n 10.224.0.0/12 -n 2001:db8:100::/48 \
     -P "name=aws/t1,local=169.254.21.2,remote=169.254.21.1,as=64512,role=tunnel,lp=200" \
     -P "name=aws/t2,local=169.254.22.2,remote=169.254.22.1,as=64512,role=tunnel,lp=100,prepend=1" \
-    -P "name=neighbor 10.224.0.1,local=10.224.0.2,remote=10.224.0.1,as=65010,role=neighbor" \
-    < "$T/cmd" >> "$T/speaker.out" 2>> "$T/speaker.err" &
-SPK_PID=$!
-exec 3> "$T/cmd"
-cmd() { echo "$*" >&3; }
-out_has() { grep -q -- "$1" "$T/speaker.out"; }
+    -P "name=neighbor 10.224.0.1,local=10.224.0.2,remote=10.224.0.1,as=65010,role=neighbor"
 status_has() {	# PATTERN: in a fresh `status`
 	: > "$T/status.out"
 	cmd status
@@ -246,32 +187,26 @@ for id in vgw1 vgw2 lan; do
 	grep -qi "error\|invalid\|malformed" "$T/$id.log" &&
 	    fail "BIRD $id complains: $(grep -i "error\|invalid\|malformed" "$T/$id.log" | head -3)"
 done
-echo quit >&3; exec 3>&-
-wait "$SPK_PID" 2>/dev/null; SPK_PID=""
+speaker_stop
 ip -n $NC -6 route show proto 201 | grep -q . &&
     fail "IPv6 routes left after exit: $(ip -n $NC -6 route show proto 201)"
 
 # ---- part 2: cgwd with the LAN router as a neighbor ----
-cat > "$T/cgwd.conf" <<EOF
+cgwd_conf <<EOF
 asn 65000
 router-id 10.224.0.2
 network 10.224.0.0/12
 network 2001:db8:100::/48
 neighbor 10.224.0.1 { remote-as 65010 }
 EOF
-chmod 600 "$T/cgwd.conf"
 bc lan restart cgw >/dev/null
-ip netns exec $NC "$CGWD" -f "$T/cgwd.conf" -s "$T/cgwd.sock" -v \
-    > "$T/cgwd.log" 2>&1 &
-CGWD_PID=$!
-ctl() { ip netns exec $NC "$CGWCTL" -s "$T/cgwd.sock" "$@"; }
-routes_json() { ctl --json show routes > "$T/routes.json" 2>/dev/null; }
+cgwd_start
 lan6_route() {
 	routes_json && jq -e '.routes[] | select(.prefix == "2001:db8:200::/48"
 	    and .next_hop == "10.224.0.1" and .from == "neighbor 10.224.0.1"
 	    and .best == true and .installed == false)' "$T/routes.json"
 }
-wait_for 30 sh -c "$CGWCTL -s $T/cgwd.sock --json show bgp 2>/dev/null | jq -e '.bgp[0].state == \"established\"'" &&
+cgwd_established 1 &&
     ok "cgwd: neighbor Established" || fail "cgwd session: $(ctl show bgp)"
 ctl --json show bgp | jq -e '.bgp[0].address_families == ["ipv4-unicast", "ipv6-unicast"]' >/dev/null &&
     ok "cgwctl show bgp: address_families ipv4-unicast, ipv6-unicast" ||
@@ -290,7 +225,7 @@ wait_for 10 sh -c "$CGWCTL -s $T/cgwd.sock --json show routes | jq -e '[.routes[
     fail "after withdraw: $(ctl --json show routes)"
 grep -q "network 2001:db8:100::/48" "$T/cgwd.log" &&
     fail "cgwd refused the IPv6 network: $(grep 2001:db8:100 "$T/cgwd.log")"
-kill "$CGWD_PID"; wait "$CGWD_PID" 2>/dev/null; CGWD_PID=""
+cgwd_stop
 
 # ---- part 3: a session over IPv6 addresses (as over IPv6 inside /126s) ----
 ip -n $NC addr add fd00:224::2/126 dev lan nodad
@@ -303,34 +238,28 @@ protocol bgp cgw6 {
 }
 EOF
 bc lan configure >/dev/null
-cat > "$T/cgwd.conf" <<EOF
+cgwd_conf <<EOF
 asn 65000
 router-id 10.224.0.2
 network 2001:db8:100::/48
 neighbor fd00:224::1 { remote-as 65010 }
 EOF
-ip netns exec $NC "$CGWD" -f "$T/cgwd.conf" -s "$T/cgwd.sock" -v \
-    >> "$T/cgwd.log" 2>&1 &
-CGWD_PID=$!
-wait_for 30 sh -c "$CGWCTL -s $T/cgwd.sock --json show bgp 2>/dev/null | jq -e '.bgp[0].state == \"established\"'" &&
+cgwd_start
+cgwd_established 1 &&
     ok "IPv6 session: cgwd and BIRD Established over fd00:224::/126" ||
     fail "IPv6 session: $(ctl show bgp)"
 wait_for 10 sh -c "$CGWCTL -s $T/cgwd.sock --json show routes | jq -e '.routes[] | select(.prefix == \"2001:db8:201::/48\" and .from == \"neighbor fd00:224::1\")'" &&
     ok "IPv6 session: cgwd learns BIRD's 2001:db8:201::/48" ||
     fail "IPv6 session, cgwd: $(ctl --json show routes)"
-kill "$CGWD_PID"; wait "$CGWD_PID" 2>/dev/null; CGWD_PID=""
+cgwd_stop
 # Our networks go to tunnel peers: bgp/ with BIRD as one, over IPv6.
 bc lan restart cgw6 >/dev/null
-ip netns exec $NC "$SPEAKER" -a 65000 -i 10.224.0.2 -n 2001:db8:100::/48 \
-    -P "name=aws/t6,local=fd00:224::2,remote=fd00:224::1,as=65010,role=tunnel" \
-    < "$T/cmd" >> "$T/speaker.out" 2>> "$T/speaker.err" &
-SPK_PID=$!
-exec 3> "$T/cmd"
+speaker_start -a 65000 -i 10.224.0.2 -n 2001:db8:100::/48 \
+    -P "name=aws/t6,local=fd00:224::2,remote=fd00:224::1,as=65010,role=tunnel"
 wait_for 30 bird_route lan 2001:db8:100::/48 "via fd00:224::2" &&
     ok "IPv6 session: BIRD learns our network, next hop our IPv6 end fd00:224::2" ||
     fail "IPv6 session, BIRD: $(bc lan show route 2001:db8:100::/48 all)"
-echo quit >&3; exec 3>&-
-wait "$SPK_PID" 2>/dev/null; SPK_PID=""
+speaker_stop
 
 [ $fails -eq 0 ] && echo "PASS: bgp_ipv6" && exit 0
 echo "FAILED: $fails check(s)"

@@ -25,57 +25,19 @@
 # `installed: false`.
 set -u
 cd "$(dirname "$0")/../.."
+. tests/system/bird.inc
 
 CGWD=${CGWD:-./cgwd}
 CGWCTL=${CGWCTL:-./cgwctl}
-if [ "$(id -u)" != 0 ]; then echo "SKIP: needs root"; exit 77; fi
-for t in bird birdc ip jq; do
-	command -v $t >/dev/null || { echo "FAIL: $t not installed"; exit 1; }
-done
-for b in "$CGWD" "$CGWCTL"; do
-	[ -x "$b" ] || { echo "FAIL: $b not built (make all)"; exit 1; }
-done
+bird_need "make all" "$CGWD" "$CGWCTL"
 
-T=$(mktemp -d /tmp/lan_routes.XXXXXX)
-S=$$
+bird_scratch lan_routes
 NC=lrc$S; NL=lrl$S; N2=lr2$S
-CGWD_PID=""
-fails=0
-
-cleanup() {
-	[ -n "$CGWD_PID" ] && kill "$CGWD_PID" 2>/dev/null
-	for f in "$T"/*.pid; do
-		[ -f "$f" ] || continue
-		kill "$(cat "$f")" 2>/dev/null
-	done
-	sleep 0.3
-	for n in $NC $NL $N2; do ip netns del $n 2>/dev/null; done
-	if [ $fails -ne 0 ]; then
-		echo "--- cgwd log"; tail -60 "$T/cgwd.log" 2>/dev/null
-	fi
-	[ -n "${KEEP:-}" ] && echo "kept $T" || rm -rf "$T"
-}
-trap cleanup EXIT INT TERM
-
-ok() { echo "ok: $*"; }
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-wait_for() {	# SECONDS COMMAND...
-	_n=$(($1 * 5)); shift
-	while [ $_n -gt 0 ]; do
-		if "$@" >/dev/null 2>&1; then return 0; fi
-		sleep 0.2; _n=$((_n - 1))
-	done
-	return 1
+on_failure() {
+	echo "--- cgwd log"; tail -60 "$T/cgwd.log" 2>/dev/null
 }
 
-for n in $NC $NL $N2; do ip netns add $n; ip -n $n link set lo up; done
-link() {	# nsA ifA addrA nsB ifB addrB
-	ip link add $2$S netns $1 type veth peer name $5$S netns $4
-	ip -n $1 link set $2$S name $2
-	ip -n $4 link set $5$S name $5
-	ip -n $1 addr add $3 dev $2; ip -n $1 link set $2 up
-	ip -n $4 addr add $6 dev $5; ip -n $4 link set $5 up
-}
+netns_up $NC $NL $N2
 link $NC lan 10.224.0.2/24 $NL c 10.224.0.1/24
 link $NC lan2 10.225.0.2/24 $N2 c 10.225.0.1/24
 ip -n $NC addr add fd00:224::2/64 dev lan nodad
@@ -115,17 +77,8 @@ protocol bgp cgw {
   ipv4 { import all; export where proto = "s4"; };
 }
 EOF
-for id in lan:$NL lan2:$N2; do
-	ip netns exec ${id#*:} bird -c "$T/${id%%:*}.conf" -s "$T/${id%%:*}.sock" \
-	    -P "$T/${id%%:*}.pid" || { fail "bird ${id%%:*} did not start"; exit 1; }
-done
-bc() { id=$1; shift; birdc -s "$T/$id.sock" "$@"; }
-bird_has() {	# ID PREFIX
-	bc "$1" show route "$2" | grep -q -- "$2"
-}
+bird_start lan:$NL lan2:$N2
 
-ctl() { ip netns exec $NC "$CGWCTL" -s "$T/cgwd.sock" "$@"; }
-routes_json() { ctl --json show routes > "$T/routes.json" 2>/dev/null; }
 # installed PREFIX true|false: `installed` of its best path
 installed() {
 	routes_json && jq -e --arg p "$1" --argjson i "$2" '[.routes[] |
@@ -138,7 +91,7 @@ kernel_has() {	# PATTERN
 	{ k4; k6; } | grep -q -- "$1"
 }
 write_conf() {	# INSTALL (on|off)
-	cat > "$T/cgwd.conf" <<EOF
+	cgwd_conf <<EOF
 asn 65000
 router-id 10.224.0.2
 network 10.224.0.0/12
@@ -146,22 +99,13 @@ neighbor 10.224.0.1 { remote-as 65010; install-routes $1 }
 neighbor fd00:224::1 { remote-as 65010; install-routes $1 }
 neighbor 10.225.0.1 { remote-as 65020 }
 EOF
-	chmod 600 "$T/cgwd.conf"
 }
-three_up() {
-	wait_for 30 sh -c "$CGWCTL -s $T/cgwd.sock --json show bgp 2>/dev/null |
-	    jq -e '[.bgp[] | select(.state == \"established\")] | length == 3'"
-}
+three_up() { cgwd_established 3; }
 start_cgwd() {	# INSTALL (on|off)
 	write_conf $1
-	ip netns exec $NC "$CGWD" -f "$T/cgwd.conf" -s "$T/cgwd.sock" -v \
-	    >> "$T/cgwd.log" 2>&1 &
-	CGWD_PID=$!
+	cgwd_start
 	three_up && ok "cgwd: three neighbors Established" ||
 	    fail "sessions: $(ctl show bgp)"
-}
-stop_cgwd() {
-	kill "$CGWD_PID"; wait "$CGWD_PID" 2>/dev/null; CGWD_PID=""
 }
 
 # ---- part 1: install-routes on ----
@@ -245,7 +189,7 @@ wait_for 30 kernel_has "10.230.0.0/16 via 10.224.0.1 dev lan" &&
     wait_for 10 kernel_has "2001:db8:200::/48 via fd00:224::1 dev lan" &&
     ok "reload to install-routes on: the routes come back" ||
     fail "after reload on: $(k4; k6)"
-stop_cgwd
+cgwd_stop
 { k4; k6; } | grep -q . && fail "routes left after exit: $(k4; k6)" ||
     ok "cgwd's exit removes them"
 
@@ -260,7 +204,7 @@ wait_for 10 installed 2001:db8:200::/48 false &&
 sleep 1
 { k4; k6; } | grep -q . && fail "install-routes off, yet: $(k4; k6)" ||
     ok "install-routes off: nothing in the kernel (proto 201)"
-stop_cgwd
+cgwd_stop
 
 [ $fails -eq 0 ] && echo "PASS: lan_routes" && exit 0
 echo "FAILED: $fails check(s)"
