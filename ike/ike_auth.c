@@ -176,7 +176,7 @@ ike_auth_recv_resp(struct ike_sa *sa, const struct ike_hdr *h,
 	struct ike_peer *peer = sa->peer;
 	const struct ike_notify *err = ike_pld_error(pl);
 	struct ike_suite cs;
-	struct esp_ts tl, tr, sl, sr, x;
+	struct esp_ts sl, sr, x;
 	struct ike_child *c;
 	uint32_t spi_out;
 	char a[CGW_ADDRSTRLEN], idwhy[2 * CONF_IDSTRLEN + 64];
@@ -234,10 +234,8 @@ ike_auth_recv_resp(struct ike_sa *sa, const struct ike_hdr *h,
 	}
 	cs.dh = 0;
 	spi_out = (uint32_t)pl->props[0].spi;
-	ike_child_ts(sa, NULL, &tl, &tr);
 	if (!IKE_SEEN(pl, IKEV2_PLD_TSI) || !IKE_SEEN(pl, IKEV2_PLD_TSR) ||
-	    ike_ts_select(&pl->tsi, &tl, &sl) < 0 ||
-	    ike_ts_select(&pl->tsr, &tr, &sr) < 0) {
+	    ike_child_ts_choose(sa, NULL, &pl->tsi, &pl->tsr, &sl, &sr) < 0) {
 		ike_sa_fail(sa, IKE_EV_TS_UNACCEPTABLE, "peer answered traffic "
 		    "selectors outside ours");
 		return;
@@ -308,7 +306,7 @@ ike_auth_recv_req(struct ike_sa *sa, const struct ike_hdr *h,
 	struct ike_bld b;
 	struct ike_prop sel;
 	struct ike_suite cs;
-	struct esp_ts tl, tr, sl, sr, x;
+	struct esp_ts sl, sr, x;
 	struct ike_child *c = NULL;
 	uint8_t auth[IKE_MAX_PRF_LEN];
 	size_t alen = sizeof(auth);
@@ -349,15 +347,14 @@ ike_auth_recv_req(struct ike_sa *sa, const struct ike_hdr *h,
 	ike_bld_id(&b, IKEV2_PLD_IDR, id.p, id.len);
 	ike_bld_auth(&b, IKEV2_AUTH_SHARED_KEY_MIC, auth, alen);
 
-	ike_child_ts(sa, NULL, &tl, &tr);
 	if (!IKE_SEEN(pl, IKEV2_PLD_SA) || !IKE_SEEN(pl, IKEV2_PLD_TSI) ||
 	    !IKE_SEEN(pl, IKEV2_PLD_TSR))
 		child_err = IKEV2_N_NO_PROPOSAL_CHOSEN;
 	else if (ike_prop_select(pl->props, pl->nprops, peer->esp_props,
 	    peer->n_esp_props, IKEV2_PROTO_ESP, false, true, &sel, &cs) < 0)
 		child_err = IKEV2_N_NO_PROPOSAL_CHOSEN;
-	else if (ike_ts_select(&pl->tsi, &tr, &sr) < 0 ||
-	    ike_ts_select(&pl->tsr, &tl, &sl) < 0)
+	else if (ike_child_ts_choose(sa, NULL, &pl->tsr, &pl->tsi, &sl,
+	    &sr) < 0)
 		child_err = IKEV2_N_TS_UNACCEPTABLE;
 	else if (ctx->cb.alloc_spi == NULL ||
 	    ctx->cb.alloc_spi(ctx->cbarg, peer, &spi_in) < 0)

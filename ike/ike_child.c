@@ -551,6 +551,32 @@ ike_child_ts_agreed(const struct ike_sa *sa, const struct ike_child *old,
 	    ike_ts_list_covers(tsi, x) && ike_ts_list_covers(tsr, x);
 }
 
+/*
+ * A peer that carries one family narrows our 0.0.0.0/0 + ::/0 offer to
+ * it (RFC 7296 2.9): an AWS IPv6 VPN (TunnelInsideIpVersion ipv6) answers
+ * ::/0 alone, while our primary family is the outer one (IPv4). Its whole
+ * range is as good a route-based CHILD SA: the kernel SA's selector is
+ * the empty one either way (xfrm_msg.c), and routes pick the family.
+ */
+int
+ike_child_ts_choose(const struct ike_sa *sa, const struct ike_child *old,
+    const struct ike_ts_list *lpeer, const struct ike_ts_list *rpeer,
+    struct esp_ts *sl, struct esp_ts *sr)
+{
+	struct esp_ts tl, tr, xl, xr;
+
+	ike_child_ts(sa, old, &tl, &tr);
+	if (ike_ts_select(lpeer, &tl, sl) == 0 &&
+	    ike_ts_select(rpeer, &tr, sr) == 0)
+		return 0;
+	if (!ike_child_ts_extra(sa, old, &tl, &xl, &xr))
+		return -1;
+	if (ike_ts_select(lpeer, &xl, sl) == 0 &&
+	    ike_ts_select(rpeer, &xr, sr) == 0)
+		return 0;
+	return -1;
+}
+
 int
 ike_ts_select(const struct ike_ts_list *l, const struct esp_ts *ours,
     struct esp_ts *out)

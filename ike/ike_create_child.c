@@ -170,7 +170,11 @@ ike_child_rekey_resp(struct ike_sa *sa, struct ike_payloads *pl)
 		ike_task_add(sa, IKE_REQ_DELETE_CHILD, nc->spi_in);
 		goto done;
 	}
-	ike_child_ts(sa, old, &nc->ts_local, &nc->ts_remote);
+	/* Ours, or the family a one-family peer narrowed them to. */
+	if (!IKE_SEEN(pl, IKEV2_PLD_TSI) || !IKE_SEEN(pl, IKEV2_PLD_TSR) ||
+	    ike_child_ts_choose(sa, old, &pl->tsi, &pl->tsr, &nc->ts_local,
+	    &nc->ts_remote) < 0)
+		ike_child_ts(sa, old, &nc->ts_local, &nc->ts_remote);
 	nc->ts_dual = IKE_SEEN(pl, IKEV2_PLD_TSI) &&
 	    IKE_SEEN(pl, IKEV2_PLD_TSR) && ike_child_ts_agreed(sa, old,
 	    &pl->tsr, &pl->tsi, &nc->ts_local, &nc->ts_remote, &x);
@@ -499,7 +503,7 @@ ike_create_child_req(struct ike_sa *sa, const struct ike_hdr *h,
 	struct ike_ctx *ctx = peer->ctx;
 	struct ike_prop sel;
 	struct ike_suite cs;
-	struct esp_ts tl, tr, sl, sr, x;
+	struct esp_ts sl, sr, x;
 	struct ike_dh *dh = NULL;
 	struct wbuf in, ke;
 	struct ike_bld b;
@@ -529,9 +533,7 @@ ike_create_child_req(struct ike_sa *sa, const struct ike_hdr *h,
 		ike_create_error(sa, h, IKEV2_N_INVALID_KE_PAYLOAD, g, 2);
 		goto out;
 	}
-	ike_child_ts(sa, old, &tl, &tr);
-	if (ike_ts_select(&pl->tsi, &tr, &sr) < 0 ||
-	    ike_ts_select(&pl->tsr, &tl, &sl) < 0) {
+	if (ike_child_ts_choose(sa, old, &pl->tsr, &pl->tsi, &sl, &sr) < 0) {
 		ike_create_error(sa, h, IKEV2_N_TS_UNACCEPTABLE, NULL, 0);
 		goto out;
 	}

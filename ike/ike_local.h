@@ -543,6 +543,13 @@ bool		 ike_child_ts_agreed(const struct ike_sa *,
 		    const struct ike_child *old, const struct ike_ts_list *tsi,
 		    const struct ike_ts_list *tsr, const struct esp_ts *sl,
 		    const struct esp_ts *sr, struct esp_ts *x);
+/* The CHILD SA's selectors from the peer's lists (lpeer: its list for
+ * our side, rpeer: for its side): our primary family, else, offered
+ * dual, the other family alone. -1 when neither fits. */
+int		 ike_child_ts_choose(const struct ike_sa *,
+		    const struct ike_child *old, const struct ike_ts_list *lpeer,
+		    const struct ike_ts_list *rpeer, struct esp_ts *sl,
+		    struct esp_ts *sr);
 void		 ike_nonce_min(const uint8_t *, size_t, const uint8_t *, size_t,
 		    uint8_t *, size_t *);
 /* memcmp order, a shorter prefix first (2.8.1 "lowest nonce"). */

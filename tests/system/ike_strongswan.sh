@@ -259,6 +259,31 @@ case_dual() {
 	fi
 }
 
+# AWS IPv6 VPNs (TunnelInsideIpVersion ipv6) carry IPv6 only: their
+# traffic selectors are ::/0 alone, so AWS narrows our 0.0.0.0/0 + ::/0
+# offer to ::/0. The CHILD SA must come up with IPv6 alone.
+case_v6only() {
+	S=aes128-sha256-modp2048
+	SS_TS=::/0 start_charon $S $S none
+	peer_with_sas 4 3 --ike $S --esp $S --dual
+	if [ "$(count '^CHILD_UP')" -ge 1 ] && grep -q "local  ::/0" "$W/sas.txt" &&
+	    grep -q "remote ::/0" "$W/sas.txt" && ! grep -q "0.0.0.0/0" "$W/sas.txt"; then
+		result ok "IPv6-only peer (::/0) narrows a dual offer: cgwd initiates, IPv6 alone"
+	else
+		cat "$W/sas.txt"
+		result fail "IPv6-only peer (::/0) narrows a dual offer: cgwd initiates, IPv6 alone"
+	fi
+	SS_TS=::/0 start_charon $S $S start
+	peer_with_sas 4 3 --respond --ike $S --esp $S --dual
+	if [ "$(count '^CHILD_UP')" -ge 1 ] && grep -q "local  ::/0" "$W/sas.txt" &&
+	    ! grep -q "0.0.0.0/0" "$W/sas.txt"; then
+		result ok "IPv6-only peer (::/0): strongSwan initiates, IPv6 alone"
+	else
+		cat "$W/sas.txt"
+		result fail "IPv6-only peer (::/0): strongSwan initiates, IPv6 alone"
+	fi
+}
+
 # Our offer lists several proposals; strongSwan accepts only the second.
 case_proposal_choice() {
 	start_charon aes256gcm16-prfsha256-modp2048 aes256gcm16-modp2048 none
@@ -417,7 +442,7 @@ EON
 	ip netns del "$NSC"; ip netns del "$NSR"
 }
 
-CASES=${*:-"initiate respond dual proposal_choice rekey dpd peer_delete wrong_psk no_proposal nat"}
+CASES=${*:-"initiate respond dual proposal_choice rekey dpd peer_delete wrong_psk no_proposal nat v6only"}
 for c in $CASES; do
 	"case_$c"
 done

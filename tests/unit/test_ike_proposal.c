@@ -348,6 +348,49 @@ test_ts_dual(void **state)
 	free(peer);
 }
 
+/*
+ * A peer that carries IPv6 alone (an AWS IPv6 VPN: ::/0) narrows our
+ * 0.0.0.0/0 + ::/0 to ::/0: the CHILD SA takes it, not dual. Without the
+ * dual offer, or from a peer that answers a narrowed IPv6 range, no.
+ */
+static void
+test_ts_choose_v6only(void **state)
+{
+	struct ike_peer *peer = calloc(1, sizeof(*peer));
+	struct ike_sa *sa = calloc(1, sizeof(*sa));
+	struct esp_ts all = ts4("0.0.0.0", "255.255.255.255", 0, 0, 0xffff);
+	struct esp_ts all6 = ts4("::", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+	    0, 0, 0xffff);
+	struct esp_ts sl, sr, x;
+	struct ike_ts_list l;
+	char buf[CGW_ADDRSTRLEN];
+
+	(void)state;
+	sa->peer = peer;
+	peer->conf.ts_dual = true;
+	memset(&l, 0, sizeof(l));
+	l.n = 1;
+	l.ts[0] = all6;
+	assert_int_equal(ike_child_ts_choose(sa, NULL, &l, &l, &sl, &sr), 0);
+	assert_int_equal(sl.start.af, AF_INET6);
+	assert_int_equal(sr.start.af, AF_INET6);
+	assert_string_equal(addr_fmt(&sr.end, buf, sizeof(buf)),
+	    "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff");
+	assert_false(ike_child_ts_agreed(sa, NULL, &l, &l, &sl, &sr, &x));
+	/* both families: the primary (outer, IPv4) one, then dual */
+	l.n = 2;
+	l.ts[1] = all;
+	assert_int_equal(ike_child_ts_choose(sa, NULL, &l, &l, &sl, &sr), 0);
+	assert_int_equal(sl.start.af, AF_INET);
+	assert_true(ike_child_ts_agreed(sa, NULL, &l, &l, &sl, &sr, &x));
+	/* IPv4 alone offered: ::/0 is no answer to it */
+	l.n = 1;
+	peer->conf.ts_dual = false;
+	assert_int_equal(ike_child_ts_choose(sa, NULL, &l, &l, &sl, &sr), -1);
+	free(sa);
+	free(peer);
+}
+
 static void
 test_nonce_min(void **state)
 {
@@ -380,6 +423,7 @@ main(void)
 		cmocka_unit_test(test_suite_fmt),
 		cmocka_unit_test(test_ts_select),
 		cmocka_unit_test(test_ts_dual),
+		cmocka_unit_test(test_ts_choose_v6only),
 		cmocka_unit_test(test_nonce_min),
 	};
 

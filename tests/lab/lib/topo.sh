@@ -129,6 +129,32 @@ topo_up() {
 	log "topology up (nat=$TOPO_NAT)"
 }
 
+# topo_up6: IPv6 beside IPv4, for VGW_IPV6=1 scenarios (after topo_up,
+# with vgw/params.sh sourced): forwarding in the routers (default too:
+# cgwd's and the endpoints' XFRM interfaces come later), the LAN's /64
+# (cgw ::1, host ::10) and the VPC bridge's /64 (vgwr ::1, vgw1 ::2,
+# vgw2 ::3, host ::10) with the hosts' default routes. No DAD (usable at
+# once) and, as for IPv4, no redirect may teach the VPC host a way around
+# vgwr.
+topo_up6() {
+	local ns
+	for ns in cgw vgw1 vgw2 vgwr; do
+		nsx "$ns" sysctl -qw net.ipv6.conf.all.forwarding=1 \
+			net.ipv6.conf.default.forwarding=1 || return 1
+	done
+	ip -n cgw addr add "${LAN_NET6}1/64" dev lan nodad &&
+	ip -n lan addr add "${LAN_NET6}10/64" dev out nodad &&
+	ip -n lan -6 route add default via "${LAN_NET6}1" &&
+	ip -n vgwr addr add "${VPC_NET6}1/64" dev vpc nodad &&
+	ip -n vgw1 addr add "${VPC_NET6}2/64" dev vpc nodad &&
+	ip -n vgw2 addr add "${VPC_NET6}3/64" dev vpc nodad &&
+	ip -n vpc addr add "${VPC_NET6}10/64" dev vpc nodad &&
+	ip -n vpc -6 route add default via "${VPC_NET6}1" || return 1
+	nsx vpc sysctl -qw net.ipv6.conf.all.accept_redirects=0 \
+		net.ipv6.conf.default.accept_redirects=0 net.ipv6.conf.vpc.accept_redirects=0
+	log "IPv6 up: LAN ${LAN_NET6}/64, VPC ${VPC_NET6}/64"
+}
+
 # topo_down: stop everything started in the namespaces, remove them.
 topo_down() {
 	local ns pid
@@ -263,6 +289,7 @@ dump_state() {
 			echo "===== $ns"
 			nsx "$ns" ip -br addr
 			nsx "$ns" ip route
+			nsx "$ns" ip -6 route
 			[ "$ns" = lan ] || [ "$ns" = vpc ] || [ "$ns" = vpcnet ] && continue
 			nsx "$ns" ip -s xfrm state
 			nsx "$ns" ip xfrm policy

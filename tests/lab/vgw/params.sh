@@ -21,6 +21,13 @@
 #                       and DH group 20 in both phases: the only proposals
 #                       the endpoints accept, and what vgw_json's
 #                       TunnelOptions say
+#   VGW_IPV6=1          a Transit Gateway VPN with TunnelInsideIpVersion
+#                       ipv6: each tunnel's inside /126 from fd00::/8
+#                       (VGW host 1, CGW host 2), CHILD SAs for ::/0 only
+#                       (AWS's IPv6 VPNs carry IPv6), BGP over the IPv6
+#                       inside addresses with IPv6 unicast alone, the
+#                       VPC's IPv6 prefix announced; vgw_json says ipv6
+#                       with each tunnel's TunnelInsideIpv6Cidr
 
 VPN_ID=vpn-0cafe0000000lab01
 CGW_ID=cgw-0cafe0000000lab01
@@ -46,6 +53,19 @@ T2_VGW_INSIDE=169.254.22.1
 T2_CGW_INSIDE=169.254.22.2
 T2_PSK=lab.tunnel2_Hw7cYt4NbJ8s
 INSIDE_CIDR=30
+# VGW_IPV6=1: the tunnels' IPv6 inside /126s, the VPC's IPv6 prefix (the
+# VPC bridge's /64 in it: vgwr ::1, vgw1 ::2, vgw2 ::3, the host ::10) and
+# the CGW's IPv6 network (its LAN a /64 in it: cgw ::1, the host ::10).
+T1_VGW_INSIDE6=fd00:21::1
+T1_CGW_INSIDE6=fd00:21::2
+T2_VGW_INSIDE6=fd00:22::1
+T2_CGW_INSIDE6=fd00:22::2
+INSIDE6_CIDR=126
+VPC_CIDR6=fd00:172:31::/48
+VPC_NET6=fd00:172:31::		# the bridge's /64
+VGWR_ADDR6=fd00:172:31::1
+CGW_NETWORK6=fd00:10:224::/48
+LAN_NET6=fd00:10:224:1::	# the LAN's /64
 
 # AWS's default offer (IKEv2): every combination of these.
 IKE_ENC="aes128 aes256 aes128gcm16 aes256gcm16"
@@ -58,6 +78,7 @@ VGW_UNIQUE=${VGW_UNIQUE:-replace}
 VGW_ESN=${VGW_ESN:-}
 VGW_STATIC=${VGW_STATIC:-0}
 VGW_NARROW=${VGW_NARROW:-0}
+VGW_IPV6=${VGW_IPV6:-0}
 if [ "${VGW_SHORT:-0}" = 1 ]; then
 	IKE_LIFETIME=300
 	CHILD_LIFETIME=60

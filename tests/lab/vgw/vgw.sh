@@ -55,7 +55,8 @@ vgw_esp_proposals() {
 _vgw_t() { eval "echo \"\${T$1_$2}\""; }
 
 # vgw_render_cgw N IN CGWIN: BIRD's protocol `cgw`, the CGW's routes over
-# tunnel N: its BGP session to the CGW, or with VGW_STATIC=1 a static
+# tunnel N: its BGP session to the CGW (with VGW_IPV6=1 over the IPv6
+# inside addresses, IPv6 unicast alone), or with VGW_STATIC=1 a static
 # route of the CGW's network into the tunnel, like AWS's static routes
 # on a VPN connection. Either way updown.sh enables it with a CHILD SA and
 # disables it when the last one goes, so the VGW's router uses a tunnel
@@ -80,7 +81,32 @@ vgw_render_cgw() {
 		connect retry time 5;
 		error wait time 5, 30;
 		debug { states, events };
-		ipv4 { import all; export where proto = "vpc"; };
+		$( [ "$VGW_IPV6" = 1 ] && echo 'ipv6 { import all; export where proto = "vpc6"; };' ||
+		    echo 'ipv4 { import all; export where proto = "vpc"; };')
+	}
+	CONF
+}
+
+# vgw_render6 N: with VGW_IPV6=1, endpoint N's IPv6 part of bird.conf: the
+# VPC's IPv6 prefix (a blackhole, as the IPv4 one), IPv6 routes learned
+# from the CGW into the kernel, and an iBGP session to the VGW's router
+# over the VPC bridge's IPv6 addresses (an IPv6 route needs an IPv6 next
+# hop: a session of its own rather than IPv6 over the IPv4 one).
+vgw_render6() {
+	[ "$VGW_IPV6" = 1 ] || return 0
+	cat <<-CONF
+	protocol kernel { ipv6 { import none; export where source = RTS_BGP; }; }
+	protocol static vpc6 { ipv6; route $VPC_CIDR6 blackhole; }
+	protocol bgp vgwr6 {
+		local $VPC_NET6$(($1 + 1)) as $VGW_ASN;
+		neighbor $VGWR_ADDR6 as $VGW_ASN;
+		direct;
+		hold time $BGP_HOLD;
+		keepalive time $BGP_KEEPALIVE;
+		connect retry time 5;
+		error wait time 5, 30;
+		debug { states, events };
+		ipv6 { import none; export where proto = "cgw"; next hop self; };
 	}
 	CONF
 }
@@ -91,6 +117,12 @@ vgw_render() {
 	out=$(_vgw_t "$n" VGW_OUTSIDE); in=$(_vgw_t "$n" VGW_INSIDE)
 	cgwin=$(_vgw_t "$n" CGW_INSIDE); psk=$(_vgw_t "$n" PSK)
 	my_vpc=172.31.0.$((n + 1))
+	# An AWS IPv6 VPN: BGP over the IPv6 inside addresses, CHILD SAs for
+	# IPv6 alone (AWS narrows the CGW's 0.0.0.0/0 + ::/0 to ::/0).
+	local ts=0.0.0.0/0
+	if [ "$VGW_IPV6" = 1 ]; then
+		in=$(_vgw_t "$n" VGW_INSIDE6); cgwin=$(_vgw_t "$n" CGW_INSIDE6); ts=::/0
+	fi
 	mkdir -p "$d"
 	# DPD: a probe after DPD_DELAY s of silence; 4 sends over 2.5+3.75+
 	# 5.6+8.4 s = ~20 s, so a dead peer is cleared ~DPD_TIMEOUT s after
@@ -150,8 +182,8 @@ vgw_render() {
 			children {
 				aws {
 					mode = tunnel
-					local_ts = 0.0.0.0/0
-					remote_ts = 0.0.0.0/0
+					local_ts = $ts
+					remote_ts = $ts
 					esp_proposals = $(vgw_esp_proposals "$n")
 					rekey_time = $((CHILD_LIFETIME - REKEY_MARGIN))s
 					life_time = ${CHILD_LIFETIME}s
@@ -183,6 +215,7 @@ vgw_render() {
 	# from a blackhole that stays out of it.
 	protocol kernel { ipv4 { import none; export where source = RTS_BGP || proto = "cgw"; }; }
 	protocol static vpc { ipv4; route $VPC_CIDR blackhole; }
+	$(vgw_render6 "$n")
 	$(vgw_render_cgw "$n" "$in" "$cgwin")
 	# What the tunnel learned goes to the VGW's router, which decides the
 	# return path over both tunnels.
@@ -229,7 +262,23 @@ vgwr_render() {
 				ipv4 { import all; export none; gateway direct; };
 			}
 			CONF
+			[ "$VGW_IPV6" = 1 ] && cat <<-CONF
+			protocol bgp vgw${n}_6 {
+				local $VGWR_ADDR6 as $VGW_ASN;
+				neighbor $VPC_NET6$((n + 1)) as $VGW_ASN;
+				direct;
+				hold time $BGP_HOLD;
+				keepalive time $BGP_KEEPALIVE;
+				connect retry time 5;
+				error wait time 5, 30;
+				debug { states, events };
+				ipv6 { import all; export none; gateway direct; };
+			}
+			CONF
 		done
+		[ "$VGW_IPV6" = 1 ] &&
+			echo 'protocol kernel { ipv6 { import none; export where source = RTS_BGP; }; }'
+		true
 	} > "$d/bird.conf"
 }
 
@@ -267,6 +316,8 @@ vgw_start() {
 	ln=$(_vgw_t "$n" VGW_OUTSIDE)
 	ip -n "$ns" link add xfrm$n type xfrm dev out if_id "$n"
 	ip -n "$ns" addr add "$(_vgw_t "$n" VGW_INSIDE)/$INSIDE_CIDR" dev xfrm$n
+	[ "$VGW_IPV6" = 1 ] &&
+		ip -n "$ns" addr add "$(_vgw_t "$n" VGW_INSIDE6)/$INSIDE6_CIDR" dev xfrm$n nodad
 	ip -n "$ns" link set xfrm$n mtu 1436 up
 	lab_charon "$ns" "$d" || return 1
 	log "vgw$n: charon started"
@@ -327,11 +378,20 @@ _vgw_xml_bgp() {
 }
 
 # vgw_json: the connection as `aws ec2 describe-vpn-connections` prints it:
-# the XML inside, Options (StaticRoutesOnly, and with VGW_NARROW=1 each
-# tunnel's narrowed TunnelOptions) and, static, the Routes AWS has for the
-# CGW's network.
+# the XML inside, Options (StaticRoutesOnly, TunnelInsideIpVersion, and
+# with VGW_NARROW=1 each tunnel's narrowed TunnelOptions, with VGW_IPV6=1
+# each tunnel's TunnelInsideIpv6Cidr) and, static, the Routes AWS has for
+# the CGW's network. The XML keeps the IPv4 inside addresses with
+# VGW_IPV6=1 (as tests/conf/aws/describe-ipv6.json): the JSON says ipv6.
 vgw_json() {
 	local opts="[]" n
+	if [ "$VGW_IPV6" = 1 ] && [ "$VGW_NARROW" != 1 ]; then
+		for n in 1 2; do
+			opts=$(jq -c --arg o "$(_vgw_t $n VGW_OUTSIDE)" \
+			    --arg c6 "$(_vgw_t $n VGW_INSIDE6 | sed 's/1$//')/$INSIDE6_CIDR" '. + [{
+				OutsideIpAddress: $o, TunnelInsideIpv6Cidr: $c6}]' <<<"$opts") || return 1
+		done
+	fi
 	if [ "$VGW_NARROW" = 1 ]; then
 		for n in 1 2; do
 			opts=$(jq -c --arg o "$(_vgw_t $n VGW_OUTSIDE)" \
@@ -348,15 +408,19 @@ vgw_json() {
 				Phase1DHGroupNumbers: [{Value: $g}],
 				Phase2DHGroupNumbers: [{Value: $g}],
 				IkeVersions: [{Value: "ikev2"}],
-				StartupAction: "add"}]' <<<"$opts") || return 1
+				StartupAction: "add"}
+				+ (if $v6 == "1" then {TunnelInsideIpv6Cidr: $c6} else {} end)]' \
+			    --arg v6 "$VGW_IPV6" \
+			    --arg c6 "$(_vgw_t $n VGW_INSIDE6 | sed 's/1$//')/$INSIDE6_CIDR" <<<"$opts") || return 1
 		done
 	fi
 	jq -n --arg xml "$(vgw_xml)" --arg id "$VPN_ID" --argjson opts "$opts" \
 	    --argjson st "$( [ "$VGW_STATIC" = 1 ] && echo true || echo false)" \
+	    --arg ipv "$( [ "$VGW_IPV6" = 1 ] && echo ipv6 || echo ipv4)" \
 	    --arg net "$CGW_NETWORK" '{VpnConnections: [{
 		VpnConnectionId: $id, CustomerGatewayConfiguration: $xml,
 		Type: "ipsec.1", State: "available",
-		Options: {StaticRoutesOnly: $st, TunnelInsideIpVersion: "ipv4",
+		Options: {StaticRoutesOnly: $st, TunnelInsideIpVersion: $ipv,
 		    TunnelOptions: $opts},
 		Routes: (if $st then [{DestinationCidrBlock: $net,
 		    Source: "Static", State: "available"}] else [] end)}]}'
