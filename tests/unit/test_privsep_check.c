@@ -18,6 +18,7 @@
 #include "conf/conf.h"
 #include "privsep/ps_check.h"
 #include "tests/unit/conf_text.h"
+#include "tests/unit/addr_text.h"
 
 static const char conf_a[] =
     "asn 65000\n"
@@ -62,24 +63,6 @@ static const char conf_lan[] =
     "neighbor 10.224.0.3 { remote-as 65011 }\n"
     "neighbor 2001:db8:100::1 { remote-as 65012 install-routes on }\n";
 
-static struct cgw_addr
-a4(const char *s)
-{
-	struct cgw_addr a;
-
-	assert_true(addr_parse(s, &a));
-	return a;
-}
-
-static struct cgw_prefix
-p4(const char *s)
-{
-	struct cgw_prefix p;
-
-	assert_true(prefix_parse(s, &p));
-	return p;
-}
-
 static int
 check(const struct ps_policy *p, const struct ps_msg *m)
 {
@@ -108,8 +91,8 @@ test_sa_and_policy(void **state)
 
 	(void)state;
 	p.conf = unit_conf_load(conf_a);
-	m.local = a4("192.0.2.10");
-	m.remote = a4("198.51.100.2");
+	m.local = unit_addr("192.0.2.10");
+	m.remote = unit_addr("198.51.100.2");
 	assert_int_equal(check(&p, &m), 0);
 	/* Two tunnels: XFRM_IFID(0) and (1), not (2), nor another range. */
 	m.if_id = m.reqid = XFRM_IFID(2);
@@ -120,12 +103,12 @@ test_sa_and_policy(void **state)
 	m.reqid = 77;
 	assert_int_equal(check_why(&p, &m, "reqid"), -1);
 	m.reqid = m.if_id;
-	m.local = a4("192.0.2.11");
+	m.local = unit_addr("192.0.2.11");
 	assert_int_equal(check_why(&p, &m, "local address 192.0.2.11"), -1);
-	m.local = a4("192.0.2.10");
-	m.remote = a4("8.8.8.8");
+	m.local = unit_addr("192.0.2.10");
+	m.remote = unit_addr("8.8.8.8");
 	assert_int_equal(check_why(&p, &m, "peer address 8.8.8.8"), -1);
-	m.remote = a4("198.51.100.1");
+	m.remote = unit_addr("198.51.100.1");
 	m.af = 99;
 	assert_int_equal(check(&p, &m), -1);
 
@@ -133,20 +116,20 @@ test_sa_and_policy(void **state)
 	memset(&m, 0, sizeof(m));
 	m.type = PS_CHILD_INSTALL;
 	m.if_id = m.reqid = XFRM_IFID(0);
-	m.sa.local = a4("192.0.2.10");
-	m.sa.remote = a4("198.51.100.1");
+	m.sa.local = unit_addr("192.0.2.10");
+	m.sa.remote = unit_addr("198.51.100.1");
 	assert_int_equal(check(&p, &m), 0);
-	m.sa.remote = a4("198.51.100.99");
+	m.sa.remote = unit_addr("198.51.100.99");
 	assert_int_equal(check(&p, &m), -1);
 
 	/* Deleting or reading an SA: one of our ends only. */
 	memset(&m, 0, sizeof(m));
 	m.type = PS_SA_DELETE;
-	m.local = a4("198.51.100.2");
+	m.local = unit_addr("198.51.100.2");
 	assert_int_equal(check(&p, &m), 0);
-	m.local = a4("192.0.2.10");
+	m.local = unit_addr("192.0.2.10");
 	assert_int_equal(check(&p, &m), 0);
-	m.local = a4("10.0.0.1");
+	m.local = unit_addr("10.0.0.1");
 	assert_int_equal(check_why(&p, &m, "SA destination"), -1);
 	m.type = PS_SA_STATS;
 	assert_int_equal(check(&p, &m), -1);
@@ -169,38 +152,38 @@ test_lan_routes(void **state)
 
 	(void)state;
 	p.conf = lan;
-	m.prefix = p4("10.230.0.0/16");
+	m.prefix = unit_prefix("10.230.0.0/16");
 	m.nh[0].ifindex = 2;
-	m.nh[0].gw = a4("10.224.0.1");
+	m.nh[0].gw = unit_addr("10.224.0.1");
 	assert_int_equal(check(&p, &m), 0);
 	/* A neighbor that does not install, or no neighbor at all. */
-	m.nh[0].gw = a4("10.224.0.3");
+	m.nh[0].gw = unit_addr("10.224.0.3");
 	assert_int_equal(check_why(&p, &m, "install-routes on"), -1);
-	m.nh[0].gw = a4("10.224.0.9");
+	m.nh[0].gw = unit_addr("10.224.0.9");
 	assert_int_equal(check(&p, &m), -1);
 	/* No gateway, or no interface: not a next hop on the LAN. */
 	memset(&m.nh[0].gw, 0, sizeof(m.nh[0].gw));
 	assert_int_equal(check(&p, &m), -1);
-	m.nh[0].gw = a4("10.224.0.1");
+	m.nh[0].gw = unit_addr("10.224.0.1");
 	m.nh[0].ifindex = 0;
 	assert_int_equal(check(&p, &m), -1);
 	m.nh[0].ifindex = 2;
 	/* The LAN itself via the neighbor: the connected route's place. */
-	m.prefix = p4("10.224.0.0/24");
+	m.prefix = unit_prefix("10.224.0.0/24");
 	assert_int_equal(check(&p, &m), -1);
-	m.prefix = p4("0.0.0.0/0");
+	m.prefix = unit_prefix("0.0.0.0/0");
 	assert_int_equal(check(&p, &m), -1);
 	/* Families: an IPv6 route via the IPv6 neighbor, not the IPv4 one. */
-	m.prefix = p4("2001:db8:200::/48");
+	m.prefix = unit_prefix("2001:db8:200::/48");
 	assert_int_equal(check(&p, &m), -1);
-	m.nh[0].gw = a4("2001:db8:100::1");
+	m.nh[0].gw = unit_addr("2001:db8:100::1");
 	assert_int_equal(check(&p, &m), 0);
-	m.prefix = p4("2001:db8:100::/48");
+	m.prefix = unit_prefix("2001:db8:100::/48");
 	assert_int_equal(check(&p, &m), -1);
 
 	/* A reload: the old configuration installed, the new does not. */
-	m.prefix = p4("10.230.0.0/16");
-	m.nh[0].gw = a4("10.224.0.1");
+	m.prefix = unit_prefix("10.230.0.0/16");
+	m.nh[0].gw = unit_addr("10.224.0.1");
 	p.conf = plain;
 	assert_int_equal(check(&p, &m), -1);
 	p.old = lan;
@@ -215,15 +198,15 @@ test_lan_routes(void **state)
 	m.type = PS_ROUTE_BATCH;
 	m.routes = rt;
 	m.nroutes = 2;
-	rt[0].prefix = p4("172.31.0.0/16");
+	rt[0].prefix = unit_prefix("172.31.0.0/16");
 	rt[0].n = 1;
 	rt[0].nh[0].ifindex = 12;
-	rt[1].prefix = p4("10.230.0.0/16");
+	rt[1].prefix = unit_prefix("10.230.0.0/16");
 	rt[1].n = 1;
 	rt[1].nh[0].ifindex = 2;
-	rt[1].nh[0].gw = a4("10.224.0.1");
+	rt[1].nh[0].gw = unit_addr("10.224.0.1");
 	assert_int_equal(check(&p, &m), 0);
-	rt[1].nh[0].gw = a4("10.224.0.3");
+	rt[1].nh[0].gw = unit_addr("10.224.0.3");
 	assert_int_equal(check(&p, &m), -1);
 	conf_free(lan);
 	conf_free(plain);
@@ -238,8 +221,8 @@ test_iface_and_routes(void **state)
 
 	(void)state;
 	p.conf = unit_conf_load(conf_a);
-	m.local = a4("192.0.2.10");
-	m.inside = p4("169.254.21.2/30");
+	m.local = unit_addr("192.0.2.10");
+	m.inside = unit_prefix("169.254.21.2/30");
 	strcpy(m.name, "aws1");
 	assert_int_equal(check(&p, &m), 0);
 	strcpy(m.name, "cgw0");		/* cgwd's default names */
@@ -253,9 +236,9 @@ test_iface_and_routes(void **state)
 	strcpy(m.name, "cgw0x");
 	assert_int_equal(check(&p, &m), -1);
 	strcpy(m.name, "cgw0");
-	m.inside = p4("10.0.0.1/24");
+	m.inside = unit_prefix("10.0.0.1/24");
 	assert_int_equal(check_why(&p, &m, "inside address"), -1);
-	m.inside = p4("169.254.21.2/29");	/* the address, not the length */
+	m.inside = unit_prefix("169.254.21.2/29");	/* the address, not the length */
 	assert_int_equal(check(&p, &m), -1);
 	memset(&m.inside, 0, sizeof(m.inside));	/* none */
 	assert_int_equal(check(&p, &m), 0);
@@ -270,10 +253,10 @@ test_iface_and_routes(void **state)
 	/* Routes: through that interface, in the main table. */
 	memset(&m, 0, sizeof(m));
 	m.type = PS_ROUTE_REPLACE;
-	m.prefix = p4("10.1.0.0/16");
+	m.prefix = unit_prefix("10.1.0.0/16");
 	m.n = 1;
 	m.nh[0].ifindex = 12;
-	m.nh[0].gw = a4("169.254.21.1");
+	m.nh[0].gw = unit_addr("169.254.21.1");
 	assert_int_equal(check(&p, &m), 0);
 	m.table = 254;
 	assert_int_equal(check(&p, &m), 0);
@@ -295,10 +278,10 @@ test_iface_and_routes(void **state)
 	m.type = PS_ROUTE_BATCH;
 	m.routes = rt;
 	m.nroutes = 2;
-	rt[0].prefix = p4("10.1.0.0/16");
+	rt[0].prefix = unit_prefix("10.1.0.0/16");
 	rt[0].n = 1;
 	rt[0].nh[0].ifindex = 12;
-	rt[1].prefix = p4("10.2.0.0/16");	/* delete */
+	rt[1].prefix = unit_prefix("10.2.0.0/16");	/* delete */
 	assert_int_equal(check(&p, &m), 0);
 	rt[1].n = 1;
 	rt[1].nh[0].ifindex = 13;
@@ -333,7 +316,7 @@ test_sockets(void **state)
 
 	(void)state;
 	p.conf = unit_conf_load(conf_a);
-	m.local = a4("192.0.2.10");
+	m.local = unit_addr("192.0.2.10");
 	assert_int_equal(check(&p, &m), 0);
 	m.kind = PS_SOCK_IKE_NATT;
 	assert_int_equal(check(&p, &m), -1);	/* NAT-T is 4500 */
@@ -342,9 +325,9 @@ test_sockets(void **state)
 	m.port = 22;
 	assert_int_equal(check(&p, &m), -1);
 	m.port = 4500;
-	m.local = a4("0.0.0.0");		/* every vpn has its local */
+	m.local = unit_addr("0.0.0.0");		/* every vpn has its local */
 	assert_int_equal(check(&p, &m), -1);
-	m.local = a4("192.0.2.10");
+	m.local = unit_addr("192.0.2.10");
 	m.rcvbuf = PS_RCVBUF_MAX + 1;
 	assert_int_equal(check(&p, &m), -1);
 	m.rcvbuf = 4 << 20;
@@ -352,12 +335,12 @@ test_sockets(void **state)
 
 	m.kind = PS_SOCK_BGP_LISTEN;
 	m.port = 179;
-	m.local = a4("0.0.0.0");
+	m.local = unit_addr("0.0.0.0");
 	assert_int_equal(check(&p, &m), 0);
 	m.port = 80;
 	assert_int_equal(check(&p, &m), -1);
 	m.port = 179;
-	m.local = a4("192.0.2.10");
+	m.local = unit_addr("192.0.2.10");
 	assert_int_equal(check(&p, &m), -1);
 	conf_free((struct conf *)p.conf);
 }
@@ -375,21 +358,21 @@ test_ipv6(void **state)
 
 	(void)state;
 	p.conf = unit_conf_load(conf_v6);
-	m.local = a4("192.0.2.10");
-	m.inside = p4("fd00:44::2/126");
+	m.local = unit_addr("192.0.2.10");
+	m.inside = unit_prefix("fd00:44::2/126");
 	strcpy(m.name, "aws1");
 	assert_int_equal(check(&p, &m), 0);
-	m.inside = p4("fd00:44::1/126");	/* AWS's end, not ours */
+	m.inside = unit_prefix("fd00:44::1/126");	/* AWS's end, not ours */
 	assert_int_equal(check_why(&p, &m, "inside address"), -1);
-	m.inside = p4("fd00:45::2/126");
+	m.inside = unit_prefix("fd00:45::2/126");
 	assert_int_equal(check_why(&p, &m, "inside address"), -1);
 
 	memset(&m, 0, sizeof(m));
 	m.type = PS_POLICY_INSTALL;
 	m.if_id = m.reqid = XFRM_IFID(0);
 	m.af = AF_INET6;
-	m.local = a4("192.0.2.10");
-	m.remote = a4("198.51.100.1");
+	m.local = unit_addr("192.0.2.10");
+	m.remote = unit_addr("198.51.100.1");
 	assert_int_equal(check(&p, &m), 0);
 	m.if_id = m.reqid = XFRM_IFID(1);	/* one tunnel only */
 	assert_int_equal(check_why(&p, &m, "if_id"), -1);
@@ -397,10 +380,10 @@ test_ipv6(void **state)
 	assert_int_equal(ps_policy_iface_add(&p, "aws1", 12, XFRM_IFID(0)), 0);
 	memset(&m, 0, sizeof(m));
 	m.type = PS_ROUTE_REPLACE;
-	m.prefix = p4("2001:db8:100::/48");
+	m.prefix = unit_prefix("2001:db8:100::/48");
 	m.n = 1;
 	m.nh[0].ifindex = 12;
-	m.nh[0].gw = a4("fd00:44::1");
+	m.nh[0].gw = unit_addr("fd00:44::1");
 	assert_int_equal(check(&p, &m), 0);
 	m.nh[0].ifindex = 2;
 	assert_int_equal(check_why(&p, &m, "next hop interface 2"), -1);
@@ -409,11 +392,11 @@ test_ipv6(void **state)
 	m.type = PS_SOCKET;
 	m.kind = PS_SOCK_BGP_LISTEN;
 	m.port = 179;
-	m.local = a4("::");
+	m.local = unit_addr("::");
 	assert_int_equal(check(&p, &m), 0);
-	m.local = a4("fd00:44::2");		/* the wildcard only */
+	m.local = unit_addr("fd00:44::2");		/* the wildcard only */
 	assert_int_equal(check(&p, &m), -1);
-	m.local = a4("::");
+	m.local = unit_addr("::");
 	m.port = 1179;
 	assert_int_equal(check(&p, &m), -1);
 	ps_policy_iface_del(&p, "aws1");
@@ -429,21 +412,21 @@ test_reload_union(void **state)
 	struct conf *a = unit_conf_load(conf_a), *b = unit_conf_load(conf_b);
 
 	(void)state;
-	m.local = a4("192.0.2.20");
-	m.remote = a4("203.0.113.1");
+	m.local = unit_addr("192.0.2.20");
+	m.remote = unit_addr("203.0.113.1");
 	p.conf = a;
 	assert_int_equal(check(&p, &m), -1);	/* not yet */
 	p.conf = b;
 	p.old = a;				/* during the reload */
 	assert_int_equal(check(&p, &m), 0);
-	m.local = a4("192.0.2.10");
-	m.remote = a4("198.51.100.1");
+	m.local = unit_addr("192.0.2.10");
+	m.remote = unit_addr("198.51.100.1");
 	assert_int_equal(check(&p, &m), 0);	/* the old one's too */
 	/* Pairs do not mix across the two. */
-	m.remote = a4("203.0.113.1");
+	m.remote = unit_addr("203.0.113.1");
 	assert_int_equal(check(&p, &m), -1);
 	/* Three tunnels in all: if_ids 0..2. */
-	m.remote = a4("198.51.100.1");
+	m.remote = unit_addr("198.51.100.1");
 	m.if_id = m.reqid = XFRM_IFID(2);
 	assert_int_equal(check(&p, &m), 0);
 	m.if_id = m.reqid = XFRM_IFID(3);
@@ -458,8 +441,8 @@ test_reload_union(void **state)
 	ps_policy_conf(&p, a, NULL);
 	ps_policy_conf(&p, b, a);
 	ps_policy_conf(&p, b, NULL);
-	m.local = a4("192.0.2.20");
-	m.remote = a4("203.0.113.1");
+	m.local = unit_addr("192.0.2.20");
+	m.remote = unit_addr("203.0.113.1");
 	m.if_id = m.reqid = XFRM_IFID(2);
 	assert_int_equal(check(&p, &m), 0);
 	m.if_id = m.reqid = XFRM_IFID(3);

@@ -18,26 +18,9 @@
 
 #include "lib/ikev2_const.h"
 #include "privsep/ps_wire.h"
+#include "tests/unit/addr_text.h"
 
 static uint8_t buf[PS_MSG_MAX];
-
-static struct cgw_addr
-a4(const char *s)
-{
-	struct cgw_addr a;
-
-	assert_true(addr_parse(s, &a));
-	return a;
-}
-
-static struct cgw_prefix
-p4(const char *s)
-{
-	struct cgw_prefix p;
-
-	assert_true(prefix_parse(s, &p));
-	return p;
-}
 
 static size_t
 enc(const struct ps_msg *m)
@@ -58,8 +41,8 @@ test_child_install_round_trip(void **state)
 	(void)state;
 	m.sa.spi_in = 0xc0000001;
 	m.sa.spi_out = 0x12345678;
-	m.sa.local = a4("192.0.2.10");
-	m.sa.remote = a4("198.51.100.1");
+	m.sa.local = unit_addr("192.0.2.10");
+	m.sa.remote = unit_addr("198.51.100.1");
 	m.sa.encap = true;
 	m.sa.local_port = 4500;
 	m.sa.remote_port = 4501;
@@ -73,8 +56,8 @@ test_child_install_round_trip(void **state)
 	m.sa.replay_window = 1024;
 	m.sa.soft_life_s = 3000;
 	m.sa.hard_life_s = 3600;
-	m.sa.ts_local.start = a4("0.0.0.0");
-	m.sa.ts_local.end = a4("255.255.255.255");
+	m.sa.ts_local.start = unit_addr("0.0.0.0");
+	m.sa.ts_local.end = unit_addr("255.255.255.255");
 	m.sa.ts_remote = m.sa.ts_local;
 	m.sa.ts_remote.port_end = 65535;
 	m.sa.initiator = true;
@@ -109,13 +92,13 @@ test_batch_and_mss_round_trip(void **state)
 
 	(void)state;
 	memset(rt, 0, sizeof(rt));
-	rt[0].prefix = p4("10.1.0.0/16");
+	rt[0].prefix = unit_prefix("10.1.0.0/16");
 	rt[0].n = 2;
-	rt[0].nh[0].gw = a4("169.254.21.1");
+	rt[0].nh[0].gw = unit_addr("169.254.21.1");
 	rt[0].nh[0].ifindex = 7;
 	rt[0].nh[1].ifindex = 8;
-	rt[1].prefix = p4("10.2.0.0/16");	/* a delete */
-	rt[2].prefix = p4("10.3.0.0/24");
+	rt[1].prefix = unit_prefix("10.2.0.0/16");	/* a delete */
+	rt[2].prefix = unit_prefix("10.3.0.0/24");
 	rt[2].table = 254;
 	rt[2].n = 1;
 	rt[2].nh[0].ifindex = 9;
@@ -162,7 +145,7 @@ test_reply_round_trip(void **state)
 	assert_int_equal(ps_reply_decode(&d, PS_SA_STATS, buf, n), -1);
 
 	memset(&r, 0, sizeof(r));
-	rt.prefix = p4("10.9.0.0/16");
+	rt.prefix = unit_prefix("10.9.0.0/16");
 	rt.nh[0].ifindex = 3;
 	r.routes = &rt;
 	r.nroutes = 1;
