@@ -337,12 +337,19 @@ ipsec_ifid_name(void *arg, uint32_t if_id)
 	return t != NULL ? t->name : NULL;
 }
 
+static void
+ipsec_routes_done(void *arg, const struct xfrm_route_req *req, size_t n)
+{
+	routing_routes_done(arg, req, n);
+}
+
 static const struct xfrm_callbacks ipsec_xfrm_cb = {
 	.sa_rekey	= ipsec_sa_rekey,
 	.sa_gone	= ipsec_sa_gone,
 	.link_change	= ipsec_link_change,
 	.addr_change	= ipsec_addr_change,
 	.if_id_name	= ipsec_ifid_name,
+	.routes_done	= ipsec_routes_done,
 };
 
 /* ---- setup and teardown ------------------------------------------- */

@@ -146,30 +146,21 @@ routing_kernel_queue(struct xfrm_ctx *xfrm, struct xfrm_route_batch *b,
 }
 
 int
-routing_kernel_commit(struct xfrm_ctx *xfrm, struct xfrm_route_batch *b,
-    struct bgp_ctx *bgp, uint32_t *removals)
+routing_kernel_done(struct bgp_ctx *bgp, const struct xfrm_route_req *req,
+    size_t n, uint32_t *removals)
 {
-	struct xfrm_err xe;
 	char p[CGW_PREFIXSTRLEN];
-	size_t i, n = b->n;
-	int failed, logged = 0;
+	size_t i;
+	int failed = 0;
 
 	*removals = 0;
-	if (n == 0)
-		return 0;
-	if ((failed = xfrm_route_batch_commit(xfrm, b, &xe)) < 0) {
-		log_warn(NULL, "routes: %s", xe.msg);
-		failed = 0;
-		for (i = 0; i < n; i++)
-			failed += b->req[i].code != 0;
-	}
-	for (i = 0; i < n && failed > 0; i++) {
-		const struct xfrm_route_req *q = &b->req[i];
+	for (i = 0; i < n; i++) {
+		const struct xfrm_route_req *q = &req[i];
 
 		if (q->code == 0)
 			continue;
 		/* The first few by name; the rest are in the summary. */
-		if (logged++ < 5)
+		if (failed++ < 5)
 			log_warn(NULL, "route %s: cannot %s: %s",
 			    prefix_fmt(&q->prefix, p, sizeof(p)),
 			    q->del ? "delete" : "install", strerror(q->code));
@@ -178,6 +169,21 @@ routing_kernel_commit(struct xfrm_ctx *xfrm, struct xfrm_route_batch *b,
 		bgp_fib_failed(bgp, &q->prefix);
 	}
 	return failed;
+}
+
+int
+routing_kernel_commit(struct xfrm_ctx *xfrm, struct xfrm_route_batch *b,
+    struct bgp_ctx *bgp, uint32_t *removals)
+{
+	struct xfrm_err xe;
+	size_t n = b->n;
+
+	*removals = 0;
+	if (n == 0)
+		return 0;
+	if (xfrm_route_batch_commit(xfrm, b, &xe) < 0)
+		log_warn(NULL, "routes: %s", xe.msg);
+	return routing_kernel_done(bgp, b->req, n, removals);
 }
 
 struct routing_sync {
@@ -458,14 +464,28 @@ static void
 routing_fib_commit(void *arg)
 {
 	struct routing *r = arg;
+	struct xfrm_err xe;
+
+	if (r->cgwd->xfrm == NULL || r->batch.n == 0)
+		return;
+	/* The outcomes come back through routing_routes_done. */
+	if (xfrm_route_batch_send(r->cgwd->xfrm, &r->batch, &xe) < 0)
+		log_warn(NULL, "routes: %s", xe.msg);
+}
+
+void
+routing_routes_done(struct cgwd *cgwd, const struct xfrm_route_req *req,
+    size_t n)
+{
+	struct routing *r;
 	uint32_t removals;
 	int failed;
 
-	if (r->cgwd->xfrm == NULL || r->cgwd->bgp == NULL)
+	/* After routing_close: the helper flushes what is left. */
+	if (cgwd->bgp == NULL)
 		return;
-	failed = routing_kernel_commit(r->cgwd->xfrm, &r->batch, r->cgwd->bgp,
-	    &removals);
-	if (failed <= 0)
+	r = bgp_cbarg(cgwd->bgp);
+	if ((failed = routing_kernel_done(cgwd->bgp, req, n, &removals)) <= 0)
 		return;
 	/* Counted as done when queued. */
 	r->n_removed -= removals < r->n_removed ? removals : r->n_removed;

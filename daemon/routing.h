@@ -19,6 +19,7 @@ struct cgw_prefix;
 struct cgwd;
 struct tunnel;
 struct xfrm_ctx;
+struct xfrm_route_req;
 struct xfrm_route_batch;
 
 /* Local preference of routes learned over the preferred (first) tunnel
@@ -95,16 +96,23 @@ int	 routing_kernel_sync(struct bgp_ctx *, struct xfrm_ctx *,
 	    routing_oif_fn, void *arg);
 /*
  * The batched form: fib_change queues the change in `b` (installed is
- * said at once), fib_commit sends the batch (one sendmsg per
- * XFRM_BATCH_MAX routes) and hands each refusal to bgp_fib_failed.
- * Commit returns how many changes the kernel refused, and how many of
- * them were removals in *removals.
+ * said at once), fib_commit hands the batch over (xfrm_route_batch_send:
+ * one sendmsg per XFRM_BATCH_MAX routes, answers later from the kernel
+ * helper) and routing_kernel_done gives each refusal to bgp_fib_failed:
+ * how many changes the kernel refused, how many of them were removals
+ * in *removals. routing_kernel_commit does both at once (tools without
+ * an event loop).
  */
 int	 routing_kernel_queue(struct xfrm_ctx *, struct xfrm_route_batch *b,
 	    routing_oif_fn, void *arg, const struct cgw_prefix *,
 	    struct bgp_nexthop *nhs, size_t n, bool in_kernel);
 int	 routing_kernel_commit(struct xfrm_ctx *, struct xfrm_route_batch *b,
 	    struct bgp_ctx *, uint32_t *removals);
+int	 routing_kernel_done(struct bgp_ctx *, const struct xfrm_route_req *,
+	    size_t n, uint32_t *removals);
+/* xfrm's routes_done: the kernel's answers to fib_commit's batches. */
+void	 routing_routes_done(struct cgwd *, const struct xfrm_route_req *,
+	    size_t n);
 
 /* Control socket views. */
 json_t	*routing_json_tunnel(const struct tunnel *);

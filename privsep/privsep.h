@@ -11,7 +11,9 @@
  *   checked against the configuration (ps_check.c).
  *
  * Requests are synchronous on one SOCK_SEQPACKET socketpair (netlink to
- * the local kernel answers at once); kernel events come on a second one,
+ * the local kernel answers at once), but for route batches, which go a
+ * few chunks ahead of their answers (ps_client.c); kernel events come
+ * on a second one,
  * read from the main process's event loop. When the main process goes,
  * the helper removes every kernel object cgwd made and exits; when the
  * helper goes, the main process exits non-zero.
@@ -43,6 +45,11 @@ struct ps_client *ps_start(struct event_base *, const struct conf *conf,
 		    const char *conf_path, const char *sock_path, int lock_fd,
 		    void (*dead)(void *), void *dead_arg, char *err,
 		    size_t errlen);
+/* The client of a helper already running (pid, or -1: nothing to
+ * wait for) at the other ends of req_fd and ev_fd, which it takes. */
+struct ps_client *ps_client_attach(struct event_base *, pid_t pid,
+		    int req_fd, int ev_fd, void (*dead)(void *),
+		    void *dead_arg);
 pid_t		 ps_helper_pid(const struct ps_client *);
 /* Whether the helper is still there. */
 bool		 ps_alive(const struct ps_client *);

@@ -1,8 +1,11 @@
 /*
  * The main process's side of privilege separation: the xfrm/ calls the
- * daemon makes become requests to the kernel helper, one at a time,
- * each waiting for its reply; kernel events come back on their own
- * socket and reach the callbacks from the event loop.
+ * daemon makes become requests to the kernel helper, each waiting for
+ * its reply, except route batches: those go out a few chunks ahead of
+ * their answers, which are read from the event loop (the helper answers
+ * in order, so a call made meanwhile reads the chunks' answers first).
+ * Kernel events come back on their own socket and reach the callbacks
+ * from the event loop too.
  */
 #include <errno.h>
 #include <signal.h>
@@ -10,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/queue.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -35,12 +39,38 @@ ps_err(struct xfrm_err *xe, int code, const char *fmt, ...)
 	return -1;
 }
 
+/*
+ * Route chunks sent ahead of their answers at most: enough to keep the
+ * helper busy while the main process reads the next UPDATEs, few enough
+ * that neither side's socket buffer can fill with the other's messages
+ * (which would leave both blocked in send).
+ */
+#define PS_INFLIGHT	4
+/* Chunks waiting their turn at most; a bigger burst waits for answers
+ * rather than grow without bound when the helper falls behind. */
+#define PS_QUEUED_MAX	64
+
+/* PS_BATCH_MAX routes of a batch: encoded, then sent, then answered. */
+struct ps_chunk {
+	TAILQ_ENTRY(ps_chunk)	 entry;
+	uint8_t			*msg;		/* until sent */
+	size_t			 len;
+	bool			 sent, answered;
+	size_t			 k;
+	struct xfrm_route_req	 req[PS_BATCH_MAX];
+};
+TAILQ_HEAD(ps_chunks, ps_chunk);
+
 struct ps_client {
 	struct event_base	*base;
 	pid_t			 pid;
 	int			 req_fd;
 	int			 ev_fd;
 	struct event		*ev_read;
+	struct event		*ev_reply;	/* req_fd: chunks' answers */
+	struct event		*ev_done;	/* hand answers to routes_done */
+	struct ps_chunks	 chunks;	/* oldest first */
+	size_t			 inflight, queued;
 	bool			 dead;
 	void			(*dead_cb)(void *);
 	void			*dead_arg;
@@ -61,6 +91,10 @@ ps_alive(const struct ps_client *c)
 	return c != NULL && !c->dead;
 }
 
+static void ps_chunks_fail(struct ps_client *, int);
+static void ps_chunks_pump(struct ps_client *);
+static int ps_chunk_answer(struct ps_client *, int flags);
+
 static void
 ps_lost(struct ps_client *c, const char *why)
 {
@@ -69,6 +103,7 @@ ps_lost(struct ps_client *c, const char *why)
 	c->dead = true;
 	log_err("kernel", "the kernel helper (pid %d) is gone: %s", (int)c->pid,
 	    why);
+	ps_chunks_fail(c, EPIPE);
 	if (c->dead_cb != NULL)
 		c->dead_cb(c->dead_arg);
 }
@@ -87,6 +122,13 @@ ps_call(struct ps_client *c, const struct ps_msg *m, struct ps_reply *r,
 	memset(r, 0, sizeof(*r));
 	if (fd != NULL)
 		*fd = -1;
+	/* Route chunks still queued go first: the helper does requests in
+	 * the order they come, and this one may depend on those. */
+	while (c->queued > 0 && !c->dead) {
+		if (c->inflight >= PS_INFLIGHT && ps_chunk_answer(c, 0) < 0)
+			break;
+		ps_chunks_pump(c);
+	}
 	if (c->dead) {
 		ps_err(xe, EPIPE, "the kernel helper is gone");
 		return -1;
@@ -112,6 +154,12 @@ ps_answer(struct ps_client *c, unsigned type, struct ps_reply *r, int *fd,
 {
 	ssize_t n;
 
+	/* Answers come in order: the route chunks sent before us first. */
+	while (c->inflight > 0)
+		if (ps_chunk_answer(c, 0) < 0) {
+			ps_err(xe, EPIPE, "the kernel helper is gone");
+			return -1;
+		}
 	n = ps_recv(c->req_fd, c->buf, sizeof(c->buf), fd, 0);
 	if (n <= 0) {
 		int e = n == 0 ? EPIPE : errno;
@@ -141,6 +189,147 @@ ps_do(struct ps_client *c, const struct ps_msg *m, struct ps_reply *r,
 	    ps_answer(c, m->type, r, NULL, xe) != 0)
 		return -1;
 	return r->rc;
+}
+
+/* ---- route chunks: sent ahead, answered from the loop ---- */
+
+static void
+ps_chunk_free(struct ps_client *c, struct ps_chunk *ch)
+{
+	TAILQ_REMOVE(&c->chunks, ch, entry);
+	free(ch->msg);
+	free(ch);
+}
+
+/* Every chunk not yet answered gets `code`; the loop reports them. */
+static void
+ps_chunks_fail(struct ps_client *c, int code)
+{
+	struct ps_chunk *ch;
+	size_t i;
+
+	TAILQ_FOREACH(ch, &c->chunks, entry) {
+		if (ch->answered)
+			continue;
+		for (i = 0; i < ch->k; i++) {
+			ch->req[i].code = code;
+			ch->req[i].answered = true;
+		}
+		ch->answered = true;
+	}
+	c->inflight = c->queued = 0;
+	if (c->ev_done != NULL && !TAILQ_EMPTY(&c->chunks))
+		event_active(c->ev_done, 0, 0);
+}
+
+/* Send queued chunks while fewer than PS_INFLIGHT await answers. */
+static void
+ps_chunks_pump(struct ps_client *c)
+{
+	struct ps_chunk *ch;
+
+	TAILQ_FOREACH(ch, &c->chunks, entry) {
+		if (c->dead || c->inflight >= PS_INFLIGHT)
+			return;
+		if (ch->sent)
+			continue;
+		if (ps_send(c->req_fd, ch->msg, ch->len, -1, 0) != 0) {
+			ps_lost(c, strerror(errno));
+			return;
+		}
+		free(ch->msg);
+		ch->msg = NULL;
+		ch->sent = true;
+		c->queued--;
+		c->inflight++;
+	}
+}
+
+/*
+ * Read the answer to the oldest chunk in flight (flags 0: wait for it).
+ * 1 when read, 0 when none is there yet, -1 when the helper is gone.
+ */
+static int
+ps_chunk_answer(struct ps_client *c, int flags)
+{
+	struct ps_chunk *ch;
+	struct ps_reply r;
+	ssize_t n;
+	size_t i;
+
+	TAILQ_FOREACH(ch, &c->chunks, entry)
+		if (ch->sent && !ch->answered)
+			break;
+	if (ch == NULL || c->dead)
+		return c->dead ? -1 : 0;
+	n = ps_recv(c->req_fd, c->buf, sizeof(c->buf), NULL, flags);
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		return 0;
+	if (n <= 0) {
+		ps_lost(c, n == 0 ? "it hung up" : strerror(errno));
+		return -1;
+	}
+	if (ps_reply_decode(&r, PS_ROUTE_BATCH, c->buf, (size_t)n) != 0) {
+		/* Out of step with the helper: nothing after is trusted. */
+		ps_lost(c, "malformed answer to a route batch");
+		return -1;
+	}
+	for (i = 0; i < ch->k; i++) {
+		/* A refused chunk answers one error for all. */
+		ch->req[i].code = r.rc < 0 && r.ncodes != ch->k ?
+		    (r.err.code ? r.err.code : EIO) :
+		    i < r.ncodes ? r.codes[i] : EIO;
+		ch->req[i].answered = true;
+	}
+	if (r.rc < 0 && r.ncodes != ch->k)
+		log_warn("kernel", "route batch refused: %s", r.err.msg);
+	ps_reply_clear(&r);
+	ch->answered = true;
+	c->inflight--;
+	event_active(c->ev_done, 0, 0);
+	return 1;
+}
+
+/* From the loop: answered chunks to routes_done, in order; more out. */
+static void
+ps_chunks_done(evutil_socket_t fd, short what, void *arg)
+{
+	struct ps_client *c = arg;
+	struct ps_chunk *ch;
+
+	(void)fd;
+	(void)what;
+	while ((ch = TAILQ_FIRST(&c->chunks)) != NULL && ch->answered) {
+		/* Off the list first: routes_done may send a new batch. */
+		TAILQ_REMOVE(&c->chunks, ch, entry);
+		if (c->cb.routes_done != NULL)
+			c->cb.routes_done(c->cb_arg, ch->req, ch->k);
+		free(ch->msg);
+		free(ch);
+	}
+	ps_chunks_pump(c);
+}
+
+static void
+ps_reply_event(evutil_socket_t fd, short what, void *arg)
+{
+	struct ps_client *c = arg;
+	uint8_t b;
+	ssize_t n;
+
+	(void)what;
+	if (c->inflight > 0) {
+		while (c->inflight > 0 && ps_chunk_answer(c, MSG_DONTWAIT) > 0)
+			;
+		return;
+	}
+	/* Nothing asked: the helper hung up, or is out of step. */
+	n = recv(fd, &b, 1, MSG_DONTWAIT | MSG_PEEK);
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+		return;
+	event_del(c->ev_reply);
+	ps_lost(c, n == 0 ? "it hung up" : n < 0 ? strerror(errno) :
+	    "an answer to nothing asked");
 }
 
 /* ---- events ---- */
@@ -192,6 +381,38 @@ ps_event(evutil_socket_t fd, short what, void *arg)
 /* ---- start and stop ---- */
 
 struct ps_client *
+ps_client_attach(struct event_base *base, pid_t pid, int req_fd, int ev_fd,
+    void (*dead)(void *), void *dead_arg)
+{
+	struct ps_client *c;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		close(req_fd);
+		close(ev_fd);
+		return NULL;
+	}
+	TAILQ_INIT(&c->chunks);
+	c->base = base;
+	c->pid = pid;
+	c->req_fd = req_fd;
+	c->ev_fd = ev_fd;
+	c->dead_cb = dead;
+	c->dead_arg = dead_arg;
+	c->ev_read = event_new(base, c->ev_fd, EV_READ | EV_PERSIST, ps_event,
+	    c);
+	c->ev_reply = event_new(base, c->req_fd, EV_READ | EV_PERSIST,
+	    ps_reply_event, c);
+	c->ev_done = event_new(base, -1, 0, ps_chunks_done, c);
+	if (c->ev_read == NULL || c->ev_reply == NULL || c->ev_done == NULL ||
+	    event_add(c->ev_read, NULL) != 0 ||
+	    event_add(c->ev_reply, NULL) != 0) {
+		ps_stop(c);
+		return NULL;
+	}
+	return c;
+}
+
+struct ps_client *
 ps_start(struct event_base *base, const struct conf *conf,
     const char *conf_path, const char *sock_path, int lock_fd,
     void (*dead)(void *), void *dead_arg, char *err, size_t errlen)
@@ -200,11 +421,6 @@ ps_start(struct event_base *base, const struct conf *conf,
 	int req[2] = { -1, -1 }, ev[2] = { -1, -1 };
 	pid_t pid;
 
-	if ((c = calloc(1, sizeof(*c))) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return NULL;
-	}
-	c->req_fd = c->ev_fd = -1;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, req) != 0 ||
 	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ev) != 0) {
 		snprintf(err, errlen, "socketpair: %s", strerror(errno));
@@ -225,19 +441,9 @@ ps_start(struct event_base *base, const struct conf *conf,
 	}
 	close(req[1]);
 	close(ev[1]);
-	c->base = base;
-	c->pid = pid;
-	c->req_fd = req[0];
-	c->ev_fd = ev[0];
-	c->dead_cb = dead;
-	c->dead_arg = dead_arg;
-	c->ev_read = event_new(base, c->ev_fd, EV_READ | EV_PERSIST, ps_event,
-	    c);
-	if (c->ev_read == NULL || event_add(c->ev_read, NULL) != 0) {
+	if ((c = ps_client_attach(base, pid, req[0], ev[0], dead,
+	    dead_arg)) == NULL)
 		snprintf(err, errlen, "cannot watch the kernel helper");
-		ps_stop(c);
-		return NULL;
-	}
 	return c;
 fail:
 	for (int i = 0; i < 2; i++) {
@@ -246,7 +452,6 @@ fail:
 		if (ev[i] >= 0)
 			close(ev[i]);
 	}
-	free(c);
 	return NULL;
 }
 
@@ -259,6 +464,13 @@ ps_stop(struct ps_client *c)
 		return;
 	if (c->ev_read != NULL)
 		event_free(c->ev_read);
+	if (c->ev_reply != NULL)
+		event_free(c->ev_reply);
+	if (c->ev_done != NULL)
+		event_free(c->ev_done);
+	/* Unanswered routes die with the helper: it flushes ours. */
+	while (!TAILQ_EMPTY(&c->chunks))
+		ps_chunk_free(c, TAILQ_FIRST(&c->chunks));
 	/* EOF tells the helper to clean up and go. */
 	if (c->req_fd >= 0)
 		close(c->req_fd);
@@ -662,6 +874,63 @@ ps_x_route_batch_commit(struct xfrm_ctx *ctx, struct xfrm_route_batch *b,
 	return failed;
 }
 
+/*
+ * The batch as chunks of PS_BATCH_MAX, encoded now (a queued route costs
+ * its wire form, not a struct ps_route) and sent PS_INFLIGHT ahead of
+ * their answers; routes_done hears of each from the loop.
+ */
+static int
+ps_x_route_batch_send(struct xfrm_ctx *ctx, struct xfrm_route_batch *b,
+    struct xfrm_err *xe)
+{
+	struct ps_client *c = ps_of(ctx);
+	struct ps_route *all = (struct ps_route *)(void *)b->buf;
+	struct ps_msg m = { .type = PS_ROUTE_BATCH };
+	struct ps_chunk *ch = NULL;
+	size_t off, k = 0, len = 0, i;
+	int rc = 0;
+
+	for (off = 0; off < b->n && rc == 0; off += k) {
+		k = b->n - off < PS_BATCH_MAX ? b->n - off : PS_BATCH_MAX;
+		m.routes = all + off;
+		m.nroutes = k;
+		if (c->dead)
+			rc = ps_err(xe, EPIPE, "the kernel helper is gone");
+		else if ((len = ps_msg_encode(&m, c->buf, sizeof(c->buf))) == 0)
+			rc = ps_err(xe, EMSGSIZE, "route batch: cannot encode");
+		else if ((ch = calloc(1, sizeof(*ch))) == NULL ||
+		    (ch->msg = malloc(len)) == NULL) {
+			free(ch);
+			rc = ps_err(xe, ENOMEM, "route batch: %s",
+			    strerror(ENOMEM));
+		}
+		if (rc != 0)
+			break;
+		memcpy(ch->msg, c->buf, len);
+		ch->len = len;
+		ch->k = k;
+		memcpy(ch->req, b->req + off, k * sizeof(ch->req[0]));
+		TAILQ_INSERT_TAIL(&c->chunks, ch, entry);
+		c->queued++;
+		/* A burst beyond the queue waits for the helper to catch up. */
+		while (c->queued > PS_QUEUED_MAX && !c->dead &&
+		    (c->inflight < PS_INFLIGHT || ps_chunk_answer(c, 0) >= 0))
+			ps_chunks_pump(c);
+		ps_chunks_pump(c);
+	}
+	/* What was not handed over fails now (before what is in flight). */
+	if (rc != 0 && c->cb.routes_done != NULL) {
+		for (i = off; i < b->n; i++) {
+			b->req[i].code = xe != NULL && xe->code ? xe->code : EIO;
+			b->req[i].answered = true;
+		}
+		c->cb.routes_done(c->cb_arg, b->req + off, b->n - off);
+	}
+	b->len = 0;
+	b->n = 0;
+	return rc;
+}
+
 static const struct xfrm_backend ps_backend = {
 	.close			= ps_x_close,
 	.teardown		= ps_x_teardown,
@@ -682,6 +951,7 @@ static const struct xfrm_backend ps_backend = {
 	.route_list		= ps_x_route_list,
 	.route_batch_add	= ps_x_route_batch_add,
 	.route_batch_commit	= ps_x_route_batch_commit,
+	.route_batch_send	= ps_x_route_batch_send,
 };
 
 struct xfrm_ctx *

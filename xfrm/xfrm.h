@@ -74,6 +74,8 @@ struct xfrm_sa_event {
 	bool		hard;
 };
 
+struct xfrm_route_req;
+
 struct xfrm_callbacks {
 	/* Soft lifetime reached: the SA still works, rekey it now. */
 	void	(*sa_rekey)(void *arg, const struct xfrm_sa_event *);
@@ -93,6 +95,10 @@ struct xfrm_callbacks {
 	/* Whom a kernel object with this if_id belongs to, for the log
 	 * lines about it ("aws-prod/t1"); NULL, or no callback: "xfrm". */
 	const char *(*if_id_name)(void *arg, uint32_t if_id);
+	/* The outcome of route requests xfrm_route_batch_send handed over,
+	 * in the order they were added (several calls for one batch). */
+	void	(*routes_done)(void *arg, const struct xfrm_route_req *req,
+		    size_t n);
 };
 
 /*
@@ -267,6 +273,18 @@ int		 xfrm_route_batch_add(struct xfrm_ctx *,
  * batch is emptied for reuse; req[] stays readable until the next add. */
 int		 xfrm_route_batch_commit(struct xfrm_ctx *,
 		    struct xfrm_route_batch *, struct xfrm_err *);
+/*
+ * Hand the batch over and go on: each request's outcome reaches
+ * cb.routes_done, and the batch is emptied. This context's own netlink
+ * has nothing to wait for (rtnetlink does each request within sendmsg)
+ * and reports before returning; a kernel helper's context (privsep/)
+ * reports from the event loop once the helper has answered, so a full
+ * table programs the kernel while the daemon keeps reading its peers.
+ * -1 with err set when the requests could not all be handed over: they
+ * are reported failed all the same.
+ */
+int		 xfrm_route_batch_send(struct xfrm_ctx *,
+		    struct xfrm_route_batch *, struct xfrm_err *);
 /* Apply the acks in buf[len] to the batch's requests (commit's own
  * reading, apart for tests). How many were answered. */
 size_t		 xfrm_route_batch_acks(struct xfrm_route_batch *,
@@ -321,6 +339,8 @@ struct xfrm_backend {
 		    const struct cgw_prefix *, const struct xfrm_nexthop *,
 		    size_t, uint32_t, struct xfrm_err *);
 	int	(*route_batch_commit)(struct xfrm_ctx *,
+		    struct xfrm_route_batch *, struct xfrm_err *);
+	int	(*route_batch_send)(struct xfrm_ctx *,
 		    struct xfrm_route_batch *, struct xfrm_err *);
 };
 /* NULL (ENOMEM) on failure. `be` is not copied: static storage. */

@@ -547,3 +547,19 @@ xfrm_route_batch_commit(struct xfrm_ctx *ctx, struct xfrm_route_batch *b,
 	}
 	return failed;
 }
+
+int
+xfrm_route_batch_send(struct xfrm_ctx *ctx, struct xfrm_route_batch *b,
+    struct xfrm_err *err)
+{
+	if (ctx->be != NULL)
+		return ctx->be->route_batch_send(ctx, b, err);
+	size_t n = b->n;
+	int rc;
+
+	rc = xfrm_route_batch_commit(ctx, b, err) < 0 ? -1 : 0;
+	/* commit emptied the batch; req[] still holds the outcomes. */
+	if (n > 0 && ctx->cb.routes_done != NULL)
+		ctx->cb.routes_done(ctx->cb_arg, b->req, n);
+	return rc;
+}
