@@ -190,7 +190,11 @@ struct routing_sync {
 	struct xfrm_routes	 kr;
 	routing_oif_fn		 oif;
 	void			*arg;
+	size_t			 missing, differ;	/* put back */
 };
+
+/* The first few by name; a full table's worth goes in one summary. */
+#define ROUTING_SYNC_NAMED	5
 
 static bool
 routing_sync_intact(void *arg, const struct cgw_prefix *prefix,
@@ -208,14 +212,16 @@ routing_sync_intact(void *arg, const struct cgw_prefix *prefix,
 		return true;
 	prefix_fmt(prefix, p, sizeof(p));
 	if ((r = xfrm_routes_find(&s->kr, prefix, XFRM_TABLE_MAIN)) == NULL) {
-		log_warn(NULL, "route %s is missing from the kernel: adding "
-		    "it again", p);
+		if (s->missing++ < ROUTING_SYNC_NAMED)
+			log_warn(NULL, "route %s is missing from the kernel: "
+			    "adding it again", p);
 		return false;
 	}
 	r->wanted = true;
 	if (!xfrm_route_same(r, xnh, k)) {
-		log_warn(NULL, "route %s differs in the kernel: replacing it",
-		    p);
+		if (s->differ++ < ROUTING_SYNC_NAMED)
+			log_warn(NULL, "route %s differs in the kernel: "
+			    "replacing it", p);
 		return false;
 	}
 	return true;
@@ -231,11 +237,20 @@ routing_kernel_sync(struct bgp_ctx *bgp, struct xfrm_ctx *xfrm,
 	size_t i;
 	int rc = 0;
 
+	/*
+	 * What the RIB still holds back goes first: the kernel helper does
+	 * requests in order, so the list then shows every change sent, and
+	 * only a route the kernel lost or never took looks missing.
+	 */
+	bgp_flush(bgp);
 	if (xfrm_route_list(xfrm, &s.kr, &xe) != 0) {
 		log_warn(NULL, "reconcile: %s", xe.msg);
 		return -1;
 	}
 	bgp_fib_sync(bgp, routing_sync_intact, &s);
+	if (s.missing + s.differ > ROUTING_SYNC_NAMED)
+		log_warn(NULL, "reconcile: %zu routes missing from the kernel "
+		    "and %zu different there: put back", s.missing, s.differ);
 	for (i = 0; i < s.kr.n; i++) {
 		const struct xfrm_route *r = &s.kr.v[i];
 

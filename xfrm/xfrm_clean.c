@@ -70,24 +70,138 @@ xfrm_obj_find_iface(struct xfrm_ctx *ctx, const char *name)
 	return NULL;
 }
 
+#define XFRM_RT_MIN_BUCKETS	64
+
+static uint32_t
+xfrm_rt_hash(const struct cgw_prefix *p, uint32_t table)
+{
+	const uint8_t *b = p->addr.bytes;
+	uint32_t h = 2166136261u ^ table;
+	size_t i, n = p->addr.af == AF_INET6 ? 16 : 4;
+
+	h = (h ^ p->len) * 16777619u;
+	for (i = 0; i < n; i++)
+		h = (h ^ b[i]) * 16777619u;
+	return h;
+}
+
 struct xfrm_obj *
 xfrm_obj_find_route(struct xfrm_ctx *ctx, const struct cgw_prefix *p,
     uint32_t table)
 {
 	struct xfrm_obj	*o;
 
-	TAILQ_FOREACH(o, &ctx->objs, entry)
-		if (o->kind == XFRM_OBJ_ROUTE && o->table == table &&
-		    o->prefix.len == p->len && prefix_eq(&o->prefix, p))
+	if (ctx->rt_nbuckets == 0)
+		return NULL;
+	for (o = ctx->rt_hash[xfrm_rt_hash(p, table) & (ctx->rt_nbuckets - 1)];
+	    o != NULL; o = o->hnext)
+		if (o->table == table && o->prefix.len == p->len &&
+		    prefix_eq(&o->prefix, p))
 			return o;
 	return NULL;
+}
+
+/* Twice the buckets; on ENOMEM the chains just get longer. */
+static void
+xfrm_rt_grow(struct xfrm_ctx *ctx)
+{
+	size_t n = ctx->rt_nbuckets ? ctx->rt_nbuckets * 2 :
+	    XFRM_RT_MIN_BUCKETS, i;
+	struct xfrm_obj **nb, *o, *next;
+	uint32_t h;
+
+	if ((nb = calloc(n, sizeof(*nb))) == NULL)
+		return;
+	for (i = 0; i < ctx->rt_nbuckets; i++)
+		for (o = ctx->rt_hash[i]; o != NULL; o = next) {
+			next = o->hnext;
+			h = xfrm_rt_hash(&o->prefix, o->table) & (n - 1);
+			o->hnext = nb[h];
+			nb[h] = o;
+		}
+	free(ctx->rt_hash);
+	ctx->rt_hash = nb;
+	ctx->rt_nbuckets = n;
+}
+
+void
+xfrm_obj_add_route(struct xfrm_ctx *ctx, const struct cgw_prefix *p,
+    uint32_t table)
+{
+	struct xfrm_obj	*o;
+	uint32_t	 h;
+
+	if (xfrm_obj_find_route(ctx, p, table) != NULL)
+		return;
+	if (ctx->rt_count >= ctx->rt_nbuckets)
+		xfrm_rt_grow(ctx);
+	if (ctx->rt_nbuckets == 0 ||
+	    (o = xfrm_obj_add(ctx, XFRM_OBJ_ROUTE)) == NULL)
+		return;
+	o->prefix = *p;
+	o->table = table;
+	h = xfrm_rt_hash(p, table) & (ctx->rt_nbuckets - 1);
+	o->hnext = ctx->rt_hash[h];
+	ctx->rt_hash[h] = o;
+	ctx->rt_count++;
 }
 
 void
 xfrm_obj_del(struct xfrm_ctx *ctx, struct xfrm_obj *o)
 {
+	struct xfrm_obj **pp;
+
+	if (o->kind == XFRM_OBJ_ROUTE && ctx->rt_nbuckets > 0) {
+		pp = &ctx->rt_hash[xfrm_rt_hash(&o->prefix, o->table) &
+		    (ctx->rt_nbuckets - 1)];
+		while (*pp != NULL && *pp != o)
+			pp = &(*pp)->hnext;
+		if (*pp == o) {
+			*pp = o->hnext;
+			ctx->rt_count--;
+		}
+	}
 	TAILQ_REMOVE(&ctx->objs, o, entry);
 	free(o);
+}
+
+void
+xfrm_objs_free(struct xfrm_ctx *ctx)
+{
+	struct xfrm_obj *o;
+
+	while ((o = TAILQ_FIRST(&ctx->objs)) != NULL) {
+		TAILQ_REMOVE(&ctx->objs, o, entry);
+		free(o);
+	}
+	free(ctx->rt_hash);
+	ctx->rt_hash = NULL;
+	ctx->rt_nbuckets = ctx->rt_count = 0;
+}
+
+/*
+ * Our routes in batches (a full table would otherwise leave one
+ * synchronous request at a time); what is still tracked after failed,
+ * and the one-by-one teardown reports it.
+ */
+static void
+teardown_routes(struct xfrm_ctx *ctx)
+{
+	struct xfrm_route_batch	 b;
+	struct xfrm_obj		*o;
+	struct xfrm_err		 e;
+
+	if (ctx->rt_count == 0)
+		return;
+	xfrm_route_batch_init(&b);
+	TAILQ_FOREACH(o, &ctx->objs, entry)
+		if (o->kind == XFRM_OBJ_ROUTE &&
+		    xfrm_route_batch_add(ctx, &b, &o->prefix, NULL, 0, o->table,
+		    &e) < 0)
+			break;
+	/* commit untracks each route it removed. */
+	(void)xfrm_route_batch_commit(ctx, &b, &e);
+	xfrm_route_batch_free(&b);
 }
 
 /* ---- clean stop ---- */
@@ -123,6 +237,7 @@ xfrm_teardown(struct xfrm_ctx *ctx, struct xfrm_err *err)
 	size_t		 k;
 	int		 rc = 0;
 
+	teardown_routes(ctx);
 	for (k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
 		for (o = TAILQ_FIRST(&ctx->objs); o != NULL; o = next) {
 			next = TAILQ_NEXT(o, entry);

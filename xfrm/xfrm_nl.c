@@ -649,6 +649,7 @@ xfrm_close(struct xfrm_ctx *ctx)
 		mnl_socket_close(ctx->xfrm_nl);
 	if (ctx->rt_nl != NULL)
 		mnl_socket_close(ctx->rt_nl);
+	xfrm_objs_free(ctx);
 	free(ctx);
 }
 

@@ -53,6 +53,7 @@ enum xfrm_obj_kind {
 /* Something this context put into the kernel and removes at teardown. */
 struct xfrm_obj {
 	TAILQ_ENTRY(xfrm_obj)	 entry;
+	struct xfrm_obj		*hnext;		/* route: its hash chain */
 	enum xfrm_obj_kind	 kind;
 	struct cgw_addr		 dst;		/* SA */
 	uint32_t		 spi;		/* SA */
@@ -76,6 +77,10 @@ struct xfrm_ctx {
 	struct event		*rt_ev_event;
 	uint32_t		 seq;
 	struct xfrm_objs	 objs;
+	/* Routes by prefix and table as well: a full table is tracked,
+	 * and a search through the list per route was quadratic. */
+	struct xfrm_obj		**rt_hash;
+	size_t			 rt_nbuckets, rt_count;
 	/* Set: another process does the work (xfrm_open_backend). */
 	const struct xfrm_backend *be;
 	void			*be_arg;
@@ -143,7 +148,12 @@ struct xfrm_obj	*xfrm_obj_find_policy(struct xfrm_ctx *, uint32_t if_id, int af)
 struct xfrm_obj	*xfrm_obj_find_iface(struct xfrm_ctx *, const char *);
 struct xfrm_obj	*xfrm_obj_find_route(struct xfrm_ctx *,
 		    const struct cgw_prefix *, uint32_t table);
+/* Track a route unless it is already (table: never 0). */
+void		 xfrm_obj_add_route(struct xfrm_ctx *,
+		    const struct cgw_prefix *, uint32_t table);
 void		 xfrm_obj_del(struct xfrm_ctx *, struct xfrm_obj *);
+/* Forget everything tracked (at close, after the teardown). */
+void		 xfrm_objs_free(struct xfrm_ctx *);
 
 /* ---- message builders (xfrm_msg.c) ----
  * Each writes one request into buf (XFRM_MSG_BUFSZ bytes) and returns it,

@@ -31,7 +31,6 @@ xfrm_route_replace(struct xfrm_ctx *ctx, const struct cgw_prefix *prefix,
 	if (ctx->be != NULL)
 		return ctx->be->route_replace(ctx, prefix, nh, n, table, err);
 	_Alignas(8) uint8_t		 buf[XFRM_MSG_BUFSZ];
-	struct xfrm_obj	*o;
 	char		 what[96];
 
 	if (table == 0)
@@ -41,11 +40,7 @@ xfrm_route_replace(struct xfrm_ctx *ctx, const struct cgw_prefix *prefix,
 	    prefix, nh, n, table, err), 0, err, what) < 0)
 		return -1;
 	log_debug("xfrm", "%s: %zu nexthop(s)", what, n);
-	if (xfrm_obj_find_route(ctx, prefix, table) == NULL &&
-	    (o = xfrm_obj_add(ctx, XFRM_OBJ_ROUTE)) != NULL) {
-		o->prefix = *prefix;
-		o->table = table;
-	}
+	xfrm_obj_add_route(ctx, prefix, table);
 	return 0;
 }
 
@@ -528,14 +523,11 @@ xfrm_route_batch_commit(struct xfrm_ctx *ctx, struct xfrm_route_batch *b,
 			continue;
 		}
 		/* Tracked as xfrm_route_replace/delete do (xfrm_teardown). */
-		o = xfrm_obj_find_route(ctx, &q->prefix, q->table);
-		if (q->del && o != NULL)
+		if (!q->del)
+			xfrm_obj_add_route(ctx, &q->prefix, q->table);
+		else if ((o = xfrm_obj_find_route(ctx, &q->prefix,
+		    q->table)) != NULL)
 			xfrm_obj_del(ctx, o);
-		else if (!q->del && o == NULL &&
-		    (o = xfrm_obj_add(ctx, XFRM_OBJ_ROUTE)) != NULL) {
-			o->prefix = q->prefix;
-			o->table = q->table;
-		}
 	}
 	log_debug("xfrm", "route batch: %zu requests, %d failed", b->n, failed);
 	b->len = 0;

@@ -32,6 +32,72 @@ mkack(uint8_t *p, uint32_t seq, int error)
 	return nlh->nlmsg_len;
 }
 
+/*
+ * Route tracking (the helper tracks a full table: the routes it put in
+ * the kernel are the ones it removes at the end): found by prefix and
+ * table through every growth of the hash, each once, gone once deleted.
+ */
+static void
+test_route_tracking(void **state)
+{
+	struct xfrm_ctx ctx;
+	struct xfrm_obj *o;
+	struct cgw_prefix p;
+	size_t i, n = 50000;
+
+	(void)state;
+	memset(&ctx, 0, sizeof(ctx));
+	TAILQ_INIT(&ctx.objs);
+	memset(&p, 0, sizeof(p));
+	for (i = 0; i < n; i++) {
+		if (i % 2) {
+			p.addr.af = AF_INET;
+			p.len = 24;
+			p.addr.v4.s_addr = htonl(0x0b000000u + ((uint32_t)i << 8));
+		} else {
+			p.addr.af = AF_INET6;
+			p.len = 48;
+			assert_true(addr_parse("2001:db8::", &p.addr));
+			p.addr.v6.s6_addr[2] = (uint8_t)(i >> 16);
+			p.addr.v6.s6_addr[4] = (uint8_t)(i >> 8);
+			p.addr.v6.s6_addr[5] = (uint8_t)i;
+		}
+		xfrm_obj_add_route(&ctx, &p, 254);
+		xfrm_obj_add_route(&ctx, &p, 254);	/* once is enough */
+		xfrm_obj_add_route(&ctx, &p, 100);	/* another table */
+	}
+	assert_int_equal(ctx.rt_count, 2 * n);
+	/* Every other one of table 254 removed: the rest still found. */
+	i = 0;
+	TAILQ_FOREACH(o, &ctx.objs, entry)
+		i++;
+	assert_int_equal(i, 2 * n);
+	for (i = 0; i < n; i += 2) {
+		p.addr.af = AF_INET6;
+		p.len = 48;
+		assert_true(addr_parse("2001:db8::", &p.addr));
+		p.addr.v6.s6_addr[2] = (uint8_t)(i >> 16);
+		p.addr.v6.s6_addr[4] = (uint8_t)(i >> 8);
+		p.addr.v6.s6_addr[5] = (uint8_t)i;
+		assert_non_null(o = xfrm_obj_find_route(&ctx, &p, 254));
+		xfrm_obj_del(&ctx, o);
+		assert_null(xfrm_obj_find_route(&ctx, &p, 254));
+		assert_non_null(xfrm_obj_find_route(&ctx, &p, 100));
+		p.len = 47;
+		assert_null(xfrm_obj_find_route(&ctx, &p, 100));
+	}
+	assert_int_equal(ctx.rt_count, 2 * n - n / 2);
+	for (i = 1; i < n; i += 2) {
+		p.addr.af = AF_INET;
+		p.len = 24;
+		p.addr.v4.s_addr = htonl(0x0b000000u + ((uint32_t)i << 8));
+		assert_non_null(xfrm_obj_find_route(&ctx, &p, 254));
+	}
+	xfrm_objs_free(&ctx);
+	assert_int_equal(ctx.rt_count, 0);
+	assert_true(TAILQ_EMPTY(&ctx.objs));
+}
+
 static void
 test_batch(void **state)
 {
@@ -124,6 +190,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_batch),
+		cmocka_unit_test(test_route_tracking),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
