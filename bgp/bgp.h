@@ -173,6 +173,12 @@ void		 bgp_fib_sync(struct bgp_ctx *,
  * kernel later in the same turn.
  */
 void		 bgp_flush(struct bgp_ctx *);
+/*
+ * Stop reading from every session (TCP then holds the peers back) while
+ * the kernel is behind with the routes decided already; false reads on.
+ * Timers and sending go on meanwhile.
+ */
+void		 bgp_hold_input(struct bgp_ctx *, bool hold);
 
 /*
  * Install equal best paths from several peers together (RFC 4271 best path

@@ -480,6 +480,7 @@ struct bgp_conn {
 	bool			 connected;
 	bool			 got_open;
 	struct bgp_open		 open;	/* theirs, once got_open */
+	bool			 read_held;	/* bgp_hold_input stopped it */
 };
 
 struct bgp_peer {
@@ -568,6 +569,7 @@ struct bgp_ctx {
 	bool			 dirty_all;
 	struct event		*ev_flush;
 	bool			 flush_scheduled;
+	bool			 input_held;	/* bgp_hold_input */
 };
 
 /* rib.c */

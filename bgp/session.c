@@ -1041,8 +1041,42 @@ bgp_conn_read(struct bufferevent *bev, void *arg)
 	 * timers waiting (nor the loop's clock, which the hold timer is
 	 * set from). The rest is read at a later turn.
 	 */
-	if (bgp_conn_input(arg, BGP_READ_BATCH) == 1)
+	struct bgp_conn *c = arg;
+
+	if (c->peer->ctx->input_held) {
+		bufferevent_disable(bev, EV_READ);
+		c->read_held = true;
+		return;
+	}
+	if (bgp_conn_input(c, BGP_READ_BATCH) == 1)
 		bufferevent_trigger(bev, EV_READ, BEV_TRIG_DEFER_CALLBACKS);
+}
+
+static void
+bgp_conn_release(struct bgp_conn *c)
+{
+	if (c == NULL || !c->read_held)
+		return;
+	c->read_held = false;
+	bufferevent_enable(c->bev, EV_READ);
+	/* What was read before the hold is still in the buffer. */
+	bufferevent_trigger(c->bev, EV_READ, BEV_TRIG_DEFER_CALLBACKS);
+}
+
+void
+bgp_hold_input(struct bgp_ctx *ctx, bool hold)
+{
+	struct bgp_peer *p;
+
+	if (ctx->input_held == hold)
+		return;
+	ctx->input_held = hold;
+	if (hold)
+		return;
+	TAILQ_FOREACH(p, &ctx->peers, entry) {
+		bgp_conn_release(p->conn);
+		bgp_conn_release(p->coll);
+	}
 }
 
 static void

@@ -19,6 +19,10 @@
 
 /* Equal paths cgwd installs together at most (one per tunnel in practice). */
 #define ROUTING_MAX_NH	16
+/* Routes on their way to the kernel above which BGP stops reading, and
+ * below which it reads again (routing_fib_commit). */
+#define ROUTING_BACKLOG_HIGH	16384
+#define ROUTING_BACKLOG_LOW	4096
 
 /* What routing keeps beside struct cgwd; bgp/'s cbarg. */
 struct routing {
@@ -486,6 +490,15 @@ routing_fib_commit(void *arg)
 	/* The outcomes come back through routing_routes_done. */
 	if (xfrm_route_batch_send(r->cgwd->xfrm, &r->batch, &xe) < 0)
 		log_warn(NULL, "routes: %s", xe.msg);
+	/*
+	 * A full table decides faster than the kernel takes it: rather than
+	 * queue without bound or wait here (the control socket, IKE and the
+	 * other sessions with it), BGP stops reading until the kernel helper
+	 * has caught up; TCP holds the peers back meanwhile.
+	 */
+	if (r->cgwd->bgp != NULL &&
+	    xfrm_route_backlog(r->cgwd->xfrm) > ROUTING_BACKLOG_HIGH)
+		bgp_hold_input(r->cgwd->bgp, true);
 }
 
 void
@@ -500,6 +513,9 @@ routing_routes_done(struct cgwd *cgwd, const struct xfrm_route_req *req,
 	if (cgwd->bgp == NULL)
 		return;
 	r = bgp_cbarg(cgwd->bgp);
+	if (cgwd->xfrm != NULL &&
+	    xfrm_route_backlog(cgwd->xfrm) < ROUTING_BACKLOG_LOW)
+		bgp_hold_input(cgwd->bgp, false);
 	if ((failed = routing_kernel_done(cgwd->bgp, req, n, &removals)) <= 0)
 		return;
 	/* Counted as done when queued. */

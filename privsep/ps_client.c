@@ -46,9 +46,13 @@ ps_err(struct xfrm_err *xe, int code, const char *fmt, ...)
  * (which would leave both blocked in send).
  */
 #define PS_INFLIGHT	4
-/* Chunks waiting their turn at most; a bigger burst waits for answers
- * rather than grow without bound when the helper falls behind. */
-#define PS_QUEUED_MAX	64
+/*
+ * Chunks waiting their turn at most; a bigger burst waits for answers
+ * rather than grow without bound when the helper falls behind. The
+ * daemon stops reading BGP well before (xfrm_route_backlog), so this
+ * only bounds a caller that does not.
+ */
+#define PS_QUEUED_MAX	512
 
 /* PS_BATCH_MAX routes of a batch: encoded, then sent, then answered. */
 struct ps_chunk {
@@ -71,6 +75,7 @@ struct ps_client {
 	struct event		*ev_done;	/* hand answers to routes_done */
 	struct ps_chunks	 chunks;	/* oldest first */
 	size_t			 inflight, queued;
+	size_t			 backlog;	/* routes not yet reported */
 	bool			 dead;
 	void			(*dead_cb)(void *);
 	void			*dead_arg;
@@ -302,6 +307,7 @@ ps_chunks_done(evutil_socket_t fd, short what, void *arg)
 	while ((ch = TAILQ_FIRST(&c->chunks)) != NULL && ch->answered) {
 		/* Off the list first: routes_done may send a new batch. */
 		TAILQ_REMOVE(&c->chunks, ch, entry);
+		c->backlog -= ch->k;
 		if (c->cb.routes_done != NULL)
 			c->cb.routes_done(c->cb_arg, ch->req, ch->k);
 		free(ch->msg);
@@ -743,28 +749,9 @@ ps_x_route_list(struct xfrm_ctx *ctx, struct xfrm_routes *out,
 	for (;;) {
 		if (ps_answer(c, PS_ROUTE_LIST, &r, NULL, xe) != 0)
 			return -1;
-		for (size_t i = 0; i < r.nroutes; i++) {
-			struct xfrm_route *x;
-
-			if (out->n == out->cap) {
-				size_t cap = out->cap ? out->cap * 2 : 64;
-				struct xfrm_route *v = reallocarray(out->v, cap,
-				    sizeof(*v));
-
-				if (v == NULL) {
-					out->oom = true;
-					break;
-				}
-				out->v = v;
-				out->cap = cap;
-			}
-			x = &out->v[out->n++];
-			memset(x, 0, sizeof(*x));
-			x->prefix = r.routes[i].prefix;
-			x->table = r.routes[i].table;
-			x->n = r.routes[i].n;
-			memcpy(x->nh, r.routes[i].nh, x->n * sizeof(x->nh[0]));
-		}
+		for (size_t i = 0; i < r.nroutes && !out->oom; i++)
+			(void)xfrm_routes_add(out, &r.routes[i].prefix,
+			    r.routes[i].table, r.routes[i].nh, r.routes[i].n);
 		if (!(r.flags & PS_F_MORE)) {
 			rc = r.rc;
 			ps_reply_clear(&r);
@@ -912,6 +899,7 @@ ps_x_route_batch_send(struct xfrm_ctx *ctx, struct xfrm_route_batch *b,
 		memcpy(ch->req, b->req + off, k * sizeof(ch->req[0]));
 		TAILQ_INSERT_TAIL(&c->chunks, ch, entry);
 		c->queued++;
+		c->backlog += k;
 		/* A burst beyond the queue waits for the helper to catch up. */
 		while (c->queued > PS_QUEUED_MAX && !c->dead &&
 		    (c->inflight < PS_INFLIGHT || ps_chunk_answer(c, 0) >= 0))
@@ -929,6 +917,12 @@ ps_x_route_batch_send(struct xfrm_ctx *ctx, struct xfrm_route_batch *b,
 	b->len = 0;
 	b->n = 0;
 	return rc;
+}
+
+static size_t
+ps_x_route_backlog(struct xfrm_ctx *ctx)
+{
+	return ps_of(ctx)->backlog;
 }
 
 static const struct xfrm_backend ps_backend = {
@@ -952,6 +946,7 @@ static const struct xfrm_backend ps_backend = {
 	.route_batch_add	= ps_x_route_batch_add,
 	.route_batch_commit	= ps_x_route_batch_commit,
 	.route_batch_send	= ps_x_route_batch_send,
+	.route_backlog		= ps_x_route_backlog,
 };
 
 struct xfrm_ctx *

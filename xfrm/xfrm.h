@@ -204,14 +204,19 @@ struct xfrm_nexthop {
 struct xfrm_route {
 	struct cgw_prefix	prefix;
 	uint32_t		table;
-	struct xfrm_nexthop	nh[XFRM_MAX_NEXTHOPS];
+	/* n of them: in the list's pool (a listed route costs its own
+	 * next hops, not XFRM_MAX_NEXTHOPS of them), or the parser's. */
+	struct xfrm_nexthop	*nh;
 	size_t			n;
 	bool			wanted;		/* the caller's, for reconciling */
 };
+struct xfrm_nh_block;
 struct xfrm_routes {
 	struct xfrm_route	*v;
 	size_t			 n, cap;
 	bool			 oom;
+	bool			 sorted;	/* for xfrm_routes_find */
+	struct xfrm_nh_block	*blocks;
 };
 
 /* Install or replace `prefix` via one nexthop or ECMP over several, in
@@ -231,6 +236,12 @@ int		 xfrm_route_flush_ours(struct xfrm_ctx *, struct xfrm_err *);
 int		 xfrm_route_list(struct xfrm_ctx *, struct xfrm_routes *out,
 		    struct xfrm_err *);
 void		 xfrm_routes_free(struct xfrm_routes *);
+/* Append a route (its next hops copied into the list's pool); NULL and
+ * l->oom set when memory ran out. */
+struct xfrm_route *xfrm_routes_add(struct xfrm_routes *,
+		    const struct cgw_prefix *, uint32_t table,
+		    const struct xfrm_nexthop *, size_t n);
+/* By binary search: the first call sorts the list (entries move). */
 struct xfrm_route *xfrm_routes_find(struct xfrm_routes *,
 		    const struct cgw_prefix *, uint32_t table);
 /* The kernel's route has exactly these next hops (in any order). */
@@ -285,6 +296,9 @@ int		 xfrm_route_batch_commit(struct xfrm_ctx *,
  */
 int		 xfrm_route_batch_send(struct xfrm_ctx *,
 		    struct xfrm_route_batch *, struct xfrm_err *);
+/* Routes handed over whose outcome has not reached routes_done yet
+ * (always 0 for a context of its own netlink). */
+size_t		 xfrm_route_backlog(struct xfrm_ctx *);
 /* Apply the acks in buf[len] to the batch's requests (commit's own
  * reading, apart for tests). How many were answered. */
 size_t		 xfrm_route_batch_acks(struct xfrm_route_batch *,
@@ -342,6 +356,7 @@ struct xfrm_backend {
 		    struct xfrm_route_batch *, struct xfrm_err *);
 	int	(*route_batch_send)(struct xfrm_ctx *,
 		    struct xfrm_route_batch *, struct xfrm_err *);
+	size_t	(*route_backlog)(struct xfrm_ctx *);
 };
 /* NULL (ENOMEM) on failure. `be` is not copied: static storage. */
 struct xfrm_ctx	*xfrm_open_backend(const struct xfrm_backend *be, void *arg);

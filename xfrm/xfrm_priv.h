@@ -136,7 +136,8 @@ bool		 xfrm_nl_parse_expire(const struct nlmsghdr *,
 bool		 xfrm_nl_parse_addr(const struct nlmsghdr *, struct cgw_addr *,
 		    int *ifindex, bool *added);
 /* An RTM_NEWROUTE with protocol XFRM_RTPROT_CGWD (xfrm_route.c); false
- * for any other message or one that does not add up. */
+ * for any other message or one that does not add up. The next hops go
+ * to r->nh, which must have room for XFRM_MAX_NEXTHOPS. */
 bool		 xfrm_nl_parse_route(const struct nlmsghdr *,
 		    struct xfrm_route *);
 

@@ -189,9 +189,11 @@ xfrm_nl_parse_route(const struct nlmsghdr *nlh, struct xfrm_route *r)
 {
 	const struct rtmsg	*rtm;
 	struct route_attrs	 ra;
+	struct xfrm_nexthop	*nh = r->nh;
 	size_t			 alen;
 
 	memset(r, 0, sizeof(*r));
+	r->nh = nh;
 	if (nlh->nlmsg_type != RTM_NEWROUTE ||
 	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*rtm))
 		return false;
@@ -232,23 +234,65 @@ static int
 route_collect(const struct nlmsghdr *nlh, void *data)
 {
 	struct xfrm_routes	*l = data;
-	struct xfrm_route	 r;
-	struct xfrm_route	*nv;
+	struct xfrm_nexthop	 nh[XFRM_MAX_NEXTHOPS];
+	struct xfrm_route	 r = { .nh = nh };
 
-	if (!xfrm_nl_parse_route(nlh, &r))
-		return MNL_CB_OK;
+	if (xfrm_nl_parse_route(nlh, &r))
+		(void)xfrm_routes_add(l, &r.prefix, r.table, r.nh, r.n);
+	return MNL_CB_OK;
+}
+
+/* Next hops of listed routes, a block at a time: never moved, so the
+ * routes' pointers hold while the list grows. */
+#define XFRM_NH_BLOCK	4096
+struct xfrm_nh_block {
+	struct xfrm_nh_block	*next;
+	size_t			 used;
+	struct xfrm_nexthop	 nh[XFRM_NH_BLOCK];
+};
+
+struct xfrm_route *
+xfrm_routes_add(struct xfrm_routes *l, const struct cgw_prefix *prefix,
+    uint32_t table, const struct xfrm_nexthop *nh, size_t n)
+{
+	struct xfrm_nh_block	*b = l->blocks;
+	struct xfrm_route	*r, *nv;
+
+	if (n > XFRM_MAX_NEXTHOPS) {
+		l->oom = true;
+		return NULL;
+	}
 	if (l->n == l->cap) {
 		size_t	cap = l->cap ? l->cap * 2 : 16;
 
 		if ((nv = reallocarray(l->v, cap, sizeof(*nv))) == NULL) {
 			l->oom = true;
-			return MNL_CB_OK;
+			return NULL;
 		}
 		l->v = nv;
 		l->cap = cap;
 	}
-	l->v[l->n++] = r;
-	return MNL_CB_OK;
+	if (n > 0 && (b == NULL || b->used + n > XFRM_NH_BLOCK)) {
+		if ((b = malloc(sizeof(*b))) == NULL) {
+			l->oom = true;
+			return NULL;
+		}
+		b->used = 0;
+		b->next = l->blocks;
+		l->blocks = b;
+	}
+	r = &l->v[l->n++];
+	memset(r, 0, sizeof(*r));
+	r->prefix = *prefix;
+	r->table = table;
+	r->n = n;
+	if (n > 0) {
+		r->nh = &b->nh[b->used];
+		memcpy(r->nh, nh, n * sizeof(*nh));
+		b->used += n;
+	}
+	l->sorted = false;
+	return r;
 }
 
 int
@@ -270,8 +314,38 @@ xfrm_route_list(struct xfrm_ctx *ctx, struct xfrm_routes *l,
 void
 xfrm_routes_free(struct xfrm_routes *l)
 {
+	struct xfrm_nh_block *b;
+
+	while ((b = l->blocks) != NULL) {
+		l->blocks = b->next;
+		free(b);
+	}
 	free(l->v);
 	memset(l, 0, sizeof(*l));
+}
+
+static int
+route_cmp(const struct cgw_prefix *a, uint32_t ta, const struct cgw_prefix *b,
+    uint32_t tb)
+{
+	int c;
+
+	if (ta != tb)
+		return ta < tb ? -1 : 1;
+	if (a->addr.af != b->addr.af)
+		return a->addr.af < b->addr.af ? -1 : 1;
+	if (a->len != b->len)
+		return a->len < b->len ? -1 : 1;
+	c = memcmp(a->addr.bytes, b->addr.bytes, addr_len(&a->addr));
+	return c;
+}
+
+static int
+route_sort_cmp(const void *x, const void *y)
+{
+	const struct xfrm_route *a = x, *b = y;
+
+	return route_cmp(&a->prefix, a->table, &b->prefix, b->table);
 }
 
 struct xfrm_route *
@@ -279,13 +353,27 @@ xfrm_routes_find(struct xfrm_routes *l, const struct cgw_prefix *prefix,
     uint32_t table)
 {
 	struct cgw_prefix	net;
-	size_t			i;
+	size_t			lo = 0, hi = l->n, mid;
+	int			c;
 
+	/* Reconciling a full table looks up every route: log n each. */
+	if (!l->sorted) {
+		if (l->n > 1)
+			qsort(l->v, l->n, sizeof(l->v[0]), route_sort_cmp);
+		l->sorted = true;
+	}
 	memset(&net, 0, sizeof(net));
 	prefix_network(prefix, &net);
-	for (i = 0; i < l->n; i++)
-		if (l->v[i].table == table && prefix_eq(&l->v[i].prefix, &net))
-			return &l->v[i];
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		c = route_cmp(&l->v[mid].prefix, l->v[mid].table, &net, table);
+		if (c == 0)
+			return &l->v[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return NULL;
 }
 
@@ -554,4 +642,10 @@ xfrm_route_batch_send(struct xfrm_ctx *ctx, struct xfrm_route_batch *b,
 	if (n > 0 && ctx->cb.routes_done != NULL)
 		ctx->cb.routes_done(ctx->cb_arg, b->req, n);
 	return rc;
+}
+
+size_t
+xfrm_route_backlog(struct xfrm_ctx *ctx)
+{
+	return ctx->be != NULL ? ctx->be->route_backlog(ctx) : 0;
 }

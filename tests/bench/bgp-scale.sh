@@ -5,7 +5,7 @@
 #
 #   tests/bench/bgp-scale.sh [VAR=value ...]   as root, after make all tools
 #     BENCH_SIZES="100000 500000 1000000"   table sizes (the default)
-#     BENCH_FIB_SIZES="100000"       sizes of the kernel pass ("" for none)
+#     BENCH_FIB_SIZES="100000 1000000" sizes of the kernel pass ("" for none)
 #     BENCH_PER=500                  prefixes per UPDATE from the feeder
 #     CGW_BIN=/abs/path/cgwd         benchmark another cgwd build
 #
@@ -34,7 +34,7 @@ CGWD=$repo/cgwd
 CGWCTL=$repo/cgwctl
 FEED=$repo/build/tests/tools/bgp_feed
 sizes="100000 500000 1000000"
-fib_sizes="100000"
+fib_sizes="100000 1000000"
 per=500
 for kv in "$@"; do
 	case $kv in
@@ -68,23 +68,23 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-# feeder 10.99.1.1 -- 10.99.1.2 cgwd, feeder 10.99.2.1 -- 10.99.2.2 bird
+# feeder 192.168.91.1 -- 192.168.91.2 cgwd, feeder 192.168.92.1 -- 192.168.92.2 bird
 for n in $NF $NC $NB; do ip netns add $n; ip -n $n link set lo up; done
 ip -n $NF link add fc type veth peer name lan netns $NC
 ip -n $NF link add fb type veth peer name lan netns $NB
-ip -n $NF addr add 10.99.1.1/24 dev fc; ip -n $NF link set fc up
-ip -n $NF addr add 10.99.2.1/24 dev fb; ip -n $NF link set fb up
-ip -n $NC addr add 10.99.1.2/24 dev lan; ip -n $NC link set lan up
-ip -n $NB addr add 10.99.2.2/24 dev lan; ip -n $NB link set lan up
+ip -n $NF addr add 192.168.91.1/24 dev fc; ip -n $NF link set fc up
+ip -n $NF addr add 192.168.92.1/24 dev fb; ip -n $NF link set fb up
+ip -n $NC addr add 192.168.91.2/24 dev lan; ip -n $NC link set lan up
+ip -n $NB addr add 192.168.92.2/24 dev lan; ip -n $NB link set lan up
 
 # conf_cgwd FILE INSTALL: cgwd's configuration; INSTALL on puts the
 # neighbor's routes into the kernel.
 conf_cgwd() {
 	cat > "$1" <<EOF
 asn 65000
-router-id 10.99.1.2
+router-id 192.168.91.2
 
-neighbor 10.99.1.1 {
+neighbor 192.168.91.1 {
     remote-as 65010
     install-routes $2
 }
@@ -96,12 +96,12 @@ conf_cgwd "$T/cgwd-fib.conf" on
 # conf_bird FILE KERNEL: BIRD's; KERNEL 1 adds a kernel protocol.
 conf_bird() {
 	cat > "$1" <<EOF
-router id 10.99.2.2;
+router id 192.168.92.2;
 log "$T/bird.log" { info, warning, error, fatal };
 protocol device {}
 protocol bgp feed {
-	local 10.99.2.2 as 65000;
-	neighbor 10.99.2.1 as 65010;
+	local 192.168.92.2 as 65000;
+	neighbor 192.168.92.1 as 65010;
 	passive on;
 	ipv4 { import all; export none; };
 }
@@ -181,12 +181,12 @@ run() {
 	cgwd)
 		ip netns exec $NC "$CGWD" -f "$T/cgwd-$mode.conf" \
 		    -s "$T/cgwd.sock" >"$log" 2>&1 &
-		pid=$!; pids="$pids $pid"; addr=10.99.1.2 ;;
+		pid=$!; pids="$pids $pid"; addr=192.168.91.2 ;;
 	bird)
 		rm -f "$T/bird.pid"
 		ip netns exec $NB bird -c "$T/bird-$mode.conf" -s "$T/bird.sock" \
 		    -P "$T/bird.pid" || { echo "bgp-scale: bird did not start"; return 1; }
-		sleep 0.3; pid=$(cat "$T/bird.pid"); addr=10.99.2.2 ;;
+		sleep 0.3; pid=$(cat "$T/bird.pid"); addr=192.168.92.2 ;;
 	esac
 	sleep 1
 	rm -f "$T/feed.in"; mkfifo "$T/feed.in"

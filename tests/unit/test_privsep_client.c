@@ -40,8 +40,9 @@ enum fake_mode {
 
 static uint8_t fbuf[PS_MSG_MAX];
 
-/* The burst: twice the chunks ps_client queues before it waits. */
-#define NROUTES		16384
+/* The burst: twice the chunks ps_client queues before it waits
+ * (PS_QUEUED_MAX, 512 of PS_BATCH_MAX). */
+#define NROUTES		131072
 
 static void
 fake_answer(int fd, const struct ps_msg *m)

@@ -220,8 +220,8 @@ two_nexthops(struct xfrm_nexthop *nh)
 static void
 test_route_parse(void **state)
 {
-	struct xfrm_nexthop	 nh[2], swapped[2];
-	struct xfrm_route	 r;
+	struct xfrm_nexthop	 nh[2], swapped[2], got[XFRM_MAX_NEXTHOPS];
+	struct xfrm_route	 r = { .nh = got };
 	struct cgw_prefix	 want;
 	struct nlmsghdr		*nlh;
 	struct rtmsg		*rtm;
@@ -261,8 +261,8 @@ test_route_parse(void **state)
 static void
 test_route_parse_hostile(void **state)
 {
-	struct xfrm_nexthop	 nh[2];
-	struct xfrm_route	 r;
+	struct xfrm_nexthop	 nh[2], got[XFRM_MAX_NEXTHOPS];
+	struct xfrm_route	 r = { .nh = got };
 	struct nlmsghdr		*nlh;
 	struct rtnexthop	*rtnh;
 	struct nlattr		*a;
