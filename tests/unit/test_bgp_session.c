@@ -260,6 +260,51 @@ test_session_routes_and_teardown(void **state)
 	assert_string_equal(st.last_error, "");
 }
 
+static bool
+cgw_got_route(struct fx *f)
+{
+	return f->cgw.fib_calls > 0;
+}
+
+/*
+ * bgp_hold_input: while held, an UPDATE that arrives is not read (the
+ * kernel is behind, TCP holds the peer back) and the session stays up;
+ * released, what came meanwhile is read.
+ */
+static void
+test_session_hold_input(void **state)
+{
+	struct fx *f = *state;
+	struct cgw_prefix vpc = pfx("172.31.0.0/16");
+	struct bgp_peer_status st;
+	int i;
+
+	mkside(f, &f->cgw, 65000, "127.0.0.1", "aws/t1", "127.0.0.1",
+	    "127.0.0.2", 64512, true, 30, 0);
+	mkside(f, &f->vgw, 64512, "127.0.0.2", "cgw", "127.0.0.2",
+	    "127.0.0.1", 65000, false, 30, 0);
+	assert_int_equal(bgp_peer_start(f->cgw.peer), 0);
+	assert_int_equal(bgp_peer_start(f->vgw.peer), 0);
+	assert_true(run_until(f, both_established));
+	bgp_hold_input(f->cgw.ctx, true);
+	assert_int_equal(bgp_network_add(f->vgw.ctx, &vpc), 0);
+	for (i = 0; i < 25; i++) {		/* ~0.5 s */
+		struct timeval tv = { 0, 20000 };
+
+		event_base_loopexit(f->base, &tv);
+		event_base_dispatch(f->base);
+	}
+	assert_int_equal(f->cgw.fib_calls, 0);
+	bgp_peer_status(f->cgw.peer, &st);
+	assert_int_equal(st.state, BGP_ST_ESTABLISHED);
+	assert_int_equal(st.prefixes_received, 0);
+	bgp_hold_input(f->cgw.ctx, false);
+	assert_true(run_until(f, cgw_got_route));
+	assert_true(prefix_eq(&f->cgw.last_prefix, &vpc));
+	bgp_peer_status(f->cgw.peer, &st);
+	assert_int_equal(st.prefixes_received, 1);
+}
+
 static void
 test_session_max_prefix(void **state)
 {
@@ -311,6 +356,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(
 		    test_session_routes_and_teardown, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_session_hold_input,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_session_max_prefix,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_session_bad_peer_as,
