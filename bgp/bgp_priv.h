@@ -299,12 +299,38 @@ int		 bgp_aspath_prepend(const uint8_t *, size_t, uint32_t asn,
 /* Flatten into asns (malloc'd); *n entries. */
 int		 bgp_aspath_flatten(const uint8_t *, size_t, uint32_t **, size_t *);
 
-/* ---- aset.c: interned attribute sets ---- */
+/* ---- aset.c: interned attribute sets and their AS_PATHs, communities ---- */
+
+/* One interned byte string: an AS_PATH, a COMMUNITIES value or a set's
+ * unknown transitive attributes, stored once however many sets hold it. */
+struct bgp_blob {
+	LIST_ENTRY(bgp_blob)	 entry;
+	uint32_t		 hash;
+	uint32_t		 refcnt;	/* sets holding it */
+	uint32_t		 len;
+	uint8_t			 data[];	/* what the sets point at */
+};
+LIST_HEAD(bgp_blob_list, bgp_blob);
+
+struct bgp_blobs {
+	struct bgp_blob_list	*buckets;
+	size_t			 nbuckets;	/* a power of two, or 0 */
+	size_t			 count;		/* distinct blobs */
+	size_t			 bytes;		/* their lengths summed */
+};
+
+/*
+ * A set's attrs never change once interned, and its aspath, communities
+ * and other point into blobs of the table (one reference each; NULL when
+ * empty), not into memory of its own: equal sets are one set and equal
+ * blobs one blob, so pointers compare for bytes. Read it as any
+ * bgp_attrs; never bgp_attrs_clear it (bgp_aset_put releases it).
+ */
 struct bgp_aset {
 	LIST_ENTRY(bgp_aset)	 entry;
 	uint32_t		 hash;
-	uint32_t		 refcnt;	/* paths (and callers) holding it */
-	struct bgp_attrs	 attrs;		/* never changed once interned */
+	uint32_t		 refcnt;	/* paths, out entries, callers */
+	struct bgp_attrs	 attrs;
 };
 LIST_HEAD(bgp_aset_list, bgp_aset);
 
@@ -312,12 +338,17 @@ struct bgp_asets {
 	struct bgp_aset_list	*buckets;
 	size_t			 nbuckets;	/* a power of two, or 0 */
 	size_t			 count;		/* distinct sets */
+	struct bgp_blobs	 aspaths;
+	struct bgp_blobs	 communities;
+	struct bgp_blobs	 others;
 };
 
 void		 bgp_asets_init(struct bgp_asets *);
 void		 bgp_asets_free(struct bgp_asets *);
-/* The shared set equal to *a, one reference taken. *a is consumed (moved
- * in or cleared) either way; NULL with errno on ENOMEM. */
+/* The shared set equal to *a, one reference taken; *a is only read (its
+ * bytes are interned as copies). NULL with errno on ENOMEM. */
+struct bgp_aset	*bgp_aset_intern(struct bgp_asets *, const struct bgp_attrs *a);
+/* The same, *a consumed (cleared) either way: a parsed UPDATE's. */
 struct bgp_aset	*bgp_aset_get(struct bgp_asets *, struct bgp_attrs *a);
 struct bgp_aset	*bgp_aset_ref(struct bgp_aset *);
 /* Drop a reference; the last one frees the set. NULL is ignored. */

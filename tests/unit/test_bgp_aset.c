@@ -35,7 +35,7 @@ test_intern_shares_and_frees(void **state)
 {
 	struct bgp_asets t;
 	struct bgp_attrs a;
-	struct bgp_aset *s1, *s2, *s3;
+	struct bgp_aset *s1, *s2, *s3, *s4;
 
 	(void)state;
 	bgp_asets_init(&t);
@@ -53,11 +53,24 @@ test_intern_shares_and_frees(void **state)
 	assert_non_null(s3 = bgp_aset_get(&t, &a));
 	assert_ptr_not_equal(s3, s1);
 	mkattrs(&a, 65010, 0x0a000002);
-	assert_ptr_not_equal(bgp_aset_get(&t, &a), s1);
+	assert_non_null(s4 = bgp_aset_get(&t, &a));
+	assert_ptr_not_equal(s4, s1);
 	mkattrs(&a, 65010, 0x0a000001);
 	a.seen |= 1u << BGP_ATTR_MED;
 	assert_ptr_not_equal(bgp_aset_get(&t, &a), s1);
 	assert_int_equal(t.count, 4);
+	/* Four sets, two AS_PATHs: stored once each, the sets pointing at
+	 * the same bytes. */
+	assert_int_equal(t.aspaths.count, 2);
+	assert_ptr_equal(s4->attrs.aspath, s1->attrs.aspath);
+	assert_ptr_not_equal(s3->attrs.aspath, s1->attrs.aspath);
+	/* Interning reads a plain set without taking it. */
+	mkattrs(&a, 65011, 0x0a000001);
+	assert_ptr_equal(bgp_aset_intern(&t, &a), s3);
+	assert_non_null(a.aspath);
+	assert_ptr_not_equal(a.aspath, s3->attrs.aspath);
+	bgp_attrs_clear(&a);
+	bgp_aset_put(&t, s3);
 	/* References go to zero: the set goes. */
 	assert_ptr_equal(bgp_aset_ref(s1), s1);
 	assert_int_equal(s1->refcnt, 3);
@@ -68,6 +81,8 @@ test_intern_shares_and_frees(void **state)
 	assert_int_equal(t.count, 3);
 	bgp_aset_put(&t, s3);
 	assert_int_equal(t.count, 2);
+	/* 65011's last set went, and its AS_PATH with it. */
+	assert_int_equal(t.aspaths.count, 1);
 	bgp_aset_put(&t, NULL);
 	bgp_asets_free(&t);		/* the rest, still referenced */
 	assert_int_equal(t.count, 0);
