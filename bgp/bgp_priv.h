@@ -462,7 +462,9 @@ struct bgp_rib {
 struct bgp_out {
 	RB_ENTRY(bgp_out)	 node;
 	struct cgw_prefix	 prefix;
-	struct bgp_attrs	 attrs;
+	/* What it was told, interned (a peer's table shares a set per
+	 * distinct export); one reference, NULL when not announced. */
+	struct bgp_aset		*aset;
 	bool			 announced;	/* sent (or to send) as reachable */
 	bool			 pending;	/* differs from what the peer has */
 	bool			 withdraw;	/* pending withdrawal */
@@ -543,6 +545,13 @@ struct bgp_peer {
 	bool			 warned_advertised;
 	struct bgp_outs		 out;
 	bool			 out_pending;
+	/* The last export computed (rib.c: bgp_export_aset): the best
+	 * path's set and what came of it, a reference each, with what else
+	 * it depended on. A table's prefixes come in runs sharing a set, so
+	 * a run costs one computation; forgotten after every flush. */
+	struct bgp_aset		*x_in, *x_out;
+	uint32_t		 x_lp;
+	bool			 x_v6, x_local;
 	/* End-of-RIB to send after the first table (RFC 4724 2). */
 	bool			 eor_due;
 	/* Covers (bgp_peer_set_cover): on, to recompute at the next flush,
@@ -630,7 +639,8 @@ uint32_t	 bgp_rib_peer_resend(struct bgp_ctx *, struct bgp_peer *,
 void		 bgp_rib_flush(struct bgp_ctx *);
 /* Re-run the decision everywhere (multipath switched). */
 void		 bgp_rib_redecide_all(struct bgp_ctx *);
-/* What the peer was told about prefix (NULL: nothing announced). */
+/* What the peer was told about prefix (NULL: nothing announced): its
+ * interned set's attributes, shared with every prefix told alike. */
 const struct bgp_attrs *bgp_rib_out_lookup(struct bgp_peer *,
 		    const struct cgw_prefix *);
 void		 bgp_schedule_flush(struct bgp_ctx *);
