@@ -16,9 +16,11 @@
  *
  * Memory (a full table is a million prefixes): an entry is 56 octets
  * with its one path inline, cut from a pool of such (slab.c) whose empty
- * pages go back at once; the attributes are interned (aset.c); the
- * table costs a pointer per prefix; nothing is kept per prefix for a
- * peer that is told nothing.
+ * pages go back at once; the attributes are interned (aset.c), those
+ * of the Adj-RIB-Outs too, so a peer told a full table holds an entry
+ * per prefix and a set per distinct export; the table costs a pointer
+ * per prefix; nothing is kept per prefix for a peer that is told
+ * nothing.
  */
 #include <arpa/inet.h>
 #include <errno.h>
