@@ -299,12 +299,38 @@ int		 bgp_aspath_prepend(const uint8_t *, size_t, uint32_t asn,
 /* Flatten into asns (malloc'd); *n entries. */
 int		 bgp_aspath_flatten(const uint8_t *, size_t, uint32_t **, size_t *);
 
-/* ---- aset.c: interned attribute sets ---- */
+/* ---- aset.c: interned attribute sets and their AS_PATHs, communities ---- */
+
+/* One interned byte string: an AS_PATH, a COMMUNITIES value or a set's
+ * unknown transitive attributes, stored once however many sets hold it. */
+struct bgp_blob {
+	LIST_ENTRY(bgp_blob)	 entry;
+	uint32_t		 hash;
+	uint32_t		 refcnt;	/* sets holding it */
+	uint32_t		 len;
+	uint8_t			 data[];	/* what the sets point at */
+};
+LIST_HEAD(bgp_blob_list, bgp_blob);
+
+struct bgp_blobs {
+	struct bgp_blob_list	*buckets;
+	size_t			 nbuckets;	/* a power of two, or 0 */
+	size_t			 count;		/* distinct blobs */
+	size_t			 bytes;		/* their lengths summed */
+};
+
+/*
+ * A set's attrs never change once interned, and its aspath, communities
+ * and other point into blobs of the table (one reference each; NULL when
+ * empty), not into memory of its own: equal sets are one set and equal
+ * blobs one blob, so pointers compare for bytes. Read it as any
+ * bgp_attrs; never bgp_attrs_clear it (bgp_aset_put releases it).
+ */
 struct bgp_aset {
 	LIST_ENTRY(bgp_aset)	 entry;
 	uint32_t		 hash;
-	uint32_t		 refcnt;	/* paths (and callers) holding it */
-	struct bgp_attrs	 attrs;		/* never changed once interned */
+	uint32_t		 refcnt;	/* paths, out entries, callers */
+	struct bgp_attrs	 attrs;
 };
 LIST_HEAD(bgp_aset_list, bgp_aset);
 
@@ -312,12 +338,17 @@ struct bgp_asets {
 	struct bgp_aset_list	*buckets;
 	size_t			 nbuckets;	/* a power of two, or 0 */
 	size_t			 count;		/* distinct sets */
+	struct bgp_blobs	 aspaths;
+	struct bgp_blobs	 communities;
+	struct bgp_blobs	 others;
 };
 
 void		 bgp_asets_init(struct bgp_asets *);
 void		 bgp_asets_free(struct bgp_asets *);
-/* The shared set equal to *a, one reference taken. *a is consumed (moved
- * in or cleared) either way; NULL with errno on ENOMEM. */
+/* The shared set equal to *a, one reference taken; *a is only read (its
+ * bytes are interned as copies). NULL with errno on ENOMEM. */
+struct bgp_aset	*bgp_aset_intern(struct bgp_asets *, const struct bgp_attrs *a);
+/* The same, *a consumed (cleared) either way: a parsed UPDATE's. */
 struct bgp_aset	*bgp_aset_get(struct bgp_asets *, struct bgp_attrs *a);
 struct bgp_aset	*bgp_aset_ref(struct bgp_aset *);
 /* Drop a reference; the last one frees the set. NULL is ignored. */
@@ -431,7 +462,9 @@ struct bgp_rib {
 struct bgp_out {
 	RB_ENTRY(bgp_out)	 node;
 	struct cgw_prefix	 prefix;
-	struct bgp_attrs	 attrs;
+	/* What it was told, interned (a peer's table shares a set per
+	 * distinct export); one reference, NULL when not announced. */
+	struct bgp_aset		*aset;
 	bool			 announced;	/* sent (or to send) as reachable */
 	bool			 pending;	/* differs from what the peer has */
 	bool			 withdraw;	/* pending withdrawal */
@@ -513,6 +546,13 @@ struct bgp_peer {
 	bool			 warned_advertised;
 	struct bgp_outs		 out;
 	bool			 out_pending;
+	/* The last export computed (rib.c: bgp_export_aset): the best
+	 * path's set and what came of it, a reference each, with what else
+	 * it depended on. A table's prefixes come in runs sharing a set, so
+	 * a run costs one computation; forgotten after every flush. */
+	struct bgp_aset		*x_in, *x_out;
+	uint32_t		 x_lp;
+	bool			 x_v6, x_local;
 	/* End-of-RIB to send after the first table (RFC 4724 2). */
 	bool			 eor_due;
 	/* Covers (bgp_peer_set_cover): on, to recompute at the next flush,
@@ -601,7 +641,8 @@ uint32_t	 bgp_rib_peer_resend(struct bgp_ctx *, struct bgp_peer *,
 void		 bgp_rib_flush(struct bgp_ctx *);
 /* Re-run the decision everywhere (multipath switched). */
 void		 bgp_rib_redecide_all(struct bgp_ctx *);
-/* What the peer was told about prefix (NULL: nothing announced). */
+/* What the peer was told about prefix (NULL: nothing announced): its
+ * interned set's attributes, shared with every prefix told alike. */
 const struct bgp_attrs *bgp_rib_out_lookup(struct bgp_peer *,
 		    const struct cgw_prefix *);
 void		 bgp_schedule_flush(struct bgp_ctx *);

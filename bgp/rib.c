@@ -16,9 +16,11 @@
  *
  * Memory (a full table is a million prefixes): an entry is 56 octets
  * with its one path inline, cut from a pool of such (slab.c) whose empty
- * pages go back at once; the attributes are interned (aset.c); the
- * table costs a pointer per prefix; nothing is kept per prefix for a
- * peer that is told nothing.
+ * pages go back at once; the attributes are interned (aset.c), those
+ * of the Adj-RIB-Outs too, so a peer told a full table holds an entry
+ * per prefix and a set per distinct export; the table costs a pointer
+ * per prefix; nothing is kept per prefix for a peer that is told
+ * nothing.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -694,67 +696,86 @@ bgp_rib_peer_flush(struct bgp_ctx *ctx, struct bgp_peer *peer)
 
 /* ---- Export (Adj-RIB-Out) ---- */
 
+/* Forget the peer's last export (bgp_export_aset) and its references. */
+static void
+bgp_export_forget(struct bgp_peer *peer)
+{
+	bgp_aset_put(&peer->ctx->asets, peer->x_in);
+	bgp_aset_put(&peer->ctx->asets, peer->x_out);
+	peer->x_in = peer->x_out = NULL;
+}
+
 /*
- * What `peer` should hear about prefix e, in *out; false: nothing.
+ * What `peer` should hear about prefix e: an interned set, one reference
+ * the caller's; NULL: nothing (or no memory: the same, a withdrawal).
  * Tunnel peers get our networks and LAN-learned routes, LAN neighbors the
  * tunnel-learned ones; never a route back to where it came from.
  */
-static bool
-bgp_export_attrs(struct bgp_ctx *ctx, struct bgp_peer *peer,
-    const struct bgp_rib_entry *e, struct bgp_attrs *out)
+static struct bgp_aset *
+bgp_export_aset(struct bgp_ctx *ctx, struct bgp_peer *peer,
+    const struct bgp_rib_entry *e)
 {
 	const struct bgp_rpath *best = bgp_entry_best(e);
-	uint8_t *np;
+	struct bgp_attrs a;
+	struct bgp_aset *as;
+	uint8_t *np = NULL;
 	size_t nl;
+	uint32_t lp;
+	bool local;
 
 	if (best == NULL || best->peer == peer)
-		return false;
+		return NULL;
 	if (peer->conf.role == BGP_ROLE_TUNNEL) {
 		if (best->peer != NULL &&
 		    best->peer->conf.role != BGP_ROLE_NEIGHBOR)
-			return false;
+			return NULL;
 	} else {
 		/* Static routes over a tunnel are tunnel-learned too. */
 		if (best->peer == NULL ||
 		    best->peer->conf.role == BGP_ROLE_NEIGHBOR)
-			return false;
+			return NULL;
 	}
 	/* RFC 4271 9.2: iBGP-learned routes are not sent to iBGP peers. */
 	if (!peer->ebgp && best->peer != NULL && !best->peer->ebgp)
-		return false;
+		return NULL;
 	/* RFC 4760 8: only a family both sides offered. */
 	if (!(peer->afs & (e->v6 ? BGP_AF_IPV6 : BGP_AF_IPV4)))
-		return false;
-	if (bgp_attrs_copy(out, &best->aset->attrs) == -1)
-		return false;
-	if (best->peer == NULL) {
-		out->origin = BGP_ORIGIN_IGP;
-		out->seen |= 1u << BGP_ATTR_ORIGIN | 1u << BGP_ATTR_AS_PATH;
+		return NULL;
+	/* The result depends on the best path's set, whether it is ours,
+	 * its LOCAL_PREF (iBGP) and the family; the peer's side (prepend,
+	 * addresses) stays while its session does. */
+	local = best->peer == NULL;
+	lp = peer->ebgp ? 0 : bgp_rpath_local_pref(best);
+	if (peer->x_in == best->aset && peer->x_local == local &&
+	    peer->x_lp == lp && peer->x_v6 == e->v6)
+		return bgp_aset_ref(peer->x_out);
+	/* A shallow copy: its bytes stay the best set's, only read. */
+	a = best->aset->attrs;
+	if (local) {
+		a.origin = BGP_ORIGIN_IGP;
+		a.seen |= 1u << BGP_ATTR_ORIGIN | 1u << BGP_ATTR_AS_PATH;
 	}
 	if (peer->ebgp) {
-		if (bgp_aspath_prepend(out->aspath, out->aspath_len, ctx->asn,
-		    1u + peer->conf.prepend, &np, &nl) == -1) {
-			bgp_attrs_clear(out);
-			return false;
-		}
-		free(out->aspath);
-		out->aspath = np;
-		out->aspath_len = nl;
+		if (bgp_aspath_prepend(a.aspath, a.aspath_len, ctx->asn,
+		    1u + peer->conf.prepend, &np, &nl) == -1)
+			return NULL;
+		a.aspath = np;
+		a.aspath_len = nl;
 		/* MED is not passed on to another AS (RFC 4271 5.1.4). */
-		out->seen &= ~(1u << BGP_ATTR_MED | 1u << BGP_ATTR_LOCAL_PREF);
-		out->med = out->local_pref = 0;
+		a.seen &= ~(1u << BGP_ATTR_MED | 1u << BGP_ATTR_LOCAL_PREF);
+		a.med = a.local_pref = 0;
 	} else {
-		out->seen |= 1u << BGP_ATTR_LOCAL_PREF;
-		out->local_pref = bgp_rpath_local_pref(best);
+		a.seen |= 1u << BGP_ATTR_LOCAL_PREF;
+		a.local_pref = lp;
 	}
 	/* Next hop self: peers reach the VPC (or the LAN) through us. */
-	memset(out->nh6, 0, sizeof(out->nh6));
+	memset(a.nh6, 0, sizeof(a.nh6));
 	if (e->v6 && !IN6_IS_ADDR_UNSPECIFIED(&peer->local_addr6)) {
 		/* A session over IPv6 (inside addresses): our end of it. */
-		out->nexthop.s_addr = 0;
-		out->seen &= ~(1u << BGP_ATTR_NEXT_HOP);
-		out->nh6_len = 16;
-		out->nh6[0] = peer->local_addr6;
+		a.nexthop.s_addr = 0;
+		a.seen &= ~(1u << BGP_ATTR_NEXT_HOP);
+		a.nh6_len = 16;
+		a.nh6[0] = peer->local_addr6;
 	} else if (e->v6) {
 		/*
 		 * The session runs over IPv4 (bgp_peer_add): our end of it as
@@ -762,18 +783,28 @@ bgp_export_attrs(struct bgp_ctx *ctx, struct bgp_peer *peer,
 		 * takes it ("extended next hop"); the peer forwards to the
 		 * IPv4 address it already reaches.
 		 */
-		out->nexthop.s_addr = 0;
-		out->seen &= ~(1u << BGP_ATTR_NEXT_HOP);
-		out->nh6_len = 16;
-		out->nh6[0].s6_addr[10] = 0xff;
-		out->nh6[0].s6_addr[11] = 0xff;
-		memcpy(&out->nh6[0].s6_addr[12], &peer->local_addr.s_addr, 4);
+		a.nexthop.s_addr = 0;
+		a.seen &= ~(1u << BGP_ATTR_NEXT_HOP);
+		a.nh6_len = 16;
+		a.nh6[0].s6_addr[10] = 0xff;
+		a.nh6[0].s6_addr[11] = 0xff;
+		memcpy(&a.nh6[0].s6_addr[12], &peer->local_addr.s_addr, 4);
 	} else {
-		out->nh6_len = 0;
-		out->nexthop = peer->local_addr;
-		out->seen |= 1u << BGP_ATTR_NEXT_HOP;
+		a.nh6_len = 0;
+		a.nexthop = peer->local_addr;
+		a.seen |= 1u << BGP_ATTR_NEXT_HOP;
 	}
-	return true;
+	as = bgp_aset_intern(&ctx->asets, &a);
+	free(np);
+	if (as == NULL)
+		return NULL;
+	bgp_export_forget(peer);
+	peer->x_in = bgp_aset_ref(best->aset);
+	peer->x_out = bgp_aset_ref(as);
+	peer->x_lp = lp;
+	peer->x_local = local;
+	peer->x_v6 = e->v6;
+	return as;
 }
 
 static struct bgp_out *
@@ -790,24 +821,24 @@ static void
 bgp_rib_export_entry(struct bgp_ctx *ctx, struct bgp_peer *peer,
     const struct bgp_rib_entry *e, const struct cgw_prefix *prefix)
 {
-	struct bgp_attrs a;
+	struct bgp_aset *as;
 	struct bgp_out *o = bgp_out_find(peer, prefix);
 
-	/* a is filled (or cleared on failure) only when exported. */
-	if (bgp_export_attrs(ctx, peer, e, &a)) {
+	if ((as = bgp_export_aset(ctx, peer, e)) != NULL) {
 		/* The real route wins over a cover for the same prefix. */
 		if (o != NULL && o->cover) {
 			o->cover = false;
 			peer->n_covers--;
 			peer->cover_dirty = true;
 		}
-		if (o != NULL && o->announced && bgp_attrs_eq(&o->attrs, &a)) {
-			bgp_attrs_clear(&a);
+		/* Interned: the same attributes are the same set. */
+		if (o != NULL && o->announced && o->aset == as) {
+			bgp_aset_put(&ctx->asets, as);
 			return;
 		}
 		if (o == NULL) {
 			if ((o = calloc(1, sizeof(*o))) == NULL) {
-				bgp_attrs_clear(&a);
+				bgp_aset_put(&ctx->asets, as);
 				return;
 			}
 			o->prefix = *prefix;
@@ -815,15 +846,16 @@ bgp_rib_export_entry(struct bgp_ctx *ctx, struct bgp_peer *peer,
 		}
 		if (!o->announced)
 			peer->n_advertised++;
-		bgp_attrs_clear(&o->attrs);
-		o->attrs = a;
+		bgp_aset_put(&ctx->asets, o->aset);
+		o->aset = as;
 		o->announced = true;
 		o->withdraw = false;
 		o->pending = true;
 		peer->out_pending = true;
 		peer->cover_dirty = true;
 	} else if (o != NULL && o->announced && !o->cover) {
-		bgp_attrs_clear(&o->attrs);
+		bgp_aset_put(&ctx->asets, o->aset);
+		o->aset = NULL;
 		o->announced = false;
 		o->withdraw = true;
 		o->pending = true;
@@ -860,28 +892,23 @@ bgp_out_real(struct bgp_peer *peer, const struct cgw_prefix *prefix)
 	return o != NULL && o->announced && !o->cover;
 }
 
-/* Tell the peer prefix as a cover with attrs, unless it is told for real. */
+/* Tell the peer prefix as a cover with set `as` (a reference of its own
+ * taken), unless it is told for real. */
 static int
 bgp_cover_set(struct bgp_peer *peer, const struct cgw_prefix *prefix,
-    const struct bgp_attrs *attrs)
+    struct bgp_aset *as)
 {
 	struct bgp_out *o = bgp_out_find(peer, prefix);
-	struct bgp_attrs a;
 
 	if (o != NULL && o->announced && !o->cover)
 		return 0;
-	if (o != NULL && o->announced && bgp_attrs_eq(&o->attrs, attrs)) {
+	if (o != NULL && o->announced && o->aset == as) {
 		o->mark = true;
 		return 0;
 	}
-	/* Copied first: a failure leaves no half-made entry behind. */
-	if (bgp_attrs_copy(&a, attrs) == -1)
-		return -1;
 	if (o == NULL) {
-		if ((o = calloc(1, sizeof(*o))) == NULL) {
-			bgp_attrs_clear(&a);
+		if ((o = calloc(1, sizeof(*o))) == NULL)
 			return -1;
-		}
 		o->prefix = *prefix;
 		RB_INSERT(bgp_outs, &peer->out, o);
 	}
@@ -889,8 +916,9 @@ bgp_cover_set(struct bgp_peer *peer, const struct cgw_prefix *prefix,
 		peer->n_advertised++;
 		peer->n_covers++;
 	}
-	bgp_attrs_clear(&o->attrs);
-	o->attrs = a;
+	bgp_aset_ref(as);
+	bgp_aset_put(&peer->ctx->asets, o->aset);
+	o->aset = as;
 	o->announced = true;
 	o->cover = true;
 	o->mark = true;
@@ -947,13 +975,14 @@ bgp_rib_peer_covers(struct bgp_peer *peer)
 		}
 		room -= need;
 		for (i = 0; i < 2; i++)
-			if (bgp_cover_set(peer, &half[i], &o->attrs) == -1)
+			if (bgp_cover_set(peer, &half[i], o->aset) == -1)
 				peer->cover_dirty = true;	/* next flush */
 	}
 	RB_FOREACH_SAFE(o, bgp_outs, &peer->out, next) {
 		if (!o->cover || o->mark)
 			continue;
-		bgp_attrs_clear(&o->attrs);
+		bgp_aset_put(&peer->ctx->asets, o->aset);
+		o->aset = NULL;
 		o->cover = false;
 		o->announced = false;
 		o->withdraw = true;
@@ -1030,9 +1059,10 @@ bgp_rib_peer_out_clear(struct bgp_peer *peer)
 
 	RB_FOREACH_SAFE(o, bgp_outs, &peer->out, next) {
 		RB_REMOVE(bgp_outs, &peer->out, o);
-		bgp_attrs_clear(&o->attrs);
+		bgp_aset_put(&peer->ctx->asets, o->aset);
 		free(o);
 	}
+	bgp_export_forget(peer);
 	peer->n_advertised = 0;
 	peer->n_covers = 0;
 	peer->cover_skipped = 0;
@@ -1068,6 +1098,7 @@ bgp_rib_peer_resend(struct bgp_ctx *ctx, struct bgp_peer *peer,
 struct bgp_upd {
 	struct wbuf		 msg;	/* IPv4; IPv6 withdrawals */
 	struct wbuf		 attrs;	/* the encoded attributes */
+	const struct bgp_aset	*aset;	/* whose encoding attrs holds */
 	struct wbuf		 nlri;	/* IPv6 announcements' prefixes */
 	struct bgp_attrs	 nh;	/* IPv6: the next hop they share */
 	size_t			 off;	/* withdrawn length / MP attribute */
@@ -1139,7 +1170,7 @@ bgp_send_withdrawals(struct bgp_peer *peer)
 			bgp_wd_open(&u, o->prefix.addr.af);
 		bgp_prefix_encode(&u.msg, &o->prefix);
 		RB_REMOVE(bgp_outs, &peer->out, o);
-		bgp_attrs_clear(&o->attrs);
+		bgp_aset_put(&peer->ctx->asets, o->aset);
 		free(o);
 	}
 	bgp_wd_close(peer, &u);
@@ -1180,13 +1211,18 @@ bgp_ann_size(const struct bgp_upd *u, const struct bgp_out *o)
 	    plen + u->attrs.len;
 }
 
-/* Prefixes with identical encoded attributes share one UPDATE. */
+/*
+ * Prefixes with identical encoded attributes share one UPDATE. Each set
+ * is encoded once per run of prefixes told with it (a peer's table is
+ * mostly such runs), and then only compared by pointer.
+ */
 static void
 bgp_send_announcements(struct bgp_peer *peer)
 {
 	struct bgp_out *o;
 	struct bgp_upd u;
 	struct wbuf attrs;
+	const struct bgp_attrs *a;
 	int af;
 	bool same;
 
@@ -1197,42 +1233,48 @@ bgp_send_announcements(struct bgp_peer *peer)
 			continue;
 		o->pending = false;
 		af = o->prefix.addr.af;
-		wbuf_init(&attrs);
-		if (!bgp_attrs_encode(&attrs, &o->attrs, peer->as4) ||
-		    BGP_HDR_LEN + 4 + attrs.len + (af == AF_INET6 ?
-		    bgp_mp_reach_overhead(&o->attrs) + 17 : 5) > BGP_MAX_MSG) {
-			log_warn(peer->conf.name, "cannot encode the attributes "
-			    "of a route; not advertised");
-			wbuf_free(&attrs);
-			continue;
-		}
-		if (u.open) {
-			same = u.af == af && attrs.len == u.attrs.len &&
+		a = &o->aset->attrs;
+		if (o->aset != u.aset) {
+			wbuf_init(&attrs);
+			if (!bgp_attrs_encode(&attrs, a, peer->as4) ||
+			    BGP_HDR_LEN + 4 + attrs.len + (af == AF_INET6 ?
+			    bgp_mp_reach_overhead(a) + 17 : 5) > BGP_MAX_MSG) {
+				log_warn(peer->conf.name, "cannot encode the "
+				    "attributes of a route; not advertised");
+				wbuf_free(&attrs);
+				continue;
+			}
+			/* Another set may encode alike (what differs is
+			 * not sent): the UPDATE goes on. */
+			same = u.open && u.af == af &&
+			    attrs.len == u.attrs.len &&
 			    memcmp(attrs.p, u.attrs.p, attrs.len) == 0 &&
-			    (af == AF_INET || (u.nh.nh6_len ==
-			    o->attrs.nh6_len && memcmp(u.nh.nh6, o->attrs.nh6,
-			    sizeof(u.nh.nh6)) == 0));
-			if (!same || bgp_ann_size(&u, o) > BGP_MAX_MSG)
+			    (af == AF_INET || (u.nh.nh6_len == a->nh6_len &&
+			    memcmp(u.nh.nh6, a->nh6, sizeof(u.nh.nh6)) == 0));
+			if (!same)
 				bgp_ann_close(peer, &u);
-		}
-		if (!u.open) {
 			wbuf_free(&u.attrs);
 			u.attrs = attrs;
+			u.aset = o->aset;
+		} else if (u.open && u.af != af)
+			bgp_ann_close(peer, &u);
+		if (u.open && bgp_ann_size(&u, o) > BGP_MAX_MSG)
+			bgp_ann_close(peer, &u);
+		if (!u.open) {
 			u.af = af;
 			u.open = true;
 			if (af == AF_INET) {
 				wbuf_init(&u.msg);
 				bgp_msg_begin(&u.msg, BGP_MSG_UPDATE);
 				wbuf_u16(&u.msg, 0);
-				wbuf_u16(&u.msg, (uint16_t)attrs.len);
-				wbuf_bytes(&u.msg, attrs.p, attrs.len);
+				wbuf_u16(&u.msg, (uint16_t)u.attrs.len);
+				wbuf_bytes(&u.msg, u.attrs.p, u.attrs.len);
 			} else {
 				wbuf_init(&u.nlri);
-				u.nh.nh6_len = o->attrs.nh6_len;
-				memcpy(u.nh.nh6, o->attrs.nh6, sizeof(u.nh.nh6));
+				u.nh.nh6_len = a->nh6_len;
+				memcpy(u.nh.nh6, a->nh6, sizeof(u.nh.nh6));
 			}
-		} else
-			wbuf_free(&attrs);
+		}
 		bgp_prefix_encode(af == AF_INET ? &u.msg : &u.nlri, &o->prefix);
 	}
 	bgp_ann_close(peer, &u);
@@ -1447,6 +1489,8 @@ bgp_rib_flush(struct bgp_ctx *ctx)
 		malloc_trim(0);
 	}
 	TAILQ_FOREACH(peer, &ctx->peers, entry) {
+		/* The exports are done: what the last one kept goes. */
+		bgp_export_forget(peer);
 		if (peer->state != BGP_ST_ESTABLISHED)
 			continue;
 		if (peer->cover_dirty)
@@ -1558,7 +1602,7 @@ bgp_rib_out_lookup(struct bgp_peer *peer, const struct cgw_prefix *prefix)
 {
 	struct bgp_out *o = bgp_out_find(peer, prefix);
 
-	return o != NULL && o->announced ? &o->attrs : NULL;
+	return o != NULL && o->announced ? &o->aset->attrs : NULL;
 }
 
 void
@@ -1567,31 +1611,33 @@ bgp_peer_out_walk(struct bgp_peer *peer,
 {
 	struct bgp_out *o;
 	struct bgp_out_info oi;
+	const struct bgp_attrs *a;
 	uint32_t *asns;
 	size_t n;
 
 	RB_FOREACH(o, bgp_outs, &peer->out) {
 		if (!o->announced)
 			continue;
+		a = &o->aset->attrs;
 		memset(&oi, 0, sizeof(oi));
 		oi.prefix = &o->prefix;
 		/* As sent: our AS, and the prepends of a standby tunnel. */
-		if (bgp_aspath_flatten(o->attrs.aspath, o->attrs.aspath_len,
+		if (bgp_aspath_flatten(a->aspath, a->aspath_len,
 		    &asns, &n) == -1) {
 			asns = NULL;
 			n = 0;
 		}
 		oi.as_path = asns;
 		oi.as_path_len = n;
-		if (o->attrs.nh6_len > 0) {
+		if (a->nh6_len > 0) {
 			oi.nexthop.af = AF_INET6;
-			oi.nexthop.v6 = o->attrs.nh6[0];
+			oi.nexthop.v6 = a->nh6[0];
 		} else {
 			oi.nexthop.af = AF_INET;
-			oi.nexthop.v4 = o->attrs.nexthop;
+			oi.nexthop.v4 = a->nexthop;
 		}
-		oi.origin = o->attrs.origin;
-		oi.med = o->attrs.med;
+		oi.origin = a->origin;
+		oi.med = a->med;
 		oi.pending = o->pending;
 		cb(&oi, arg);
 		free(asns);

@@ -562,32 +562,31 @@ bgp_summary_note(struct bgp_peer *p, size_t announced, size_t withdrawn)
 /*
  * The UPDATE's attributes interned once per family it carries, a
  * reference each: as[0] for its IPv4 prefixes (NEXT_HOP), as[1] for its
- * IPv6 ones (MP_REACH_NLRI's next hop). u->attrs is consumed.
+ * IPv6 ones (MP_REACH_NLRI's next hop). Both share the UPDATE's AS_PATH
+ * and communities blobs; u->attrs is only read.
  */
 static int
 bgp_update_asets(struct bgp_ctx *ctx, struct bgp_update *u,
     struct bgp_aset *as[2])
 {
-	struct bgp_attrs a6;
+	struct bgp_attrs a;
 	size_t n4 = u->nnlri - u->nnlri6;
 
 	as[0] = as[1] = NULL;
+	/* A shallow copy: its bytes are u->attrs', interned as copies. */
+	a = u->attrs;
 	if (u->nnlri6 > 0) {
-		if (n4 == 0) {
-			a6 = u->attrs;
-			memset(&u->attrs, 0, sizeof(u->attrs));
-		} else if (bgp_attrs_copy(&a6, &u->attrs) == -1)
-			return -1;
 		/* RFC 4760 3: NEXT_HOP means nothing to IPv6 prefixes. */
-		a6.nexthop.s_addr = 0;
-		a6.seen &= ~(1u << BGP_ATTR_NEXT_HOP);
-		if ((as[1] = bgp_aset_get(&ctx->asets, &a6)) == NULL)
+		a.nexthop.s_addr = 0;
+		a.seen &= ~(1u << BGP_ATTR_NEXT_HOP);
+		if ((as[1] = bgp_aset_intern(&ctx->asets, &a)) == NULL)
 			return -1;
 	}
 	if (n4 > 0) {
-		u->attrs.nh6_len = 0;
-		memset(u->attrs.nh6, 0, sizeof(u->attrs.nh6));
-		if ((as[0] = bgp_aset_get(&ctx->asets, &u->attrs)) == NULL) {
+		a = u->attrs;
+		a.nh6_len = 0;
+		memset(a.nh6, 0, sizeof(a.nh6));
+		if ((as[0] = bgp_aset_intern(&ctx->asets, &a)) == NULL) {
 			bgp_aset_put(&ctx->asets, as[1]);
 			as[1] = NULL;
 			return -1;
