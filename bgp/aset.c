@@ -188,13 +188,7 @@ bgp_aset_hash(const struct bgp_attrs *a)
 static bool
 bgp_aset_eq(const struct bgp_attrs *a, const struct bgp_attrs *b)
 {
-	return a->seen == b->seen && a->origin == b->origin &&
-	    a->nh6_len == b->nh6_len && (a->nh6_len == 0 ||
-	    memcmp(a->nh6, b->nh6, sizeof(a->nh6)) == 0) &&
-	    a->nexthop.s_addr == b->nexthop.s_addr && a->med == b->med &&
-	    a->local_pref == b->local_pref && a->agg_as == b->agg_as &&
-	    a->agg_id.s_addr == b->agg_id.s_addr &&
-	    a->aspath == b->aspath && a->communities == b->communities &&
+	return bgp_attrs_fixed_eq(a, b) && a->aspath == b->aspath && a->communities == b->communities &&
 	    a->other == b->other;
 }
 

@@ -893,14 +893,20 @@ bgp_blob_eq(const uint8_t *a, size_t al, const uint8_t *b, size_t bl)
 }
 
 bool
-bgp_attrs_eq(const struct bgp_attrs *a, const struct bgp_attrs *b)
+bgp_attrs_fixed_eq(const struct bgp_attrs *a, const struct bgp_attrs *b)
 {
 	return a->seen == b->seen && a->origin == b->origin &&
 	    a->nh6_len == b->nh6_len && (a->nh6_len == 0 ||
 	    memcmp(a->nh6, b->nh6, sizeof(a->nh6)) == 0) &&
 	    a->nexthop.s_addr == b->nexthop.s_addr && a->med == b->med &&
 	    a->local_pref == b->local_pref && a->agg_as == b->agg_as &&
-	    a->agg_id.s_addr == b->agg_id.s_addr &&
+	    a->agg_id.s_addr == b->agg_id.s_addr;
+}
+
+bool
+bgp_attrs_eq(const struct bgp_attrs *a, const struct bgp_attrs *b)
+{
+	return bgp_attrs_fixed_eq(a, b) &&
 	    bgp_blob_eq(a->aspath, a->aspath_len, b->aspath, b->aspath_len) &&
 	    bgp_blob_eq(a->communities, a->communities_len, b->communities,
 	    b->communities_len) &&

@@ -241,6 +241,9 @@ void		 bgp_update_free(struct bgp_update *);
 void		 bgp_attrs_clear(struct bgp_attrs *);
 int		 bgp_attrs_copy(struct bgp_attrs *, const struct bgp_attrs *);
 bool		 bgp_attrs_eq(const struct bgp_attrs *, const struct bgp_attrs *);
+/* All but AS_PATH, COMMUNITIES and the unknown attributes. */
+bool		 bgp_attrs_fixed_eq(const struct bgp_attrs *,
+		    const struct bgp_attrs *);
 /* Path attributes section for a peer (2- or 4-octet ASNs), but for
  * MP_REACH_NLRI, which holds the NLRI (bgp_mp_reach_begin): NEXT_HOP
  * only for an IPv4 route's set (nh6_len 0). */

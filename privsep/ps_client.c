@@ -198,6 +198,22 @@ ps_do(struct ps_client *c, const struct ps_msg *m, struct ps_reply *r,
 
 /* ---- route chunks: sent ahead, answered from the loop ---- */
 
+/* The helper's answer to k routes, into their requests. */
+static void
+ps_batch_codes(const struct ps_reply *r, struct xfrm_route_req *req,
+    size_t k)
+{
+	size_t i;
+
+	for (i = 0; i < k; i++) {
+		/* A refused chunk answers one error for all. */
+		req[i].code = r->rc < 0 && r->ncodes != k ?
+		    (r->err.code ? r->err.code : EIO) :
+		    i < r->ncodes ? r->codes[i] : EIO;
+		req[i].answered = true;
+	}
+}
+
 static void
 ps_chunk_free(struct ps_client *c, struct ps_chunk *ch)
 {
@@ -279,13 +295,7 @@ ps_chunk_answer(struct ps_client *c, int flags)
 		ps_lost(c, "malformed answer to a route batch");
 		return -1;
 	}
-	for (i = 0; i < ch->k; i++) {
-		/* A refused chunk answers one error for all. */
-		ch->req[i].code = r.rc < 0 && r.ncodes != ch->k ?
-		    (r.err.code ? r.err.code : EIO) :
-		    i < r.ncodes ? r.codes[i] : EIO;
-		ch->req[i].answered = true;
-	}
+	ps_batch_codes(&r, ch->req, ch->k);
 	if (r.rc < 0 && r.ncodes != ch->k)
 		log_warn("kernel", "route batch refused: %s", r.err.msg);
 	ps_reply_clear(&r);
@@ -835,15 +845,7 @@ ps_x_route_batch_commit(struct xfrm_ctx *ctx, struct xfrm_route_batch *b,
 			sockerr = xe != NULL && xe->code ? xe->code : EIO;
 			break;
 		}
-		for (i = 0; i < k; i++) {
-			struct xfrm_route_req *q = &b->req[off + i];
-
-			q->answered = true;
-			/* A refused chunk answers one error for all. */
-			q->code = r.rc < 0 && r.ncodes != k ?
-			    (r.err.code ? r.err.code : EIO) :
-			    i < r.ncodes ? r.codes[i] : EIO;
-		}
+		ps_batch_codes(&r, b->req + off, k);
 		if (r.rc < 0 && r.ncodes != k && xe != NULL)
 			*xe = r.err;
 		ps_reply_clear(&r);

@@ -37,6 +37,24 @@ mkack(uint8_t *p, uint32_t seq, int error)
  * the kernel are the ones it removes at the end): found by prefix and
  * table through every growth of the hash, each once, gone once deleted.
  */
+/* Route i of the tracking test: odd ones IPv4 /24s, even IPv6 /48s. */
+static void
+tracked_prefix(size_t i, struct cgw_prefix *p)
+{
+	memset(p, 0, sizeof(*p));
+	if (i % 2) {
+		p->addr.af = AF_INET;
+		p->len = 24;
+		p->addr.v4.s_addr = htonl(0x0b000000u + ((uint32_t)i << 8));
+		return;
+	}
+	assert_true(addr_parse("2001:db8::", &p->addr));
+	p->len = 48;
+	p->addr.v6.s6_addr[2] = (uint8_t)(i >> 16);
+	p->addr.v6.s6_addr[4] = (uint8_t)(i >> 8);
+	p->addr.v6.s6_addr[5] = (uint8_t)i;
+}
+
 static void
 test_route_tracking(void **state)
 {
@@ -48,20 +66,8 @@ test_route_tracking(void **state)
 	(void)state;
 	memset(&ctx, 0, sizeof(ctx));
 	TAILQ_INIT(&ctx.objs);
-	memset(&p, 0, sizeof(p));
 	for (i = 0; i < n; i++) {
-		if (i % 2) {
-			p.addr.af = AF_INET;
-			p.len = 24;
-			p.addr.v4.s_addr = htonl(0x0b000000u + ((uint32_t)i << 8));
-		} else {
-			p.addr.af = AF_INET6;
-			p.len = 48;
-			assert_true(addr_parse("2001:db8::", &p.addr));
-			p.addr.v6.s6_addr[2] = (uint8_t)(i >> 16);
-			p.addr.v6.s6_addr[4] = (uint8_t)(i >> 8);
-			p.addr.v6.s6_addr[5] = (uint8_t)i;
-		}
+		tracked_prefix(i, &p);
 		xfrm_obj_add_route(&ctx, &p, 254);
 		xfrm_obj_add_route(&ctx, &p, 254);	/* once is enough */
 		xfrm_obj_add_route(&ctx, &p, 100);	/* another table */
@@ -73,12 +79,7 @@ test_route_tracking(void **state)
 		i++;
 	assert_int_equal(i, 2 * n);
 	for (i = 0; i < n; i += 2) {
-		p.addr.af = AF_INET6;
-		p.len = 48;
-		assert_true(addr_parse("2001:db8::", &p.addr));
-		p.addr.v6.s6_addr[2] = (uint8_t)(i >> 16);
-		p.addr.v6.s6_addr[4] = (uint8_t)(i >> 8);
-		p.addr.v6.s6_addr[5] = (uint8_t)i;
+		tracked_prefix(i, &p);
 		assert_non_null(o = xfrm_obj_find_route(&ctx, &p, 254));
 		xfrm_obj_del(&ctx, o);
 		assert_null(xfrm_obj_find_route(&ctx, &p, 254));
@@ -88,9 +89,7 @@ test_route_tracking(void **state)
 	}
 	assert_int_equal(ctx.rt_count, 2 * n - n / 2);
 	for (i = 1; i < n; i += 2) {
-		p.addr.af = AF_INET;
-		p.len = 24;
-		p.addr.v4.s_addr = htonl(0x0b000000u + ((uint32_t)i << 8));
+		tracked_prefix(i, &p);
 		assert_non_null(xfrm_obj_find_route(&ctx, &p, 254));
 	}
 	xfrm_objs_free(&ctx);
