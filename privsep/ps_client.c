@@ -276,7 +276,6 @@ ps_chunk_answer(struct ps_client *c, int flags)
 	struct ps_chunk *ch;
 	struct ps_reply r;
 	ssize_t n;
-	size_t i;
 
 	TAILQ_FOREACH(ch, &c->chunks, entry)
 		if (ch->sent && !ch->answered)
